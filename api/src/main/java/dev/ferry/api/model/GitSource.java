@@ -1,0 +1,39 @@
+package dev.ferry.api.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/** A git repository whose manifests the controller keeps applied (GitOps). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"apiVersion", "kind", "metadata", "spec", "status"})
+public record GitSource(String apiVersion, String kind, ObjectMeta metadata, GitSourceSpec spec, GitSourceStatus status)
+    implements FerryObject<GitSource, GitSourceSpec, GitSourceStatus> {
+
+  public static final String KIND = "GitSource";
+
+  public GitSource {
+    apiVersion = API_VERSION;
+    kind = KIND;
+    metadata = metadata == null ? ObjectMeta.named("") : metadata;
+    status = status == null ? GitSourceStatus.EMPTY : status;
+  }
+
+  public GitSource(ObjectMeta metadata, GitSourceSpec spec) {
+    this(API_VERSION, KIND, metadata, spec, GitSourceStatus.EMPTY);
+  }
+
+  @Override
+  public GitSource withMetadata(ObjectMeta m) {
+    return new GitSource(apiVersion, kind, m, spec, status);
+  }
+
+  @Override
+  public GitSource withSpec(GitSourceSpec s) {
+    return new GitSource(apiVersion, kind, metadata, s, status);
+  }
+
+  @Override
+  public GitSource withStatus(GitSourceStatus s) {
+    return new GitSource(apiVersion, kind, metadata, spec, s);
+  }
+}

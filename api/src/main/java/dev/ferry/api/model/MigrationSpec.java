@@ -1,0 +1,25 @@
+package dev.ferry.api.model;
+
+/**
+ * One requested move.
+ *
+ * @param statefulApp the app whose dataset moves
+ * @param dataset the dataset that moves
+ * @param from the node that holds the primary copy when the move starts
+ * @param to the node the dataset moves to
+ */
+public record MigrationSpec(
+    String statefulApp,
+    String dataset,
+    String from,
+    String to,
+    MigrationStrategy strategy,
+    Quantity maxFinalDelta,
+    int maxRounds) {
+
+  public MigrationSpec {
+    strategy = strategy == null ? MigrationStrategy.PreCopy : strategy;
+    maxFinalDelta = maxFinalDelta == null ? MigrationPolicy.DEFAULT_MAX_FINAL_DELTA : maxFinalDelta;
+    maxRounds = maxRounds == 0 ? MigrationPolicy.DEFAULT_MAX_ROUNDS : maxRounds;
+  }
+}

@@ -1,0 +1,37 @@
+package dev.ferry.api.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * How far a migration got.
+ *
+ * @param rounds the transfers so far, the full copy first
+ * @param bytesTransferred the sum over all rounds
+ * @param downtime from the start of Quiesce to the app's task being healthy on the target
+ */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public record MigrationStatus(
+    long observedGeneration,
+    MigrationPhase phase,
+    List<TransferRound> rounds,
+    long bytesTransferred,
+    Instant startTime,
+    Instant quiesceTime,
+    Instant completionTime,
+    Duration downtime,
+    String message,
+    List<Condition> conditions) {
+
+  public static final MigrationStatus EMPTY =
+      new MigrationStatus(0, MigrationPhase.Pending, List.of(), 0, null, null, null, null, "", List.of());
+
+  public MigrationStatus {
+    phase = phase == null ? MigrationPhase.Pending : phase;
+    rounds = rounds == null ? List.of() : List.copyOf(rounds);
+    message = message == null ? "" : message;
+    conditions = conditions == null ? List.of() : List.copyOf(conditions);
+  }
+}
