@@ -1,5 +1,6 @@
 package dev.ferry.api.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 
@@ -15,7 +16,7 @@ public record Condition(
     String reason,
     String message,
     Instant lastTransitionTime,
-    long observedGeneration) {
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) long observedGeneration) {
 
   public static final String TRUE = "True";
   public static final String FALSE = "False";
@@ -26,6 +27,7 @@ public record Condition(
     message = message == null ? "" : message;
   }
 
+  @JsonIgnore
   public boolean isTrue() {
     return TRUE.equals(status);
   }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 /** A ZFS filesystem that Ferry keeps on its primary node and copies between nodes. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"apiVersion", "kind", "metadata", "spec", "status"})
-public record Dataset(String apiVersion, String kind, ObjectMeta metadata, DatasetSpec spec, DatasetStatus status)
+public record Dataset(String apiVersion, String kind, ObjectMeta metadata, DatasetSpec spec, @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = EmptyStatus.class) DatasetStatus status)
     implements FerryObject<Dataset, DatasetSpec, DatasetStatus> {
 
   public static final String KIND = "Dataset";

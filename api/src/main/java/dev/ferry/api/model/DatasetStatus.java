@@ -10,7 +10,7 @@ import java.util.Map;
  * @param copies by node name
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public record DatasetStatus(long observedGeneration, Map<String, DatasetCopy> copies, List<Condition> conditions) {
+public record DatasetStatus(@JsonInclude(JsonInclude.Include.NON_DEFAULT) long observedGeneration, Map<String, DatasetCopy> copies, List<Condition> conditions) {
 
   public static final DatasetStatus EMPTY = new DatasetStatus(0, Map.of(), List.of());
 

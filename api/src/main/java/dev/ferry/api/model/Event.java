@@ -6,7 +6,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 /** Something that happened to an object, for people to read. Expires through an etcd lease. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"apiVersion", "kind", "metadata", "spec", "status"})
-public record Event(String apiVersion, String kind, ObjectMeta metadata, EventSpec spec, EventStatus status)
+public record Event(String apiVersion, String kind, ObjectMeta metadata, EventSpec spec, @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = EmptyStatus.class) EventStatus status)
     implements FerryObject<Event, EventSpec, EventStatus> {
 
   public static final String KIND = "Event";

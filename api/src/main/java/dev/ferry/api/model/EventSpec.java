@@ -1,5 +1,7 @@
 package dev.ferry.api.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.time.Instant;
 
 /**
@@ -15,7 +17,7 @@ public record EventSpec(
     EventType type,
     String reason,
     String message,
-    int count,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) int count,
     Instant firstTimestamp,
     Instant lastTimestamp,
     String source) {

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 /** A git repository whose manifests the controller keeps applied (GitOps). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"apiVersion", "kind", "metadata", "spec", "status"})
-public record GitSource(String apiVersion, String kind, ObjectMeta metadata, GitSourceSpec spec, GitSourceStatus status)
+public record GitSource(String apiVersion, String kind, ObjectMeta metadata, GitSourceSpec spec, @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = EmptyStatus.class) GitSourceStatus status)
     implements FerryObject<GitSource, GitSourceSpec, GitSourceStatus> {
 
   public static final String KIND = "GitSource";

@@ -12,7 +12,7 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record GitSourceStatus(
-    long observedGeneration,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) long observedGeneration,
     String revision,
     SyncState sync,
     String lastError,

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 /** One move of a dataset (and its app) from one node to another. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"apiVersion", "kind", "metadata", "spec", "status"})
-public record Migration(String apiVersion, String kind, ObjectMeta metadata, MigrationSpec spec, MigrationStatus status)
+public record Migration(String apiVersion, String kind, ObjectMeta metadata, MigrationSpec spec, @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = EmptyStatus.class) MigrationStatus status)
     implements FerryObject<Migration, MigrationSpec, MigrationStatus> {
 
   public static final String KIND = "Migration";

@@ -1,5 +1,7 @@
 package dev.ferry.api.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * One requested move.
  *
@@ -15,7 +17,7 @@ public record MigrationSpec(
     String to,
     MigrationStrategy strategy,
     Quantity maxFinalDelta,
-    int maxRounds) {
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) int maxRounds) {
 
   public MigrationSpec {
     strategy = strategy == null ? MigrationStrategy.PreCopy : strategy;

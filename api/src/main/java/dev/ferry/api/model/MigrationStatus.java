@@ -14,10 +14,10 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record MigrationStatus(
-    long observedGeneration,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) long observedGeneration,
     MigrationPhase phase,
     List<TransferRound> rounds,
-    long bytesTransferred,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) long bytesTransferred,
     Instant startTime,
     Instant quiesceTime,
     Instant completionTime,

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 /** A Mesos agent as its Ferry node agent registered it. Written by the agent under an etcd lease: it disappears when the agent dies. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"apiVersion", "kind", "metadata", "spec", "status"})
-public record Node(String apiVersion, String kind, ObjectMeta metadata, NodeSpec spec, NodeStatus status)
+public record Node(String apiVersion, String kind, ObjectMeta metadata, NodeSpec spec, @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = EmptyStatus.class) NodeStatus status)
     implements FerryObject<Node, NodeSpec, NodeStatus> {
 
   public static final String KIND = "Node";

@@ -1,5 +1,7 @@
 package dev.ferry.api.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.Map;
 
 /**
@@ -15,7 +17,7 @@ import java.util.Map;
 public record NodeSpec(
     String hostname,
     String address,
-    int transferPort,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) int transferPort,
     Map<String, String> attributes,
     String pool,
     String agentVersion) {

@@ -11,9 +11,9 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record NodeStatus(
-    long poolSizeBytes,
-    long poolFreeBytes,
-    long leaseId,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) long poolSizeBytes,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) long poolFreeBytes,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) long leaseId,
     Instant lastHeartbeat,
     List<Condition> conditions) {
 

@@ -20,8 +20,8 @@ public record ObjectMeta(
     Map<String, String> labels,
     Map<String, String> annotations,
     String uid,
-    long generation,
-    long resourceVersion,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) long generation,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) long resourceVersion,
     Instant creationTimestamp,
     Instant deletionTimestamp,
     List<String> finalizers) {

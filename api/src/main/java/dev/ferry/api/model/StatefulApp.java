@@ -10,7 +10,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"apiVersion", "kind", "metadata", "spec", "status"})
 public record StatefulApp(
-    String apiVersion, String kind, ObjectMeta metadata, StatefulAppSpec spec, StatefulAppStatus status)
+    String apiVersion, String kind, ObjectMeta metadata, StatefulAppSpec spec, @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = EmptyStatus.class) StatefulAppStatus status)
     implements FerryObject<StatefulApp, StatefulAppSpec, StatefulAppStatus> {
 
   public static final String KIND = "StatefulApp";

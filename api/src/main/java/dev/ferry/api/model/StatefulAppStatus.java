@@ -9,7 +9,7 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record StatefulAppStatus(
-    long observedGeneration,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) long observedGeneration,
     String node,
     String phase,
     List<Condition> conditions,

@@ -1,0 +1,224 @@
+package dev.ferry.api.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.api.model.Durations;
+import dev.ferry.api.model.Kind;
+import dev.ferry.api.model.Quantity;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The rules a JSON Schema cannot express: names, labels, Marathon's constraint and app-id rules,
+ * quantities and durations, one writer per dataset, normalised paths. Every check reads the
+ * tree defensively: a field of the wrong type was already reported by the schema.
+ */
+final class SemanticChecks {
+
+  private static final int MAX_ANNOTATIONS_BYTES = 256 * 1024;
+  private static final Pattern GIT_URL = Pattern.compile("(file|https?|ssh|git)://.+|[^\\s:/]+@[^\\s:]+:.+");
+  private static final Pattern GIT_BRANCH = Pattern.compile("[A-Za-z0-9._/-]+");
+  private static final Pattern ATTRIBUTE_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
+  private static final FieldPath SPEC = FieldPath.of("spec");
+  private static final FieldPath APP = SPEC.child("app");
+
+  private SemanticChecks() {}
+
+  /** Fields of a user's Marathon app that Ferry writes itself, with what to do instead. */
+  static List<FieldError> ownedFields(Kind<?, ?, ?> kind, JsonNode tree) {
+    List<FieldError> errors = new ArrayList<>();
+    if (kind != Kind.STATEFUL_APP) {
+      return errors;
+    }
+    JsonNode app = tree.path("spec").path("app");
+    if (app.has("constraints")) {
+      errors.add(FieldError.at(APP.child("constraints"),
+          "Ferry pins the app to its dataset's node: write placement constraints in spec.placement.constraints"));
+    }
+    if (app.has("upgradeStrategy")) {
+      errors.add(FieldError.at(APP.child("upgradeStrategy"),
+          "Ferry owns the upgrade strategy: it always stops the old task before it starts the new one"));
+    }
+    for (String field : List.of("version", "versionInfo")) {
+      if (app.has(field)) {
+        errors.add(FieldError.at(APP.child(field), "is written by Marathon: remove it"));
+      }
+    }
+    app.path("labels").fieldNames().forEachRemaining(key -> {
+      if (key.startsWith("FERRY_")) {
+        errors.add(FieldError.at(APP.child("labels").child(key), "labels starting with FERRY_ are Ferry's own"));
+      }
+    });
+    return errors;
+  }
+
+  static List<FieldError> check(Kind<?, ?, ?> kind, JsonNode tree) {
+    List<FieldError> errors = new ArrayList<>(metadata(tree.path("metadata")));
+    JsonNode spec = tree.path("spec");
+    switch (kind.name()) {
+      case "StatefulApp" -> statefulApp(spec, errors);
+      case "Dataset" -> dataset(spec, errors);
+      case "Migration" -> migration(spec, errors);
+      case "GitSource" -> gitSource(spec, errors);
+      case "Node" -> node(spec, errors);
+      default -> { }
+    }
+    return errors;
+  }
+
+  private static List<FieldError> metadata(JsonNode metadata) {
+    List<FieldError> errors = new ArrayList<>();
+    FieldPath at = FieldPath.of("metadata");
+    text(metadata, "name").ifPresent(name ->
+        Names.checkDnsLabel(name).ifPresent(m -> errors.add(FieldError.at(at.child("name"), m))));
+    metadata.path("labels").properties().forEach(e -> {
+      FieldPath label = at.child("labels").child(e.getKey());
+      Names.checkLabelKey(e.getKey()).ifPresent(m -> errors.add(FieldError.at(label, m)));
+      if (e.getValue().isTextual()) {
+        Names.checkLabelValue(e.getValue().asText()).ifPresent(m -> errors.add(FieldError.at(label, m)));
+      }
+    });
+    long annotationBytes = 0;
+    for (var e : metadata.path("annotations").properties()) {
+      FieldPath annotation = at.child("annotations").child(e.getKey());
+      Names.checkLabelKey(e.getKey()).ifPresent(m -> errors.add(FieldError.at(annotation, m)));
+      annotationBytes += e.getKey().length() + e.getValue().asText().length();
+    }
+    if (annotationBytes > MAX_ANNOTATIONS_BYTES) {
+      errors.add(FieldError.at(at.child("annotations"), "must hold at most 256KiB in all, holds " + annotationBytes + " bytes"));
+    }
+    return errors;
+  }
+
+  private static void statefulApp(JsonNode spec, List<FieldError> errors) {
+    JsonNode app = spec.path("app");
+    boolean hasDataset = spec.path("dataset").isObject();
+    text(app, "id").ifPresent(id -> MarathonRules.checkAppId(id)
+        .forEach(m -> errors.add(FieldError.at(APP.child("id"), m))));
+    if (app.has("cmd") && app.has("args")) {
+      errors.add(FieldError.at(APP.child("args"), "cannot be given together with cmd: use one of them"));
+    }
+    if (app.isObject() && !app.has("cmd") && !app.has("args") && !app.has("container")) {
+      errors.add(FieldError.at(APP, "must contain one of 'cmd' or 'args', and/or a 'container'"));
+    }
+    if (hasDataset && app.path("instances").isIntegralNumber() && app.path("instances").asLong() > 1) {
+      errors.add(FieldError.at(APP.child("instances"),
+          "must be 0 or 1 while a dataset is attached: a dataset has one writer"));
+    }
+    JsonNode dataset = spec.path("dataset");
+    optionalDnsLabel(dataset, "name", SPEC.child("dataset"), errors);
+    positiveQuantity(dataset, "size", SPEC.child("dataset"), errors);
+    text(dataset, "mountPath").ifPresent(p -> checkMountPath(p)
+        .ifPresent(m -> errors.add(FieldError.at(SPEC.child("dataset").child("mountPath"), m))));
+    JsonNode constraints = spec.path("placement").path("constraints");
+    FieldPath constraintsAt = SPEC.child("placement").child("constraints");
+    for (int i = 0; i < constraints.size(); i++) {
+      List<String> c = strings(constraints.get(i));
+      if (c.size() == constraints.get(i).size()) {
+        errors.addAll(MarathonRules.checkConstraint(c, constraintsAt.index(i)));
+      }
+    }
+    positiveQuantity(spec.path("migration"), "maxFinalDelta", SPEC.child("migration"), errors);
+  }
+
+  private static void dataset(JsonNode spec, List<FieldError> errors) {
+    positiveQuantity(spec, "size", SPEC, errors);
+    optionalDnsLabel(spec, "primary", SPEC, errors);
+    optionalDnsLabel(spec, "migration", SPEC, errors);
+  }
+
+  private static void migration(JsonNode spec, List<FieldError> errors) {
+    optionalDnsLabel(spec, "dataset", SPEC, errors);
+    optionalDnsLabel(spec, "from", SPEC, errors);
+    optionalDnsLabel(spec, "to", SPEC, errors);
+    if (!spec.path("from").asText("").isEmpty() && spec.path("from").asText().equals(spec.path("to").asText())) {
+      errors.add(FieldError.at(SPEC.child("to"), "must differ from spec.from: a migration moves data to another node"));
+    }
+    positiveQuantity(spec, "maxFinalDelta", SPEC, errors);
+  }
+
+  private static void gitSource(JsonNode spec, List<FieldError> errors) {
+    text(spec, "url").filter(u -> !GIT_URL.matcher(u).matches()).ifPresent(u -> errors.add(FieldError.at(
+        SPEC.child("url"), "'" + u + "' is not a git URL: use file://, http(s)://, ssh://, git:// or user@host:path")));
+    text(spec, "branch").filter(b -> !GIT_BRANCH.matcher(b).matches() || b.contains("..") || b.startsWith("-")
+        || b.endsWith("/") || b.endsWith(".lock")).ifPresent(b -> errors.add(FieldError.at(SPEC.child("branch"),
+        "'" + b + "' is not a valid branch name")));
+    text(spec, "path").ifPresent(p -> {
+      if (p.startsWith("/") || Path.of(p).normalize().startsWith("..")) {
+        errors.add(FieldError.at(SPEC.child("path"), "must be a folder inside the repository, relative to its top"));
+      }
+    });
+    text(spec, "interval").ifPresent(i -> {
+      try {
+        if (Durations.parse(i).compareTo(Duration.ofSeconds(1)) < 0) {
+          errors.add(FieldError.at(SPEC.child("interval"), "must be at least 1s"));
+        }
+      } catch (IllegalArgumentException e) {
+        errors.add(FieldError.at(SPEC.child("interval"), e.getMessage()));
+      }
+    });
+  }
+
+  private static void node(JsonNode spec, List<FieldError> errors) {
+    spec.path("attributes").properties().forEach(e -> {
+      FieldPath at = SPEC.child("attributes").child(e.getKey());
+      if (!ATTRIBUTE_NAME.matcher(e.getKey()).matches()) {
+        errors.add(FieldError.at(at, "attribute names use letters, digits, '_', '.' and '-'"));
+      } else if (e.getValue().asText().matches(".*[;:].*")) {
+        errors.add(FieldError.at(at, "attribute values cannot hold ';' or ':' (Mesos separators)"));
+      }
+    });
+  }
+
+  /** An absolute, normalised path that is not the root: where a container sees its data. */
+  static Optional<String> checkMountPath(String path) {
+    if (!path.startsWith("/")) {
+      return Optional.of("must be an absolute path, e.g. /data");
+    }
+    if (path.equals("/")) {
+      return Optional.of("must not be / itself");
+    }
+    String normal = Path.of(path).normalize().toString();
+    if (!normal.equals(path) || path.contains("/./") || path.endsWith("/.")) {
+      return Optional.of("must be normalised: '" + path + "' should be written '" + normal + "'");
+    }
+    return Optional.empty();
+  }
+
+  private static void positiveQuantity(JsonNode parent, String field, FieldPath at, List<FieldError> errors) {
+    JsonNode value = parent.path(field);
+    if (!value.isTextual() && !value.isIntegralNumber()) {
+      return;
+    }
+    try {
+      if (Quantity.parse(value.asText()).bytes() == 0) {
+        errors.add(FieldError.at(at.child(field), "must be more than 0 bytes"));
+      }
+    } catch (IllegalArgumentException e) {
+      errors.add(FieldError.at(at.child(field), e.getMessage()));
+    }
+  }
+
+  private static void optionalDnsLabel(JsonNode parent, String field, FieldPath at, List<FieldError> errors) {
+    text(parent, field).filter(s -> !s.isEmpty()).ifPresent(s ->
+        Names.checkDnsLabel(s).ifPresent(m -> errors.add(FieldError.at(at.child(field), m))));
+  }
+
+  private static Optional<String> text(JsonNode parent, String field) {
+    JsonNode n = parent.path(field);
+    return n.isTextual() ? Optional.of(n.asText()) : Optional.empty();
+  }
+
+  private static List<String> strings(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> {
+      if (n.isTextual()) {
+        out.add(n.asText());
+      }
+    });
+    return out;
+  }
+}
