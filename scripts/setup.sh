@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# `./ferry setup`: what a fresh Debian machine needs to build, test and run Ferry.
+# Sourced by ./ferry; every step checks first, so running it again changes nothing.
+
+FERRY_PACKAGES=(
+  openjdk-17-jdk-headless maven
+  etcd-server etcd-client
+  zfs-fuse
+  redis-server redis-tools
+  postgresql
+  chromium chromium-driver
+  iproute2 procps psmisc curl python3
+)
+
+ferry_log() {
+  echo "ferry: $*" >&2
+}
+
+ferry_missing_packages() {
+  local missing=() p
+  for p in "${FERRY_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  echo "${missing[@]}"
+}
+
+ferry_install_packages() {
+  local missing
+  missing=$(ferry_missing_packages)
+  [ -z "$missing" ] && return 0
+  if [ "$(id -u)" != 0 ]; then
+    ferry_log "these Debian packages are missing: $missing"
+    ferry_log "install them as root (sudo ./ferry setup) and run again"
+    return 1
+  fi
+  ferry_log "installing: $missing"
+  # Services the packages would start at install time (etcd, redis, postgresql) are not
+  # Ferry's: Ferry starts its own on its own ports. policy-rc.d keeps them from starting.
+  local policy=/usr/sbin/policy-rc.d created_policy=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && created_policy=1
+  fi
+  local rc=0
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing; } || rc=$?
+  [ "$created_policy" = 1 ] && rm -f "$policy"
+  if [ "$rc" != 0 ]; then
+    ferry_log "apt-get failed (exit $rc); see its output above"
+    return "$rc"
+  fi
+}
+
+# zfs-fuse is a user-space daemon: nothing starts it on a machine without an init system.
+ferry_start_zfs_fuse() {
+  if zpool list >/dev/null 2>&1; then
+    return 0
+  fi
+  if [ ! -c /dev/fuse ]; then
+    modprobe fuse 2>/dev/null || true
+  fi
+  if [ ! -c /dev/fuse ]; then
+    ferry_log "/dev/fuse is missing: zfs-fuse needs FUSE (load the fuse module, or give the container /dev/fuse)"
+    return 1
+  fi
+  ferry_log "starting zfs-fuse"
+  mkdir -p /var/run/zfs /var/lock/zfs
+  # The limits Debian's init script sets: zfs-fuse maps its ARC and deep stacks.
+  (
+    ulimit -v unlimited 2>/dev/null || true
+    ulimit -s unlimited 2>/dev/null || true
+    ulimit -l unlimited 2>/dev/null || true
+    exec /usr/sbin/zfs-fuse --pidfile /var/run/zfs-fuse.pid
+  )
+  local i
+  for i in $(seq 1 50); do
+    zpool list >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  ferry_log "zfs-fuse did not start: zpool list still cannot reach it"
+  return 1
+}
+
+ferry_build() {
+  ferry_log "building (mvn install -DskipTests)"
+  (cd "$FERRY_HOME" && mvn -B -ntp -q install -DskipTests)
+}
+
+ferry_setup() {
+  ferry_install_packages
+  ferry_start_zfs_fuse
+  ferry_build
+}
