@@ -47,11 +47,13 @@ final class SemanticChecks {
         errors.add(FieldError.at(APP.child(field), "is written by Marathon: remove it"));
       }
     }
-    app.path("labels").fieldNames().forEachRemaining(key -> {
-      if (key.startsWith("FERRY_")) {
-        errors.add(FieldError.at(APP.child("labels").child(key), "labels starting with FERRY_ are Ferry's own"));
-      }
-    });
+    for (String map : List.of("labels", "env")) {
+      app.path(map).fieldNames().forEachRemaining(key -> {
+        if (key.startsWith("FERRY_")) {
+          errors.add(FieldError.at(APP.child(map).child(key), map + " starting with FERRY_ are Ferry's own"));
+        }
+      });
+    }
     return errors;
   }
 

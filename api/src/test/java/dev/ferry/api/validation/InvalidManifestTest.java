@@ -98,6 +98,8 @@ class InvalidManifestTest {
             "Ferry owns the upgrade strategy: it always stops the old task before it starts the new one"),
         invalid(app("instances: 1", "labels: {FERRY_GENERATION: '3'}"), "spec.app.labels.FERRY_GENERATION",
             "labels starting with FERRY_ are Ferry's own"),
+        invalid(app("instances: 1", "env: {FERRY_DATASET_PATH: /tmp}"), "spec.app.env.FERRY_DATASET_PATH",
+            "env starting with FERRY_ are Ferry's own"),
         invalid(app("instances: 1", "version: '2026-01-01T00:00:00Z'"), "spec.app.version",
             "is written by Marathon: remove it"),
         invalid(app("instances: 1", "id: /Todos"), "spec.app.id",

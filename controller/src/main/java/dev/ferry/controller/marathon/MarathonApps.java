@@ -1,0 +1,104 @@
+package dev.ferry.controller.marathon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.api.model.DatasetRef;
+import dev.ferry.api.model.StatefulApp;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Builds the Marathon app that Ferry owns for a StatefulApp: the user's app definition plus
+ * what Ferry adds (DESIGN.md, "Marathon"):
+ *
+ * <ul>
+ *   <li>the id, {@code spec.app.id} made absolute or {@code /<name>};
+ *   <li>the placement constraints, and {@code [hostname, CLUSTER, <node>]} pinning a dataset's
+ *       app to the node that holds the dataset;
+ *   <li>the dataset as a host volume: for DOCKER at {@code mountPath}; for MESOS or a plain
+ *       command in the sandbox at {@code mountPath} made relative, since the Mesos containerizer
+ *       mounts host paths into the sandbox when the task has no image. {@code FERRY_DATASET_PATH}
+ *       says where the task finds its data;
+ *   <li>{@code upgradeStrategy} 0/0 for apps with a dataset, so Marathon never runs two writers;
+ *   <li>the labels {@code FERRY_STATEFULAPP} and {@code FERRY_GENERATION}.
+ * </ul>
+ */
+public final class MarathonApps {
+
+  public static final String LABEL_STATEFULAPP = "FERRY_STATEFULAPP";
+  public static final String LABEL_GENERATION = "FERRY_GENERATION";
+  public static final String ENV_DATASET_PATH = "FERRY_DATASET_PATH";
+
+  private MarathonApps() {}
+
+  /**
+   * Where a dataset's app runs: the Mesos agent's hostname and the dataset's mount point there.
+   */
+  public record Pin(String hostname, String datasetHostPath) {}
+
+  /** The Marathon app id of a StatefulApp. */
+  public static String appId(StatefulApp app) {
+    String id = app.spec().app().path("id").asText("");
+    if (id.isEmpty()) {
+      return "/" + app.name();
+    }
+    return id.startsWith("/") ? id : "/" + id;
+  }
+
+  /**
+   * The app to write to Marathon.
+   *
+   * @param pin where the dataset is; empty for an app without a dataset
+   * @param instances how many instances to ask for: the spec's, or 0 while a migration has the
+   *     app stopped
+   */
+  public static ObjectNode build(StatefulApp app, Optional<Pin> pin, int instances) {
+    ObjectNode out = app.spec().app();
+    out.put("id", appId(app));
+    out.put("instances", instances);
+
+    ArrayNode constraints = out.putArray("constraints");
+    for (List<String> c : app.spec().placement().constraints()) {
+      ArrayNode row = constraints.addArray();
+      c.forEach(row::add);
+    }
+    ObjectNode labels = out.has("labels") ? (ObjectNode) out.get("labels") : out.putObject("labels");
+    labels.put(LABEL_STATEFULAPP, app.name());
+    labels.put(LABEL_GENERATION, Long.toString(app.metadata().generation()));
+
+    Optional<DatasetRef> dataset = app.spec().datasetRef();
+    if (dataset.isPresent() && pin.isPresent()) {
+      constraints.addArray().add("hostname").add("CLUSTER").add(pin.get().hostname());
+      mountDataset(out, dataset.get(), pin.get());
+    }
+    if (dataset.isPresent()) {
+      ObjectNode upgrade = out.putObject("upgradeStrategy");
+      upgrade.put("minimumHealthCapacity", 0);
+      upgrade.put("maximumOverCapacity", 0);
+    }
+    return out;
+  }
+
+  private static void mountDataset(ObjectNode app, DatasetRef dataset, Pin pin) {
+    ObjectNode container = app.has("container") ? (ObjectNode) app.get("container") : app.putObject("container");
+    boolean docker = "DOCKER".equals(container.path("type").asText(container.has("docker") ? "DOCKER" : "MESOS"));
+    if (!container.has("type")) {
+      container.put("type", docker ? "DOCKER" : "MESOS");
+    }
+    String containerPath = docker ? dataset.mountPath() : dataset.mountPath().substring(1);
+    ArrayNode volumes = container.has("volumes") ? (ArrayNode) container.get("volumes") : container.putArray("volumes");
+    ObjectNode volume = volumes.addObject();
+    volume.put("containerPath", containerPath);
+    volume.put("hostPath", pin.datasetHostPath());
+    volume.put("mode", "RW");
+    ObjectNode env = app.has("env") ? (ObjectNode) app.get("env") : app.putObject("env");
+    env.put(ENV_DATASET_PATH, docker ? dataset.mountPath() : pin.datasetHostPath());
+  }
+
+  /** The StatefulApp that owns a Marathon app, from its label. */
+  public static Optional<String> owner(JsonNode marathonApp) {
+    String name = marathonApp.path("labels").path(LABEL_STATEFULAPP).asText("");
+    return name.isEmpty() ? Optional.empty() : Optional.of(name);
+  }
+}
