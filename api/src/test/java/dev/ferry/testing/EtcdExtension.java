@@ -54,7 +54,11 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback 
     dir = Files.createTempDirectory("ferry-etcd-");
     clientPort = FreePort.pick();
     peerPort = FreePort.pick();
-    cleanupOnExit = new Thread(() -> deleteDir(dir), "etcd-extension-cleanup");
+    Path ownDir = dir;
+    cleanupOnExit = new Thread(() -> {
+      stop();
+      deleteDir(ownDir);
+    }, "etcd-extension-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanupOnExit);
     start();
   }
@@ -71,6 +75,9 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback 
 
   /** The client URL, {@code http://127.0.0.1:<port>}. */
   public String endpoint() {
+    if (clientPort == 0) {
+      throw new IllegalStateException("etcd is not running: register EtcdExtension in a static field");
+    }
     return "http://127.0.0.1:" + clientPort;
   }
 

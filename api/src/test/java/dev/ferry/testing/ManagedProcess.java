@@ -31,7 +31,7 @@ public final class ManagedProcess implements AutoCloseable {
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(
-        () -> RUNNING.forEach(p -> p.stop(Duration.ZERO)), "managed-process-reaper"));
+        () -> RUNNING.forEach(p -> p.stop(Duration.ofSeconds(2))), "managed-process-reaper"));
   }
 
   private final String name;

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
@@ -21,12 +22,23 @@ import javax.net.ssl.SSLException;
 final class Connection implements AutoCloseable {
 
   final Client client;
-  final ExecutorService callbacks;
   final Set<Subscription> watches = ConcurrentHashMap.newKeySet();
+  private final ExecutorService pool = Executors.newCachedThreadPool(daemonThreads());
 
   private Connection(Client client) {
     this.client = client;
-    this.callbacks = Executors.newCachedThreadPool(daemonThreads());
+  }
+
+  /**
+   * Where callbacks run. Once the connection is closed, the little that still completes (a
+   * request in flight, a late jetcd callback) runs where it completes rather than being lost.
+   */
+  void execute(Runnable task) {
+    try {
+      pool.execute(task);
+    } catch (RejectedExecutionException closed) {
+      task.run();
+    }
   }
 
   static Connection open(EtcdConfig config) {
@@ -52,7 +64,7 @@ final class Connection implements AutoCloseable {
   public void close() {
     watches.forEach(Subscription::close);
     client.close();
-    callbacks.shutdown();
+    pool.shutdown();
   }
 
   private static ByteSequence bytes(String s) {

@@ -115,17 +115,20 @@ public final class EtcdStore implements AutoCloseable {
       Kind<O, S, T> kind, LabelSelector selector) {
     GetOption option = GetOption.builder().isPrefix(true)
         .withSortField(GetOption.SortTarget.KEY).withSortOrder(GetOption.SortOrder.ASCEND).build();
-    return handOff(() -> connection.client.getKVClient().get(keys.prefix(kind), option).thenApply(r -> new ObjectList<>(
-        r.getKvs().stream()
-            .map(kv -> ObjectCodec.decode(kind.type(), kv))
-            .filter(o -> selector.matches(o.metadata().labels()))
-            .toList(),
-        r.getHeader().getRevision())));
+    // etcd cannot filter on values: the selector is applied here.
+    return handOff(() -> connection.client.getKVClient().get(keys.prefix(kind), option)
+        .thenApply(r -> new ObjectList<>(
+            r.getKvs().stream()
+                .map(kv -> ObjectCodec.decode(kind.type(), kv))
+                .filter(o -> selector.matches(o.metadata().labels()))
+                .toList(),
+            r.getHeader().getRevision())));
   }
 
   /**
    * Stores a new object. The store sets {@code uid}, {@code creationTimestamp},
    * {@code generation} 1 and {@code resourceVersion}; whatever the input had there is ignored.
+   * The status is stored as given (an agent registers its Node with what it observed).
    *
    * @return the stored object
    * @throws AlreadyExistsException (through the future) if an object of that kind and name exists
@@ -215,7 +218,10 @@ public final class EtcdStore implements AutoCloseable {
     });
   }
 
-  /** A new lease; keys attached to it vanish {@code ttl} after its last keep-alive. */
+  /**
+   * A new lease; keys attached to it vanish {@code ttl} after its last keep-alive. etcd counts
+   * in whole seconds (at least 1) and may raise a short TTL to its minimum.
+   */
   public CompletableFuture<Long> grantLease(Duration ttl) {
     return handOff(() -> connection.client.getLeaseClient().grant(Math.max(1, ttl.toSeconds()))
         .thenApply(r -> r.getID()));
@@ -315,7 +321,7 @@ public final class EtcdStore implements AutoCloseable {
       } else {
         out.completeExceptionally(translate(error));
       }
-    }, connection.callbacks);
+    }, connection::execute);
     return out;
   }
 

@@ -59,7 +59,7 @@ final class WatchLoop<O extends FerryObject<O, S, T>, S, T> implements Subscript
     this.kind = kind;
     this.selector = selector;
     this.listener = listener;
-    this.serial = new SerialExecutor(store.connection().callbacks);
+    this.serial = new SerialExecutor(store.connection()::execute);
   }
 
   /** Watches from {@code known.revision() + 1}, knowing {@code known.items()}. */

@@ -1,5 +1,6 @@
 package dev.ferry.api.store;
 
+import dev.ferry.api.model.FerryObject;
 import dev.ferry.api.model.Node;
 import dev.ferry.api.model.NodeSpec;
 import dev.ferry.api.model.ObjectMeta;
@@ -40,7 +41,7 @@ final class StoreTesting {
   }
 
   /** Records a watch as lines a person reads: "ADDED node1 @17". */
-  static final class Recorder<O extends dev.ferry.api.model.FerryObject<O, ?, ?>> implements WatchListener<O> {
+  static final class Recorder<O extends FerryObject<O, ?, ?>> implements WatchListener<O> {
     final List<WatchEvent<O>> events = new CopyOnWriteArrayList<>();
     final List<Long> syncs = new CopyOnWriteArrayList<>();
 
