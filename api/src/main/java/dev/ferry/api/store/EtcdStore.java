@@ -1,0 +1,441 @@
+package dev.ferry.api.store;
+
+import static dev.ferry.api.store.KeySpace.bytes;
+
+import dev.ferry.api.model.FerryObject;
+import dev.ferry.api.model.Kind;
+import dev.ferry.api.model.LabelSelector;
+import dev.ferry.api.model.ObjectMeta;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.support.CloseableClient;
+import io.grpc.stub.StreamObserver;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.function.BinaryOperator;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ferry's objects in etcd: typed reads, optimistic-concurrency writes, leases, fencing and
+ * watches.
+ *
+ * <p>Every operation is asynchronous. The returned futures complete on the store's own threads,
+ * never on etcd's client threads, and fail with a {@link StoreException} (or its subtypes) when
+ * etcd refuses or cannot be reached, or with {@link IllegalArgumentException} when the request
+ * itself is wrong. Nothing here blocks.
+ *
+ * <p>An object's {@code resourceVersion} is the etcd mod revision of its key. Writes compare it:
+ * {@link #update} and {@link #updateStatus} succeed only if the object was not written since the
+ * caller read it. {@code spec} and {@code status} are written separately; {@code generation}
+ * counts changes of {@code spec}.
+ */
+public final class EtcdStore implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EtcdStore.class);
+
+  private final Connection connection;
+  private final KeySpace keys;
+  private final Optional<Fence> fence;
+  private final boolean ownsConnection;
+
+  private EtcdStore(Connection connection, KeySpace keys, Optional<Fence> fence, boolean owns) {
+    this.connection = connection;
+    this.keys = keys;
+    this.fence = fence;
+    this.ownsConnection = owns;
+  }
+
+  /**
+   * A store over the etcd that {@code config} names. The connection is made lazily: if etcd is
+   * unreachable, the first requests wait for it rather than this method failing.
+   */
+  public static EtcdStore connect(EtcdConfig config) {
+    return new EtcdStore(Connection.open(config), new KeySpace(config.keyPrefix()),
+        Optional.empty(), true);
+  }
+
+  /**
+   * A view of this store whose every write also requires {@code fence.key()} to hold
+   * {@code fence.value()}, and fails with {@link FencedException} otherwise. Reads and watches
+   * are as before. The view shares this store's connection: closing it closes nothing, closing
+   * this store closes it.
+   */
+  public EtcdStore fenced(Fence newFence) {
+    return new EtcdStore(connection, keys, Optional.of(newFence), false);
+  }
+
+  /**
+   * Moves the epoch in {@code key} one up (from 0 if it does not exist yet) and returns the
+   * fence that owns the new epoch: every store fenced with an older value is fenced off from
+   * now on. Not itself fenced.
+   */
+  public CompletableFuture<Fence> advanceFence(String key) {
+    ByteSequence fenceKey = bytes(key);
+    return handOff(() -> connection.client.getKVClient().get(fenceKey).thenCompose(got -> {
+      long modRevision = got.getKvs().isEmpty() ? 0 : got.getKvs().get(0).getModRevision();
+      long epoch = got.getKvs().isEmpty() ? 0 : parseEpoch(key, got.getKvs().get(0));
+      String next = Long.toString(epoch + 1);
+      return connection.client.getKVClient().txn()
+          .If(new Cmp(fenceKey, Cmp.Op.EQUAL, CmpTarget.modRevision(modRevision)))
+          .Then(Op.put(fenceKey, bytes(next), PutOption.DEFAULT))
+          .commit()
+          .thenCompose(r -> r.isSucceeded()
+              ? CompletableFuture.completedFuture(new Fence(key, next))
+              : advanceFence(key));
+    }));
+  }
+
+  /** The object, or empty if there is none of this kind and name. */
+  public <O extends FerryObject<O, S, T>, S, T> CompletableFuture<Optional<O>> get(
+      Kind<O, S, T> kind, String name) {
+    return handOff(() -> connection.client.getKVClient().get(keys.key(kind, name))
+        .thenApply(r -> r.getKvs().stream().findFirst().map(kv -> ObjectCodec.decode(kind.type(), kv))));
+  }
+
+  /** The objects of a kind whose labels match, sorted by name, with the revision of the read. */
+  public <O extends FerryObject<O, S, T>, S, T> CompletableFuture<ObjectList<O>> list(
+      Kind<O, S, T> kind, LabelSelector selector) {
+    GetOption option = GetOption.builder().isPrefix(true)
+        .withSortField(GetOption.SortTarget.KEY).withSortOrder(GetOption.SortOrder.ASCEND).build();
+    // etcd cannot filter on values: the selector is applied here.
+    return handOff(() -> connection.client.getKVClient().get(keys.prefix(kind), option)
+        .thenApply(r -> new ObjectList<>(
+            r.getKvs().stream()
+                .map(kv -> ObjectCodec.decode(kind.type(), kv))
+                .filter(o -> selector.matches(o.metadata().labels()))
+                .toList(),
+            r.getHeader().getRevision())));
+  }
+
+  /**
+   * Stores a new object. The store sets {@code uid}, {@code creationTimestamp},
+   * {@code generation} 1 and {@code resourceVersion}; whatever the input had there is ignored.
+   * The status is stored as given (an agent registers its Node with what it observed).
+   *
+   * @return the stored object
+   * @throws AlreadyExistsException (through the future) if an object of that kind and name exists
+   */
+  public <O extends FerryObject<O, S, T>, S, T> CompletableFuture<O> create(O object) {
+    return create(object, 0);
+  }
+
+  /**
+   * Stores a new object attached to an etcd lease: it is deleted when the lease expires or is
+   * revoked. Later updates keep it attached. {@code leaseId} 0 means no lease.
+   */
+  public <O extends FerryObject<O, S, T>, S, T> CompletableFuture<O> create(O object, long leaseId) {
+    return handOff(() -> {
+      Kind<?, ?, ?> kind = kindOf(object);
+      ObjectMeta m = object.metadata();
+      O toStore = object.withMetadata(new ObjectMeta(m.name(), m.labels(), m.annotations(),
+          UUID.randomUUID().toString(), 1, 0, now(), null, m.finalizers()));
+      ByteSequence key = keys.key(kind, m.name());
+      Cmp absent = new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0));
+      PutOption put = PutOption.builder().withLeaseId(leaseId).build();
+      return write(key, Optional.of(absent), Op.put(key, ObjectCodec.encode(toStore), put))
+          .thenApply(r -> {
+            if (r.isSucceeded()) {
+              return withVersion(toStore, r.getHeader().getRevision());
+            }
+            stored(r);
+            throw new AlreadyExistsException(kind.name(), m.name());
+          });
+    });
+  }
+
+  /**
+   * Replaces an object's metadata and spec, if it was not written since the caller read it
+   * ({@code metadata.resourceVersion} must be what the caller read; 0 is refused). The stored
+   * {@code uid}, {@code creationTimestamp} and {@code status} are kept whatever the input says;
+   * {@code generation} goes up by one, in the same transaction, if and only if the spec changed.
+   *
+   * @return the stored object
+   * @throws ConflictException (through the future) if the object was written since
+   * @throws NotFoundException (through the future) if it does not exist
+   */
+  public <O extends FerryObject<O, S, T>, S, T> CompletableFuture<O> update(O object) {
+    return replace(object, (stored, wanted) -> {
+      ObjectMeta s = stored.metadata();
+      ObjectMeta w = wanted.metadata();
+      long generation = s.generation() + (ObjectCodec.sameSpec(stored, wanted) ? 0 : 1);
+      return wanted
+          .withMetadata(new ObjectMeta(s.name(), w.labels(), w.annotations(), s.uid(), generation,
+              0, s.creationTimestamp(), w.deletionTimestamp(), w.finalizers()))
+          .withStatus(stored.status());
+    });
+  }
+
+  /**
+   * Replaces only an object's status, under the same resourceVersion precondition as
+   * {@link #update}. Metadata, spec and generation stay as stored.
+   */
+  public <O extends FerryObject<O, S, T>, S, T> CompletableFuture<O> updateStatus(O object) {
+    return replace(object, (stored, wanted) -> stored.withStatus(wanted.status()));
+  }
+
+  /**
+   * Deletes an object.
+   *
+   * @param expectedResourceVersion the version the caller read, or 0 to delete whatever is there
+   * @return whether there was an object to delete
+   * @throws ConflictException (through the future) if the object was written since
+   */
+  public CompletableFuture<Boolean> delete(Kind<?, ?, ?> kind, String name, long expectedResourceVersion) {
+    return handOff(() -> {
+      ByteSequence key = keys.key(kind, name);
+      Optional<Cmp> unchanged = expectedResourceVersion == 0
+          ? Optional.empty()
+          : Optional.of(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedResourceVersion)));
+      return write(key, unchanged, Op.delete(key, DeleteOption.DEFAULT)).thenApply(r -> {
+        if (r.isSucceeded()) {
+          return r.getDeleteResponses().get(0).getDeleted() > 0;
+        }
+        Optional<KeyValue> current = stored(r);
+        if (current.isPresent()) {
+          throw new ConflictException(kind.name(), name, expectedResourceVersion,
+              current.get().getModRevision());
+        }
+        return false;
+      });
+    });
+  }
+
+  /**
+   * A new lease; keys attached to it vanish {@code ttl} after its last keep-alive. etcd counts
+   * in whole seconds (at least 1) and may raise a short TTL to its minimum.
+   */
+  public CompletableFuture<Long> grantLease(Duration ttl) {
+    return handOff(() -> connection.client.getLeaseClient().grant(Math.max(1, ttl.toSeconds()))
+        .thenApply(r -> r.getID()));
+  }
+
+  /** Keeps a lease alive until closed, renewing it at a third of its TTL. */
+  public Subscription keepAlive(long leaseId) {
+    CloseableClient keepAlive = connection.client.getLeaseClient().keepAlive(leaseId,
+        new StreamObserver<>() {
+          @Override
+          public void onNext(io.etcd.jetcd.lease.LeaseKeepAliveResponse response) {}
+
+          @Override
+          public void onError(Throwable error) {
+            LOG.warn("keep-alive of lease {} failed: {}", leaseId, error.toString());
+          }
+
+          @Override
+          public void onCompleted() {}
+        });
+    return keepAlive::close;
+  }
+
+  /** Ends a lease now, deleting the keys attached to it. */
+  public CompletableFuture<Void> revokeLease(long leaseId) {
+    return handOff(() -> connection.client.getLeaseClient().revoke(leaseId).thenApply(r -> null));
+  }
+
+  /**
+   * Watches the objects of a kind from a revision on (at least 1; inclusive). If that revision
+   * was compacted, or is by the time the watch resumes after losing etcd, the watch re-lists and
+   * delivers the difference to what it has delivered so far (a watch started this way does not
+   * know what its caller knew before {@code fromRevision}; {@link #resume} does).
+   */
+  public <O extends FerryObject<O, S, T>, S, T> Subscription watch(
+      Kind<O, S, T> kind, long fromRevision, WatchListener<O> listener) {
+    if (fromRevision < 1) {
+      throw new IllegalArgumentException("a watch starts at revision 1 or later, not " + fromRevision);
+    }
+    return track(WatchLoop.start(this, kind, LabelSelector.EVERYTHING, listener,
+        new ObjectList<>(List.of(), fromRevision - 1)));
+  }
+
+  /**
+   * Lists the objects of a kind that match, delivers them as ADDED, calls
+   * {@link WatchListener#onSynced}, then delivers every later change. Objects that stop matching
+   * the selector are delivered as DELETED. Survives etcd restarts and compactions (re-listing,
+   * with DELETED for objects that vanished meanwhile).
+   */
+  public <O extends FerryObject<O, S, T>, S, T> Subscription listAndWatch(
+      Kind<O, S, T> kind, LabelSelector selector, WatchListener<O> listener) {
+    return track(WatchLoop.listFirst(this, kind, selector, listener));
+  }
+
+  /**
+   * Continues a watch from what the caller already knows: {@code known} (a list it read, or the
+   * state it built from earlier events) at {@code known.revision()}. Delivers every change after
+   * that revision; if the history since was compacted, re-lists and delivers the difference,
+   * including DELETED for known objects that are gone.
+   */
+  public <O extends FerryObject<O, S, T>, S, T> Subscription resume(
+      Kind<O, S, T> kind, LabelSelector selector, ObjectList<O> known, WatchListener<O> listener) {
+    return track(WatchLoop.start(this, kind, selector, listener, known));
+  }
+
+  /** Closes the connection and its watches; a fenced view's close does nothing. */
+  @Override
+  public void close() {
+    if (ownsConnection) {
+      connection.close();
+    }
+  }
+
+  Connection connection() {
+    return connection;
+  }
+
+  KeySpace keys() {
+    return keys;
+  }
+
+  /**
+   * Runs a request and completes its result on the store's pool, with etcd's failures as
+   * StoreExceptions and a request refused before it was sent as a failed future too.
+   */
+  <V> CompletableFuture<V> handOff(Supplier<CompletableFuture<V>> request) {
+    CompletableFuture<V> inner;
+    try {
+      inner = request.get();
+    } catch (RuntimeException e) {
+      inner = CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<V> out = new CompletableFuture<>();
+    inner.whenCompleteAsync((value, error) -> {
+      if (error == null) {
+        out.complete(value);
+      } else {
+        out.completeExceptionally(translate(error));
+      }
+    }, connection::execute);
+    return out;
+  }
+
+  private Subscription track(Subscription watch) {
+    connection.watches.add(watch);
+    return () -> {
+      connection.watches.remove(watch);
+      watch.close();
+    };
+  }
+
+  private <O extends FerryObject<O, S, T>, S, T> CompletableFuture<O> replace(
+      O wanted, BinaryOperator<O> merge) {
+    return handOff(() -> {
+      Kind<?, ?, ?> kind = kindOf(wanted);
+      String name = wanted.name();
+      long expected = wanted.metadata().resourceVersion();
+      if (expected <= 0) {
+        throw new IllegalArgumentException(kind + " " + name
+            + ": an update needs the resourceVersion the caller read, not " + expected);
+      }
+      @SuppressWarnings("unchecked")
+      Class<O> type = (Class<O>) wanted.getClass();
+      ByteSequence key = keys.key(kind, name);
+      return connection.client.getKVClient().get(key).thenCompose(got -> {
+        KeyValue current = got.getKvs().stream().findFirst()
+            .orElseThrow(() -> new NotFoundException(kind.name(), name));
+        if (current.getModRevision() != expected) {
+          throw new ConflictException(kind.name(), name, expected, current.getModRevision());
+        }
+        O next = merge.apply(ObjectCodec.decode(type, current), wanted);
+        Cmp unchanged = new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expected));
+        // A put without the lease would detach the key from it (a Node would stop expiring).
+        PutOption put = PutOption.builder().withLeaseId(current.getLease()).build();
+        return write(key, Optional.of(unchanged), Op.put(key, ObjectCodec.encode(next), put))
+            .thenApply(r -> {
+              if (r.isSucceeded()) {
+                return withVersion(next, r.getHeader().getRevision());
+              }
+              Optional<KeyValue> now = stored(r);
+              if (now.isPresent()) {
+                throw new ConflictException(kind.name(), name, expected, now.get().getModRevision());
+              }
+              throw new NotFoundException(kind.name(), name);
+            });
+      });
+    });
+  }
+
+  /**
+   * One write: {@code then} if the object's compare (if any) and the fence (if any) hold; else
+   * reads back the object and the fence, for {@link #stored} to explain the failure.
+   */
+  private CompletableFuture<TxnResponse> write(ByteSequence key, Optional<Cmp> compare, Op then) {
+    List<Cmp> compares = new ArrayList<>();
+    compare.ifPresent(compares::add);
+    List<Op> otherwise = new ArrayList<>(List.of(Op.get(key, GetOption.DEFAULT)));
+    fence.ifPresent(f -> {
+      compares.add(new Cmp(bytes(f.key()), Cmp.Op.EQUAL, CmpTarget.value(bytes(f.value()))));
+      otherwise.add(Op.get(bytes(f.key()), GetOption.DEFAULT));
+    });
+    return connection.client.getKVClient().txn()
+        .If(compares.toArray(Cmp[]::new))
+        .Then(then)
+        .Else(otherwise.toArray(Op[]::new))
+        .commit();
+  }
+
+  /**
+   * After a failed {@link #write}: throws FencedException if the fence moved (that takes
+   * precedence: a deposed leader must learn it is deposed), else returns what is stored.
+   */
+  private Optional<KeyValue> stored(TxnResponse failed) {
+    if (fence.isPresent()) {
+      List<KeyValue> fenceKvs = failed.getGetResponses().get(1).getKvs();
+      String actual = fenceKvs.isEmpty() ? "" : fenceKvs.get(0).getValue().toString(StandardCharsets.UTF_8);
+      if (!actual.equals(fence.get().value())) {
+        throw new FencedException(fence.get(), actual);
+      }
+    }
+    return failed.getGetResponses().get(0).getKvs().stream().findFirst();
+  }
+
+  private static <O extends FerryObject<O, ?, ?>> O withVersion(O object, long revision) {
+    return object.withMetadata(object.metadata().withResourceVersion(revision));
+  }
+
+  private static Kind<?, ?, ?> kindOf(FerryObject<?, ?, ?> object) {
+    return Kind.find(object.kind())
+        .orElseThrow(() -> new IllegalArgumentException("unknown kind " + object.kind()));
+  }
+
+  private static long parseEpoch(String key, KeyValue kv) {
+    String value = kv.getValue().toString(StandardCharsets.UTF_8);
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw new StoreException("fence key " + key + " holds \"" + value + "\", not an epoch number");
+    }
+  }
+
+  private static Instant now() {
+    return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  private static Throwable translate(Throwable error) {
+    Throwable cause = error;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof StoreException || cause instanceof IllegalArgumentException) {
+      return cause;
+    }
+    return new StoreException("etcd request failed: " + cause.getMessage(), cause);
+  }
+}
