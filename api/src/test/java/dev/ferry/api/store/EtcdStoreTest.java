@@ -247,7 +247,7 @@ class EtcdStoreTest {
   private static Node withDisk(Node node, String disk) {
     NodeSpec s = node.spec();
     return node.withSpec(new NodeSpec(s.hostname(), s.address(), s.transferPort(),
-        Map.of("disk", disk), s.pool(), s.agentVersion()));
+        Map.of("disk", disk), s.pool(), s.datasetRoot(), s.agentVersion()));
   }
 
   private static NodeStatus status(long freeBytes) {

@@ -19,7 +19,7 @@ final class StoreTesting {
 
   static Node node(String name, Map<String, String> labels, String disk) {
     return new Node(ObjectMeta.named(name).withLabels(labels),
-        new NodeSpec(name, "127.0.1.1", 0, Map.of("disk", disk), "tank", "test"));
+        new NodeSpec(name, "127.0.1.1", 0, Map.of("disk", disk), "tank", "", "test"));
   }
 
   static Node node(String name) {
