@@ -64,8 +64,27 @@ final class TestCluster implements AutoCloseable {
     try {
       stopKeepingState();
     } finally {
+      List<Long> left = processesUnder(stateDir);
+      left.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
       delete(stateDir);
+      if (!left.isEmpty()) {
+        throw new AssertionError("processes outlived the cluster (now killed): " + left);
+      }
     }
+  }
+
+  /** Processes whose sandbox lies under {@code dir}: tasks this cluster started. */
+  static List<Long> processesUnder(Path dir) {
+    String marker = "MESOS_SANDBOX=" + dir;
+    return ProcessHandle.allProcesses().map(ProcessHandle::pid).filter(pid -> {
+      try {
+        String environ = new String(Files.readAllBytes(Path.of("/proc", pid.toString(), "environ")),
+            java.nio.charset.StandardCharsets.UTF_8);
+        return environ.contains(marker);
+      } catch (IOException | SecurityException gone) {
+        return false;
+      }
+    }).toList();
   }
 
   static void delete(Path dir) throws IOException {

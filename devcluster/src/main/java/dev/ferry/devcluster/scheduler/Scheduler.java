@@ -37,6 +37,7 @@ public final class Scheduler {
   private final SchedulerStore store;
   private final TaskRunner runner;
   private long tick = -1;
+  private boolean stopping;
 
   public Scheduler(Vertx vertx, String clusterId, List<NodeSpec> nodes, TaskRunner runner, EventBus events,
       Path stateDir, IntPredicate portFree) {
@@ -53,14 +54,16 @@ public final class Scheduler {
   /** Loads the stored apps, takes over their still-running tasks, and starts reconciling. */
   public Future<Void> start() {
     return store.restore(runner, lifecycle).map(v -> {
-      tick = vertx.setPeriodic(TICK_MILLIS, t -> reconciler.reconcileAll());
-      reconciler.reconcileAll();
+      tick = vertx.setPeriodic(TICK_MILLIS, t -> reconcile());
+      reconcile();
       return null;
     });
   }
 
   /** Stops every task (SIGTERM, then SIGKILL after each app's grace period) and waits for all to end. */
   public Future<Void> stop() {
+    // From here on nothing is launched: a task that ends must not be replaced.
+    stopping = true;
     vertx.cancelTimer(tick);
     for (Task task : List.copyOf(state.tasks.values())) {
       lifecycle.kill(task, Optional.ofNullable(state.apps.get(task.appId())).map(AppDefinition::killGracePeriod)
@@ -252,7 +255,13 @@ public final class Scheduler {
 
   private void changed() {
     store.saveSoon();
-    vertx.runOnContext(v -> reconciler.reconcileAll());
+    vertx.runOnContext(v -> reconcile());
+  }
+
+  private void reconcile() {
+    if (!stopping) {
+      reconciler.reconcileAll();
+    }
   }
 
   private static boolean sameConfig(ObjectNode before, ObjectNode after) {

@@ -15,6 +15,7 @@ import dev.ferry.devcluster.tasks.TaskIds;
 import dev.ferry.devcluster.tasks.TaskRunner;
 import dev.ferry.devcluster.tasks.TaskState;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +37,7 @@ final class TaskLifecycle implements HealthMonitor.Listener {
   private final Runnable changed;
   private final Map<String, RunningTask> running = new HashMap<>();
   private final Map<String, Duration> killRequested = new HashMap<>();
+  private final Map<String, Promise<Exit>> ends = new HashMap<>();
   private HealthMonitor health;
 
   TaskLifecycle(ClusterState state, TaskRunner runner, EventBus events, Path nodesDir, Runnable changed) {
@@ -60,6 +62,7 @@ final class TaskLifecycle implements HealthMonitor.Listener {
     Task task = Task.staged(TaskIds.newId(app.id()), app.id(), app.version(), node.name(), node.address(),
         state.slaveId(node), choice.ports(), Instant.now(), app.cpus(), app.mem());
     update(task);
+    ends.put(task.id(), Promise.promise());
     Path sandbox = sandbox(task);
     Map<String, String> env = TaskEnvironment.of(app, task, sandbox);
     LaunchSpec spec = new LaunchSpec(task.id(), command(app), env, sandbox, app.hostVolumes(), app.user(),
@@ -76,6 +79,7 @@ final class TaskLifecycle implements HealthMonitor.Listener {
   /** Takes over a task a previous scheduler started whose process still runs. */
   void adopt(Task task, RunningTask process, AppDefinition app) {
     state.tasks.put(task.id(), task);
+    ends.put(task.id(), Promise.promise());
     Path sandbox = sandbox(task);
     started(task.id(), process, app, sandbox, TaskEnvironment.of(app, task, sandbox));
   }
@@ -111,13 +115,14 @@ final class TaskLifecycle implements HealthMonitor.Listener {
     }
   }
 
-  /** Every task's end, for a shutdown that waits for all of them. */
+  /** The end of every task launched and not yet over (being launched included), for a shutdown that waits. */
   List<Future<Exit>> exits() {
-    return running.values().stream().map(RunningTask::exit).toList();
+    return ends.values().stream().map(Promise::future).toList();
   }
 
   private void ended(String taskId, Exit exit) {
     running.remove(taskId);
+    Optional.ofNullable(ends.remove(taskId)).ifPresent(p -> p.tryComplete(exit));
     health.forget(taskId);
     Task task = state.tasks.get(taskId);
     if (task == null) {
