@@ -1,0 +1,148 @@
+package dev.ferry.devcluster.scheduler;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.api.codec.Json;
+import dev.ferry.devcluster.apps.AppDefinition;
+import dev.ferry.devcluster.apps.AppId;
+import dev.ferry.devcluster.tasks.RunningTask;
+import dev.ferry.devcluster.tasks.Task;
+import dev.ferry.devcluster.tasks.TaskRunner;
+import dev.ferry.devcluster.tasks.TaskState;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Keeps the scheduler's apps and tasks in {@code <state dir>/state.json} (written whole, via a
+ * temp file and an atomic rename, on a worker), so that a restarted scheduler knows its apps and
+ * takes over the tasks whose processes still run; the rest are relaunched by reconciling.
+ * Deployments in flight are not kept: reconciling finishes their work all the same.
+ */
+final class SchedulerStore {
+
+  private final Vertx vertx;
+  private final Path file;
+  private final ClusterState state;
+  private boolean pending;
+  private Future<Void> lastWrite = Future.succeededFuture();
+
+  SchedulerStore(Vertx vertx, Path stateDir, ClusterState state) {
+    this.vertx = vertx;
+    this.file = stateDir.resolve("state.json");
+    this.state = state;
+  }
+
+  /** The cluster id stored in {@code stateDir}, if a scheduler ran there before. Blocking. */
+  static Optional<String> storedClusterId(Path stateDir) {
+    try {
+      Path file = stateDir.resolve("state.json");
+      return Files.exists(file)
+          ? Optional.of(Json.json().readTree(file.toFile()).path("clusterId").asText()).filter(s -> !s.isEmpty())
+          : Optional.empty();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot read " + stateDir.resolve("state.json") + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes the state soon, once for any number of changes in the same turn of the event loop. */
+  void saveSoon() {
+    if (pending) {
+      return;
+    }
+    pending = true;
+    vertx.runOnContext(v -> {
+      pending = false;
+      byte[] snapshot = snapshot();
+      lastWrite = lastWrite.transform(x -> vertx.executeBlocking(() -> write(snapshot), true));
+    });
+  }
+
+  Future<Void> flush() {
+    byte[] snapshot = snapshot();
+    lastWrite = lastWrite.transform(x -> vertx.executeBlocking(() -> write(snapshot), true));
+    return lastWrite;
+  }
+
+  private record Adopted(Task task, RunningTask process) {}
+
+  private record Restored(List<ObjectNode> apps, List<Adopted> adopted) {}
+
+  Future<Void> restore(TaskRunner runner, TaskLifecycle lifecycle) {
+    return vertx.executeBlocking(() -> {
+      List<ObjectNode> apps = new ArrayList<>();
+      List<Adopted> adopted = new ArrayList<>();
+      if (Files.exists(file)) {
+        JsonNode stored = Json.json().readTree(file.toFile());
+        stored.path("apps").forEach(a -> apps.add((ObjectNode) a));
+        for (JsonNode t : stored.path("tasks")) {
+          Task task = readTask(t);
+          runner.adopt(task.id(), task.pid()).ifPresent(p -> adopted.add(new Adopted(task, p)));
+        }
+      }
+      return new Restored(apps, adopted);
+    }, false).map(restored -> {
+      restored.apps().forEach(a -> state.apps.put(AppId.of(a.path("id").asText()), AppDefinition.of(a)));
+      for (Adopted a : restored.adopted()) {
+        AppDefinition app = state.apps.get(a.task().appId());
+        if (app == null) {
+          a.process().kill(java.time.Duration.ofSeconds(3));
+        } else {
+          lifecycle.adopt(a.task(), a.process(), app);
+        }
+      }
+      return null;
+    });
+  }
+
+  private Void write(byte[] snapshot) throws java.io.IOException {
+    Files.createDirectories(file.getParent());
+    Path temp = file.resolveSibling("state.json.tmp");
+    Files.write(temp, snapshot);
+    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return null;
+  }
+
+  private byte[] snapshot() {
+    ObjectNode root = JsonNodeFactory.instance.objectNode().put("clusterId", state.clusterId);
+    ArrayNode apps = root.putArray("apps");
+    state.apps.values().forEach(a -> apps.add(a.json()));
+    ArrayNode tasks = root.putArray("tasks");
+    state.tasks.values().stream().filter(Task::active).forEach(t -> tasks.add(writeTask(t)));
+    try {
+      return Json.json().writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static ObjectNode writeTask(Task t) {
+    ObjectNode json = JsonNodeFactory.instance.objectNode().put("id", t.id()).put("appId", t.appId().path())
+        .put("version", t.version()).put("node", t.node()).put("host", t.host()).put("slaveId", t.slaveId())
+        .put("stagedAt", t.stagedAt().toString()).put("cpus", t.cpus()).put("mem", t.mem());
+    t.ports().forEach(json.putArray("ports")::add);
+    t.startedAt().ifPresent(s -> json.put("startedAt", s.toString()));
+    t.pid().ifPresent(p -> json.put("pid", p));
+    return json;
+  }
+
+  private static Task readTask(JsonNode j) {
+    List<Integer> ports = new ArrayList<>();
+    j.path("ports").forEach(p -> ports.add(p.asInt()));
+    return new Task(j.path("id").asText(), AppId.of(j.path("appId").asText()), j.path("version").asText(),
+        j.path("node").asText(), j.path("host").asText(), j.path("slaveId").asText(), ports,
+        Instant.parse(j.path("stagedAt").asText()),
+        j.has("startedAt") ? Optional.of(Instant.parse(j.get("startedAt").asText())) : Optional.empty(),
+        TaskState.TASK_RUNNING, "", j.has("pid") ? OptionalLong.of(j.get("pid").asLong()) : OptionalLong.empty(),
+        j.path("cpus").asDouble(), j.path("mem").asDouble());
+  }
+}

@@ -1,0 +1,169 @@
+package dev.ferry.devcluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import dev.ferry.api.codec.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Posts Marathon's own example payloads and checks the answers' status codes and shapes against
+ * NOTES.md and schema/AppDefinition.json. Tasks are simulated: the examples run Docker images and
+ * hour-long sleeps.
+ */
+class MarathonContractTest {
+
+  /** AppInfo adds these to the app; the schema (an app definition) does not know them. */
+  private static final List<String> APP_INFO_FIELDS = List.of("tasksStaged", "tasksRunning", "tasksHealthy",
+      "tasksUnhealthy", "deployments", "tasks", "lastTaskFailure", "tasksStats", "readinessCheckResults");
+  /** Fields Marathon gained after the JSON schema was dropped in 1.8 (app.raml has them). */
+  private static final List<String> AFTER_SCHEMA = List.of("role", "check", "tty", "resourceLimits");
+
+  private static final Path MARATHON = MarathonFiles.dir();
+  private TestCluster cluster;
+  private JsonSchema schema;
+
+  @BeforeEach
+  void start() throws Exception {
+    cluster = new TestCluster(DevclusterConfig.seedNodes(), true);
+    ObjectNode raw = (ObjectNode) Json.json().readTree(MARATHON.resolve("schema/AppDefinition.json").toFile());
+    raw.remove("$schema");
+    schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(raw);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    cluster.close();
+  }
+
+  @Test
+  void examplesThatAreValidAppsAreCreatedWith201AndMatchTheSchema() throws Exception {
+    for (String file : List.of("articles-examples/requests/app-simple.json", "examples/app-check-http-example.json")) {
+      String body = Files.readString(MARATHON.resolve(file));
+      TestCluster.Answer created = cluster.call("POST", "/v2/apps", body);
+      assertThat(created.status()).as(file).isEqualTo(201);
+      assertThat(created.raw().headers().firstValue("Marathon-Deployment-Id")).as(file).isPresent();
+      assertThat(created.body().path("deployments").get(0).path("id").asText()).isNotEmpty();
+      assertThat(created.body().has("versionInfo")).as("POST writes only a version").isFalse();
+      assertThat(created.body().path("tasksRunning").isNumber()).isTrue();
+      String id = created.body().path("id").asText();
+      assertThat(id).startsWith("/");
+      assertMatchesSchema(created.body(), file);
+      TestCluster.Answer shown = cluster.call("GET", "/v2/apps" + id, null);
+      assertThat(shown.status()).isEqualTo(200);
+      assertThat(shown.body().path("app").path("tasks").isArray()).isTrue();
+      assertMatchesSchema(shown.body().path("app"), file);
+    }
+  }
+
+  @Test
+  void marathonsFullAppExampleIsRejectedForHavingBothCmdAndArgs() throws Exception {
+    TestCluster.Answer answer = cluster.call("POST", "/v2/apps", Files.readString(MARATHON.resolve("examples/app.json")));
+    assertThat(answer.status()).isEqualTo(422);
+    assertThat(answer.body().path("message").asText()).isEqualTo("Object is not valid");
+    assertThat(answer.body().path("details").get(0).path("path").asText()).isEqualTo("/");
+  }
+
+  @Test
+  void theFullAppExampleWithoutArgsIsADockerAppWhoseTasksFailClearly() throws Exception {
+    ObjectNode app = (ObjectNode) Json.json().readTree(MARATHON.resolve("examples/app.json").toFile());
+    app.remove("args");
+    app.remove("constraints");
+    TestCluster.Answer created = cluster.call("POST", "/v2/apps", app.toString());
+    assertThat(created.status()).isEqualTo(201);
+    JsonNode stored = cluster.call("GET", "/v2/apps/foo", null).body().path("app");
+    assertThat(stored.has("ipAddress")).as("deprecated fields are not written back").isFalse();
+    assertThat(stored.path("container").path("docker").has("portMappings")).isFalse();
+    assertThat(stored.path("container").path("portMappings").isArray()).isTrue();
+    assertThat(stored.path("networks").get(0).path("mode").asText()).isEqualTo("container/bridge");
+  }
+
+  @Test
+  void putCreatesWith201ThenUpdatesWith200AndPatchesWithTheExample() throws Exception {
+    String simple = Files.readString(MARATHON.resolve("articles-examples/requests/app-simple.json"));
+    TestCluster.Answer created = cluster.call("PUT", "/v2/apps/foo", simple);
+    assertThat(created.status()).isEqualTo(201);
+    assertThat(created.body().fieldNames()).toIterable().containsExactlyInAnyOrder("deploymentId", "version");
+    await().atMost(Duration.ofSeconds(20)).until(() -> cluster.call("GET", "/v2/deployments", null).body().isEmpty());
+    assertThat(cluster.call("GET", "/v2/apps/foo", null).body().path("app").path("id").asText())
+        .as("the path id wins over the body id").isEqualTo("/foo");
+    TestCluster.Answer patched = cluster.call("PATCH", "/v2/apps/foo", Files.readString(MARATHON.resolve("examples/app_patch.json")));
+    assertThat(patched.status()).isEqualTo(200);
+    // No node has disk=tape, so this deployment cannot finish and holds the app.
+    cluster.call("PATCH", "/v2/apps/foo?force=true", "{\"constraints\":[[\"disk\",\"IS\",\"tape\"]]}");
+    TestCluster.Answer locked = cluster.call("PUT", "/v2/apps/foo", "{\"instances\":3}");
+    assertThat(locked.status()).isEqualTo(409);
+    assertThat(locked.body().path("deployments").get(0).path("id").asText()).isNotEmpty();
+    assertThat(cluster.call("PUT", "/v2/apps/foo?force=true", "{\"instances\":3}").status()).isEqualTo(200);
+  }
+
+  @Test
+  void putAndPatchOfManyAppsTakeTheArrayExamples() throws Exception {
+    TestCluster.Answer put = cluster.call("PUT", "/v2/apps", Files.readString(MARATHON.resolve("examples/apps_create.json")));
+    assertThat(put.status()).isEqualTo(200);
+    assertThat(put.body().has("deploymentId")).isTrue();
+    await().atMost(Duration.ofSeconds(20)).until(() -> cluster.call("GET", "/v2/deployments", null).body().isEmpty());
+    assertThat(cluster.call("PATCH", "/v2/apps", Files.readString(MARATHON.resolve("examples/apps_patch.json"))).status()).isEqualTo(200);
+    JsonNode group = cluster.call("GET", "/v2/apps/test/*", null).body().path("*");
+    assertThat(group).hasSize(2);
+    JsonNode tasks = cluster.call("GET", "/v2/tasks", null).body().path("tasks");
+    assertThat(tasks).isNotEmpty();
+    assertThat(tasks.get(0).path("slaveId").asText()).endsWith("-S0");
+    assertThat(tasks.get(0).path("state").asText()).startsWith("TASK_");
+  }
+
+  @Test
+  void errorsHaveMarathonsStatusesAndBodies() throws Exception {
+    TestCluster.Answer malformed = cluster.call("POST", "/v2/apps", "{\"id\": ");
+    assertThat(malformed.status()).isEqualTo(400);
+    assertThat(malformed.body().path("message").asText()).isEqualTo("Invalid JSON");
+    assertThat(malformed.body().path("details").isTextual()).isTrue();
+    TestCluster.Answer wrongType = cluster.call("POST", "/v2/apps", "{\"id\":123,\"cmd\":\"sleep 1\"}");
+    assertThat(wrongType.status()).isEqualTo(422);
+    assertThat(wrongType.body().path("details").get(0).path("path").asText()).isEqualTo("/id");
+    assertThat(wrongType.body().path("details").get(0).path("errors").get(0).asText()).isEqualTo("error.expected.jsstring");
+    TestCluster.Answer invalid = cluster.call("POST", "/v2/apps",
+        "{\"id\":\"/x\",\"cmd\":\"sleep 1\",\"upgradeStrategy\":{\"minimumHealthCapacity\":1.2}}");
+    assertThat(invalid.status()).isEqualTo(422);
+    assertThat(invalid.body().path("details").get(0).path("errors").get(0).asText()).isEqualTo("got 1.2, expected between 0.0 and 1.0");
+    assertThat(cluster.call("POST", "/v2/apps", "{\"id\":\"/y\"}").body().path("details").get(0).path("errors").get(0).asText())
+        .isEqualTo("AppDefinition must either contain one of 'cmd' or 'args', and/or a 'container'.");
+    assertThat(cluster.call("GET", "/v2/apps/nope", null).status()).isEqualTo(404);
+    assertThat(cluster.call("DELETE", "/v2/apps/nope", null).body().path("message").asText()).isEqualTo("App '/nope' does not exist");
+    assertThat(cluster.call("GET", "/v2/nothing-here", null).status()).isEqualTo(500);
+    assertThat(cluster.call("POST", "/v2/tasks/delete?scale=true&wipe=true", "{\"ids\":[]}").status()).isEqualTo(400);
+    assertThat(cluster.call("POST", "/v2/tasks/delete", "{\"ids\":[\"garbage\"]}").status()).isEqualTo(400);
+    assertThat(cluster.call("DELETE", "/v2/deployments/nope", null).status()).isEqualTo(404);
+    assertThat(cluster.call("GET", "/v2/events", null).status()).isEqualTo(405);
+  }
+
+  @Test
+  void infoLeaderAndPingAnswerLikeMarathon() throws Exception {
+    JsonNode info = cluster.call("GET", "/v2/info", null).body();
+    assertThat(info.fieldNames()).toIterable().contains("name", "version", "buildref", "elected", "leader",
+        "frameworkId", "marathon_config", "zookeeper_config", "http_config");
+    assertThat(info.path("marathon_config").path("simulate_tasks").asBoolean()).isTrue();
+    assertThat(cluster.call("GET", "/v2/leader", null).body().path("leader").asText()).isEqualTo("127.0.0.1:" + cluster.cluster.port());
+    assertThat(cluster.call("GET", "/ping", null).body().asText()).isEqualTo("pong");
+  }
+
+  private void assertMatchesSchema(JsonNode app, String file) {
+    ObjectNode definition = app.deepCopy();
+    definition.remove(APP_INFO_FIELDS);
+    definition.remove(AFTER_SCHEMA);
+    Set<?> errors = schema.validate(definition);
+    assertThat(errors).as(file + " answered " + definition).isEmpty();
+  }
+}
