@@ -1,17 +1,20 @@
 package dev.ferry.controller.placement;
 
-/** Where a dataset (and its app) may go: a node, or why no node will do. */
-public sealed interface PlacementDecision {
+import java.util.Optional;
 
-  record Fits(String node) implements PlacementDecision {}
+/**
+ * Where a dataset (and its app) may go: a node, or why no node will do.
+ *
+ * @param node the chosen node, empty when none fits
+ * @param reason why none fits, empty when one does
+ */
+public record PlacementDecision(Optional<String> node, String reason) {
 
-  record NoFit(String reason) implements PlacementDecision {}
-
-  static PlacementDecision fits(String node) {
-    return new Fits(node);
+  public static PlacementDecision fits(String node) {
+    return new PlacementDecision(Optional.of(node), "");
   }
 
-  static PlacementDecision noFit(String reason) {
-    return new NoFit(reason);
+  public static PlacementDecision noFit(String reason) {
+    return new PlacementDecision(Optional.empty(), reason);
   }
 }

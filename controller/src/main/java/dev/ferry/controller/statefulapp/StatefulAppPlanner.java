@@ -1,0 +1,101 @@
+package dev.ferry.controller.statefulapp;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.api.model.Dataset;
+import dev.ferry.api.model.DatasetRef;
+import dev.ferry.api.model.Node;
+import dev.ferry.api.model.ReclaimPolicy;
+import dev.ferry.api.model.StatefulApp;
+import dev.ferry.controller.marathon.MarathonApps;
+import dev.ferry.controller.marathon.MarathonApps.Pin;
+import dev.ferry.controller.marathon.MarathonDiff;
+import dev.ferry.controller.placement.Placement;
+import dev.ferry.controller.placement.PlacementDecision;
+import java.util.Optional;
+
+/**
+ * Decides the StatefulApp reconciler's next step from what it observed. Pure: no I/O, no
+ * clock, so every case is a line in a table test. The order of the checks is the order of
+ * precedence: deletion, then the finalizer, then the dataset (where it is, whether it is
+ * ready, whether it must move), and Marathon last, since the app follows its data.
+ */
+public final class StatefulAppPlanner {
+
+  /** Ferry's finalizer on StatefulApps: deletion waits until Marathon and the data are handled. */
+  public static final String FINALIZER = "ferry.dev/cleanup";
+
+  private StatefulAppPlanner() {}
+
+  public static AppStep plan(AppState state) {
+    StatefulApp app = state.app();
+    if (app.metadata().deletion().isPresent()) {
+      return planDeletion(state);
+    }
+    if (!app.metadata().finalizers().contains(FINALIZER)) {
+      return new AppStep.AddFinalizer();
+    }
+    Optional<DatasetRef> ref = app.spec().datasetRef();
+    if (ref.isEmpty()) {
+      return marathon(state, Optional.empty());
+    }
+    if (state.dataset().isEmpty()) {
+      PlacementDecision decision = Placement.choose(app, Optional.empty(), state.nodes(), "");
+      return decision.node().<AppStep>map(AppStep.CreateDataset::new)
+          .orElseGet(() -> new AppStep.Unschedulable(decision.reason()));
+    }
+    Dataset dataset = state.dataset().get();
+    if (state.migration().isPresent() || !dataset.spec().migration().isEmpty()) {
+      String id = state.migration().map(m -> m.name()).orElse(dataset.spec().migration());
+      return new AppStep.Wait("migration " + id + " is moving the data");
+    }
+    String primary = dataset.spec().primary();
+    Optional<Node> node = state.node(primary);
+    if (primary.isEmpty()) {
+      return new AppStep.Wait("dataset " + dataset.name() + " has no primary node");
+    }
+    if (node.isEmpty()) {
+      return new AppStep.Wait("node " + primary + ", which holds the data, is not registered: is its agent running?");
+    }
+    if (!dataset.status().copies().containsKey(primary)) {
+      return new AppStep.Wait("waiting for " + primary + " to create dataset " + dataset.name());
+    }
+    if (!Placement.satisfies(app, node.get())) {
+      PlacementDecision decision = Placement.choose(app, Optional.of(dataset), state.nodes(), primary);
+      String why = primary + " no longer satisfies " + app.spec().placement().constraints();
+      return decision.node().<AppStep>map(to -> new AppStep.StartMigration(primary, to, why))
+          .orElseGet(() -> new AppStep.Unschedulable(decision.reason()));
+    }
+    Node n = node.get();
+    return marathon(state, Optional.of(new Pin(n.spec().hostnameOr(n.name()), n.spec().datasetPath(dataset.name()))));
+  }
+
+  private static AppStep planDeletion(AppState state) {
+    if (state.marathon().isPresent()) {
+      return new AppStep.DeleteApp();
+    }
+    boolean deleteData = state.app().spec().datasetRef().map(d -> d.reclaimPolicy() == ReclaimPolicy.Delete).orElse(false);
+    if (deleteData && state.dataset().isPresent()) {
+      return new AppStep.DeleteDataset();
+    }
+    if (state.app().metadata().finalizers().contains(FINALIZER)) {
+      return new AppStep.RemoveFinalizer();
+    }
+    return new AppStep.InSync();
+  }
+
+  private static AppStep marathon(AppState state, Optional<Pin> pin) {
+    StatefulApp app = state.app();
+    int instances = app.spec().app().path("instances").asInt(1);
+    ObjectNode desired = MarathonApps.build(app, pin, instances);
+    if (state.marathon().isEmpty()) {
+      return new AppStep.PutApp(desired, false, "");
+    }
+    var observed = state.marathon().get().app();
+    String observedGeneration = observed.path("labels").path(MarathonApps.LABEL_GENERATION).asText("");
+    boolean sameGeneration = observedGeneration.equals(Long.toString(app.metadata().generation()));
+    if (sameGeneration && MarathonDiff.covers(desired, observed)) {
+      return new AppStep.InSync();
+    }
+    return new AppStep.PutApp(desired, sameGeneration, MarathonDiff.firstDifference(desired, observed));
+  }
+}

@@ -1,0 +1,206 @@
+package dev.ferry.controller.statefulapp;
+
+import static dev.ferry.controller.statefulapp.Fixtures.GIB;
+import static dev.ferry.controller.statefulapp.Fixtures.dataset;
+import static dev.ferry.controller.statefulapp.Fixtures.node;
+import static dev.ferry.controller.statefulapp.Fixtures.redis;
+import static dev.ferry.controller.statefulapp.Fixtures.running;
+import static dev.ferry.controller.statefulapp.Fixtures.seedNodes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.api.model.Kind;
+import dev.ferry.api.model.Migration;
+import dev.ferry.api.model.MigrationSpec;
+import dev.ferry.api.model.ObjectMeta;
+import dev.ferry.api.model.ReclaimPolicy;
+import dev.ferry.api.model.StatefulApp;
+import dev.ferry.api.codec.Manifests;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class StatefulAppPlannerTest {
+
+  private static AppState state(StatefulApp app, Optional<dev.ferry.api.model.Dataset> dataset, Optional<MarathonView> marathon) {
+    return new AppState(app, dataset, seedNodes(), Optional.empty(), marathon);
+  }
+
+  /** The app Ferry writes for the demo database on node1. */
+  private static ObjectNode writtenOnNode1(StatefulApp app) {
+    AppStep step = StatefulAppPlanner.plan(state(app, Optional.of(dataset("node1", "node1")), Optional.empty()));
+    assertThat(step).isInstanceOf(AppStep.PutApp.class);
+    return ((AppStep.PutApp) step).app();
+  }
+
+  @Test
+  void newAppFirstGetsTheFinalizer() {
+    StatefulApp fresh = Manifests.readOne("""
+        apiVersion: ferry/v1
+        kind: StatefulApp
+        metadata: {name: todos-db}
+        spec: {app: {cmd: redis-server}}
+        """, Kind.STATEFUL_APP);
+
+    assertThat(StatefulAppPlanner.plan(state(fresh, Optional.empty(), Optional.empty())))
+        .isEqualTo(new AppStep.AddFinalizer());
+  }
+
+  @Test
+  void newAppGetsItsDatasetOnTheNodeThatFits() {
+    assertThat(StatefulAppPlanner.plan(state(redis("spinning"), Optional.empty(), Optional.empty())))
+        .isEqualTo(new AppStep.CreateDataset("node1"));
+    assertThat(StatefulAppPlanner.plan(state(redis("ssd"), Optional.empty(), Optional.empty())))
+        .isEqualTo(new AppStep.CreateDataset("node2"));
+  }
+
+  @Test
+  void noNodeFitsSaysWhichNodesWereConsideredAndWhy() {
+    AppStep step = StatefulAppPlanner.plan(state(redis("nvme"), Optional.empty(), Optional.empty()));
+
+    assertThat(step).isInstanceOfSatisfying(AppStep.Unschedulable.class, u -> assertThat(u.reason())
+        .isEqualTo("no node satisfies constraints [[disk, LIKE, nvme]]: node1 has {disk=spinning}; node2 has {disk=ssd}"));
+  }
+
+  @Test
+  void noNodeHasTheSpace() {
+    AppState tight = new AppState(redis("ssd"), Optional.empty(),
+        List.of(node("node1", "spinning", 10 * GIB), node("node2", "ssd", GIB / 2)), Optional.empty(), Optional.empty());
+
+    assertThat(StatefulAppPlanner.plan(tight)).isInstanceOfSatisfying(AppStep.Unschedulable.class,
+        u -> assertThat(u.reason()).contains("node2 has 536870912 bytes free, needs 1073741824"));
+  }
+
+  @Test
+  void waitsForTheAgentToCreateTheDataset() {
+    AppStep step = StatefulAppPlanner.plan(state(redis("spinning"), Optional.of(dataset("node1")), Optional.empty()));
+
+    assertThat(step).isEqualTo(new AppStep.Wait("waiting for node1 to create dataset todos-data"));
+  }
+
+  @Test
+  void writesTheMarathonAppPinnedToTheDatasetsNode() {
+    ObjectNode app = writtenOnNode1(redis("spinning"));
+
+    assertThat(app.get("constraints").toString()).contains("[\"hostname\",\"CLUSTER\",\"node1\"]");
+    assertThat(app.at("/env/FERRY_DATASET_PATH").asText()).isEqualTo("/var/lib/ferry/node1/todos-data");
+  }
+
+  @Test
+  void datasetAlreadyOnAnotherNodeWhichFitsKeepsTheAppThere() {
+    StatefulApp anyDisk = redis(".*");
+    AppStep step = StatefulAppPlanner.plan(state(anyDisk, Optional.of(dataset("node2", "node2")), Optional.empty()));
+
+    assertThat(step).isInstanceOfSatisfying(AppStep.PutApp.class,
+        p -> assertThat(p.app().get("constraints").toString()).contains("[\"hostname\",\"CLUSTER\",\"node2\"]"));
+  }
+
+  @Test
+  void steadyStateWritesNothing() {
+    StatefulApp app = redis("spinning");
+    MarathonView marathon = running(writtenOnNode1(app), true);
+
+    assertThat(StatefulAppPlanner.plan(state(app, Optional.of(dataset("node1", "node1")), Optional.of(marathon))))
+        .isEqualTo(new AppStep.InSync());
+  }
+
+  @Test
+  void putsBackAnAppChangedBehindFerrysBack() {
+    StatefulApp app = redis("spinning");
+    MarathonView marathon = running(writtenOnNode1(app), true);
+    ((ObjectNode) marathon.app()).put("instances", 3);
+
+    assertThat(StatefulAppPlanner.plan(state(app, Optional.of(dataset("node1", "node1")), Optional.of(marathon))))
+        .isInstanceOfSatisfying(AppStep.PutApp.class, p -> {
+          assertThat(p.drift()).isTrue();
+          assertThat(p.difference()).isEqualTo("instances");
+          assertThat(p.app().get("instances").asInt()).isEqualTo(1);
+        });
+  }
+
+  @Test
+  void aNewGenerationIsWrittenEvenWhenOnlyARemovedFieldDiffers() {
+    StatefulApp before = redis("spinning");
+    MarathonView marathon = running(writtenOnNode1(before), true);
+    StatefulApp after = Fixtures.generation(before, 2);
+
+    assertThat(StatefulAppPlanner.plan(state(after, Optional.of(dataset("node1", "node1")), Optional.of(marathon))))
+        .isInstanceOfSatisfying(AppStep.PutApp.class, p -> assertThat(p.drift()).isFalse());
+  }
+
+  @Test
+  void placementChangedStartsAMigrationToTheNodeThatFits() {
+    StatefulApp moved = Fixtures.generation(redis("ssd"), 2);
+    MarathonView marathon = running(writtenOnNode1(redis("spinning")), true);
+
+    assertThat(StatefulAppPlanner.plan(state(moved, Optional.of(dataset("node1", "node1")), Optional.of(marathon))))
+        .isEqualTo(new AppStep.StartMigration("node1", "node2", "node1 no longer satisfies [[disk, LIKE, ssd]]"));
+  }
+
+  @Test
+  void placementChangedButNoNodeFitsLeavesTheAppRunningWhereItIs() {
+    StatefulApp moved = Fixtures.generation(redis("nvme"), 2);
+    MarathonView marathon = running(writtenOnNode1(redis("spinning")), true);
+
+    assertThat(StatefulAppPlanner.plan(state(moved, Optional.of(dataset("node1", "node1")), Optional.of(marathon))))
+        .isInstanceOf(AppStep.Unschedulable.class);
+  }
+
+  @Test
+  void movingBackPrefersTheNodeThatStillHoldsACopy() {
+    AppState state = new AppState(redis("spinning"), Optional.of(dataset("node2", "node1", "node2")),
+        List.of(node("node1", "spinning", GIB), node("node2", "ssd", 10 * GIB), node("node3", "spinning", 50 * GIB)),
+        Optional.empty(), Optional.empty());
+
+    assertThat(StatefulAppPlanner.plan(state)).isInstanceOfSatisfying(AppStep.StartMigration.class,
+        m -> assertThat(m.to()).isEqualTo("node1"));
+  }
+
+  @Test
+  void leavesMarathonAloneWhileAMigrationRuns() {
+    Migration migration = new Migration(ObjectMeta.named("todos-db-1"),
+        new MigrationSpec("todos-db", "todos-data", "node1", "node2", null, null, 0));
+    AppState state = new AppState(redis("ssd"), Optional.of(dataset("node1", "node1")), seedNodes(),
+        Optional.of(migration), Optional.empty());
+
+    assertThat(StatefulAppPlanner.plan(state)).isEqualTo(new AppStep.Wait("migration todos-db-1 is moving the data"));
+  }
+
+  @Test
+  void waitsWhileTheNodeHoldingTheDataIsDown() {
+    AppState state = new AppState(redis("spinning"), Optional.of(dataset("node1", "node1")),
+        List.of(node("node2", "ssd", 10 * GIB)), Optional.empty(), Optional.empty());
+
+    assertThat(StatefulAppPlanner.plan(state)).isInstanceOfSatisfying(AppStep.Wait.class,
+        w -> assertThat(w.reason()).startsWith("node node1, which holds the data, is not registered"));
+  }
+
+  @Test
+  void appWithoutDatasetIsAPlainManagedMarathonApp() {
+    StatefulApp front = Fixtures.withFinalizer(Manifests.readOne("""
+        apiVersion: ferry/v1
+        kind: StatefulApp
+        metadata: {name: todos}
+        spec: {app: {cmd: "python3 -m http.server $PORT0", instances: 2}}
+        """, Kind.STATEFUL_APP));
+
+    assertThat(StatefulAppPlanner.plan(new AppState(front, Optional.empty(), List.of(), Optional.empty(), Optional.empty())))
+        .isInstanceOfSatisfying(AppStep.PutApp.class, p -> assertThat(p.app().get("instances").asInt()).isEqualTo(2));
+  }
+
+  @Test
+  void deletionRemovesTheMarathonAppThenTheDataWhenAskedThenTheFinalizer() {
+    StatefulApp deleting = Fixtures.deleting(redis("spinning"));
+    StatefulApp deleteData = Fixtures.deleting(redis("spinning", ReclaimPolicy.Delete));
+    MarathonView marathon = running(writtenOnNode1(redis("spinning")), true);
+
+    assertThat(StatefulAppPlanner.plan(state(deleting, Optional.of(dataset("node1", "node1")), Optional.of(marathon))))
+        .isEqualTo(new AppStep.DeleteApp());
+    assertThat(StatefulAppPlanner.plan(state(deleting, Optional.of(dataset("node1", "node1")), Optional.empty())))
+        .as("Retain keeps the data").isEqualTo(new AppStep.RemoveFinalizer());
+    assertThat(StatefulAppPlanner.plan(state(deleteData, Optional.of(dataset("node1", "node1")), Optional.empty())))
+        .isEqualTo(new AppStep.DeleteDataset());
+    assertThat(StatefulAppPlanner.plan(state(deleteData, Optional.empty(), Optional.empty())))
+        .isEqualTo(new AppStep.RemoveFinalizer());
+  }
+}
