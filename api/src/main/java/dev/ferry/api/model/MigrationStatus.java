@@ -4,11 +4,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How far a migration got.
  *
- * @param rounds the transfers so far, the full copy first
+ * @param rounds the finished transfers so far, the full copy first
+ * @param transfer the round asked for or under way, if any
  * @param bytesTransferred the sum over all rounds
  * @param downtime from the start of Quiesce to the app's task being healthy on the target
  */
@@ -17,6 +19,7 @@ public record MigrationStatus(
     @JsonInclude(JsonInclude.Include.NON_DEFAULT) long observedGeneration,
     MigrationPhase phase,
     List<TransferRound> rounds,
+    Transfer transfer,
     @JsonInclude(JsonInclude.Include.NON_DEFAULT) long bytesTransferred,
     Instant startTime,
     Instant quiesceTime,
@@ -26,12 +29,16 @@ public record MigrationStatus(
     List<Condition> conditions) {
 
   public static final MigrationStatus EMPTY =
-      new MigrationStatus(0, MigrationPhase.Pending, List.of(), 0, null, null, null, null, "", List.of());
+      new MigrationStatus(0, MigrationPhase.Pending, List.of(), null, 0, null, null, null, null, "", List.of());
 
   public MigrationStatus {
     phase = phase == null ? MigrationPhase.Pending : phase;
     rounds = rounds == null ? List.of() : List.copyOf(rounds);
     message = message == null ? "" : message;
     conditions = conditions == null ? List.of() : List.copyOf(conditions);
+  }
+
+  public Optional<Transfer> currentTransfer() {
+    return Optional.ofNullable(transfer);
   }
 }
