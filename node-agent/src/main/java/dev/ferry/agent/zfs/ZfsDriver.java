@@ -144,6 +144,11 @@ public final class ZfsDriver {
     return List.copyOf(snapshots);
   }
 
+  /** The data a snapshot refers to: about the size of a full stream of it. */
+  public long referencedBytes(DatasetName dataset, String snapshot) {
+    return parseBytes(get(layout.snapshot(dataset, snapshot), "referenced").get("referenced"));
+  }
+
   /** Destroys one snapshot; nothing happens when it does not exist. */
   public void destroySnapshot(DatasetName dataset, String snapshot) {
     try {
