@@ -55,7 +55,8 @@ public final class TransferServer {
 
   /** Starts listening on {@code host:port} (port 0: any free port); completes with the bound port. */
   public Future<Integer> listen(String host, int port) {
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port));
+    // A sender that stalls without closing would otherwise hold the dataset's transfer slot forever.
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setIdleTimeout(60));
     return server.requestHandler(this::handle).listen().map(HttpServer::actualPort);
   }
 
