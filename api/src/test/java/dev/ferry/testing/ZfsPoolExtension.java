@@ -1,0 +1,284 @@
+package dev.ferry.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Gives tests real, throw-away ZFS pools on zfs-fuse (or any ZFS whose {@code zpool} accepts a
+ * file vdev).
+ *
+ * <p>Register it with {@code @RegisterExtension}: {@link #perTest()} gives every test its own
+ * pool, {@link #perClass()} one pool for the whole class (register it on a static field). The
+ * scope's pool is {@link #pool()}, or a {@link Pool} parameter of the test method. {@link
+ * #create(long)} makes more pools (two nodes, a pool too small for a stream) that end with the
+ * same scope.
+ *
+ * <p>Each pool is named {@code ferrytest-<random>}, backed by a sparse file in its own temp
+ * directory, created with {@code mountpoint=none}, and comes with an empty {@link Pool#mountRoot()}
+ * directory for datasets to be mounted under. At the end of its scope it is destroyed and its
+ * directory deleted, whether the test passed or not; a JVM shutdown hook does the same for
+ * anything a killed run left behind. The zfs-fuse daemon is started if {@code zpool} cannot
+ * reach one, and is left running: it is shared by everything on the host.
+ */
+public final class ZfsPoolExtension
+    implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback, ParameterResolver {
+
+  /** zfs-fuse refuses vdevs smaller than 64 MiB; 256 MiB of sparse file costs nothing until written. */
+  public static final long DEFAULT_SIZE = 256L << 20;
+  public static final long MIN_SIZE = 64L << 20;
+
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration DAEMON_START_TIMEOUT = Duration.ofSeconds(20);
+  private static final SecureRandom RANDOM = new SecureRandom();
+  /** Every pool any instance still owns, for the shutdown hook. */
+  private static final Set<Pool> LIVE = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(ZfsPoolExtension::destroyQuietly),
+        "zfs-pool-cleanup"));
+  }
+
+  /**
+   * A test pool.
+   *
+   * @param name the pool's name, as {@code zpool} and {@code zfs} know it
+   * @param file the sparse file backing it
+   * @param mountRoot an empty directory owned by this pool, for mountpoints of its datasets
+   */
+  public record Pool(String name, Path file, Path mountRoot) {}
+
+  private final boolean perClass;
+  private final Deque<Pool> owned = new ArrayDeque<>();
+  private Pool scopePool;
+
+  private ZfsPoolExtension(boolean perClass) {
+    this.perClass = perClass;
+  }
+
+  /** A fresh pool for every test method. */
+  public static ZfsPoolExtension perTest() {
+    return new ZfsPoolExtension(false);
+  }
+
+  /** One pool shared by all tests of the class; register on a static field. */
+  public static ZfsPoolExtension perClass() {
+    return new ZfsPoolExtension(true);
+  }
+
+  /** The current scope's pool. */
+  public Pool pool() {
+    if (scopePool == null) {
+      throw new IllegalStateException("no pool yet: pool() is available from @BeforeEach on (or @BeforeAll for perClass())");
+    }
+    return scopePool;
+  }
+
+  /** Another pool of {@code sizeBytes} (at least {@link #MIN_SIZE}), destroyed when the scope ends. */
+  public synchronized Pool create(long sizeBytes) {
+    if (sizeBytes < MIN_SIZE) {
+      throw new IllegalArgumentException("zfs-fuse needs a vdev of at least 64 MiB, got " + sizeBytes + " bytes");
+    }
+    ensureDaemon();
+    String name = "ferrytest-" + HexFormat.of().formatHex(RANDOM.generateSeed(4));
+    try {
+      Path dir = Files.createTempDirectory(name + "-");
+      Path file = dir.resolve("vdev");
+      Path mountRoot = Files.createDirectory(dir.resolve("mnt"));
+      try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+        raf.setLength(sizeBytes);
+      }
+      Pool pool = new Pool(name, file, mountRoot);
+      run(List.of("zpool", "create", "-m", "none", name, file.toString())).orThrow();
+      LIVE.add(pool);
+      owned.push(pool);
+      return pool;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Another pool of the default size. */
+  public Pool create() {
+    return create(DEFAULT_SIZE);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    if (perClass) {
+      scopePool = create();
+    }
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    if (!perClass) {
+      scopePool = create();
+    }
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    if (!perClass) {
+      destroyOwned();
+    }
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    destroyOwned();
+  }
+
+  @Override
+  public boolean supportsParameter(ParameterContext parameter, ExtensionContext extension) {
+    return parameter.getParameter().getType() == Pool.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext parameter, ExtensionContext extension) {
+    return pool();
+  }
+
+  private synchronized void destroyOwned() {
+    List<String> failures = new ArrayList<>();
+    while (!owned.isEmpty()) {
+      Pool pool = owned.pop();
+      String failure = destroyQuietly(pool);
+      if (!failure.isEmpty()) {
+        failures.add(failure);
+      }
+    }
+    scopePool = null;
+    if (!failures.isEmpty()) {
+      throw new IllegalStateException("test pools left behind: " + failures);
+    }
+  }
+
+  /** Destroys the pool and deletes its directory; returns why it could not, or "" when it could. */
+  private static String destroyQuietly(Pool pool) {
+    // A dataset still busy (a process with a file open on it) makes destroy fail for a moment.
+    Result last = null;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      last = run(List.of("zpool", "destroy", "-f", pool.name()));
+      if (last.exit() == 0 || !poolExists(pool.name())) {
+        LIVE.remove(pool);
+        deleteTree(pool.file().getParent());
+        return "";
+      }
+      sleep(Duration.ofMillis(200L << attempt));
+    }
+    return pool.name() + ": " + last.stderr().strip();
+  }
+
+  private static boolean poolExists(String name) {
+    return run(List.of("zpool", "list", "-H", "-o", "name", name)).exit() == 0;
+  }
+
+  /** Starts zfs-fuse when {@code zpool} cannot connect to a daemon, and waits until it answers. */
+  static void ensureDaemon() {
+    Result probe = run(List.of("zpool", "list", "-H"));
+    if (probe.exit() == 0) {
+      return;
+    }
+    if (!probe.stderr().contains("daemon") && !probe.stderr().contains("connect")) {
+      throw new IllegalStateException("zpool list failed: " + probe.stderr().strip());
+    }
+    // zfs-fuse daemonizes; a second instance started by a concurrent build just fails on the lock.
+    run(List.of(zfsFuseBinary()));
+    long deadline = System.nanoTime() + DAEMON_START_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (run(List.of("zpool", "list", "-H")).exit() == 0) {
+        return;
+      }
+      sleep(Duration.ofMillis(200));
+    }
+    throw new IllegalStateException("zfs-fuse did not start within " + DAEMON_START_TIMEOUT
+        + "; is the zfs-fuse package installed and are we root?");
+  }
+
+  private static String zfsFuseBinary() {
+    Path sbin = Path.of("/usr/sbin/zfs-fuse");
+    return Files.isExecutable(sbin) ? sbin.toString() : "zfs-fuse";
+  }
+
+  private record Result(List<String> command, int exit, String stdout, String stderr) {
+    Result orThrow() {
+      if (exit != 0) {
+        throw new IllegalStateException(String.join(" ", command) + " failed (" + exit + "): " + stderr.strip());
+      }
+      return this;
+    }
+  }
+
+  private static Result run(List<String> command) {
+    try {
+      Process process = new ProcessBuilder(command).start();
+      process.getOutputStream().close();
+      CompletableFuture<String> out = readAsync(process.getInputStream());
+      CompletableFuture<String> err = readAsync(process.getErrorStream());
+      if (!process.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        return new Result(command, -1, "", "timed out after " + COMMAND_TIMEOUT);
+      }
+      return new Result(command, process.exitValue(), out.join(), err.join());
+    } catch (IOException e) {
+      return new Result(command, -1, "", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Result(command, -1, "", "interrupted");
+    }
+  }
+
+  private static CompletableFuture<String> readAsync(InputStream in) {
+    return CompletableFuture.supplyAsync(() -> {
+      try (in) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        return "";
+      }
+    });
+  }
+
+  private static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // Leaving an empty temp directory behind is harmless; the pool itself is gone.
+    }
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

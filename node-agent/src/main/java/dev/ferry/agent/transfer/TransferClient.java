@@ -1,0 +1,146 @@
+package dev.ferry.agent.transfer;
+
+import dev.ferry.agent.zfs.StreamingProcess;
+import dev.ferry.agent.zfs.ZfsDriver;
+import dev.ferry.agent.zfs.ZfsException;
+import dev.ferry.api.model.Snapshot;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+
+/**
+ * The sending end of agent-to-agent transfers: pipes {@code zfs send} into {@code POST
+ * /v1/transfers/{dataset}} on the target node, with back-pressure from the network down to the
+ * {@code zfs send} process, and reports progress once a second.
+ *
+ * <p>The source is only read: whatever happens to the transfer, the source dataset is as it was.
+ * If the stream cannot be completed (the send fails, the connection drops) the request is reset
+ * rather than ended, so the target never takes a truncated stream for a whole one.
+ */
+public final class TransferClient {
+
+  private final Vertx vertx;
+  private final ZfsDriver zfs;
+  private final HttpClient http;
+
+  /**
+   * @param localAddress the address to send from (the node's own address), or empty for any
+   */
+  public TransferClient(Vertx vertx, ZfsDriver zfs, String localAddress) {
+    this.vertx = vertx;
+    this.zfs = zfs;
+    HttpClientOptions options = new HttpClientOptions().setIdleTimeout(60).setKeepAlive(false);
+    if (!localAddress.isEmpty()) {
+      options.setLocalAddress(localAddress);
+    }
+    this.http = vertx.createHttpClient(options);
+  }
+
+  private record Prepared(Snapshot snapshot, OptionalLong expectedBytes, StreamingProcess process) {}
+
+  /**
+   * Sends one stream and completes once the target confirmed that it holds the snapshot.
+   *
+   * @return fails with {@link TransferRefusedException} when the target refused or failed the
+   *     stream (its status, reason and message), with {@link ZfsException} when the send failed
+   */
+  public Future<TransferResult> send(TransferRequest request, Consumer<TransferProgress> progress) {
+    Context context = vertx.getOrCreateContext();
+    long started = System.nanoTime();
+    return vertx.executeBlocking(() -> prepare(request), false).compose(prepared -> {
+      InputStreamReadStream body = new InputStreamReadStream(context, prepared.process().output(),
+          prepared.process()::awaitSuccess);
+      ProgressReporter reporter = new ProgressReporter(vertx, request.dataset().value(), body::bytes, progress);
+      return post(request, prepared, body)
+          .compose(response -> answer(response, prepared.snapshot()))
+          .map(guid -> new TransferResult(request.snapshot(), guid, body.bytes(),
+              Duration.ofNanos(System.nanoTime() - started)))
+          .onComplete(ar -> {
+            reporter.stop();
+            // Kills a send that is still running because the target gave up early.
+            vertx.executeBlocking(() -> {
+              prepared.process().close();
+              return null;
+            }, false);
+          });
+    });
+  }
+
+  private Prepared prepare(TransferRequest request) {
+    Snapshot snapshot = zfs.snapshots(request.dataset()).stream()
+        .filter(s -> s.name().equals(request.snapshot())).findFirst()
+        .orElseThrow(() -> new ZfsException(ZfsException.Reason.NOT_FOUND,
+            "dataset " + request.dataset() + " has no snapshot " + request.snapshot()));
+    OptionalLong expected = request.base().isEmpty()
+        ? OptionalLong.of(zfs.referencedBytes(request.dataset(), request.snapshot()))
+        : zfs.estimateSendSize(request.dataset(), request.base(), request.snapshot());
+    return new Prepared(snapshot, expected, zfs.send(request.dataset(), request.base(), request.snapshot()));
+  }
+
+  private Future<HttpClientResponse> post(TransferRequest request, Prepared prepared, InputStreamReadStream body) {
+    RequestOptions options = new RequestOptions()
+        .setMethod(HttpMethod.POST)
+        .setHost(request.host())
+        .setPort(request.port())
+        .setURI(TransferServer.PATH_PREFIX + request.dataset().value())
+        .putHeader("Authorization", TransferServer.TICKET_SCHEME + request.ticket())
+        .putHeader("Content-Type", "application/octet-stream");
+    prepared.expectedBytes().ifPresent(n -> options.putHeader(TransferServer.EXPECTED_BYTES, Long.toString(n)));
+    return http.request(options).compose(httpRequest -> {
+      httpRequest.setChunked(true);
+      // The response future carries the outcome; a reset after an early answer is expected.
+      httpRequest.exceptionHandler(e -> { });
+      Future<HttpClientResponse> response = httpRequest.response();
+      body.pipe().endOnFailure(false).to(httpRequest).onFailure(e -> reset(httpRequest, e));
+      return response.recover(e -> Future.failedFuture(sendFailure(prepared, e)));
+    });
+  }
+
+  private static void reset(HttpClientRequest request, Throwable cause) {
+    request.reset(0, cause);
+  }
+
+  /** When the connection broke because the send failed, the send's error is the one to report. */
+  private static Throwable sendFailure(Prepared prepared, Throwable connectionError) {
+    if (prepared.process().isAlive()) {
+      return connectionError;
+    }
+    try {
+      prepared.process().awaitSuccess();
+      return connectionError;
+    } catch (ZfsException e) {
+      return e;
+    }
+  }
+
+  private static Future<String> answer(HttpClientResponse response, Snapshot sent) {
+    return response.body().compose(buffer -> {
+      JsonObject json = buffer.length() == 0 ? new JsonObject() : buffer.toJsonObject();
+      if (response.statusCode() != 200) {
+        return Future.failedFuture(new TransferRefusedException(response.statusCode(),
+            json.getString("reason", "HttpError"),
+            json.getString("message", "target answered " + response.statusCode())));
+      }
+      String guid = json.getString("guid", "");
+      if (!guid.equals(sent.guid())) {
+        return Future.failedFuture(new TransferRefusedException(502, "SnapshotMismatch",
+            "target reports snapshot guid " + guid + " but " + sent.name() + " has guid " + sent.guid()));
+      }
+      return Future.succeededFuture(guid);
+    });
+  }
+
+  public Future<Void> close() {
+    return http.close();
+  }
+}

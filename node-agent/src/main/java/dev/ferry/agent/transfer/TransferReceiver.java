@@ -1,0 +1,130 @@
+package dev.ferry.agent.transfer;
+
+import dev.ferry.agent.zfs.DatasetName;
+import dev.ferry.agent.zfs.StreamingProcess;
+import dev.ferry.agent.zfs.ZfsDriver;
+import dev.ferry.agent.zfs.ZfsException;
+import dev.ferry.api.model.Snapshot;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Predicate;
+
+/**
+ * The ZFS side of receiving one stream: checks that the target may and can take it, prepares the
+ * target, starts {@code zfs receive}, and afterwards checks what arrived. Blocking: the transfer
+ * server calls it from worker threads.
+ *
+ * <p>Every refusal happens before {@code zfs receive} starts and leaves the pool as it was. A
+ * stream that ends early leaves the target at its last complete snapshot (ZFS receives into a
+ * temporary clone), so the same step can be sent again.
+ */
+public final class TransferReceiver {
+
+  private final ZfsDriver zfs;
+  private final Predicate<DatasetName> primaryHere;
+
+  /**
+   * @param primaryHere whether this node is the dataset's primary (from the Dataset object): a
+   *     primary's copy is the live data and never the target of a stream
+   */
+  public TransferReceiver(ZfsDriver zfs, Predicate<DatasetName> primaryHere) {
+    this.zfs = zfs;
+    this.primaryHere = primaryHere;
+  }
+
+  /**
+   * Checks the target against the ticket, rolls it back to the ticket's base if it has moved past
+   * it, and starts the receive.
+   *
+   * @param expectedBytes the sender's estimate of the stream size, when it has one
+   * @throws TransferRefusedException when the target must not or cannot take this stream
+   */
+  public StreamingProcess begin(TransferTicket ticket, OptionalLong expectedBytes) {
+    DatasetName dataset = DatasetName.of(ticket.dataset());
+    if (primaryHere.test(dataset)) {
+      throw new TransferRefusedException(409, "TargetIsPrimary", "this node is the primary of dataset "
+          + dataset + ": its copy is the live data and does not receive streams");
+    }
+    boolean exists = zfs.exists(dataset);
+    if (exists && !zfs.state(dataset).readonly()) {
+      throw new TransferRefusedException(409, "TargetWritable", "the copy of " + dataset
+          + " on this node is writable, so it may be in use; only a read-only standby copy receives streams");
+    }
+    if (ticket.incremental()) {
+      prepareIncremental(dataset, exists, ticket.baseGuid());
+    } else if (exists) {
+      throw new TransferRefusedException(409, "TargetExists", "this node already has a copy of " + dataset
+          + "; a full stream would overwrite it: send an incremental, or destroy the copy first");
+    }
+    long free = zfs.poolSpace().freeBytes();
+    if (expectedBytes.isPresent() && expectedBytes.getAsLong() > free) {
+      throw new TransferRefusedException(507, "InsufficientStorage", "the stream of " + dataset + " needs about "
+          + expectedBytes.getAsLong() + " bytes but pool " + zfs.layout().pool() + " has " + free + " free");
+    }
+    // -F on an incremental discards changes a standby copy picked up since its snapshot (atime
+    // and the like); the ticket and the checks above guarantee that is no one's data.
+    return zfs.receive(dataset, ticket.incremental());
+  }
+
+  private void prepareIncremental(DatasetName dataset, boolean exists, String baseGuid) {
+    if (!exists) {
+      throw new TransferRefusedException(409, "BaseMissing", "this node has no copy of " + dataset
+          + " to apply an incremental stream to; send a full stream");
+    }
+    List<Snapshot> snapshots = zfs.snapshots(dataset);
+    Optional<Snapshot> base = snapshots.stream().filter(s -> s.guid().equals(baseGuid)).findFirst();
+    if (base.isEmpty()) {
+      throw new TransferRefusedException(409, "BaseMissing", "the copy of " + dataset
+          + " here has no snapshot with guid " + baseGuid + " to apply the incremental stream to");
+    }
+    if (!snapshots.get(snapshots.size() - 1).guid().equals(baseGuid)) {
+      zfs.rollback(dataset, base.get().name());
+    }
+  }
+
+  /**
+   * Waits for the receive to finish, checks that the target now holds the ticket's snapshot, and
+   * makes a new copy a mounted read-only standby.
+   *
+   * @return the received snapshot
+   * @throws TransferRefusedException when the receive failed or delivered another snapshot
+   */
+  public Snapshot complete(TransferTicket ticket, StreamingProcess receive) {
+    DatasetName dataset = DatasetName.of(ticket.dataset());
+    try {
+      receive.awaitSuccess();
+    } catch (ZfsException e) {
+      throw refusal(dataset, e);
+    }
+    List<Snapshot> snapshots = zfs.snapshots(dataset);
+    Snapshot newest = snapshots.get(snapshots.size() - 1);
+    if (!newest.guid().equals(ticket.snapshotGuid())) {
+      // The stream was valid but not the one the ticket allows: undo it.
+      if (ticket.incremental()) {
+        snapshots.stream().filter(s -> s.guid().equals(ticket.baseGuid())).findFirst()
+            .ifPresent(base -> zfs.rollback(dataset, base.name()));
+      } else {
+        zfs.destroy(dataset);
+      }
+      throw new TransferRefusedException(409, "SnapshotMismatch", "received snapshot " + newest.name()
+          + " has guid " + newest.guid() + " but the ticket is for guid " + ticket.snapshotGuid() + "; undone");
+    }
+    if (!ticket.incremental()) {
+      zfs.adoptReceived(dataset);
+    }
+    return newest;
+  }
+
+  static TransferRefusedException refusal(DatasetName dataset, ZfsException e) {
+    return switch (e.reason()) {
+      case OUT_OF_SPACE -> new TransferRefusedException(507, "InsufficientStorage",
+          "pool too small for dataset " + dataset + ": " + e.getMessage());
+      case INCOMPLETE_STREAM -> new TransferRefusedException(400, "IncompleteStream",
+          "the stream of " + dataset + " ended early or was corrupt; the copy stays at its last snapshot: "
+              + e.getMessage());
+      case DIVERGED, ALREADY_EXISTS, BUSY -> new TransferRefusedException(409, "TargetConflict", e.getMessage());
+      default -> new TransferRefusedException(500, "ReceiveFailed", e.getMessage());
+    };
+  }
+}

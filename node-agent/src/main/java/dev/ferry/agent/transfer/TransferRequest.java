@@ -1,0 +1,27 @@
+package dev.ferry.agent.transfer;
+
+import dev.ferry.agent.zfs.DatasetName;
+import java.util.Optional;
+
+/**
+ * One stream to send: which snapshot of which dataset, from which base, to which node, under
+ * which ticket.
+ *
+ * @param host the receiving node's transfer address
+ * @param port its transfer port
+ * @param ticket the encoded ticket the controller issued for exactly this stream
+ * @param base the source's name of the common snapshot, empty for a full stream
+ * @param snapshot the source's name of the snapshot to send
+ */
+public record TransferRequest(String host, int port, String ticket, DatasetName dataset, Optional<String> base,
+    String snapshot) {
+
+  public static TransferRequest full(String host, int port, String ticket, DatasetName dataset, String snapshot) {
+    return new TransferRequest(host, port, ticket, dataset, Optional.empty(), snapshot);
+  }
+
+  public static TransferRequest incremental(String host, int port, String ticket, DatasetName dataset, String base,
+      String snapshot) {
+    return new TransferRequest(host, port, ticket, dataset, Optional.of(base), snapshot);
+  }
+}

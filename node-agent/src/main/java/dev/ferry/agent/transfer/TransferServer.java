@@ -1,0 +1,182 @@
+package dev.ferry.agent.transfer;
+
+import dev.ferry.agent.zfs.DatasetName;
+import dev.ferry.agent.zfs.StreamingProcess;
+import dev.ferry.api.model.Snapshot;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The receiving end of agent-to-agent transfers: {@code POST /v1/transfers/{dataset}} with the
+ * ticket in {@code Authorization: Ferry-Ticket <token>} and a {@code zfs send} stream as the body.
+ *
+ * <p>The body is piped into {@code zfs receive} with back-pressure: the request is paused until
+ * the receive runs, and reading stops whenever the receive falls behind. Answers {@code 200}
+ * with {@code {dataset, snapshot, guid, bytes}} once the target holds the ticket's snapshot, or
+ * an error {@code {code, reason, message}}: 400 bad name or incomplete stream, 401 no ticket,
+ * 403 ticket refused, 409 the target must not or cannot take the stream, 507 not enough space.
+ * One transfer per dataset at a time.
+ */
+public final class TransferServer {
+
+  public static final String PATH_PREFIX = "/v1/transfers/";
+  public static final String TICKET_SCHEME = "Ferry-Ticket ";
+  /** Optional request header: the sender's estimate of the stream's size in bytes. */
+  public static final String EXPECTED_BYTES = "X-Ferry-Expected-Bytes";
+
+  private static final Logger LOG = LoggerFactory.getLogger(TransferServer.class);
+
+  private final Vertx vertx;
+  private final TicketVerifier verifier;
+  private final TransferReceiver receiver;
+  private final Consumer<TransferProgress> progress;
+  private final Set<String> busy = ConcurrentHashMap.newKeySet();
+  private HttpServer server;
+
+  public TransferServer(Vertx vertx, TicketVerifier verifier, TransferReceiver receiver,
+      Consumer<TransferProgress> progress) {
+    this.vertx = vertx;
+    this.verifier = verifier;
+    this.receiver = receiver;
+    this.progress = progress;
+  }
+
+  /** Starts listening on {@code host:port} (port 0: any free port); completes with the bound port. */
+  public Future<Integer> listen(String host, int port) {
+    // A sender that stalls without closing would otherwise hold the dataset's transfer slot forever.
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setIdleTimeout(60));
+    return server.requestHandler(this::handle).listen().map(HttpServer::actualPort);
+  }
+
+  /** Whether a stream into {@code dataset} is being received right now. */
+  public boolean receiving(String dataset) {
+    return busy.contains(dataset);
+  }
+
+  public Future<Void> close() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private void handle(HttpServerRequest request) {
+    request.pause();
+    String path = request.path();
+    if (!path.startsWith(PATH_PREFIX)) {
+      fail(request, new TransferRefusedException(404, "NotFound", "no such endpoint: " + path));
+      return;
+    }
+    if (request.method() != HttpMethod.POST) {
+      fail(request, new TransferRefusedException(405, "MethodNotAllowed", "transfers are POSTed"));
+      return;
+    }
+    String name = path.substring(PATH_PREFIX.length());
+    TransferTicket ticket;
+    OptionalLong expected;
+    try {
+      DatasetName.of(name);
+      ticket = verifier.admit(ticketOf(request), name);
+      expected = expectedBytes(request);
+    } catch (IllegalArgumentException e) {
+      fail(request, new TransferRefusedException(400, "BadRequest", e.getMessage()));
+      return;
+    } catch (TicketRejectedException e) {
+      fail(request, new TransferRefusedException(403, "TicketRejected", e.getMessage()));
+      return;
+    } catch (TransferRefusedException e) {
+      fail(request, e);
+      return;
+    }
+    if (!busy.add(name)) {
+      fail(request, new TransferRefusedException(409, "TransferRunning", "a transfer into " + name + " is running"));
+      return;
+    }
+    receive(request, ticket, expected)
+        .onSuccess(received -> request.response()
+            .putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("dataset", name).put("snapshot", received.snapshot().name())
+                .put("guid", received.snapshot().guid()).put("bytes", received.bytes()).encode()))
+        .onFailure(e -> fail(request, e))
+        .onComplete(ar -> busy.remove(name));
+  }
+
+  private record Received(Snapshot snapshot, long bytes) {}
+
+  private Future<Received> receive(HttpServerRequest request, TransferTicket ticket, OptionalLong expected) {
+    Context context = vertx.getOrCreateContext();
+    return vertx.executeBlocking(() -> receiver.begin(ticket, expected), false).compose(process -> {
+      OutputStreamWriteStream body = new OutputStreamWriteStream(context, process.input());
+      ProgressReporter reporter = new ProgressReporter(vertx, ticket.dataset(), body::bytes, progress);
+      return request.pipeTo(body)
+          // Whether the body arrived whole or not, the receive's own outcome decides: a body cut
+          // short ends its input early, which fails it cleanly.
+          .transform(piped -> vertx.executeBlocking(() -> finish(ticket, process), false))
+          .map(snapshot -> new Received(snapshot, body.bytes()))
+          .onComplete(ar -> LOG.info("stream into {}", reporter.stop()));
+    });
+  }
+
+  private Snapshot finish(TransferTicket ticket, StreamingProcess process) {
+    try (process) {
+      return receiver.complete(ticket, process);
+    }
+  }
+
+  private static String ticketOf(HttpServerRequest request) {
+    String header = request.getHeader("Authorization");
+    if (header == null || !header.startsWith(TICKET_SCHEME)) {
+      throw new TransferRefusedException(401, "TicketMissing",
+          "a transfer needs a ticket: Authorization: " + TICKET_SCHEME + "<token>");
+    }
+    return header.substring(TICKET_SCHEME.length()).trim();
+  }
+
+  private static OptionalLong expectedBytes(HttpServerRequest request) {
+    String value = request.getHeader(EXPECTED_BYTES);
+    if (value == null) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(Long.parseLong(value));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(EXPECTED_BYTES + " must be a number of bytes, got '" + value + "'");
+    }
+  }
+
+  /**
+   * Answers with the error, then throws away whatever body is still coming until the sender, who
+   * stops on the answer, closes the connection: closing it first would reset the socket and could
+   * lose the answer on its way.
+   */
+  private static void fail(HttpServerRequest request, Throwable error) {
+    TransferRefusedException refused = error instanceof TransferRefusedException r ? r
+        : new TransferRefusedException(500, "InternalError", String.valueOf(error.getMessage()));
+    if (refused.status() >= 500 && refused.status() != 507) {
+      LOG.warn("transfer {} failed: {}", request.path(), refused.getMessage(), error);
+    } else {
+      LOG.info("transfer {} refused: {}", request.path(), refused.getMessage());
+    }
+    if (request.response().ended() || request.response().closed()) {
+      return;
+    }
+    request.response()
+        .setStatusCode(refused.status())
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Connection", "close")
+        .end(new JsonObject().put("code", refused.status()).put("reason", refused.reason())
+            .put("message", refused.getMessage()).encode());
+    if (!request.isEnded()) {
+      request.handler(chunk -> { }).resume();
+    }
+  }
+}

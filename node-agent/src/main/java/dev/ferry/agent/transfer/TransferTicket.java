@@ -1,0 +1,112 @@
+package dev.ferry.agent.transfer;
+
+import dev.ferry.agent.zfs.DatasetName;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The controller's permission for one stream of one dataset from one node to another. Signed
+ * with the {@link ClusterKey} (HMAC-SHA256 over every field), so that only the controller can
+ * make a node receive a stream; checked and consumed by {@link TicketVerifier}.
+ *
+ * @param dataset the dataset the stream belongs to
+ * @param fromNode the sending node
+ * @param toNode the receiving node, the only one that admits the ticket
+ * @param baseGuid the guid of the snapshot an incremental starts from; empty for a full stream
+ * @param snapshotGuid the guid of the snapshot the stream ends at: the receiver checks that this
+ *     is what it holds afterwards
+ * @param expiresAt after this instant the ticket is refused
+ * @param nonce random, makes each ticket single-use
+ */
+public record TransferTicket(
+    String dataset, String fromNode, String toNode, String baseGuid, String snapshotGuid, Instant expiresAt, String nonce) {
+
+  private static final Pattern GUID = Pattern.compile("[0-9]{1,20}");
+  private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{16,64}");
+  private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+  private static final Base64.Decoder B64D = Base64.getUrlDecoder();
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** Validates every field, so that a ticket's canonical form is unambiguous. */
+  public TransferTicket {
+    DatasetName.requireLabel("dataset", dataset);
+    DatasetName.requireLabel("from node", fromNode);
+    DatasetName.requireLabel("to node", toNode);
+    if (!baseGuid.isEmpty() && !GUID.matcher(baseGuid).matches()) {
+      throw new IllegalArgumentException("base guid '" + baseGuid + "' is not a ZFS guid");
+    }
+    if (!GUID.matcher(snapshotGuid).matches()) {
+      throw new IllegalArgumentException("snapshot guid '" + snapshotGuid + "' is not a ZFS guid");
+    }
+    if (!NONCE.matcher(nonce).matches()) {
+      throw new IllegalArgumentException("nonce must be 16 to 64 base64url characters");
+    }
+  }
+
+  /** A new ticket with a random nonce, valid for {@code ttl} from now. */
+  public static TransferTicket issue(
+      String dataset, String fromNode, String toNode, String baseGuid, String snapshotGuid, Duration ttl, Clock clock) {
+    byte[] nonce = new byte[18];
+    RANDOM.nextBytes(nonce);
+    return new TransferTicket(dataset, fromNode, toNode, baseGuid, snapshotGuid,
+        clock.instant().plus(ttl), B64.encodeToString(nonce));
+  }
+
+  /** Whether the stream is incremental (has a base snapshot). */
+  public boolean incremental() {
+    return !baseGuid.isEmpty();
+  }
+
+  /** The signed, URL- and header-safe form: {@code base64url(fields).base64url(hmac)}. */
+  public String encode(ClusterKey key) {
+    byte[] payload = canonical().getBytes(StandardCharsets.UTF_8);
+    return B64.encodeToString(payload) + "." + B64.encodeToString(key.mac(payload));
+  }
+
+  /**
+   * Reads a ticket and checks its signature (not its expiry or use: see {@link TicketVerifier}).
+   *
+   * @throws TicketRejectedException when it is malformed or not signed with {@code key}
+   */
+  public static TransferTicket decode(String token, ClusterKey key) {
+    int dot = token.indexOf('.');
+    if (dot <= 0 || dot != token.lastIndexOf('.')) {
+      throw new TicketRejectedException("malformed transfer ticket");
+    }
+    byte[] payload;
+    byte[] signature;
+    try {
+      payload = B64D.decode(token.substring(0, dot));
+      signature = B64D.decode(token.substring(dot + 1));
+    } catch (IllegalArgumentException e) {
+      throw new TicketRejectedException("malformed transfer ticket");
+    }
+    // Constant-time comparison: a timing difference would let a forger learn the MAC byte by byte.
+    if (!MessageDigest.isEqual(key.mac(payload), signature)) {
+      throw new TicketRejectedException("transfer ticket signature invalid: not issued with this cluster's key");
+    }
+    List<String> f = List.of(new String(payload, StandardCharsets.UTF_8).split("\n", -1));
+    try {
+      if (f.size() != 8 || !f.get(0).equals("ferry-transfer-v1")) {
+        throw new TicketRejectedException("unsupported transfer ticket format");
+      }
+      return new TransferTicket(f.get(1), f.get(2), f.get(3), f.get(4), f.get(5),
+          Instant.ofEpochMilli(Long.parseLong(f.get(6))), f.get(7));
+    } catch (IllegalArgumentException e) {
+      throw new TicketRejectedException("malformed transfer ticket: " + e.getMessage());
+    }
+  }
+
+  /** One field per line, every field validated to hold no newline; versioned for future fields. */
+  private String canonical() {
+    return String.join("\n", "ferry-transfer-v1", dataset, fromNode, toNode, baseGuid, snapshotGuid,
+        Long.toString(expiresAt.toEpochMilli()), nonce);
+  }
+}

@@ -1,0 +1,386 @@
+package dev.ferry.agent.zfs;
+
+import dev.ferry.api.model.Snapshot;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Ferry's datasets on one node, over the {@code zfs} and {@code zpool} commands.
+ *
+ * <p>Uses only what both zfs-fuse 0.7 and OpenZFS support: exact numbers come from {@code zfs
+ * get -H -p} (zfs-fuse has no {@code zfs list -p}), snapshots are identified by {@code guid},
+ * receives are always {@code -u}, and an optional feature is used only when {@link
+ * ZfsFeatures} found it. Every name is a {@link DatasetName} or a checked label, so nothing a
+ * user wrote can become an option or a path of another dataset.
+ *
+ * <p>Every method blocks until its command finishes (send and receive return a running process
+ * instead): call them from a worker thread. Failures are {@link ZfsException}s classified by
+ * their {@link ZfsException.Reason}. The methods that establish a state (create aside) are
+ * idempotent: doing them twice is the same as once.
+ */
+public final class ZfsDriver {
+
+  /** Ferry's record of the readonly setting (see {@link #setReadonly}). */
+  static final String READONLY_PROPERTY = "ferry:readonly";
+  private static final int BUSY_RETRIES = 3;
+
+  private final ZfsLayout layout;
+  private final ZfsCli cli;
+  private final ZfsFeatures features;
+
+  public ZfsDriver(ZfsLayout layout, ZfsCli cli, ZfsFeatures features) {
+    this.layout = layout;
+    this.cli = cli;
+    this.features = features;
+  }
+
+  /** A driver for {@code layout} with the features the installed {@code zfs} offers. */
+  public static ZfsDriver detect(ZfsLayout layout, ZfsCli cli) {
+    return new ZfsDriver(layout, cli, ZfsFeatures.fromUsage(cli.zfsUsage()));
+  }
+
+  public ZfsLayout layout() {
+    return layout;
+  }
+
+  public ZfsFeatures features() {
+    return features;
+  }
+
+  /** Creates {@code <pool>/ferry} (not mounted) when it is missing. */
+  public void ensureRoot() {
+    if (!filesystemExists(layout.root())) {
+      try {
+        cli.zfs("create", "-o", "mountpoint=none", layout.root());
+      } catch (ZfsException e) {
+        if (e.reason() != ZfsException.Reason.ALREADY_EXISTS) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
+   * Creates a writable dataset with a refquota, mounted at its place under the dataset root.
+   *
+   * @param refquotaBytes the most data the live filesystem may hold; positive
+   * @throws ZfsException {@code ALREADY_EXISTS} when it exists
+   */
+  public void create(DatasetName dataset, long refquotaBytes) {
+    if (refquotaBytes <= 0) {
+      throw new IllegalArgumentException("refquota must be positive, got " + refquotaBytes);
+    }
+    ensureRoot();
+    // atime=off: any copy may later receive a stream, and a read that updates atime counts as a
+    // modification that makes zfs-fuse refuse the next incremental.
+    cli.zfs("create",
+        "-o", "refquota=" + refquotaBytes,
+        "-o", "atime=off",
+        "-o", "mountpoint=" + layout.mountpoint(dataset),
+        layout.filesystem(dataset));
+  }
+
+  public boolean exists(DatasetName dataset) {
+    return filesystemExists(layout.filesystem(dataset));
+  }
+
+  /**
+   * Destroys the dataset and all its snapshots; nothing happens when it does not exist.
+   *
+   * @throws ZfsException {@code BUSY} when a snapshot is held or the filesystem is in use
+   */
+  public void destroy(DatasetName dataset) {
+    if (!exists(dataset)) {
+      return;
+    }
+    // zfs-fuse often refuses to destroy a mounted filesystem as busy; unmounting first does not.
+    unmount(dataset);
+    try {
+      retryWhileBusy(() -> cli.zfs("destroy", "-r", layout.filesystem(dataset)));
+    } catch (ZfsException e) {
+      if (e.reason() != ZfsException.Reason.NOT_FOUND) {
+        throw e;
+      }
+    }
+  }
+
+  /** Takes a snapshot named {@code snapshot} and returns it with its guid. */
+  public Snapshot snapshot(DatasetName dataset, String snapshot) {
+    String full = layout.snapshot(dataset, snapshot);
+    cli.zfs("snapshot", full);
+    return readSnapshot(dataset, full);
+  }
+
+  /**
+   * The dataset's snapshots, oldest first (by creation transaction, which orders them even
+   * within one second).
+   *
+   * @throws ZfsException {@code NOT_FOUND} when the dataset does not exist
+   */
+  public List<Snapshot> snapshots(DatasetName dataset) {
+    String filesystem = layout.filesystem(dataset);
+    // zfs-fuse's `zfs get` has no -t; -d 1 lists the filesystem and its snapshots.
+    String out = cli.zfs("get", "-H", "-p", "-r", "-d", "1", "-o", "name,property,value",
+        "guid,creation,createtxg", filesystem);
+    Map<String, Map<String, String>> byName = new LinkedHashMap<>();
+    for (String line : out.split("\n")) {
+      String[] f = line.split("\t");
+      if (f.length == 3 && f[0].startsWith(filesystem + "@")) {
+        byName.computeIfAbsent(f[0], k -> new LinkedHashMap<>()).put(f[1], f[2]);
+      }
+    }
+    List<Map.Entry<String, Map<String, String>>> entries = new ArrayList<>(byName.entrySet());
+    entries.sort(Comparator.comparingLong(e -> Long.parseLong(e.getValue().get("createtxg"))));
+    List<Snapshot> snapshots = new ArrayList<>(entries.size());
+    for (Map.Entry<String, Map<String, String>> e : entries) {
+      snapshots.add(toSnapshot(e.getKey(), e.getValue()));
+    }
+    return List.copyOf(snapshots);
+  }
+
+  /** The data a snapshot refers to: about the size of a full stream of it. */
+  public long referencedBytes(DatasetName dataset, String snapshot) {
+    return parseBytes(get(layout.snapshot(dataset, snapshot), "referenced").get("referenced"));
+  }
+
+  /** Destroys one snapshot; nothing happens when it does not exist. */
+  public void destroySnapshot(DatasetName dataset, String snapshot) {
+    try {
+      cli.zfs("destroy", layout.snapshot(dataset, snapshot));
+    } catch (ZfsException e) {
+      if (e.reason() != ZfsException.Reason.NOT_FOUND) {
+        throw e;
+      }
+    }
+  }
+
+  /** Places a user hold {@code tag} on a snapshot; holding it again with the same tag is a no-op. */
+  public void hold(DatasetName dataset, String snapshot, String tag) {
+    try {
+      cli.zfs("hold", DatasetName.requireLabel("hold tag", tag), layout.snapshot(dataset, snapshot));
+    } catch (ZfsException e) {
+      if (e.reason() != ZfsException.Reason.ALREADY_EXISTS) {
+        throw e;
+      }
+    }
+  }
+
+  /** Releases the hold {@code tag}; releasing a tag that is not there is a no-op. */
+  public void release(DatasetName dataset, String snapshot, String tag) {
+    try {
+      cli.zfs("release", DatasetName.requireLabel("hold tag", tag), layout.snapshot(dataset, snapshot));
+    } catch (ZfsException e) {
+      if (!e.getMessage().contains("no such tag")) {
+        throw e;
+      }
+    }
+  }
+
+  /** How many user holds the snapshot has ({@code userrefs}: zfs-fuse's {@code zfs holds} is broken). */
+  public int holdCount(DatasetName dataset, String snapshot) {
+    return Integer.parseInt(get(layout.snapshot(dataset, snapshot), "userrefs").get("userrefs"));
+  }
+
+  /**
+   * Rolls the dataset back to {@code snapshot}, destroying every later snapshot and every change
+   * since ({@code zfs rollback -r}).
+   */
+  public void rollback(DatasetName dataset, String snapshot) {
+    cli.zfs("rollback", "-r", layout.snapshot(dataset, snapshot));
+  }
+
+  /**
+   * Sets {@code readonly}: on for a copy that is not the primary (the fence), off for the primary.
+   * Takes effect at once, also on a mounted dataset.
+   */
+  public void setReadonly(DatasetName dataset, boolean readonly) {
+    String value = readonly ? "on" : "off";
+    cli.zfs("set", "readonly=" + value, layout.filesystem(dataset));
+    // zfs-fuse reports a mounted dataset's readonly as the mount's "temporary" value, which stays
+    // "off" after readonly=on although writes fail; this user property records the setting so
+    // that state() can report it.
+    cli.zfs("set", READONLY_PROPERTY + "=" + value, layout.filesystem(dataset));
+  }
+
+  public void setRefquota(DatasetName dataset, long refquotaBytes) {
+    if (refquotaBytes <= 0) {
+      throw new IllegalArgumentException("refquota must be positive, got " + refquotaBytes);
+    }
+    cli.zfs("set", "refquota=" + refquotaBytes, layout.filesystem(dataset));
+  }
+
+  /**
+   * Makes a freshly received dataset a standby copy of this node: read-only, no atime updates, and
+   * mounted at its place under the dataset root (a received stream carries no properties).
+   */
+  public void adoptReceived(DatasetName dataset) {
+    String filesystem = layout.filesystem(dataset);
+    setReadonly(dataset, true);
+    cli.zfs("set", "atime=off", filesystem);
+    cli.zfs("set", "mountpoint=" + layout.mountpoint(dataset), filesystem);
+    mount(dataset);
+  }
+
+  /** Mounts the dataset at its mountpoint; a mounted dataset stays as it is. */
+  public void mount(DatasetName dataset) {
+    if (!state(dataset).mounted()) {
+      cli.zfs("mount", layout.filesystem(dataset));
+    }
+  }
+
+  /** Unmounts the dataset; an unmounted one stays as it is. Fails {@code BUSY} while files are open. */
+  public void unmount(DatasetName dataset) {
+    if (state(dataset).mounted()) {
+      retryWhileBusy(() -> cli.zfs("unmount", layout.filesystem(dataset)));
+    }
+  }
+
+  /**
+   * Runs a command again a few times while it fails {@code BUSY}: zfs-fuse reports a dataset busy
+   * for a moment after it was mounted or written to. A dataset that stays busy (a process holds a
+   * file open) still fails after well under a second.
+   */
+  private static void retryWhileBusy(Runnable command) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        command.run();
+        return;
+      } catch (ZfsException e) {
+        if (e.reason() != ZfsException.Reason.BUSY || attempt == BUSY_RETRIES) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(100L << attempt);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ZfsException(ZfsException.Reason.BUSY, "interrupted while waiting for a busy dataset");
+      }
+    }
+  }
+
+  /** @throws ZfsException {@code NOT_FOUND} when the dataset does not exist */
+  public DatasetState state(DatasetName dataset) {
+    Map<String, String> p = get(layout.filesystem(dataset),
+        "used", "available", "referenced", "refquota", "mounted", "readonly", "mountpoint", READONLY_PROPERTY);
+    String readonly = p.get(READONLY_PROPERTY).equals("-") ? p.get("readonly") : p.get(READONLY_PROPERTY);
+    String mountpoint = p.get("mountpoint");
+    return new DatasetState(
+        parseBytes(p.get("used")),
+        parseBytes(p.get("available")),
+        parseBytes(p.get("referenced")),
+        parseBytes(p.get("refquota")),
+        "yes".equals(p.get("mounted")),
+        "on".equals(readonly),
+        mountpoint.startsWith("/") ? Optional.of(mountpoint) : Optional.empty());
+  }
+
+  /** The pool's usable size and free space (what its datasets can still use). */
+  public PoolSpace poolSpace() {
+    Map<String, String> p = get(layout.pool(), "used", "available");
+    long used = parseBytes(p.get("used"));
+    long available = parseBytes(p.get("available"));
+    return new PoolSpace(used + available, available);
+  }
+
+  /**
+   * Starts {@code zfs send [-i base] dataset@snapshot}; the caller reads the stream from the
+   * returned process's {@link StreamingProcess#output()}.
+   *
+   * @param base the snapshot an incremental stream starts from, empty for a full stream
+   */
+  public StreamingProcess send(DatasetName dataset, Optional<String> base, String snapshot) {
+    String to = layout.snapshot(dataset, snapshot);
+    return base.isPresent()
+        ? cli.zfsStreaming("send", "-i", layout.snapshot(dataset, base.get()), to)
+        : cli.zfsStreaming("send", to);
+  }
+
+  /**
+   * The size of the stream {@link #send} would produce, when this ZFS can tell beforehand
+   * ({@code send -n -P}); empty on zfs-fuse.
+   */
+  public OptionalLong estimateSendSize(DatasetName dataset, Optional<String> base, String snapshot) {
+    if (!features.sendEstimate()) {
+      return OptionalLong.empty();
+    }
+    String to = layout.snapshot(dataset, snapshot);
+    String out = base.isPresent()
+        ? cli.zfs("send", "-n", "-P", "-i", layout.snapshot(dataset, base.get()), to)
+        : cli.zfs("send", "-n", "-P", to);
+    for (String line : out.split("\n")) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length == 2 && f[0].equals("size")) {
+        return OptionalLong.of(Long.parseLong(f[1]));
+      }
+    }
+    return OptionalLong.empty();
+  }
+
+  /**
+   * Starts {@code zfs receive -u [-F] <pool>/ferry/<dataset>}; the caller writes the stream into
+   * {@link StreamingProcess#input()} and then calls {@link StreamingProcess#awaitSuccess()}. The
+   * received dataset is not mounted by the receive; a new one has no mountpoint until {@link
+   * #adoptReceived}.
+   *
+   * @param force {@code -F}: discard changes made on the target since its newest snapshot
+   */
+  public StreamingProcess receive(DatasetName dataset, boolean force) {
+    ensureRoot();
+    String filesystem = layout.filesystem(dataset);
+    return force
+        ? cli.zfsStreaming("receive", "-u", "-F", filesystem)
+        : cli.zfsStreaming("receive", "-u", filesystem);
+  }
+
+  private Snapshot readSnapshot(DatasetName dataset, String full) {
+    Map<String, String> p = get(full, "guid", "creation");
+    return toSnapshot(full, p);
+  }
+
+  private static Snapshot toSnapshot(String full, Map<String, String> props) {
+    String shortName = full.substring(full.indexOf('@') + 1);
+    return new Snapshot(shortName, props.get("guid"), Instant.ofEpochSecond(Long.parseLong(props.get("creation"))));
+  }
+
+  private boolean filesystemExists(String filesystem) {
+    try {
+      cli.zfs("get", "-H", "-o", "value", "type", filesystem);
+      return true;
+    } catch (ZfsException e) {
+      if (e.reason() == ZfsException.Reason.NOT_FOUND) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /** Exact values of properties of one dataset or snapshot, by property name. */
+  private Map<String, String> get(String target, String... properties) {
+    String out = cli.zfs("get", "-H", "-p", "-o", "property,value", String.join(",", properties), target);
+    Map<String, String> values = new LinkedHashMap<>();
+    for (String line : out.split("\n")) {
+      String[] f = line.split("\t");
+      if (f.length == 2) {
+        values.put(f[0], f[1]);
+      }
+    }
+    for (String property : properties) {
+      if (!values.containsKey(property)) {
+        throw new ZfsException(ZfsException.Reason.FAILED, "zfs get gave no " + property + " for " + target);
+      }
+    }
+    return values;
+  }
+
+  /** {@code zfs get -p} prints "none" or "-" for an unset size. */
+  private static long parseBytes(String value) {
+    return value.equals("none") || value.equals("-") ? 0 : Long.parseLong(value);
+  }
+}

@@ -1,0 +1,341 @@
+package dev.ferry.agent.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.ferry.agent.testing.DataFiles;
+import dev.ferry.agent.transfer.TransferStep.FullSend;
+import dev.ferry.agent.transfer.TransferStep.IncrementalSend;
+import dev.ferry.agent.zfs.DatasetName;
+import dev.ferry.agent.zfs.StreamingProcess;
+import dev.ferry.agent.zfs.ZfsCli;
+import dev.ferry.agent.zfs.ZfsDriver;
+import dev.ferry.agent.zfs.ZfsLayout;
+import dev.ferry.api.model.Snapshot;
+import dev.ferry.testing.ZfsPoolExtension;
+import dev.ferry.testing.ZfsPoolExtension.Pool;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Two nodes on one machine: node1 (127.0.1.1) holds the primary copy, node2 (127.0.1.2) runs the
+ * transfer server; each has its own zfs-fuse pool.
+ */
+class TransferTest {
+
+  private static final long MIB = 1 << 20;
+  private static final DatasetName DB = DatasetName.of("db");
+  private static final ClusterKey KEY = ClusterKey.random();
+  private static final String NODE1 = "127.0.1.1";
+  private static final String NODE2 = "127.0.1.2";
+
+  @RegisterExtension
+  final ZfsPoolExtension pools = ZfsPoolExtension.perTest();
+
+  private Vertx vertx;
+  private ZfsDriver source;
+  private Path sourceData;
+  private final Set<DatasetName> primaryOnNode2 = ConcurrentHashMap.newKeySet();
+  private final List<TransferProgress> received = new CopyOnWriteArrayList<>();
+  private final List<TransferProgress> sent = new CopyOnWriteArrayList<>();
+  private TransferServer server;
+  private TransferClient client;
+  private int port;
+
+  private ZfsDriver target;
+  private Path targetData;
+
+  @BeforeEach
+  void twoNodes(Pool node1Pool) throws Exception {
+    vertx = Vertx.vertx();
+    source = driver(node1Pool);
+    sourceData = node1Pool.mountRoot().resolve("db");
+    client = new TransferClient(vertx, source, NODE1);
+    startTarget(pools.create());
+  }
+
+  private void startTarget(Pool pool) throws Exception {
+    target = driver(pool);
+    targetData = pool.mountRoot().resolve("db");
+    TransferReceiver receiver = new TransferReceiver(target, primaryOnNode2::contains);
+    server = new TransferServer(vertx, new TicketVerifier(KEY, "node2", Clock.systemUTC()), receiver, received::add);
+    port = get(server.listen(NODE2, 0));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (vertx != null) {
+      get(vertx.close());
+    }
+  }
+
+  @Test
+  void fullSendAndThreeIncrementalRoundsGiveAnIdenticalCopy() throws Exception {
+    source.create(DB, 128 * MIB);
+    DataFiles.write(sourceData.resolve("base.bin"), 8 * MIB, 1);
+    Files.createDirectories(sourceData.resolve("dir"));
+    Files.writeString(sourceData.resolve("dir/todo.txt"), "buy milk\n");
+    source.snapshot(DB, "r0");
+
+    TransferResult first = transferNext();
+    assertThat(first.bytes()).isGreaterThan(8 * MIB);
+
+    for (int round = 1; round <= 3; round++) {
+      DataFiles.write(sourceData.resolve("round-" + round + ".bin"), round * MIB, 10 + round);
+      Files.writeString(sourceData.resolve("dir/todo.txt"), "round " + round + "\n", java.nio.file.StandardOpenOption.APPEND);
+      if (round == 2) {
+        Files.delete(sourceData.resolve("round-1.bin"));
+      }
+      source.snapshot(DB, "r" + round);
+      transferNext();
+    }
+
+    assertThat(target.snapshots(DB)).isEqualTo(source.snapshots(DB));
+    assertThat(DataFiles.checksums(targetData))
+        .isEqualTo(DataFiles.checksums(sourceData))
+        .containsKeys("base.bin", "dir/todo.txt", "round-2.bin", "round-3.bin")
+        .doesNotContainKey("round-1.bin");
+    assertThat(target.state(DB).readonly()).isTrue();
+    assertThat(TransferPlanner.plan(source.snapshots(DB), Optional.of(target.snapshots(DB))))
+        .isInstanceOf(TransferStep.UpToDate.class);
+    assertThat(sent).isNotEmpty();
+    assertThat(received).isNotEmpty();
+  }
+
+  @Test
+  void bothSidesCountTheSameBytes() throws Exception {
+    source.create(DB, 64 * MIB);
+    DataFiles.write(sourceData.resolve("a.bin"), 4 * MIB, 2);
+    source.snapshot(DB, "s1");
+
+    TransferResult result = transferNext();
+
+    assertThat(sent.get(sent.size() - 1).bytes()).isEqualTo(result.bytes());
+    await().atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(received).last().extracting(TransferProgress::bytes).isEqualTo(result.bytes()));
+  }
+
+  @Test
+  void refusesStreamsWithoutAValidTicketAndLeavesThePoolAlone() throws Exception {
+    source.create(DB, 64 * MIB);
+    DataFiles.write(sourceData.resolve("a.bin"), 1 * MIB, 3);
+    Snapshot s1 = source.snapshot(DB, "s1");
+    transferNext();
+    DataFiles.write(sourceData.resolve("b.bin"), 1 * MIB, 4);
+    Snapshot s2 = source.snapshot(DB, "s2");
+    List<Snapshot> before = target.snapshots(DB);
+
+    HttpResponse<String> noTicket = rawPost("/v1/transfers/db", Optional.empty());
+    assertThat(noTicket.statusCode()).isEqualTo(401);
+    assertThat(noTicket.body()).contains("TicketMissing");
+
+    TransferTicket valid = ticket(Optional.of(s1), s2, Clock.systemUTC());
+    assertRefused(valid.encode(ClusterKey.random()), 403, "signature invalid");
+
+    TransferTicket expired = ticket(Optional.of(s1), s2, Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-10)));
+    assertRefused(expired.encode(KEY), 403, "expired");
+
+    TransferTicket forAnotherDataset = TransferTicket.issue("other", "node1", "node2", s1.guid(), s2.guid(),
+        Duration.ofMinutes(5), Clock.systemUTC());
+    assertRefused(forAnotherDataset.encode(KEY), 403, "for dataset other");
+
+    String used = valid.encode(KEY);
+    sendWith(used, Optional.of("s1"), "s2");
+    DataFiles.write(sourceData.resolve("c.bin"), 1 * MIB, 5);
+    source.snapshot(DB, "s3");
+    assertRefused(used, 403, "already used");
+
+    assertThat(target.snapshots(DB)).containsExactly(before.get(0), s2);
+    assertThat(source.snapshots(DB)).extracting(Snapshot::name).containsExactly("s1", "s2", "s3");
+  }
+
+  @Test
+  void refusesToReceiveIntoADatasetThisNodeIsPrimaryFor() throws Exception {
+    source.create(DB, 64 * MIB);
+    Snapshot s1 = source.snapshot(DB, "s1");
+    primaryOnNode2.add(DB);
+
+    assertThatThrownBy(() -> sendWith(ticket(Optional.empty(), s1, Clock.systemUTC()).encode(KEY), Optional.empty(), "s1"))
+        .cause().isInstanceOfSatisfying(TransferRefusedException.class, e -> {
+          assertThat(e.status()).isEqualTo(409);
+          assertThat(e.reason()).isEqualTo("TargetIsPrimary");
+        });
+    assertThat(target.exists(DB)).isFalse();
+  }
+
+  @Test
+  void aTargetPoolTooSmallIsAClearErrorAndTheSourceIsUntouched() throws Exception {
+    get(server.close());
+    startTarget(pools.create(ZfsPoolExtension.MIN_SIZE));
+    source.create(DB, 128 * MIB);
+    DataFiles.write(sourceData.resolve("big.bin"), 48 * MIB, 6);
+    Snapshot s1 = source.snapshot(DB, "s1");
+    Map<String, String> sourceBefore = DataFiles.checksums(sourceData);
+
+    assertThatThrownBy(() -> sendWith(ticket(Optional.empty(), s1, Clock.systemUTC()).encode(KEY), Optional.empty(), "s1"))
+        .cause().isInstanceOfSatisfying(TransferRefusedException.class, e -> {
+          assertThat(e.status()).isEqualTo(507);
+          assertThat(e.getMessage()).contains("free");
+        });
+
+    assertThat(target.exists(DB)).isFalse();
+    assertThat(source.snapshots(DB)).containsExactly(s1);
+    assertThat(source.state(DB).readonly()).isFalse();
+    assertThat(DataFiles.checksums(sourceData)).isEqualTo(sourceBefore);
+  }
+
+  @Test
+  void anIncrementalThatOverflowsTheTargetPoolFailsClearlyAndLeavesBothSidesAtTheirSnapshots() throws Exception {
+    get(server.close());
+    startTarget(pools.create(ZfsPoolExtension.MIN_SIZE));
+    source.create(DB, 128 * MIB);
+    DataFiles.write(sourceData.resolve("a.bin"), 4 * MIB, 9);
+    Snapshot s1 = source.snapshot(DB, "s1");
+    transferNext();
+    DataFiles.write(sourceData.resolve("b.bin"), 40 * MIB, 10);
+    Snapshot s2 = source.snapshot(DB, "s2");
+    Map<String, String> sourceBefore = DataFiles.checksums(sourceData);
+
+    // zfs-fuse cannot estimate an incremental, so this is found out by zfs receive mid-stream.
+    assertThatThrownBy(() -> transferNext())
+        .cause().isInstanceOfSatisfying(TransferRefusedException.class, e -> {
+          assertThat(e.status()).isEqualTo(507);
+          assertThat(e.getMessage()).contains("pool too small");
+        });
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> !server.receiving("db"));
+    assertThat(target.snapshots(DB)).containsExactly(s1);
+    assertThat(source.snapshots(DB)).containsExactly(s1, s2);
+    assertThat(DataFiles.checksums(sourceData)).isEqualTo(sourceBefore);
+  }
+
+  @Test
+  void aSenderDyingMidStreamLeavesTheTargetAtItsLastSnapshotAndTheSameStepRunsAgain() throws Exception {
+    source.create(DB, 128 * MIB);
+    DataFiles.write(sourceData.resolve("a.bin"), 2 * MIB, 7);
+    Snapshot s1 = source.snapshot(DB, "s1");
+    transferNext();
+    DataFiles.write(sourceData.resolve("b.bin"), 24 * MIB, 8);
+    Snapshot s2 = source.snapshot(DB, "s2");
+
+    sendHalfAndDie(ticket(Optional.of(s1), s2, Clock.systemUTC()).encode(KEY), "s1", "s2", 4 * MIB);
+    await().atMost(Duration.ofSeconds(30)).until(() -> !server.receiving("db"));
+
+    assertThat(target.snapshots(DB)).containsExactly(s1);
+    TransferStep again = TransferPlanner.plan(source.snapshots(DB), Optional.of(target.snapshots(DB)));
+    assertThat(again).isEqualTo(TransferStep.incremental(s1, s2));
+    transferNext();
+    assertThat(target.snapshots(DB)).containsExactly(s1, s2);
+    assertThat(DataFiles.checksums(targetData)).isEqualTo(DataFiles.checksums(sourceData));
+  }
+
+  /** Plans the next step the way the controller will, issues its ticket and sends it. */
+  private TransferResult transferNext() throws Exception {
+    Optional<List<Snapshot>> targetSnapshots = target.exists(DB) ? Optional.of(target.snapshots(DB)) : Optional.empty();
+    TransferStep step = TransferPlanner.plan(source.snapshots(DB), targetSnapshots);
+    if (step instanceof FullSend full) {
+      return sendWith(ticket(Optional.empty(), full.snapshot(), Clock.systemUTC()).encode(KEY),
+          Optional.empty(), full.snapshot().name());
+    }
+    IncrementalSend inc = (IncrementalSend) step;
+    TransferResult result = sendWith(ticket(Optional.of(inc.base()), inc.snapshot(), Clock.systemUTC()).encode(KEY),
+        Optional.of(inc.base().name()), inc.snapshot().name());
+    assertThat(result.guid()).isEqualTo(inc.snapshot().guid());
+    return result;
+  }
+
+  private TransferResult sendWith(String ticket, Optional<String> base, String snapshot) throws Exception {
+    TransferRequest request = new TransferRequest(NODE2, port, ticket, DB, base, snapshot);
+    return get(client.send(request, sent::add));
+  }
+
+  private static TransferTicket ticket(Optional<Snapshot> base, Snapshot snapshot, Clock clock) {
+    return TransferTicket.issue("db", "node1", "node2", base.map(Snapshot::guid).orElse(""), snapshot.guid(),
+        Duration.ofMinutes(5), clock);
+  }
+
+  private void assertRefused(String ticket, int status, String message) throws IOException, InterruptedException {
+    HttpResponse<String> response = rawPost("/v1/transfers/db", Optional.of(ticket));
+    assertThat(response.statusCode()).isEqualTo(status);
+    assertThat(response.body()).contains(message);
+  }
+
+  private HttpResponse<String> rawPost(String path, Optional<String> ticket) throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + NODE2 + ":" + port + path))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[64 * 1024]));
+    ticket.ifPresent(t -> request.header("Authorization", TransferServer.TICKET_SCHEME + t));
+    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Plays a sending agent killed with SIGKILL: a valid request whose stream stops after {@code
+   * bytes}, then a connection reset.
+   */
+  private void sendHalfAndDie(String ticket, String base, String snapshot, long bytes) throws IOException {
+    try (StreamingProcess send = source.send(DB, Optional.of(base), snapshot);
+        Socket socket = new Socket()) {
+      socket.bind(new InetSocketAddress(InetAddress.getByName(NODE1), 0));
+      socket.connect(new InetSocketAddress(NODE2, port));
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /v1/transfers/db HTTP/1.1\r\nHost: " + NODE2 + "\r\n"
+          + "Authorization: " + TransferServer.TICKET_SCHEME + ticket + "\r\n"
+          + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      InputStream stream = send.output();
+      byte[] chunk = new byte[64 * 1024];
+      for (long sentBytes = 0; sentBytes < bytes; ) {
+        int n = stream.readNBytes(chunk, 0, chunk.length);
+        out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(chunk, 0, n);
+        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        sentBytes += n;
+      }
+      out.flush();
+      socket.setSoLinger(true, 0);
+    }
+  }
+
+  private static ZfsDriver driver(Pool pool) {
+    ZfsDriver driver = ZfsDriver.detect(new ZfsLayout(pool.name(), pool.mountRoot()), ZfsCli.standard());
+    driver.ensureRoot();
+    return driver;
+  }
+
+  private static <T> T get(Future<T> future) throws Exception {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw new ExecutionException(cause.getMessage(), cause);
+      }
+      throw e;
+    }
+  }
+}
