@@ -10,6 +10,7 @@ import java.time.Instant;
  * outcome in the same object. See docs/migration-protocol.md.
  *
  * @param round 0 for the full copy, then 1, 2, ... for the incremental rounds
+ * @param attempt 1 for the first request of a round, counting up as the controller retries it
  * @param snapshot the snapshot's short name, chosen by the controller so a retry reuses it
  * @param fence set the source read-only before the snapshot (the final round)
  * @param ticket the controller's signed permission for this stream, checked by the target
@@ -21,6 +22,7 @@ import java.time.Instant;
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record Transfer(
     int round,
+    int attempt,
     String snapshot,
     boolean fence,
     String ticket,
@@ -33,6 +35,7 @@ public record Transfer(
     Instant updated) {
 
   public Transfer {
+    attempt = Math.max(attempt, 1);
     snapshot = snapshot == null ? "" : snapshot;
     ticket = ticket == null ? "" : ticket;
     state = state == null ? TransferState.Requested : state;
@@ -43,19 +46,24 @@ public record Transfer(
 
   /** A new request from the controller. */
   public static Transfer request(int round, String snapshot, boolean fence, String ticket, Instant now) {
-    return new Transfer(round, snapshot, fence, ticket, TransferState.Requested, 0, 0, "", "", "", now);
+    return request(round, 1, snapshot, fence, ticket, now);
+  }
+
+  /** A request from the controller, {@code attempt} counting its retries of the round. */
+  public static Transfer request(int round, int attempt, String snapshot, boolean fence, String ticket, Instant now) {
+    return new Transfer(round, attempt, snapshot, fence, ticket, TransferState.Requested, 0, 0, "", "", "", now);
   }
 
   public Transfer running(long bytesSoFar, long rate, Instant now) {
-    return new Transfer(round, snapshot, fence, ticket, TransferState.Running, bytesSoFar, rate, guid, baseGuid, "", now);
+    return new Transfer(round, attempt, snapshot, fence, ticket, TransferState.Running, bytesSoFar, rate, guid, baseGuid, "", now);
   }
 
   public Transfer succeeded(long totalBytes, String snapshotGuid, String fromGuid, Instant now) {
-    return new Transfer(round, snapshot, fence, ticket, TransferState.Succeeded, totalBytes, 0, snapshotGuid, fromGuid,
+    return new Transfer(round, attempt, snapshot, fence, ticket, TransferState.Succeeded, totalBytes, 0, snapshotGuid, fromGuid,
         "", now);
   }
 
   public Transfer failed(String why, Instant now) {
-    return new Transfer(round, snapshot, fence, ticket, TransferState.Failed, bytes, 0, guid, baseGuid, why, now);
+    return new Transfer(round, attempt, snapshot, fence, ticket, TransferState.Failed, bytes, 0, guid, baseGuid, why, now);
   }
 }

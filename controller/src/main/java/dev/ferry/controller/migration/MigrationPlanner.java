@@ -1,0 +1,258 @@
+package dev.ferry.controller.migration;
+
+import dev.ferry.api.model.Dataset;
+import dev.ferry.api.model.DatasetCopy;
+import dev.ferry.api.model.Migration;
+import dev.ferry.api.model.MigrationPhase;
+import dev.ferry.api.model.MigrationStatus;
+import dev.ferry.api.model.MigrationStrategy;
+import dev.ferry.api.model.Node;
+import dev.ferry.api.model.Snapshot;
+import dev.ferry.api.model.Transfer;
+import dev.ferry.api.model.TransferRound;
+import dev.ferry.api.model.TransferState;
+import dev.ferry.controller.statefulapp.MarathonView;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * The migration state machine of DESIGN.md, as a pure function from what the reconciler observed
+ * to its next step (see docs/migration-protocol.md for who writes what). Before
+ * {@link MigrationPhase#Switch} any failure rolls back: the lock is released and the app runs on
+ * the source again. From Switch on, the data is the target's and the migration only goes forward.
+ */
+public final class MigrationPlanner {
+
+  /** How often a round may fail before the migration gives up (before Switch). */
+  public static final int MAX_ATTEMPTS = 3;
+  private static final Duration POLL = Duration.ofSeconds(1);
+
+  private MigrationPlanner() {}
+
+  public static MigrationStep plan(MigrationState state) {
+    Migration m = state.migration();
+    MigrationStatus status = m.status();
+    if (status.phase().isFinished()) {
+      return new MigrationStep.Done();
+    }
+    if (state.dataset().isEmpty()) {
+      return finish(state, MigrationPhase.Failed, "dataset " + m.spec().dataset() + " does not exist");
+    }
+    Dataset dataset = state.dataset().get();
+    boolean locked = m.name().equals(dataset.spec().migration());
+    if (status.phase().compareTo(MigrationPhase.Switch) < 0) {
+      Optional<String> lost = lostNode(state);
+      if (lost.isPresent() && status.phase() != MigrationPhase.Pending) {
+        return finish(state, MigrationPhase.RolledBack, lost.get());
+      }
+    }
+    return switch (status.phase()) {
+      case Pending -> pending(state, dataset, locked);
+      case Planned -> new MigrationStep.UpdateStatus(status.started(state.now()).withPhase(
+          m.spec().strategy() == MigrationStrategy.StopAndCopy ? MigrationPhase.Quiesce : MigrationPhase.PreCopy,
+          m.spec().strategy() == MigrationStrategy.StopAndCopy ? "stopping the app to copy the data"
+              : "copying the data while the app runs"));
+      case PreCopy -> preCopy(state, dataset);
+      case Quiesce -> quiesce(state);
+      case FinalSync -> finalSync(state);
+      case Switch -> dataset.spec().primary().equals(m.spec().to())
+          ? new MigrationStep.UpdateStatus(status.withPhase(MigrationPhase.Start, "starting the app on " + m.spec().to()))
+          : new MigrationStep.SwitchPrimary();
+      case Start -> start(state, dataset);
+      default -> new MigrationStep.Done();
+    };
+  }
+
+  private static MigrationStep pending(MigrationState state, Dataset dataset, boolean locked) {
+    Migration m = state.migration();
+    String to = m.spec().to();
+    if (locked) {
+      return new MigrationStep.UpdateStatus(m.status().withPhase(MigrationPhase.Planned,
+          "moving " + dataset.name() + " from " + m.spec().from() + " to " + to));
+    }
+    if (!dataset.spec().migration().isEmpty()) {
+      return finish(state, MigrationPhase.Failed, "dataset " + dataset.name() + " is being moved by migration "
+          + dataset.spec().migration());
+    }
+    if (!dataset.spec().primary().equals(m.spec().from())) {
+      return finish(state, MigrationPhase.Failed, "dataset " + dataset.name() + " is on " + dataset.spec().primary()
+          + ", not on " + m.spec().from());
+    }
+    Optional<Node> target = state.node(to);
+    if (target.isEmpty()) {
+      return finish(state, MigrationPhase.Failed, "node " + to + " is not registered");
+    }
+    if (state.node(m.spec().from()).isEmpty()) {
+      return finish(state, MigrationPhase.Failed, "node " + m.spec().from() + ", which holds the data, is not registered");
+    }
+    long needed = dataset.spec().size().bytes();
+    if (!dataset.status().copies().containsKey(to) && target.get().status().poolFreeBytes() < needed) {
+      return finish(state, MigrationPhase.Failed, "node " + to + " has " + target.get().status().poolFreeBytes()
+          + " bytes free, the dataset needs " + needed);
+    }
+    return new MigrationStep.LockDataset();
+  }
+
+  private static MigrationStep preCopy(MigrationState state, Dataset dataset) {
+    Migration m = state.migration();
+    Optional<Transfer> transfer = m.status().currentTransfer();
+    if (transfer.isEmpty()) {
+      return request(m, 0, 1, false, commonBase(dataset, m.spec().from(), m.spec().to()));
+    }
+    return afterTransfer(state, transfer.get(), () -> {
+      if (enoughRounds(m)) {
+        return new MigrationStep.UpdateStatus(m.status().withPhase(MigrationPhase.Quiesce,
+            "stopping the app for the last " + m.status().lastRound().map(TransferRound::bytes).orElse(0L) + " bytes"));
+      }
+      TransferRound last = m.status().lastRound().orElseThrow();
+      return request(m, last.number() + 1, 1, false, last.guid());
+    });
+  }
+
+  private static MigrationStep quiesce(MigrationState state) {
+    Migration m = state.migration();
+    if (m.status().quiesceTime() == null) {
+      return new MigrationStep.UpdateStatus(m.status().quiesced(state.now()));
+    }
+    Optional<MarathonView> app = state.marathon();
+    if (app.isPresent() && app.get().app().path("instances").asInt(0) != 0) {
+      return new MigrationStep.StopApp();
+    }
+    if (app.isPresent() && !app.get().tasks().isEmpty()) {
+      return new MigrationStep.Wait("waiting for the app's task to stop", POLL);
+    }
+    return new MigrationStep.UpdateStatus(m.status().withPhase(MigrationPhase.FinalSync,
+        "sending the last changes behind a read-only fence"));
+  }
+
+  private static MigrationStep finalSync(MigrationState state) {
+    Migration m = state.migration();
+    Transfer transfer = m.status().currentTransfer().orElse(null);
+    if (transfer == null || !transfer.fence()) {
+      int round = m.status().lastRound().map(r -> r.number() + 1).orElse(0);
+      String base = m.status().lastRound().map(TransferRound::guid)
+          .orElseGet(() -> commonBase(state.dataset().orElseThrow(), m.spec().from(), m.spec().to()));
+      return request(m, round, 1, true, base);
+    }
+    return afterTransfer(state, transfer, () -> new MigrationStep.UpdateStatus(m.status().withPhase(MigrationPhase.Switch,
+        "moving the primary copy to " + m.spec().to())));
+  }
+
+  private static MigrationStep start(MigrationState state, Dataset dataset) {
+    Migration m = state.migration();
+    DatasetCopy copy = dataset.status().copies().get(m.spec().to());
+    if (copy == null || !copy.mounted() || copy.readonly()) {
+      return new MigrationStep.Wait("waiting for " + m.spec().to() + " to mount its copy writable", POLL);
+    }
+    int wanted = state.app().map(a -> a.spec().app().path("instances").asInt(1)).orElse(1);
+    Optional<MarathonView> app = state.marathon();
+    if (app.isEmpty() || !pinnedTo(app.get(), hostnameOf(state, m.spec().to()))
+        || app.get().app().path("instances").asInt(0) != wanted) {
+      return new MigrationStep.StartApp();
+    }
+    if (wanted > 0 && app.get().healthyTasks() == 0) {
+      return new MigrationStep.Wait("waiting for the app to be healthy on " + m.spec().to(), POLL);
+    }
+    return finish(state, MigrationPhase.Succeeded, "moved to " + m.spec().to());
+  }
+
+  /** What to do about the current transfer; {@code next} once it succeeded and is recorded. */
+  private static MigrationStep afterTransfer(MigrationState state, Transfer t, Supplier<MigrationStep> next) {
+    Migration m = state.migration();
+    if (t.state() == TransferState.Requested || t.state() == TransferState.Running) {
+      return new MigrationStep.Wait("round " + t.round() + " is " + t.state().name().toLowerCase() + " ("
+          + t.bytes() + " bytes so far)", POLL);
+    }
+    if (t.state() == TransferState.Failed) {
+      if (t.attempt() >= MAX_ATTEMPTS) {
+        return finish(state, MigrationPhase.RolledBack, "round " + t.round() + " failed " + t.attempt() + " times: "
+            + t.message());
+      }
+      return request(m, t.round(), t.attempt() + 1, t.fence(), t.baseGuid().isEmpty()
+          ? m.status().lastRound().map(TransferRound::guid).orElse("") : t.baseGuid());
+    }
+    boolean recorded = m.status().lastRound().map(r -> r.number() == t.round()).orElse(false);
+    if (!recorded) {
+      return new MigrationStep.UpdateStatus(m.status().withRound(
+          new TransferRound(t.round(), t.snapshot(), t.guid(), t.baseGuid(), t.bytes(), null)));
+    }
+    return next.get();
+  }
+
+  /**
+   * Pre-copy ends when the last round was small enough, when it ran out of rounds, or when a
+   * round was no smaller than the one before (the app writes faster than the copy catches up).
+   */
+  static boolean enoughRounds(Migration m) {
+    List<TransferRound> rounds = m.status().rounds();
+    TransferRound last = rounds.get(rounds.size() - 1);
+    if (last.bytes() <= m.spec().maxFinalDelta().bytes() || rounds.size() >= m.spec().maxRounds()) {
+      return true;
+    }
+    // Round 0 is the full copy; compare incremental rounds only.
+    return rounds.size() >= 3 && last.bytes() >= rounds.get(rounds.size() - 2).bytes();
+  }
+
+  private static MigrationStep request(Migration m, int round, int attempt, boolean fence, String base) {
+    return new MigrationStep.RequestTransfer(round, attempt, snapshotName(m, round), fence, base);
+  }
+
+  /** Snapshot names: short, unique per migration and round, valid ZFS and DNS-1123 names. */
+  static String snapshotName(Migration m, int round) {
+    String id = m.metadata().uid().replace("-", "");
+    String tag = id.isEmpty() ? Integer.toHexString(m.name().hashCode()) : id.substring(0, Math.min(12, id.length()));
+    return "ferry-" + tag + "-" + round;
+  }
+
+  /** The newest snapshot both copies hold, by guid: a move back to an old copy sends only the difference. */
+  static String commonBase(Dataset dataset, String from, String to) {
+    DatasetCopy source = dataset.status().copies().get(from);
+    DatasetCopy target = dataset.status().copies().get(to);
+    if (source == null || target == null) {
+      return "";
+    }
+    Set<String> held = target.snapshots().stream().map(Snapshot::guid).collect(Collectors.toSet());
+    List<Snapshot> ours = source.snapshots();
+    for (int i = ours.size() - 1; i >= 0; i--) {
+      if (held.contains(ours.get(i).guid())) {
+        return ours.get(i).guid();
+      }
+    }
+    return "";
+  }
+
+  private static Optional<String> lostNode(MigrationState state) {
+    Migration m = state.migration();
+    if (state.node(m.spec().to()).isEmpty()) {
+      return Optional.of("node " + m.spec().to() + " (the target) went away during " + m.status().phase());
+    }
+    if (state.node(m.spec().from()).isEmpty()) {
+      return Optional.of("node " + m.spec().from() + " (the source) went away during " + m.status().phase());
+    }
+    return Optional.empty();
+  }
+
+  private static MigrationStep finish(MigrationState state, MigrationPhase end, String why) {
+    MigrationStatus s = state.migration().status();
+    Duration downtime = end == MigrationPhase.Succeeded && s.quiesceTime() != null
+        ? Duration.between(s.quiesceTime(), state.now()) : null;
+    return new MigrationStep.Finish(end, s.finished(end, state.now(), downtime, why));
+  }
+
+  private static String hostnameOf(MigrationState state, String node) {
+    return state.node(node).map(n -> n.spec().hostnameOr(n.name())).orElse(node);
+  }
+
+  private static boolean pinnedTo(MarathonView app, String hostname) {
+    for (var c : app.app().path("constraints")) {
+      if (c.path(0).asText().equals("hostname") && c.path(1).asText().equals("CLUSTER")) {
+        return c.path(2).asText().equals(hostname);
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,328 @@
+package dev.ferry.controller.migration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.api.codec.Json;
+import dev.ferry.api.model.Dataset;
+import dev.ferry.api.model.DatasetCopy;
+import dev.ferry.api.model.DatasetSpec;
+import dev.ferry.api.model.DatasetStatus;
+import dev.ferry.api.model.Migration;
+import dev.ferry.api.model.MigrationPhase;
+import dev.ferry.api.model.MigrationSpec;
+import dev.ferry.api.model.MigrationStatus;
+import dev.ferry.api.model.MigrationStrategy;
+import dev.ferry.api.model.Node;
+import dev.ferry.api.model.NodeSpec;
+import dev.ferry.api.model.NodeStatus;
+import dev.ferry.api.model.ObjectMeta;
+import dev.ferry.api.model.Quantity;
+import dev.ferry.api.model.ReclaimPolicy;
+import dev.ferry.api.model.Snapshot;
+import dev.ferry.api.model.Transfer;
+import dev.ferry.api.model.TransferRound;
+import dev.ferry.controller.statefulapp.MarathonView;
+import dev.ferry.controller.statefulapp.TaskView;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class MigrationPlannerTest {
+
+  private static final long MIB = 1L << 20;
+  private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
+  private static final Instant NOW = T0.plusSeconds(30);
+
+  private static Node node(String name, long free) {
+    return new Node(ObjectMeta.named(name), new NodeSpec(name, "127.0.1." + name.charAt(4), 0,
+        Map.of("disk", name.equals("node1") ? "spinning" : "ssd"), "pool", "/data/" + name, "test"))
+        .withStatus(new NodeStatus(10L << 30, free, 1, T0, List.of()));
+  }
+
+  private static final List<Node> BOTH = List.of(node("node1", 10L << 30), node("node2", 10L << 30));
+
+  private static Migration migration(MigrationStrategy strategy, MigrationStatus status) {
+    ObjectMeta meta = new ObjectMeta("todos-db-1", Map.of(), Map.of(), "6f1c2a3b-4d5e-4f60-8a9b-0c1d2e3f4a5b", 1, 5,
+        T0, null, List.of());
+    return new Migration(meta, new MigrationSpec("todos-db", "todos-data", "node1", "node2", strategy,
+        Quantity.mebibytes(64), 10)).withStatus(status);
+  }
+
+  private static Migration migration(MigrationStatus status) {
+    return migration(MigrationStrategy.PreCopy, status);
+  }
+
+  private static MigrationStatus in(MigrationPhase phase) {
+    return MigrationStatus.EMPTY.withPhase(phase, "").started(T0);
+  }
+
+  private static DatasetCopy copy(boolean primary, String... guids) {
+    List<Snapshot> snaps = java.util.Arrays.stream(guids).map(g -> new Snapshot("s" + g, g, T0)).toList();
+    return new DatasetCopy(snaps, 100 * MIB, 900 * MIB, primary, !primary, T0);
+  }
+
+  private static Dataset dataset(String primary, String lock, Map<String, DatasetCopy> copies) {
+    return new Dataset(ObjectMeta.named("todos-data"), new DatasetSpec(Quantity.gibibytes(1), primary, lock,
+        ReclaimPolicy.Retain)).withStatus(new DatasetStatus(1, copies, List.of()));
+  }
+
+  private static Dataset locked(String primary) {
+    return dataset(primary, "todos-db-1", Map.of("node1", copy(primary.equals("node1"), "g1")));
+  }
+
+  private static MarathonView app(String host, int instances, boolean taskHealthy, boolean hasTask) {
+    ObjectNode a = Json.json().createObjectNode().put("id", "/todos-db").put("instances", instances);
+    a.putArray("constraints").addArray().add("hostname").add("CLUSTER").add(host);
+    List<TaskView> tasks = hasTask ? List.of(new TaskView("t1", "127.0.1.x", "TASK_RUNNING", taskHealthy)) : List.of();
+    return new MarathonView(a, tasks, false);
+  }
+
+  private static MigrationStep plan(Migration m, Dataset d, List<Node> nodes, Optional<MarathonView> marathon) {
+    return MigrationPlanner.plan(new MigrationState(m, Optional.empty(), Optional.of(d), nodes, marathon, NOW));
+  }
+
+  private static MigrationStep plan(Migration m, Dataset d) {
+    return plan(m, d, BOTH, Optional.empty());
+  }
+
+  private static TransferRound round(int n, long bytes) {
+    return new TransferRound(n, "snap" + n, "g" + (n + 10), n == 0 ? "" : "g" + (n + 9), bytes, null);
+  }
+
+  private static MigrationStatus withRounds(MigrationPhase phase, long... bytes) {
+    MigrationStatus s = in(phase);
+    for (int i = 0; i < bytes.length; i++) {
+      TransferRound r = round(i, bytes[i]);
+      s = s.withRound(r).withTransfer(Transfer.request(i, r.snapshot(), false, "t", T0).succeeded(bytes[i], r.guid(), r.baseGuid(), T0));
+    }
+    return s;
+  }
+
+  // Pending: checks, then the lock
+
+  @Test
+  void pendingTakesTheDatasetsLockThenIsPlanned() {
+    Dataset free = dataset("node1", "", Map.of("node1", copy(true, "g1")));
+    assertThat(plan(migration(MigrationStatus.EMPTY), free)).isEqualTo(new MigrationStep.LockDataset());
+
+    MigrationStep next = plan(migration(MigrationStatus.EMPTY), locked("node1"));
+    assertThat(next).isInstanceOfSatisfying(MigrationStep.UpdateStatus.class,
+        u -> assertThat(u.status().phase()).isEqualTo(MigrationPhase.Planned));
+  }
+
+  @Test
+  void pendingFailsWhenAnotherMigrationHoldsTheDataset() {
+    Dataset other = dataset("node1", "todos-db-0", Map.of());
+    assertFinished(plan(migration(MigrationStatus.EMPTY), other), MigrationPhase.Failed,
+        "dataset todos-data is being moved by migration todos-db-0");
+  }
+
+  @Test
+  void pendingFailsWhenTheDataIsNotWhereTheMigrationSays() {
+    assertFinished(plan(migration(MigrationStatus.EMPTY), dataset("node2", "", Map.of())), MigrationPhase.Failed,
+        "dataset todos-data is on node2, not on node1");
+  }
+
+  @Test
+  void pendingFailsWhenTheTargetIsNotRegistered() {
+    assertFinished(plan(migration(MigrationStatus.EMPTY), dataset("node1", "", Map.of()), List.of(node("node1", 1L << 40)),
+        Optional.empty()), MigrationPhase.Failed, "node node2 is not registered");
+  }
+
+  @Test
+  void pendingFailsWhenTheTargetHasNoSpace() {
+    assertFinished(plan(migration(MigrationStatus.EMPTY), dataset("node1", "", Map.of()),
+        List.of(node("node1", 1L << 40), node("node2", 100 * MIB)), Optional.empty()), MigrationPhase.Failed,
+        "node node2 has 104857600 bytes free, the dataset needs 1073741824");
+  }
+
+  @Test
+  void plannedGoesToPreCopyOrStraightToQuiesceForStopAndCopy() {
+    MigrationStatus planned = MigrationStatus.EMPTY.withPhase(MigrationPhase.Planned, "");
+    assertThat(plan(migration(planned), locked("node1"))).isInstanceOfSatisfying(MigrationStep.UpdateStatus.class, u -> {
+      assertThat(u.status().phase()).isEqualTo(MigrationPhase.PreCopy);
+      assertThat(u.status().startTime()).isEqualTo(NOW);
+    });
+    assertThat(plan(migration(MigrationStrategy.StopAndCopy, planned), locked("node1")))
+        .isInstanceOfSatisfying(MigrationStep.UpdateStatus.class,
+            u -> assertThat(u.status().phase()).isEqualTo(MigrationPhase.Quiesce));
+  }
+
+  // PreCopy rounds
+
+  @Test
+  void preCopyStartsWithAFullStream() {
+    assertThat(plan(migration(in(MigrationPhase.PreCopy)), locked("node1")))
+        .isEqualTo(new MigrationStep.RequestTransfer(0, 1, "ferry-6f1c2a3b4d5e-0", false, ""));
+  }
+
+  @Test
+  void preCopyToANodeWithAnOldCopySendsOnlyTheDifference() {
+    Map<String, DatasetCopy> copies = new HashMap<>();
+    copies.put("node1", copy(true, "g1", "g2", "g3"));
+    copies.put("node2", copy(false, "g1", "g2"));
+    Dataset d = dataset("node1", "todos-db-1", copies);
+
+    assertThat(plan(migration(in(MigrationPhase.PreCopy)), d)).isInstanceOfSatisfying(MigrationStep.RequestTransfer.class,
+        r -> assertThat(r.baseGuid()).isEqualTo("g2"));
+  }
+
+  @Test
+  void preCopyWaitsWhileTheAgentSends() {
+    MigrationStatus running = in(MigrationPhase.PreCopy)
+        .withTransfer(Transfer.request(0, "snap0", false, "t", T0).running(300 * MIB, 100 * MIB, T0));
+    assertThat(plan(migration(running), locked("node1"))).isInstanceOfSatisfying(MigrationStep.Wait.class,
+        w -> assertThat(w.reason()).isEqualTo("round 0 is running (314572800 bytes so far)"));
+  }
+
+  @Test
+  void preCopyRecordsAFinishedRoundOnce() {
+    MigrationStatus sent = in(MigrationPhase.PreCopy)
+        .withTransfer(Transfer.request(0, "snap0", false, "t", T0).succeeded(900 * MIB, "g10", "", T0));
+    MigrationStep step = plan(migration(sent), locked("node1"));
+
+    assertThat(step).isInstanceOfSatisfying(MigrationStep.UpdateStatus.class, u -> {
+      assertThat(u.status().rounds()).extracting(TransferRound::guid).containsExactly("g10");
+      assertThat(u.status().bytesTransferred()).isEqualTo(900 * MIB);
+    });
+  }
+
+  @Test
+  void preCopyAsksForAnotherRoundFromTheLastOneWhileDeltasAreLarge() {
+    assertThat(plan(migration(withRounds(MigrationPhase.PreCopy, 900 * MIB)), locked("node1")))
+        .isEqualTo(new MigrationStep.RequestTransfer(1, 1, "ferry-6f1c2a3b4d5e-1", false, "g10"));
+  }
+
+  @Test
+  void preCopyStopsWhenARoundIsSmallEnough() {
+    assertPhase(plan(migration(withRounds(MigrationPhase.PreCopy, 900 * MIB, 200 * MIB, 10 * MIB)), locked("node1")),
+        MigrationPhase.Quiesce);
+  }
+
+  @Test
+  void preCopyStopsWhenDeltasStopShrinking() {
+    assertPhase(plan(migration(withRounds(MigrationPhase.PreCopy, 900 * MIB, 200 * MIB, 250 * MIB)), locked("node1")),
+        MigrationPhase.Quiesce);
+  }
+
+  @Test
+  void preCopyStopsAfterMaxRounds() {
+    long[] shrinking = {900, 800, 700, 600, 500, 400, 300, 250, 200, 150};
+    long[] bytes = java.util.Arrays.stream(shrinking).map(b -> b * MIB).toArray();
+    assertPhase(plan(migration(withRounds(MigrationPhase.PreCopy, bytes)), locked("node1")), MigrationPhase.Quiesce);
+  }
+
+  @Test
+  void aFailedRoundIsRetriedThenRolledBack() {
+    Transfer failed = Transfer.request(1, "snap1", false, "t", T0).failed("connection reset", T0);
+    MigrationStatus once = withRounds(MigrationPhase.PreCopy, 900 * MIB).withTransfer(failed);
+    assertThat(plan(migration(once), locked("node1")))
+        .isEqualTo(new MigrationStep.RequestTransfer(1, 2, "ferry-6f1c2a3b4d5e-1", false, "g10"));
+
+    Transfer third = Transfer.request(1, 3, "snap1", false, "t", T0).failed("connection reset", T0);
+    assertFinished(plan(migration(once.withTransfer(third)), locked("node1")), MigrationPhase.RolledBack,
+        "round 1 failed 3 times: connection reset");
+  }
+
+  @Test
+  void targetDyingDuringPreCopyRollsBack() {
+    assertFinished(plan(migration(withRounds(MigrationPhase.PreCopy, 900 * MIB)), locked("node1"),
+        List.of(node("node1", 1L << 40)), Optional.empty()), MigrationPhase.RolledBack,
+        "node node2 (the target) went away during PreCopy");
+  }
+
+  @Test
+  void sourceDyingDuringPreCopyRollsBack() {
+    assertFinished(plan(migration(withRounds(MigrationPhase.PreCopy, 900 * MIB)), locked("node1"),
+        List.of(node("node2", 1L << 40)), Optional.empty()), MigrationPhase.RolledBack,
+        "node node1 (the source) went away during PreCopy");
+  }
+
+  // Quiesce, FinalSync, Switch, Start
+
+  @Test
+  void quiesceRecordsWhenTheAppStopsThenStopsItThenWaitsForTheTask() {
+    MigrationStatus entering = withRounds(MigrationPhase.Quiesce, 900 * MIB, 10 * MIB);
+    assertThat(plan(migration(entering), locked("node1"))).isInstanceOfSatisfying(MigrationStep.UpdateStatus.class,
+        u -> assertThat(u.status().quiesceTime()).isEqualTo(NOW));
+
+    MigrationStatus quiescing = entering.quiesced(T0);
+    assertThat(plan(migration(quiescing), locked("node1"), BOTH, Optional.of(app("node1", 1, true, true))))
+        .isEqualTo(new MigrationStep.StopApp());
+    assertThat(plan(migration(quiescing), locked("node1"), BOTH, Optional.of(app("node1", 0, true, true))))
+        .isInstanceOf(MigrationStep.Wait.class);
+    assertPhase(plan(migration(quiescing), locked("node1"), BOTH, Optional.of(app("node1", 0, true, false))),
+        MigrationPhase.FinalSync);
+  }
+
+  @Test
+  void finalSyncSendsTheLastDeltaBehindTheFenceThenSwitches() {
+    MigrationStatus syncing = withRounds(MigrationPhase.FinalSync, 900 * MIB, 10 * MIB).quiesced(T0);
+    assertThat(plan(migration(syncing), locked("node1")))
+        .isEqualTo(new MigrationStep.RequestTransfer(2, 1, "ferry-6f1c2a3b4d5e-2", true, "g11"));
+
+    Transfer fenced = Transfer.request(2, "ferry-6f1c2a3b4d5e-2", true, "t", T0).succeeded(MIB, "g12", "g11", T0);
+    MigrationStep recorded = plan(migration(syncing.withTransfer(fenced)), locked("node1"));
+    assertThat(recorded).isInstanceOf(MigrationStep.UpdateStatus.class);
+    MigrationStatus afterRecord = ((MigrationStep.UpdateStatus) recorded).status();
+    assertPhase(plan(migration(afterRecord), locked("node1")), MigrationPhase.Switch);
+  }
+
+  @Test
+  void switchMovesThePrimaryOnceThenStarts() {
+    MigrationStatus switching = withRounds(MigrationPhase.Switch, 900 * MIB).quiesced(T0);
+    assertThat(plan(migration(switching), locked("node1"))).isEqualTo(new MigrationStep.SwitchPrimary());
+    assertPhase(plan(migration(switching), locked("node2")), MigrationPhase.Start);
+  }
+
+  @Test
+  void startWaitsForTheWritableCopyThenStartsTheAppThenSucceedsWithTheDowntime() {
+    MigrationStatus starting = withRounds(MigrationPhase.Start, 900 * MIB).quiesced(T0.plusSeconds(25));
+    Map<String, DatasetCopy> notYet = Map.of("node2", copy(false, "g10"));
+    Map<String, DatasetCopy> ready = Map.of("node2", copy(true, "g10"));
+
+    assertThat(plan(migration(starting), dataset("node2", "todos-db-1", notYet))).isInstanceOf(MigrationStep.Wait.class);
+    assertThat(plan(migration(starting), dataset("node2", "todos-db-1", ready), BOTH, Optional.of(app("node1", 0, false, false))))
+        .isEqualTo(new MigrationStep.StartApp());
+    assertThat(plan(migration(starting), dataset("node2", "todos-db-1", ready), BOTH, Optional.of(app("node2", 1, false, true))))
+        .isInstanceOf(MigrationStep.Wait.class);
+    assertThat(plan(migration(starting), dataset("node2", "todos-db-1", ready), BOTH, Optional.of(app("node2", 1, true, true))))
+        .isInstanceOfSatisfying(MigrationStep.Finish.class, f -> {
+          assertThat(f.phase()).isEqualTo(MigrationPhase.Succeeded);
+          assertThat(f.status().downtime()).isEqualTo(Duration.ofSeconds(5));
+          assertThat(f.status().completionTime()).isEqualTo(NOW);
+        });
+  }
+
+  @Test
+  void afterTheSwitchALostSourceDoesNotRollBack() {
+    MigrationStatus starting = withRounds(MigrationPhase.Start, 900 * MIB).quiesced(T0);
+    Dataset onTarget = dataset("node2", "todos-db-1", Map.of("node2", copy(true, "g10")));
+
+    assertThat(plan(migration(starting), onTarget, List.of(node("node2", 1L << 40)), Optional.empty()))
+        .isEqualTo(new MigrationStep.StartApp());
+  }
+
+  @Test
+  void aFinishedMigrationIsDone() {
+    MigrationStatus done = in(MigrationPhase.Succeeded);
+    assertThat(plan(migration(done), locked("node2"))).isEqualTo(new MigrationStep.Done());
+  }
+
+  private static void assertPhase(MigrationStep step, MigrationPhase phase) {
+    assertThat(step).isInstanceOfSatisfying(MigrationStep.UpdateStatus.class,
+        u -> assertThat(u.status().phase()).isEqualTo(phase));
+  }
+
+  private static void assertFinished(MigrationStep step, MigrationPhase phase, String message) {
+    assertThat(step).isInstanceOfSatisfying(MigrationStep.Finish.class, f -> {
+      assertThat(f.phase()).isEqualTo(phase);
+      assertThat(f.status().message()).isEqualTo(message);
+    });
+  }
+}
