@@ -14,8 +14,11 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>the id, {@code spec.app.id} made absolute or {@code /<name>};
- *   <li>the placement constraints, and {@code [hostname, CLUSTER, <node>]} pinning a dataset's
- *       app to the node that holds the dataset;
+ *   <li>for an app with a dataset, only {@code [hostname, CLUSTER, <node>]}: the app runs where
+ *       its data is, and Ferry enforces the placement constraints by moving the data. Were the
+ *       user's constraints written too, a changed placement would leave Marathon unable to run
+ *       the app on its old node for the whole pre-copy. An app without a dataset gets the
+ *       user's constraints as they are;
  *   <li>the dataset as a host volume: for DOCKER at {@code mountPath}; for MESOS or a plain
  *       command in the sandbox at {@code mountPath} made relative, since the Mesos containerizer
  *       mounts host paths into the sandbox when the task has no image. {@code FERRY_DATASET_PATH}
@@ -59,9 +62,11 @@ public final class MarathonApps {
     out.put("instances", instances);
 
     ArrayNode constraints = out.putArray("constraints");
-    for (List<String> c : app.spec().placement().constraints()) {
-      ArrayNode row = constraints.addArray();
-      c.forEach(row::add);
+    if (pin.isEmpty()) {
+      for (List<String> c : app.spec().placement().constraints()) {
+        ArrayNode row = constraints.addArray();
+        c.forEach(row::add);
+      }
     }
     ObjectNode labels = out.has("labels") ? (ObjectNode) out.get("labels") : out.putObject("labels");
     labels.put(LABEL_STATEFULAPP, app.name());

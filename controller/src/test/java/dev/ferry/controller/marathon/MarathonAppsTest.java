@@ -85,8 +85,7 @@ class MarathonAppsTest {
 
     assertMarathonAccepts(app);
     assertThat(app.get("id").asText()).isEqualTo("/todos-db");
-    assertThat(app.get("constraints").toString())
-        .isEqualTo("[[\"disk\",\"LIKE\",\"ssd\"],[\"hostname\",\"CLUSTER\",\"node2\"]]");
+    assertThat(app.get("constraints").toString()).isEqualTo("[[\"hostname\",\"CLUSTER\",\"node2\"]]");
     assertThat(app.at("/container/type").asText()).isEqualTo("MESOS");
     assertThat(app.at("/container/volumes/0").toString())
         .isEqualTo("{\"containerPath\":\"data\",\"hostPath\":\"/var/lib/ferry/datasets/todos-data\",\"mode\":\"RW\"}");
@@ -127,11 +126,13 @@ class MarathonAppsTest {
         metadata: {name: todos}
         spec:
           app: {cmd: "python3 -m http.server $PORT0", instances: 2}
+          placement:
+            constraints: [[hostname, UNIQUE]]
         """;
     ObjectNode app = MarathonApps.build(read(front), Optional.empty(), 2);
 
     assertMarathonAccepts(app);
-    assertThat(app.get("constraints").isEmpty()).isTrue();
+    assertThat(app.get("constraints").toString()).isEqualTo("[[\"hostname\",\"UNIQUE\"]]");
     assertThat(app.has("container")).isFalse();
     assertThat(app.has("upgradeStrategy")).isFalse();
     assertThat(app.get("instances").asInt()).isEqualTo(2);
