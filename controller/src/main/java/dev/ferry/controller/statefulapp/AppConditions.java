@@ -1,0 +1,106 @@
+package dev.ferry.controller.statefulapp;
+
+import dev.ferry.api.model.Condition;
+import dev.ferry.api.model.Dataset;
+import dev.ferry.api.model.MarathonAppStatus;
+import dev.ferry.api.model.Migration;
+import dev.ferry.api.model.StatefulApp;
+import dev.ferry.api.model.StatefulAppStatus;
+import dev.ferry.controller.marathon.MarathonApps;
+import dev.ferry.controller.status.Conditions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A StatefulApp's status from what the reconciler saw and decided. Conditions carry the truth:
+ * {@code Scheduled} (a node fits), {@code DatasetReady}, {@code Migrating} and {@code Ready}
+ * (the task is healthy); {@code phase} is a one-word summary of them for {@code ferryctl get}.
+ */
+public final class AppConditions {
+
+  public static final String SCHEDULED = "Scheduled";
+  public static final String DATASET_READY = "DatasetReady";
+  public static final String MIGRATING = "Migrating";
+  public static final String READY = "Ready";
+
+  private AppConditions() {}
+
+  /**
+   * @param marathonError what Marathon said when it refused the app, empty when it did not
+   */
+  public static StatefulAppStatus status(AppState state, AppStep step, Optional<String> marathonError, Instant now) {
+    StatefulApp app = state.app();
+    long gen = app.metadata().generation();
+    List<Condition> computed = new ArrayList<>();
+    boolean unschedulable = step instanceof AppStep.Unschedulable;
+    computed.add(unschedulable
+        ? Conditions.of(SCHEDULED, false, "Unschedulable", ((AppStep.Unschedulable) step).reason(), gen)
+        : Conditions.of(SCHEDULED, true, "Placed", placedMessage(state), gen));
+    if (app.spec().datasetRef().isPresent()) {
+      computed.add(datasetReady(state, gen));
+    }
+    computed.add(state.migration().map(m -> Conditions.of(MIGRATING, true, m.status().phase().name(),
+        "migration " + m.name() + " is moving the data from " + m.spec().from() + " to " + m.spec().to(), gen))
+        .orElseGet(() -> Conditions.of(MIGRATING, false, "NoMigration", "", gen)));
+    Condition ready = ready(state, marathonError, gen);
+    computed.add(ready);
+
+    String phase = app.metadata().deletion().isPresent() ? "Terminating"
+        : state.migration().isPresent() ? "Migrating"
+        : ready.isTrue() ? "Running"
+        : unschedulable ? "Unschedulable"
+        : marathonError.isPresent() ? "Failed"
+        : "Pending";
+    MarathonAppStatus marathon = state.marathon().map(v -> new MarathonAppStatus(MarathonApps.appId(app), v.version(),
+        (int) v.runningTasks(), (int) v.healthyTasks())).orElse(null);
+    String node = state.dataset().map(d -> d.spec().primary()).orElse("");
+    return new StatefulAppStatus(gen, node, phase, Conditions.merge(app.status().conditions(), computed, now), marathon);
+  }
+
+  private static String placedMessage(AppState state) {
+    return state.dataset().map(d -> d.spec().primary()).filter(p -> !p.isEmpty())
+        .map(p -> "the data is on " + p).orElse("");
+  }
+
+  private static Condition datasetReady(AppState state, long gen) {
+    Optional<Dataset> dataset = state.dataset();
+    if (dataset.isEmpty()) {
+      return Conditions.of(DATASET_READY, false, "NotCreated", "the dataset has no node yet", gen);
+    }
+    Dataset d = dataset.get();
+    if (!d.status().copies().containsKey(d.spec().primary())) {
+      return Conditions.of(DATASET_READY, false, "Creating", "waiting for " + d.spec().primary() + " to create "
+          + d.name(), gen);
+    }
+    return Conditions.of(DATASET_READY, true, "Created", d.name() + " is on " + d.spec().primary(), gen);
+  }
+
+  private static Condition ready(AppState state, Optional<String> marathonError, long gen) {
+    if (marathonError.isPresent()) {
+      return Conditions.of(READY, false, "MarathonRejected", marathonError.get(), gen);
+    }
+    Optional<MarathonView> view = state.marathon();
+    int wanted = state.app().spec().app().path("instances").asInt(1);
+    if (view.isEmpty()) {
+      return Conditions.of(READY, false, "NoMarathonApp", "Marathon has no app for it yet", gen);
+    }
+    if (wanted == 0 && state.migration().isEmpty()) {
+      return Conditions.of(READY, true, "ScaledToZero", "instances is 0", gen);
+    }
+    long healthy = view.get().healthyTasks();
+    if (healthy >= wanted && wanted > 0) {
+      return Conditions.of(READY, true, "TaskHealthy", healthy + " of " + wanted + " tasks healthy", gen);
+    }
+    String reason = view.get().deploying() ? "Deploying" : view.get().runningTasks() > 0 ? "TaskNotHealthy" : "NoTask";
+    return Conditions.of(READY, false, reason, healthy + " of " + wanted + " tasks healthy", gen);
+  }
+
+  /** The unfinished migration of {@code app} among {@code migrations}, if there is one. */
+  public static Optional<Migration> active(StatefulApp app, List<Migration> migrations) {
+    return migrations.stream()
+        .filter(m -> m.spec().statefulApp().equals(app.name()) && !m.status().phase().isFinished())
+        .findFirst();
+  }
+}
