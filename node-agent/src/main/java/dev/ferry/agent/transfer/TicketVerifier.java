@@ -1,5 +1,8 @@
 package dev.ferry.agent.transfer;
 
+import dev.ferry.api.transfer.ClusterKey;
+import dev.ferry.api.transfer.TicketRejectedException;
+import dev.ferry.api.transfer.TransferTicket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

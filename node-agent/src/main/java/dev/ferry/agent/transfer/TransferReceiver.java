@@ -1,5 +1,6 @@
 package dev.ferry.agent.transfer;
 
+import dev.ferry.api.transfer.TransferTicket;
 import dev.ferry.agent.zfs.DatasetName;
 import dev.ferry.agent.zfs.StreamingProcess;
 import dev.ferry.agent.zfs.ZfsDriver;
@@ -84,8 +85,9 @@ public final class TransferReceiver {
   }
 
   /**
-   * Waits for the receive to finish, checks that the target now holds the ticket's snapshot, and
-   * makes a new copy a mounted read-only standby.
+   * Waits for the receive to finish, checks that the target's newest snapshot now is the one the
+   * ticket names, and makes a new copy a mounted read-only standby. The sender compares the guid
+   * returned here with its own snapshot's.
    *
    * @return the received snapshot
    * @throws TransferRefusedException when the receive failed or delivered another snapshot
@@ -99,7 +101,7 @@ public final class TransferReceiver {
     }
     List<Snapshot> snapshots = zfs.snapshots(dataset);
     Snapshot newest = snapshots.get(snapshots.size() - 1);
-    if (!newest.guid().equals(ticket.snapshotGuid())) {
+    if (!newest.name().equals(ticket.snapshot())) {
       // The stream was valid but not the one the ticket allows: undo it.
       if (ticket.incremental()) {
         snapshots.stream().filter(s -> s.guid().equals(ticket.baseGuid())).findFirst()
@@ -108,7 +110,7 @@ public final class TransferReceiver {
         zfs.destroy(dataset);
       }
       throw new TransferRefusedException(409, "SnapshotMismatch", "received snapshot " + newest.name()
-          + " has guid " + newest.guid() + " but the ticket is for guid " + ticket.snapshotGuid() + "; undone");
+          + " but the ticket is for snapshot " + ticket.snapshot() + "; undone");
     }
     if (!ticket.incremental()) {
       zfs.adoptReceived(dataset);

@@ -1,5 +1,7 @@
 package dev.ferry.agent.transfer;
 
+import dev.ferry.api.transfer.TicketRejectedException;
+import dev.ferry.api.transfer.TransferTicket;
 import dev.ferry.agent.zfs.DatasetName;
 import dev.ferry.agent.zfs.StreamingProcess;
 import dev.ferry.api.model.Snapshot;

@@ -1,12 +1,16 @@
 package dev.ferry.agent.transfer;
 
+import dev.ferry.api.transfer.ClusterKey;
+import dev.ferry.api.transfer.TransferPlanner;
+import dev.ferry.api.transfer.TransferStep;
+import dev.ferry.api.transfer.TransferTicket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.agent.testing.DataFiles;
-import dev.ferry.agent.transfer.TransferStep.FullSend;
-import dev.ferry.agent.transfer.TransferStep.IncrementalSend;
+import dev.ferry.api.transfer.TransferStep.FullSend;
+import dev.ferry.api.transfer.TransferStep.IncrementalSend;
 import dev.ferry.agent.zfs.DatasetName;
 import dev.ferry.agent.zfs.StreamingProcess;
 import dev.ferry.agent.zfs.ZfsCli;
@@ -163,7 +167,7 @@ class TransferTest {
     TransferTicket expired = ticket(Optional.of(s1), s2, Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-10)));
     assertRefused(expired.encode(KEY), 403, "expired");
 
-    TransferTicket forAnotherDataset = TransferTicket.issue("other", "node1", "node2", s1.guid(), s2.guid(),
+    TransferTicket forAnotherDataset = TransferTicket.issue("other", "node1", "node2", s1.guid(), s2.name(),
         Duration.ofMinutes(5), Clock.systemUTC());
     assertRefused(forAnotherDataset.encode(KEY), 403, "for dataset other");
 
@@ -175,6 +179,26 @@ class TransferTest {
 
     assertThat(target.snapshots(DB)).containsExactly(before.get(0), s2);
     assertThat(source.snapshots(DB)).extracting(Snapshot::name).containsExactly("s1", "s2", "s3");
+  }
+
+  @Test
+  void aStreamEndingAtAnotherSnapshotThanTheTicketNamesIsUndone() throws Exception {
+    source.create(DB, 64 * MIB);
+    DataFiles.write(sourceData.resolve("a.bin"), 1 * MIB, 3);
+    Snapshot s1 = source.snapshot(DB, "s1");
+    transferNext();
+    DataFiles.write(sourceData.resolve("b.bin"), 1 * MIB, 4);
+    source.snapshot(DB, "s2");
+    Snapshot s3 = source.snapshot(DB, "s3");
+
+    String ticketForS3 = ticket(Optional.of(s1), s3, Clock.systemUTC()).encode(KEY);
+    assertThatThrownBy(() -> sendWith(ticketForS3, Optional.of("s1"), "s2"))
+        .cause().isInstanceOfSatisfying(TransferRefusedException.class, e -> {
+          assertThat(e.reason()).isEqualTo("SnapshotMismatch");
+          assertThat(e.getMessage()).contains("ticket is for snapshot s3");
+        });
+
+    assertThat(target.snapshots(DB)).containsExactly(s1);
   }
 
   @Test
@@ -278,7 +302,7 @@ class TransferTest {
   }
 
   private static TransferTicket ticket(Optional<Snapshot> base, Snapshot snapshot, Clock clock) {
-    return TransferTicket.issue("db", "node1", "node2", base.map(Snapshot::guid).orElse(""), snapshot.guid(),
+    return TransferTicket.issue("db", "node1", "node2", base.map(Snapshot::guid).orElse(""), snapshot.name(),
         Duration.ofMinutes(5), clock);
   }
 

@@ -1,4 +1,4 @@
-package dev.ferry.agent.transfer;
+package dev.ferry.api.transfer;
 
 import dev.ferry.api.model.Snapshot;
 import java.util.List;
@@ -53,6 +53,15 @@ public final class TransferPlanner {
       return TransferStep.upToDate(newest);
     }
     return TransferStep.incremental(sourceSnapshotWithGuid(source, base.guid()), newest);
+  }
+
+  /**
+   * The newest of the target's snapshots that the source also holds (matched by guid): the base
+   * of the next incremental stream, or empty when the two copies share no snapshot (or the target
+   * has none) and only a full stream fits.
+   */
+  public static Optional<Snapshot> newestCommon(List<Snapshot> source, List<Snapshot> target) {
+    return newestCommon(target, source.stream().map(Snapshot::guid).collect(Collectors.toSet()));
   }
 
   private static Optional<Snapshot> newestCommon(List<Snapshot> target, Set<String> sourceGuids) {

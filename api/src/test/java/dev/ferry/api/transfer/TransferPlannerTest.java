@@ -1,9 +1,9 @@
-package dev.ferry.agent.transfer;
+package dev.ferry.api.transfer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-import dev.ferry.agent.transfer.TransferStep.Diverged;
+import dev.ferry.api.transfer.TransferStep.Diverged;
 import dev.ferry.api.model.Snapshot;
 import java.time.Instant;
 import java.util.Arrays;
@@ -71,6 +71,13 @@ class TransferPlannerTest {
   void refusesDivergedCopiesAndSaysWhy(String description, List<Snapshot> source, List<Snapshot> target, String reason) {
     assertThat(TransferPlanner.plan(source, Optional.of(target)))
         .isInstanceOfSatisfying(Diverged.class, d -> assertThat(d.reason()).contains(reason));
+  }
+
+  @Test
+  void theNewestCommonSnapshotIsTheBaseTheControllerPutsInTheTicket() {
+    assertThat(TransferPlanner.newestCommon(list(S1, S2, S3), list(S1, S2_RENAMED, T1))).contains(S2_RENAMED);
+    assertThat(TransferPlanner.newestCommon(list(S1, S2), list(T1))).isEmpty();
+    assertThat(TransferPlanner.newestCommon(list(S1), list())).isEmpty();
   }
 
   @Test

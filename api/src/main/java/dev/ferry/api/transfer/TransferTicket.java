@@ -1,6 +1,6 @@
-package dev.ferry.agent.transfer;
+package dev.ferry.api.transfer;
 
-import dev.ferry.agent.zfs.DatasetName;
+import dev.ferry.api.validation.Names;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -9,25 +9,32 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
  * The controller's permission for one stream of one dataset from one node to another. Signed
  * with the {@link ClusterKey} (HMAC-SHA256 over every field), so that only the controller can
- * make a node receive a stream; checked and consumed by {@link TicketVerifier}.
+ * make a node receive a stream; checked and consumed by the receiving agent.
+ *
+ * <p>The controller issues a ticket before the source takes the snapshot, so the ticket names
+ * the snapshot rather than carrying its guid: the receiver checks that the snapshot it holds
+ * after the receive has this name, and the sender checks that its guid is the source's.
  *
  * @param dataset the dataset the stream belongs to
  * @param fromNode the sending node
  * @param toNode the receiving node, the only one that admits the ticket
  * @param baseGuid the guid of the snapshot an incremental starts from; empty for a full stream
- * @param snapshotGuid the guid of the snapshot the stream ends at: the receiver checks that this
- *     is what it holds afterwards
+ * @param snapshot the short name of the snapshot the stream ends at (a DNS-1123 label): the
+ *     receiver checks that this is what it holds afterwards
  * @param expiresAt after this instant the ticket is refused
  * @param nonce random, makes each ticket single-use
  */
 public record TransferTicket(
-    String dataset, String fromNode, String toNode, String baseGuid, String snapshotGuid, Instant expiresAt, String nonce) {
+    String dataset, String fromNode, String toNode, String baseGuid, String snapshot, Instant expiresAt, String nonce) {
 
+  /** The first line of the signed text; v1 carried the snapshot's guid where v2 has its name. */
+  private static final String FORMAT = "ferry-transfer-v2";
   private static final Pattern GUID = Pattern.compile("[0-9]{1,20}");
   private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{16,64}");
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
@@ -36,15 +43,14 @@ public record TransferTicket(
 
   /** Validates every field, so that a ticket's canonical form is unambiguous. */
   public TransferTicket {
-    DatasetName.requireLabel("dataset", dataset);
-    DatasetName.requireLabel("from node", fromNode);
-    DatasetName.requireLabel("to node", toNode);
+    requireLabel("dataset", dataset);
+    requireLabel("from node", fromNode);
+    requireLabel("to node", toNode);
+    requireLabel("snapshot", snapshot);
     if (!baseGuid.isEmpty() && !GUID.matcher(baseGuid).matches()) {
       throw new IllegalArgumentException("base guid '" + baseGuid + "' is not a ZFS guid");
     }
-    if (!GUID.matcher(snapshotGuid).matches()) {
-      throw new IllegalArgumentException("snapshot guid '" + snapshotGuid + "' is not a ZFS guid");
-    }
+    Objects.requireNonNull(expiresAt, "expiresAt");
     if (!NONCE.matcher(nonce).matches()) {
       throw new IllegalArgumentException("nonce must be 16 to 64 base64url characters");
     }
@@ -52,10 +58,10 @@ public record TransferTicket(
 
   /** A new ticket with a random nonce, valid for {@code ttl} from now. */
   public static TransferTicket issue(
-      String dataset, String fromNode, String toNode, String baseGuid, String snapshotGuid, Duration ttl, Clock clock) {
+      String dataset, String fromNode, String toNode, String baseGuid, String snapshot, Duration ttl, Clock clock) {
     byte[] nonce = new byte[18];
     RANDOM.nextBytes(nonce);
-    return new TransferTicket(dataset, fromNode, toNode, baseGuid, snapshotGuid,
+    return new TransferTicket(dataset, fromNode, toNode, baseGuid, snapshot,
         clock.instant().plus(ttl), B64.encodeToString(nonce));
   }
 
@@ -94,7 +100,7 @@ public record TransferTicket(
     }
     List<String> f = List.of(new String(payload, StandardCharsets.UTF_8).split("\n", -1));
     try {
-      if (f.size() != 8 || !f.get(0).equals("ferry-transfer-v1")) {
+      if (f.size() != 8 || !f.get(0).equals(FORMAT)) {
         throw new TicketRejectedException("unsupported transfer ticket format");
       }
       return new TransferTicket(f.get(1), f.get(2), f.get(3), f.get(4), f.get(5),
@@ -104,9 +110,15 @@ public record TransferTicket(
     }
   }
 
+  private static void requireLabel(String what, String value) {
+    Names.checkDnsLabel(value).ifPresent(problem -> {
+      throw new IllegalArgumentException(what + " name " + problem);
+    });
+  }
+
   /** One field per line, every field validated to hold no newline; versioned for future fields. */
   private String canonical() {
-    return String.join("\n", "ferry-transfer-v1", dataset, fromNode, toNode, baseGuid, snapshotGuid,
+    return String.join("\n", FORMAT, dataset, fromNode, toNode, baseGuid, snapshot,
         Long.toString(expiresAt.toEpochMilli()), nonce);
   }
 }

@@ -1,5 +1,8 @@
 package dev.ferry.agent.transfer;
 
+import dev.ferry.api.transfer.ClusterKey;
+import dev.ferry.api.transfer.TicketRejectedException;
+import dev.ferry.api.transfer.TransferTicket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,14 +16,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class TransferTicketTest {
+class TicketVerifierTest {
 
   private static final ClusterKey KEY = ClusterKey.random();
   private final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
   private final TicketVerifier node2 = new TicketVerifier(KEY, "node2", clock);
 
   private TransferTicket ticket(Duration ttl) {
-    return TransferTicket.issue("todos-data", "node1", "node2", "123", "18446744073709551615", ttl, clock);
+    return TransferTicket.issue("todos-data", "node1", "node2", "123", "r7", ttl, clock);
   }
 
   @Test
@@ -108,7 +111,7 @@ class TransferTicketTest {
 
   @Test
   void aFullStreamTicketHasNoBase() {
-    TransferTicket full = TransferTicket.issue("db", "node1", "node2", "", "42", Duration.ofMinutes(1), clock);
+    TransferTicket full = TransferTicket.issue("db", "node1", "node2", "", "r0", Duration.ofMinutes(1), clock);
 
     assertThat(node2.admit(full.encode(KEY), "db").incremental()).isFalse();
   }

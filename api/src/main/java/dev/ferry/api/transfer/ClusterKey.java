@@ -1,4 +1,4 @@
-package dev.ferry.agent.transfer;
+package dev.ferry.api.transfer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

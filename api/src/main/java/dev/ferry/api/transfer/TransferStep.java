@@ -1,4 +1,4 @@
-package dev.ferry.agent.transfer;
+package dev.ferry.api.transfer;
 
 import dev.ferry.api.model.Snapshot;
 
