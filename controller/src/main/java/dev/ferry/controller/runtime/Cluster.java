@@ -1,0 +1,46 @@
+package dev.ferry.controller.runtime;
+
+import dev.ferry.api.events.EventRecorder;
+import dev.ferry.api.model.Dataset;
+import dev.ferry.api.model.DatasetSpec;
+import dev.ferry.api.model.DatasetStatus;
+import dev.ferry.api.model.Migration;
+import dev.ferry.api.model.MigrationSpec;
+import dev.ferry.api.model.MigrationStatus;
+import dev.ferry.api.model.Node;
+import dev.ferry.api.model.NodeSpec;
+import dev.ferry.api.model.NodeStatus;
+import dev.ferry.api.model.StatefulApp;
+import dev.ferry.api.model.StatefulAppSpec;
+import dev.ferry.api.model.StatefulAppStatus;
+import dev.ferry.api.store.EtcdStore;
+import dev.ferry.controller.cache.ObjectCache;
+import dev.ferry.controller.marathon.MarathonCache;
+import dev.ferry.controller.marathon.MarathonClient;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What the reconcilers share while this controller leads: the fenced store (a deposed leader's
+ * writes fail), the object caches, Marathon, the event recorder and the clock.
+ */
+public record Cluster(
+    EtcdStore store,
+    ObjectCache<StatefulApp, StatefulAppSpec, StatefulAppStatus> apps,
+    ObjectCache<Dataset, DatasetSpec, DatasetStatus> datasets,
+    ObjectCache<Node, NodeSpec, NodeStatus> nodes,
+    ObjectCache<Migration, MigrationSpec, MigrationStatus> migrations,
+    MarathonClient marathon,
+    MarathonCache marathonCache,
+    EventRecorder events,
+    Clock clock) {
+
+  /** A store future as a Vert.x future completing on the caller's context. */
+  public static <X> Future<X> onContext(CompletionStage<X> stage) {
+    Context context = Vertx.currentContext();
+    return context == null ? Future.fromCompletionStage(stage) : Future.fromCompletionStage(stage, context);
+  }
+}

@@ -1,0 +1,86 @@
+package dev.ferry.controller.runtime;
+
+import dev.ferry.api.events.EventRecorder;
+import dev.ferry.api.model.Kind;
+import dev.ferry.api.store.EtcdStore;
+import dev.ferry.api.store.Fence;
+import dev.ferry.api.transfer.ClusterKey;
+import dev.ferry.controller.cache.ObjectCache;
+import dev.ferry.controller.leader.Leadership;
+import dev.ferry.controller.marathon.MarathonCache;
+import dev.ferry.controller.marathon.MarathonClient;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a controller does while it leads: on gaining leadership it moves the fencing epoch in
+ * etcd one up, so that every write of a previous leader fails from then on, and starts the
+ * reconcilers with a store fenced by the new epoch; on losing it, it stops them at once.
+ */
+public final class LeaderDuties implements Leadership.Duties {
+
+  /** The etcd key holding the leader epoch; outside the objects' key space. */
+  public static final String FENCE_KEY = "/ferry/leader-epoch";
+  private static final Logger LOG = LoggerFactory.getLogger(LeaderDuties.class);
+
+  private final Vertx vertx;
+  private final EtcdStore store;
+  private final MarathonClient marathon;
+  private final ClusterKey key;
+  private final Reconcilers.Settings settings;
+  private final Clock clock;
+  private long term;
+  private Reconcilers running;
+
+  public LeaderDuties(Vertx vertx, EtcdStore store, MarathonClient marathon, ClusterKey key, Reconcilers.Settings settings,
+      Clock clock) {
+    this.vertx = vertx;
+    this.store = store;
+    this.marathon = marathon;
+    this.key = key;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  @Override
+  public synchronized void lead() {
+    long mine = ++term;
+    store.advanceFence(FENCE_KEY).whenComplete((fence, error) -> {
+      if (error != null) {
+        LOG.error("could not take the leader epoch in etcd; not reconciling: {}", error.getMessage());
+        return;
+      }
+      start(mine, fence);
+    });
+  }
+
+  private synchronized void start(long mine, Fence fence) {
+    if (mine != term || running != null) {
+      return;
+    }
+    LOG.info("leading with epoch {}", fence.value());
+    EtcdStore fenced = store.fenced(fence);
+    Cluster cluster = new Cluster(fenced, new ObjectCache<>(Kind.STATEFUL_APP), new ObjectCache<>(Kind.DATASET),
+        new ObjectCache<>(Kind.NODE), new ObjectCache<>(Kind.MIGRATION), marathon,
+        new MarathonCache(marathon, Duration.ofMinutes(10)), new EventRecorder(fenced, "controller", clock), clock);
+    running = new Reconcilers(vertx, cluster, key, settings);
+  }
+
+  @Override
+  public synchronized void stopLeading() {
+    term++;
+    if (running != null) {
+      running.close();
+      running = null;
+    }
+  }
+
+  /** The reconcilers, while this controller leads and they run. */
+  public synchronized Optional<Reconcilers> running() {
+    return Optional.ofNullable(running);
+  }
+}

@@ -1,0 +1,158 @@
+package dev.ferry.controller.runtime;
+
+import dev.ferry.api.model.Dataset;
+import dev.ferry.api.model.Migration;
+import dev.ferry.api.model.Node;
+import dev.ferry.api.model.StatefulApp;
+import dev.ferry.api.store.WatchEvent;
+import dev.ferry.api.transfer.ClusterKey;
+import dev.ferry.controller.marathon.MarathonApps;
+import dev.ferry.controller.marathon.MarathonEvent;
+import dev.ferry.controller.marathon.MarathonEventStream;
+import dev.ferry.controller.migration.MigrationReconciler;
+import dev.ferry.controller.queue.Backoff;
+import dev.ferry.controller.queue.TokenBucket;
+import dev.ferry.controller.queue.WorkQueue;
+import dev.ferry.controller.statefulapp.StatefulAppReconciler;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reconcilers of a leading controller and what wakes them: etcd watches of StatefulApps,
+ * Datasets, Nodes and Migrations, Marathon's event stream mapped back to the app that owns each
+ * Marathon app, and a periodic resync. Made when the controller becomes leader, closed the moment
+ * it stops being one.
+ */
+public final class Reconcilers implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Reconcilers.class);
+
+  /** How the reconcilers run. */
+  public record Settings(int workers, Duration resync, Backoff backoff, double retriesPerSecond) {
+    public static final Settings DEFAULT = new Settings(4, Duration.ofMinutes(5), Backoff.DEFAULT, 50);
+  }
+
+  private final Cluster cluster;
+  private final WorkQueue apps;
+  private final WorkQueue migrations;
+  private final Map<String, String> ownerByAppId = new ConcurrentHashMap<>();
+  private final MarathonEventStream marathonEvents;
+  private final Vertx vertx;
+  private final long resyncTimer;
+
+  public Reconcilers(Vertx vertx, Cluster cluster, ClusterKey key, Settings settings) {
+    this.vertx = vertx;
+    this.cluster = cluster;
+    this.apps = new WorkQueue(vertx, "statefulapps", new StatefulAppReconciler(cluster), settings.backoff(),
+        new TokenBucket(settings.retriesPerSecond(), 100, System::nanoTime), settings.workers());
+    this.migrations = new WorkQueue(vertx, "migrations", new MigrationReconciler(cluster, key), settings.backoff(),
+        new TokenBucket(settings.retriesPerSecond(), 100, System::nanoTime), settings.workers());
+    cluster.apps().start(cluster.store(), this::appChanged);
+    cluster.datasets().start(cluster.store(), this::datasetChanged);
+    cluster.nodes().start(cluster.store(), this::nodeChanged);
+    cluster.migrations().start(cluster.store(), this::migrationChanged);
+    this.marathonEvents = new MarathonEventStream(vertx, cluster.marathon().base(), this::marathonEvent, this::marathonReconnected)
+        .start();
+    this.resyncTimer = vertx.setPeriodic(settings.resync().toMillis(), t -> resyncAll());
+  }
+
+  /** Completes once every cache holds its first list. */
+  public CompletableFuture<Void> synced() {
+    return CompletableFuture.allOf(cluster.apps().synced(), cluster.datasets().synced(), cluster.nodes().synced(),
+        cluster.migrations().synced());
+  }
+
+  public WorkQueue appQueue() {
+    return apps;
+  }
+
+  public WorkQueue migrationQueue() {
+    return migrations;
+  }
+
+  private void appChanged(Optional<StatefulApp> before, WatchEvent<StatefulApp> event) {
+    StatefulApp app = event.object();
+    before.ifPresent(b -> ownerByAppId.remove(MarathonApps.appId(b), b.name()));
+    if (event.type() != WatchEvent.Type.DELETED) {
+      ownerByAppId.put(MarathonApps.appId(app), app.name());
+    }
+    apps.add(app.name());
+  }
+
+  private void datasetChanged(Optional<Dataset> before, WatchEvent<Dataset> event) {
+    Dataset d = event.object();
+    String owner = d.metadata().labels().get(StatefulAppReconciler.OWNER_LABEL);
+    if (owner != null) {
+      apps.add(owner);
+    }
+    cluster.apps().list().stream()
+        .filter(a -> a.spec().datasetRef().map(r -> r.name().equals(d.name())).orElse(false))
+        .forEach(a -> apps.add(a.name()));
+    if (!d.spec().migration().isEmpty()) {
+      migrations.add(d.spec().migration());
+    }
+    before.map(b -> b.spec().migration()).filter(m -> !m.isEmpty()).ifPresent(migrations::add);
+  }
+
+  private void nodeChanged(Optional<Node> before, WatchEvent<Node> event) {
+    // Agents refresh their Node's status (free space, heartbeat) all the time; only a node
+    // coming, going or changing what it offers can change a placement.
+    boolean specChanged = before.isEmpty() || event.type() == WatchEvent.Type.DELETED
+        || !before.get().spec().equals(event.object().spec());
+    if (specChanged) {
+      resyncAll();
+    }
+  }
+
+  private void migrationChanged(Optional<Migration> before, WatchEvent<Migration> event) {
+    migrations.add(event.object().name());
+    apps.add(event.object().spec().statefulApp());
+  }
+
+  private void marathonEvent(MarathonEvent event) {
+    event.appId().ifPresent(this::marathonAppChanged);
+    event.deploymentApps().forEach(this::marathonAppChanged);
+  }
+
+  private void marathonAppChanged(String appId) {
+    cluster.marathonCache().invalidate(appId);
+    String owner = ownerByAppId.get(appId);
+    if (owner == null) {
+      return;
+    }
+    apps.add(owner);
+    cluster.migrations().list().stream()
+        .filter(m -> m.spec().statefulApp().equals(owner) && !m.status().phase().isFinished())
+        .forEach(m -> migrations.add(m.name()));
+  }
+
+  private void marathonReconnected() {
+    LOG.info("following Marathon's events at {}", cluster.marathon().base());
+    cluster.marathonCache().invalidateAll();
+    resyncAll();
+  }
+
+  private void resyncAll() {
+    cluster.apps().list().forEach(a -> apps.add(a.name()));
+    cluster.migrations().list().stream().filter(m -> !m.status().phase().isFinished())
+        .forEach(m -> migrations.add(m.name()));
+  }
+
+  @Override
+  public void close() {
+    vertx.cancelTimer(resyncTimer);
+    apps.stop();
+    migrations.stop();
+    marathonEvents.close();
+    cluster.apps().close();
+    cluster.datasets().close();
+    cluster.nodes().close();
+    cluster.migrations().close();
+  }
+}

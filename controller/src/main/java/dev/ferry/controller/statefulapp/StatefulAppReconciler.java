@@ -1,0 +1,159 @@
+package dev.ferry.controller.statefulapp;
+
+import static dev.ferry.controller.runtime.Cluster.onContext;
+
+import dev.ferry.api.model.Dataset;
+import dev.ferry.api.model.DatasetRef;
+import dev.ferry.api.model.DatasetSpec;
+import dev.ferry.api.model.Kind;
+import dev.ferry.api.model.Migration;
+import dev.ferry.api.model.MigrationPolicy;
+import dev.ferry.api.model.MigrationSpec;
+import dev.ferry.api.model.ObjectMeta;
+import dev.ferry.api.model.ObjectReference;
+import dev.ferry.api.model.StatefulApp;
+import dev.ferry.api.model.StatefulAppStatus;
+import dev.ferry.api.store.AlreadyExistsException;
+import dev.ferry.controller.marathon.MarathonApps;
+import dev.ferry.controller.marathon.MarathonRejectedException;
+import dev.ferry.controller.queue.ReconcileResult;
+import dev.ferry.controller.queue.Reconciler;
+import dev.ferry.controller.runtime.Cluster;
+import dev.ferry.controller.status.Conditions;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Reconciles one StatefulApp: reads what the caches and Marathon say, asks
+ * {@link StatefulAppPlanner} for the next step, does it, and writes the status when it changed.
+ */
+public final class StatefulAppReconciler implements Reconciler {
+
+  /** The label on Datasets and Migrations that names the StatefulApp they belong to. */
+  public static final String OWNER_LABEL = "ferry.dev/statefulapp";
+
+  private final Cluster cluster;
+
+  public StatefulAppReconciler(Cluster cluster) {
+    this.cluster = cluster;
+  }
+
+  @Override
+  public Future<ReconcileResult> reconcile(String name) {
+    Optional<StatefulApp> found = cluster.apps().get(name);
+    if (found.isEmpty()) {
+      return Future.succeededFuture(ReconcileResult.done());
+    }
+    StatefulApp app = found.get();
+    Optional<Dataset> dataset = app.spec().datasetRef().flatMap(d -> cluster.datasets().get(d.name()));
+    Optional<Migration> migration = AppConditions.active(app, cluster.migrations().list());
+    return cluster.marathonCache().app(MarathonApps.appId(app)).compose(marathon -> {
+      AppState state = new AppState(app, dataset, cluster.nodes().list(), migration, marathon);
+      AppStep step = StatefulAppPlanner.plan(state);
+      return execute(state, step)
+          .map(v -> Optional.<String>empty())
+          .recover(e -> unwrap(e) instanceof MarathonRejectedException r ? Future.succeededFuture(Optional.of(r.getMessage()))
+              : Future.failedFuture(unwrap(e)))
+          .compose(marathonError -> writeStatus(state, step, marathonError));
+    }).map(ReconcileResult.done());
+  }
+
+  private Future<Void> execute(AppState state, AppStep step) {
+    StatefulApp app = state.app();
+    ObjectReference ref = ObjectReference.to(app);
+    if (step instanceof AppStep.AddFinalizer) {
+      List<String> finalizers = new ArrayList<>(app.metadata().finalizers());
+      finalizers.add(StatefulAppPlanner.FINALIZER);
+      return onContext(cluster.store().update(app.withMetadata(app.metadata().withFinalizers(finalizers)))).mapEmpty();
+    }
+    if (step instanceof AppStep.CreateDataset create) {
+      return createDataset(app, create.node())
+          .compose(v -> event(cluster.events().normal(ref, "DatasetPlaced",
+              app.spec().dataset().name() + " is created on " + create.node())));
+    }
+    if (step instanceof AppStep.StartMigration start) {
+      return startMigration(app, start)
+          .compose(m -> event(cluster.events().normal(ref, "MigrationStarted", "moving " + app.spec().dataset().name()
+              + " from " + start.from() + " to " + start.to() + " (" + m.name() + "): " + start.reason())));
+    }
+    if (step instanceof AppStep.PutApp put) {
+      String appId = MarathonApps.appId(app);
+      return cluster.marathon().putApp(appId, put.app(), false)
+          .onComplete(x -> cluster.marathonCache().invalidate(appId))
+          .compose(deployment -> put.drift()
+              ? event(cluster.events().warning(ref, "DriftCorrected", "the Marathon app " + appId
+                  + " was changed outside Ferry (" + put.difference() + "); it is put back"))
+              : event(cluster.events().normal(ref, "MarathonAppWritten", "wrote " + appId + " (deployment "
+                  + deployment + ")")));
+    }
+    if (step instanceof AppStep.DeleteApp) {
+      String appId = MarathonApps.appId(app);
+      return cluster.marathon().deleteApp(appId).onComplete(x -> cluster.marathonCache().invalidate(appId))
+          .compose(v -> event(cluster.events().normal(ref, "MarathonAppDeleted", "deleted " + appId)));
+    }
+    if (step instanceof AppStep.DeleteDataset) {
+      Dataset d = state.dataset().orElseThrow();
+      return onContext(cluster.store().delete(Kind.DATASET, d.name(), d.metadata().resourceVersion()))
+          .compose(v -> event(cluster.events().normal(ref, "DatasetDeleted", d.name()
+              + " is deleted (reclaimPolicy: Delete)")));
+    }
+    if (step instanceof AppStep.RemoveFinalizer) {
+      List<String> rest = app.metadata().finalizers().stream().filter(f -> !f.equals(StatefulAppPlanner.FINALIZER)).toList();
+      return rest.isEmpty()
+          ? onContext(cluster.store().delete(Kind.STATEFUL_APP, app.name(), app.metadata().resourceVersion())).mapEmpty()
+          : onContext(cluster.store().update(app.withMetadata(app.metadata().withFinalizers(rest)))).mapEmpty();
+    }
+    if (step instanceof AppStep.Unschedulable u && !alreadyUnschedulable(app, u.reason())) {
+      return event(cluster.events().warning(ref, "Unschedulable", u.reason()));
+    }
+    return Future.succeededFuture();
+  }
+
+  private Future<Void> createDataset(StatefulApp app, String node) {
+    DatasetRef ref = app.spec().dataset();
+    Dataset dataset = new Dataset(ObjectMeta.named(ref.name()).withLabels(Map.of(OWNER_LABEL, app.name())),
+        new DatasetSpec(ref.size(), node, "", ref.reclaimPolicy()));
+    return onContext(cluster.store().create(dataset)).<Void>mapEmpty()
+        .recover(e -> unwrap(e) instanceof AlreadyExistsException ? Future.succeededFuture() : Future.failedFuture(e));
+  }
+
+  private Future<Migration> startMigration(StatefulApp app, AppStep.StartMigration start) {
+    MigrationPolicy policy = app.spec().migration();
+    String base = app.name().length() > 56 ? app.name().substring(0, 56) : app.name();
+    String name = base + "-" + UUID.randomUUID().toString().substring(0, 6);
+    Migration migration = new Migration(ObjectMeta.named(name).withLabels(Map.of(OWNER_LABEL, app.name())),
+        new MigrationSpec(app.name(), app.spec().dataset().name(), start.from(), start.to(), policy.strategy(),
+            policy.maxFinalDelta(), policy.maxRounds()));
+    return onContext(cluster.store().create(migration));
+  }
+
+  private Future<Void> writeStatus(AppState state, AppStep step, Optional<String> marathonError) {
+    if (state.app().metadata().deletion().isPresent() && step instanceof AppStep.RemoveFinalizer) {
+      return Future.succeededFuture();
+    }
+    StatefulAppStatus status = AppConditions.status(state, step, marathonError, cluster.clock().instant());
+    if (status.equals(state.app().status())) {
+      return Future.succeededFuture();
+    }
+    return onContext(cluster.store().updateStatus(state.app().withStatus(status))).mapEmpty();
+  }
+
+  private static boolean alreadyUnschedulable(StatefulApp app, String reason) {
+    var c = Conditions.find(app.status().conditions(), AppConditions.SCHEDULED);
+    return c != null && !c.isTrue() && c.message().equals(reason);
+  }
+
+  private static Future<Void> event(CompletableFuture<Void> recorded) {
+    return onContext(recorded);
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+  }
+}
