@@ -61,6 +61,16 @@ public final class ObjectCache<O extends FerryObject<O, S, T>, S, T> implements 
     return this;
   }
 
+  /**
+   * Takes an object the caller just wrote, so that its next read is not older than its own
+   * write (the watch brings the same version a moment later). Keeps whichever is newer.
+   */
+  public O remember(O written) {
+    objects.merge(written.name(), written,
+        (cached, fresh) -> fresh.metadata().resourceVersion() > cached.metadata().resourceVersion() ? fresh : cached);
+    return written;
+  }
+
   /** Completes once the first list is in the cache. */
   public CompletableFuture<Void> synced() {
     return synced;

@@ -127,11 +127,11 @@ public final class MigrationReconciler implements Reconciler {
   }
 
   private Future<Void> updateDataset(Dataset d, DatasetSpec spec) {
-    return onContext(cluster.store().update(d.withSpec(spec))).mapEmpty();
+    return onContext(cluster.store().update(d.withSpec(spec))).map(cluster.datasets()::remember).mapEmpty();
   }
 
   private Future<Void> writeStatus(Migration m, MigrationStatus status) {
-    return onContext(cluster.store().updateStatus(m.withStatus(status))).mapEmpty();
+    return onContext(cluster.store().updateStatus(m.withStatus(status))).map(cluster.migrations()::remember).mapEmpty();
   }
 
   private Future<Void> event(Migration m, String reason, String message) {

@@ -31,6 +31,7 @@ import org.slf4j.MDC;
 public final class WorkQueue {
 
   private static final Logger LOG = LoggerFactory.getLogger(WorkQueue.class);
+  private static final int QUIET_FAILURES = 3;
 
   private final Vertx vertx;
   private final Context context;
@@ -166,8 +167,14 @@ public final class WorkQueue {
       Duration delay = backoff.delay(n);
       Duration limited = retryLimit.reserve();
       Duration wait = delay.compareTo(limited) >= 0 ? delay : limited;
-      LOG.warn("{} {}: reconcile failed ({} in a row), retrying in {} ms: {}", name, key, n, wait.toMillis(),
-          error.toString());
+      // Conflicts and locks come and go in normal operation; only a name that keeps failing is news.
+      if (n >= QUIET_FAILURES) {
+        LOG.warn("{} {}: reconcile failed ({} in a row), retrying in {} ms: {}", name, key, n, wait.toMillis(),
+            error.toString());
+      } else {
+        LOG.debug("{} {}: reconcile failed ({} in a row), retrying in {} ms: {}", name, key, n, wait.toMillis(),
+            error.toString());
+      }
       dirty.remove(key);
       schedule(key, wait);
     } else {

@@ -70,7 +70,8 @@ public final class StatefulAppReconciler implements Reconciler {
     if (step instanceof AppStep.AddFinalizer) {
       List<String> finalizers = new ArrayList<>(app.metadata().finalizers());
       finalizers.add(StatefulAppPlanner.FINALIZER);
-      return onContext(cluster.store().update(app.withMetadata(app.metadata().withFinalizers(finalizers)))).mapEmpty();
+      return onContext(cluster.store().update(app.withMetadata(app.metadata().withFinalizers(finalizers))))
+          .map(cluster.apps()::remember).mapEmpty();
     }
     if (step instanceof AppStep.CreateDataset create) {
       return createDataset(app, create.node())
@@ -119,7 +120,7 @@ public final class StatefulAppReconciler implements Reconciler {
     DatasetRef ref = app.spec().dataset();
     Dataset dataset = new Dataset(ObjectMeta.named(ref.name()).withLabels(Map.of(OWNER_LABEL, app.name())),
         new DatasetSpec(ref.size(), node, "", ref.reclaimPolicy()));
-    return onContext(cluster.store().create(dataset)).<Void>mapEmpty()
+    return onContext(cluster.store().create(dataset)).map(cluster.datasets()::remember).<Void>mapEmpty()
         .recover(e -> unwrap(e) instanceof AlreadyExistsException ? Future.succeededFuture() : Future.failedFuture(e));
   }
 
@@ -130,7 +131,7 @@ public final class StatefulAppReconciler implements Reconciler {
     Migration migration = new Migration(ObjectMeta.named(name).withLabels(Map.of(OWNER_LABEL, app.name())),
         new MigrationSpec(app.name(), app.spec().dataset().name(), start.from(), start.to(), policy.strategy(),
             policy.maxFinalDelta(), policy.maxRounds()));
-    return onContext(cluster.store().create(migration));
+    return onContext(cluster.store().create(migration)).map(cluster.migrations()::remember);
   }
 
   private Future<Void> writeStatus(AppState state, AppStep step, Optional<String> marathonError) {
@@ -141,7 +142,7 @@ public final class StatefulAppReconciler implements Reconciler {
     if (status.equals(state.app().status())) {
       return Future.succeededFuture();
     }
-    return onContext(cluster.store().updateStatus(state.app().withStatus(status))).mapEmpty();
+    return onContext(cluster.store().updateStatus(state.app().withStatus(status))).map(cluster.apps()::remember).mapEmpty();
   }
 
   private static boolean alreadyUnschedulable(StatefulApp app, String reason) {

@@ -1,0 +1,75 @@
+package dev.ferry.controller.runtime;
+
+import dev.ferry.api.codec.Manifests;
+import dev.ferry.api.model.FerryObject;
+import dev.ferry.api.store.EtcdConfig;
+import dev.ferry.api.store.EtcdStore;
+import dev.ferry.api.transfer.ClusterKey;
+import dev.ferry.controller.leader.Leadership;
+import dev.ferry.controller.marathon.MarathonClient;
+import dev.ferry.controller.queue.Backoff;
+import dev.ferry.devcluster.Devcluster;
+import dev.ferry.devcluster.DevclusterConfig;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+
+/**
+ * A controller replica wired as in production (leader election over a real ZooKeeper, fenced
+ * writes to a real etcd) against devcluster, Ferry's Marathon-compatible scheduler, in-process.
+ * Closing it stops everything it started and removes its temp dirs.
+ */
+final class ControllerHarness implements AutoCloseable {
+
+  final Vertx vertx = Vertx.vertx();
+  final EtcdStore store;
+  final Devcluster marathon;
+  final MarathonClient marathonClient;
+  final CuratorFramework curator;
+  final LeaderDuties duties;
+  final Leadership leadership;
+  private final Path stateDir;
+
+  ControllerHarness(EtcdConfig etcd, String zookeeper) throws Exception {
+    stateDir = Files.createTempDirectory("ferry-controller-test");
+    store = EtcdStore.connect(etcd);
+    marathon = Devcluster.start(vertx, new DevclusterConfig("127.0.0.1", 0, DevclusterConfig.seedNodes(), stateDir, false))
+        .await();
+    marathonClient = new MarathonClient(vertx, URI.create(marathon.url()));
+    curator = CuratorFrameworkFactory.newClient(zookeeper, 5_000, 3_000, new ExponentialBackoffRetry(100, 3));
+    curator.start();
+    Reconcilers.Settings settings = new Reconcilers.Settings(4, Duration.ofSeconds(30),
+        new Backoff(Duration.ofMillis(5), Duration.ofSeconds(2)), 200);
+    duties = new LeaderDuties(vertx, store, marathonClient, ClusterKey.random(), settings, Clock.systemUTC());
+    leadership = new Leadership(curator, "/ferry/test-leader", "harness", duties).start();
+  }
+
+  /** Applies a manifest as a user would (create; the API server's apply path is tested elsewhere). */
+  <O extends FerryObject<O, S, T>, S, T> O create(String yaml, dev.ferry.api.model.Kind<O, S, T> kind) {
+    return store.create(Manifests.readOne(yaml, kind)).join();
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      leadership.close();
+      curator.close();
+      marathonClient.close();
+      marathon.stop().await();
+      store.close();
+    } finally {
+      vertx.close().await();
+      try (Stream<Path> paths = Files.walk(stateDir)) {
+        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+}
