@@ -74,6 +74,9 @@ public record ApiError(int code, String reason, String message, List<FieldError>
     if (e instanceof FencedException || e instanceof StoreException) {
       return of(503, "Unavailable", "the object store is unavailable: " + e.getMessage());
     }
+    if (e instanceof IllegalStateException) {
+      return of(503, "Unavailable", e.getMessage());
+    }
     if (e instanceof IllegalArgumentException) {
       return badRequest(e.getMessage());
     }

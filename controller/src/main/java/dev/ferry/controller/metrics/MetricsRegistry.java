@@ -80,6 +80,10 @@ public final class MetricsRegistry {
       this.name = name;
       this.help = help;
       this.labelNames = List.copyOf(labelNames);
+      if (labelNames.isEmpty()) {
+        // A family without labels has exactly one sample, there from the start.
+        samples.put(List.of(), 0.0);
+      }
     }
 
     List<String> labelNames() {
