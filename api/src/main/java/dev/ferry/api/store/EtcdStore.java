@@ -219,6 +219,37 @@ public final class EtcdStore implements AutoCloseable {
   }
 
   /**
+   * Checks that etcd still holds the history of a kind from {@code revision} on, so that a
+   * watch from there misses nothing. {@link #watch} repairs a compacted start silently (by
+   * re-listing); a caller that must tell its own client to re-list (the API's watch) asks here
+   * first.
+   *
+   * @throws HistoryCompactedException (through the future) if {@code revision} was compacted
+   * @throws IllegalArgumentException (through the future) if {@code revision} is in the future
+   */
+  public CompletableFuture<Void> checkHistory(Kind<?, ?, ?> kind, long revision) {
+    if (revision < 1) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException("a resourceVersion is 1 or more, not " + revision));
+    }
+    GetOption atRevision = GetOption.builder().isPrefix(true).withCountOnly(true)
+        .withRevision(revision).build();
+    CompletableFuture<Void> read = handOff(() ->
+        connection.client.getKVClient().get(keys.prefix(kind), atRevision).thenApply(r -> null));
+    return read.exceptionallyCompose(error -> {
+      String message = String.valueOf(error.getMessage());
+      if (message.contains("compacted")) {
+        return CompletableFuture.failedFuture(new HistoryCompactedException(revision, message));
+      }
+      if (message.contains("future revision")) {
+        return CompletableFuture.failedFuture(new IllegalArgumentException(
+            "resourceVersion " + revision + " is in the future: etcd has not reached it"));
+      }
+      return CompletableFuture.failedFuture(error);
+    });
+  }
+
+  /**
    * A new lease; keys attached to it vanish {@code ttl} after its last keep-alive. etcd counts
    * in whole seconds (at least 1) and may raise a short TTL to its minimum.
    */

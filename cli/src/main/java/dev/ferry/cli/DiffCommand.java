@@ -1,0 +1,57 @@
+package dev.ferry.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.api.codec.Json;
+import dev.ferry.api.codec.Manifests;
+import dev.ferry.api.model.FerryObject;
+import dev.ferry.api.model.Kind;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code diff -f FILE|DIR|- [-R]}: what {@code apply} would change, as a unified diff of the
+ * live object and the server's dry-run result, both as YAML. Exit 0: no differences; 1: some;
+ * 2: an error (as {@code diff} and {@code kubectl diff}).
+ */
+@Command(name = "diff", description = "Show what apply would change (exit 0 none, 1 some, 2 error).")
+final class DiffCommand extends Verb {
+
+  @Option(names = {"-f", "--filename"}, required = true, description = "file, folder or - (stdin)")
+  List<String> files;
+
+  @Option(names = {"-R", "--recursive"}, description = "process folders recursively")
+  boolean recursive;
+
+  @Override
+  public Integer call() {
+    try {
+      List<FerryObject<?, ?, ?>> objects = ManifestFiles.read(files, recursive, root.env);
+      FerryClient client = client();
+      boolean different = false;
+      for (FerryObject<?, ?, ?> object : objects) {
+        Kind<?, ?, ?> kind = kind(object.kind());
+        Optional<JsonNode> live = client.get(kind, object.name());
+        JsonNode merged = client.apply(kind, object.name(), Manifests.toJson(object), true).body();
+        String ref = ref(kind.name(), object.name());
+        String diff = LineDiff.unified("live/" + ref, live.map(DiffCommand::yaml).orElse(""), "merged/" + ref, yaml(merged));
+        out().print(diff);
+        different |= !diff.isEmpty();
+      }
+      out().flush();
+      return different ? ExitCodes.DIFFERENT : ExitCodes.OK;
+    } catch (CliException e) {
+      throw new CliException(e.getMessage(), ExitCodes.DIFF_ERROR);
+    }
+  }
+
+  private static String yaml(JsonNode object) {
+    try {
+      return Json.yaml().writeValueAsString(object);
+    } catch (JsonProcessingException e) {
+      throw new CliException("cannot print an object as YAML: " + e.getMessage());
+    }
+  }
+}

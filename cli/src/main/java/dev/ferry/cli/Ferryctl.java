@@ -1,0 +1,74 @@
+package dev.ferry.cli;
+
+import java.util.Optional;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * {@code ferryctl}: Ferry's kubectl. {@link #run} is the whole program, so that tests run it
+ * in-process with their own {@link CliEnv}; {@link #main} runs it for real.
+ */
+@Command(name = "ferryctl", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+    description = "Controls Ferry: apply manifests, watch objects, move datasets.",
+    subcommands = {ApplyCommand.class, DiffCommand.class, GetCommand.class, DescribeCommand.class,
+        DeleteCommand.class, EventsCommand.class, MigrateCommand.class, VersionCommand.class,
+        ConfigCommand.class, CommandLine.HelpCommand.class})
+public final class Ferryctl implements Runnable {
+
+  @Option(names = "--server", scope = ScopeType.INHERIT, description = "API server URL (default: FERRY_SERVER, the context, or http://127.0.0.1:7070)")
+  String server;
+
+  @Option(names = "--token", scope = ScopeType.INHERIT, description = "bearer token (default: FERRY_TOKEN or the context's)")
+  String token;
+
+  @Option(names = "--context", scope = ScopeType.INHERIT, description = "context of the config file to use")
+  String context;
+
+  final CliEnv env;
+
+  Ferryctl(CliEnv env) {
+    this.env = env;
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(CliEnv.system(), args));
+  }
+
+  /** Runs ferryctl with {@code args}; returns the exit code. */
+  public static int run(CliEnv env, String... args) {
+    CommandLine cli = new CommandLine(new Ferryctl(env));
+    cli.setOut(env.out());
+    cli.setErr(env.err());
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setParameterExceptionHandler((e, given) -> {
+      env.err().println("error: " + e.getMessage());
+      env.err().println("See 'ferryctl --help'.");
+      return ExitCodes.ERROR;
+    });
+    cli.setExecutionExceptionHandler((e, command, parsed) -> {
+      env.err().println(e instanceof CliException ? e.getMessage() : "error: " + e);
+      return e instanceof CliException c ? c.exitCode() : ExitCodes.ERROR;
+    });
+    try {
+      return cli.execute(args);
+    } finally {
+      env.out().flush();
+      env.err().flush();
+    }
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(new CommandLine(this), "a command is required: see ferryctl --help");
+  }
+
+  Target target() {
+    return Target.resolve(Optional.ofNullable(server), Optional.ofNullable(token), Optional.ofNullable(context), env);
+  }
+
+  FerryClient client() {
+    return new FerryClient(target());
+  }
+}

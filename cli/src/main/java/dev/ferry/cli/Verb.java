@@ -1,0 +1,37 @@
+package dev.ferry.cli;
+
+import dev.ferry.api.model.Kind;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ParentCommand;
+
+/** What every ferryctl command shares: the root's options and streams, kinds by name. */
+abstract class Verb implements Callable<Integer> {
+
+  @ParentCommand
+  Ferryctl root;
+
+  PrintWriter out() {
+    return root.env.out();
+  }
+
+  PrintWriter err() {
+    return root.env.err();
+  }
+
+  FerryClient client() {
+    return root.client();
+  }
+
+  /** A kind from what a user types: {@code statefulapps}, {@code StatefulApp}, {@code statefulapp}. */
+  static Kind<?, ?, ?> kind(String word) {
+    return Kind.find(word).orElseThrow(() -> new CliException("error: the server doesn't have a resource type \""
+        + word + "\": use one of " + String.join(", ", Kind.ALL.stream().map(Kind::plural).toList())));
+  }
+
+  /** How kubectl names an object in its output: {@code statefulapp/todos-db}. */
+  static String ref(String kindName, String name) {
+    return kindName.toLowerCase(Locale.ROOT) + "/" + name;
+  }
+}

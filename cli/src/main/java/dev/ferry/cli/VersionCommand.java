@@ -1,0 +1,36 @@
+package dev.ferry.cli;
+
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Option;
+
+/** {@code version [--client]}: ferryctl's version, then the server's. */
+@Command(name = "version", description = "Show the client and server versions.")
+final class VersionCommand extends Verb {
+
+  @Option(names = "--client", description = "only the client's version")
+  boolean clientOnly;
+
+  static String clientVersion() {
+    return Optional.ofNullable(VersionCommand.class.getPackage().getImplementationVersion()).orElse("dev");
+  }
+
+  @Override
+  public Integer call() {
+    out().println("Client Version: " + clientVersion());
+    if (!clientOnly) {
+      out().println("Server Version: " + client().version().path("version").asText("unknown"));
+    }
+    out().flush();
+    return ExitCodes.OK;
+  }
+
+  /** For {@code ferryctl --version}. */
+  static final class Provider implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"ferryctl " + clientVersion()};
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package dev.ferry.controller;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.api.codec.Json;
+import dev.ferry.api.codec.ManifestReader;
+import dev.ferry.api.store.EtcdConfig;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The controller's configuration: a YAML file, then {@code FERRY_*} environment variables over
+ * it, then defaults for one machine. Every key, with its variable:
+ *
+ * <pre>
+ * listen: {host: 127.0.0.1, port: 7070}            FERRY_LISTEN_HOST, FERRY_LISTEN_PORT
+ * etcd:
+ *   endpoints: [http://127.0.0.1:2379]             FERRY_ETCD_ENDPOINTS (comma-separated)
+ *   user: ferry                                    FERRY_ETCD_USER
+ *   password: ...                                  FERRY_ETCD_PASSWORD
+ *   caFile: /etc/ferry/etcd-ca.pem                 FERRY_ETCD_CA_FILE (https endpoints)
+ *   certFile: ..., keyFile: ...                    FERRY_ETCD_CERT_FILE, FERRY_ETCD_KEY_FILE
+ * tokensFile: /etc/ferry/tokens.csv                FERRY_TOKENS_FILE (required)
+ * clusterKeyFile: /etc/ferry/cluster.key           FERRY_CLUSTER_KEY_FILE
+ * marathon: {url: http://127.0.0.1:8080}           FERRY_MARATHON_URL
+ * zookeeper: {connect: 127.0.0.1:2181, path: /ferry}  FERRY_ZK_CONNECT, FERRY_ZK_PATH
+ * gitops: {cacheDir: /var/lib/ferry/gitops}        FERRY_GITOPS_CACHE_DIR
+ * </pre>
+ *
+ * <p>Unknown keys are refused, so a typo is an error rather than a silent default.
+ */
+public record ControllerConfig(
+    String listenHost,
+    int listenPort,
+    EtcdConfig etcd,
+    Path tokensFile,
+    Optional<Path> clusterKeyFile,
+    URI marathonUrl,
+    String zookeeperConnect,
+    String zookeeperPath,
+    Path gitopsCacheDir) {
+
+  /**
+   * Reads {@code yaml} (empty for none) with {@code env} over it.
+   *
+   * @throws IllegalArgumentException naming the key or variable that is wrong
+   */
+  public static ControllerConfig parse(String yaml, Map<String, String> env) {
+    ObjectNode tree = yaml.isBlank() ? Json.json().createObjectNode() : asObject(new ManifestReader().readOne(yaml));
+    File file;
+    try {
+      file = Json.json().treeToValue(tree, File.class);
+    } catch (Exception e) {
+      throw new IllegalArgumentException("controller config: " + e.getMessage().lines().findFirst().orElse(""), e);
+    }
+    Settings s = new Settings(file, env);
+    String tokens = s.get("FERRY_TOKENS_FILE", file.tokensFile()).orElseThrow(() -> new IllegalArgumentException(
+        "controller config: tokensFile (or FERRY_TOKENS_FILE) is required: every API request but /healthz needs a token"));
+    return new ControllerConfig(
+        s.get("FERRY_LISTEN_HOST", file.listen().host()).orElse("127.0.0.1"),
+        port(s.get("FERRY_LISTEN_PORT", file.listen().port()).orElse("7070")),
+        etcd(s, file.etcd()),
+        Path.of(tokens),
+        s.get("FERRY_CLUSTER_KEY_FILE", file.clusterKeyFile()).map(Path::of),
+        URI.create(s.get("FERRY_MARATHON_URL", file.marathon().url()).orElse("http://127.0.0.1:8080")),
+        s.get("FERRY_ZK_CONNECT", file.zookeeper().connect()).orElse("127.0.0.1:2181"),
+        s.get("FERRY_ZK_PATH", file.zookeeper().path()).orElse("/ferry"),
+        Path.of(s.get("FERRY_GITOPS_CACHE_DIR", file.gitops().cacheDir()).orElse("/var/lib/ferry/gitops")));
+  }
+
+  private static EtcdConfig etcd(Settings s, Etcd file) {
+    String endpoints = s.get("FERRY_ETCD_ENDPOINTS", Optional.of(String.join(",", file.endpoints())).filter(e -> !e.isEmpty()))
+        .orElse("http://127.0.0.1:2379");
+    EtcdConfig config = EtcdConfig.of(Arrays.stream(endpoints.split(",")).map(String::strip).toArray(String[]::new));
+    Optional<String> user = s.get("FERRY_ETCD_USER", file.user());
+    if (user.isPresent()) {
+      config = config.withCredentials(user.get(), s.get("FERRY_ETCD_PASSWORD", file.password()).orElse(""));
+    }
+    Optional<String> ca = s.get("FERRY_ETCD_CA_FILE", file.caFile());
+    if (ca.isPresent()) {
+      EtcdConfig.Tls tls = EtcdConfig.Tls.trusting(Path.of(ca.get()));
+      Optional<String> cert = s.get("FERRY_ETCD_CERT_FILE", file.certFile());
+      Optional<String> key = s.get("FERRY_ETCD_KEY_FILE", file.keyFile());
+      if (cert.isPresent() != key.isPresent()) {
+        throw new IllegalArgumentException("controller config: etcd certFile and keyFile go together");
+      }
+      if (cert.isPresent()) {
+        tls = tls.withClientCert(Path.of(cert.get()), Path.of(key.get()));
+      }
+      config = config.withTls(tls);
+    }
+    return config;
+  }
+
+  private static int port(String text) {
+    try {
+      int port = Integer.parseInt(text);
+      if (port >= 0 && port <= 65535) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("controller config: listen port '" + text + "' is not a port number");
+  }
+
+  private static ObjectNode asObject(JsonNode node) {
+    if (!node.isObject()) {
+      throw new IllegalArgumentException("controller config: must be a mapping");
+    }
+    return (ObjectNode) node;
+  }
+
+  /** A value from the environment if set there, else from the file. */
+  private record Settings(File file, Map<String, String> env) {
+    Optional<String> get(String variable, Optional<?> fromFile) {
+      return Optional.ofNullable(env.get(variable)).filter(v -> !v.isBlank())
+          .or(() -> fromFile.map(Object::toString).filter(v -> !v.isBlank()));
+    }
+  }
+
+  // The file's shape; absent sections read as empty ones.
+  record File(Listen listen, Etcd etcd, Optional<String> tokensFile, Optional<String> clusterKeyFile,
+      Marathon marathon, ZooKeeper zookeeper, GitOpsSection gitops) {
+    File {
+      listen = listen == null ? new Listen(Optional.empty(), Optional.empty()) : listen;
+      etcd = etcd == null ? new Etcd(List.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()) : etcd;
+      tokensFile = tokensFile == null ? Optional.empty() : tokensFile;
+      clusterKeyFile = clusterKeyFile == null ? Optional.empty() : clusterKeyFile;
+      marathon = marathon == null ? new Marathon(Optional.empty()) : marathon;
+      zookeeper = zookeeper == null ? new ZooKeeper(Optional.empty(), Optional.empty()) : zookeeper;
+      gitops = gitops == null ? new GitOpsSection(Optional.empty()) : gitops;
+    }
+  }
+
+  record Listen(Optional<String> host, Optional<Integer> port) {}
+
+  record Etcd(List<String> endpoints, Optional<String> user, Optional<String> password,
+      Optional<String> caFile, Optional<String> certFile, Optional<String> keyFile) {
+    Etcd {
+      endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
+    }
+  }
+
+  record Marathon(Optional<String> url) {}
+
+  record ZooKeeper(Optional<String> connect, Optional<String> path) {}
+
+  record GitOpsSection(Optional<String> cacheDir) {}
+}

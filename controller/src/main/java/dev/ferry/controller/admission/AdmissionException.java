@@ -1,0 +1,46 @@
+package dev.ferry.controller.admission;
+
+import dev.ferry.api.validation.FieldError;
+import dev.ferry.api.validation.ValidationException;
+import java.util.List;
+
+/**
+ * Input refused before anything was written: {@link Problem#MALFORMED} when it is not a
+ * readable manifest at all (syntax, size, aliases, depth, duplicate keys; HTTP 400),
+ * {@link Problem#INVALID} when it is a manifest that breaks the kind's rules (HTTP 422).
+ */
+public final class AdmissionException extends RuntimeException {
+
+  /** Which of the two ways the input is wrong. */
+  public enum Problem { MALFORMED, INVALID }
+
+  private final Problem problem;
+  private final List<FieldError> errors;
+
+  public AdmissionException(Problem problem, String message, List<FieldError> errors) {
+    super(message);
+    this.problem = problem;
+    this.errors = List.copyOf(errors);
+  }
+
+  static AdmissionException of(Problem problem, ValidationException e) {
+    return new AdmissionException(problem, e.getMessage(), e.errors());
+  }
+
+  public static AdmissionException malformed(String field, String message) {
+    return new AdmissionException(Problem.MALFORMED, message, List.of(new FieldError(field, message)));
+  }
+
+  public static AdmissionException invalid(String subject, FieldError error) {
+    return of(Problem.INVALID, ValidationException.of(subject, error));
+  }
+
+  public Problem problem() {
+    return problem;
+  }
+
+  /** Every problem, each naming its field. */
+  public List<FieldError> errors() {
+    return errors;
+  }
+}

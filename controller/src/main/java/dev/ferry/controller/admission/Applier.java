@@ -1,0 +1,119 @@
+package dev.ferry.controller.admission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.api.codec.Json;
+import dev.ferry.api.model.FerryObject;
+import dev.ferry.api.model.Kind;
+import dev.ferry.api.model.ObjectMeta;
+import dev.ferry.api.store.AlreadyExistsException;
+import dev.ferry.api.store.ConflictException;
+import dev.ferry.api.store.EtcdStore;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Apply: create an object, or update the stored one to what the user wants. The one write path
+ * for user objects, shared by the API server and GitOps.
+ *
+ * <p>From the user's object only {@code metadata.labels}, {@code metadata.annotations} and
+ * {@code spec} are taken; everything else in metadata (uid, generation, finalizers,
+ * deletionTimestamp) stays as stored, and status is never written here. A
+ * {@code metadata.resourceVersion} other than 0 is a precondition: the apply fails with
+ * {@link ConflictException} unless the stored object has exactly that version (or, for a
+ * missing object, at all). Without one, a write that loses a race re-reads and tries again.
+ * Nothing is written when the stored object already says the same ({@link ApplyOutcome#UNCHANGED}).
+ */
+public final class Applier {
+
+  private static final int ATTEMPTS = 5;
+
+  private final EtcdStore store;
+
+  public Applier(EtcdStore store) {
+    this.store = store;
+  }
+
+  /** Applies {@code desired}; with {@code dryRun}, decides the same but writes nothing. */
+  public CompletableFuture<Applied> apply(FerryObject<?, ?, ?> desired, boolean dryRun) {
+    Kind<?, ?, ?> kind = Kind.find(desired.kind()).orElseThrow(
+        () -> new IllegalArgumentException("unknown kind " + desired.kind()));
+    return attempt(kind, desired, dryRun, 1);
+  }
+
+  private <O extends FerryObject<O, S, T>, S, T> CompletableFuture<Applied> attempt(
+      Kind<O, S, T> kind, FerryObject<?, ?, ?> anyDesired, boolean dryRun, int attempt) {
+    O desired = kind.cast(anyDesired);
+    long precondition = desired.metadata().resourceVersion();
+    return store.get(kind, desired.name())
+        .thenCompose(stored -> write(desired, stored, dryRun))
+        .handle((applied, error) -> {
+          Throwable cause = unwrap(error);
+          boolean lostRace = cause instanceof ConflictException || cause instanceof AlreadyExistsException;
+          if (lostRace && precondition == 0 && attempt < ATTEMPTS) {
+            return attempt(kind, desired, dryRun, attempt + 1);
+          }
+          return error == null ? CompletableFuture.completedFuture(applied)
+              : CompletableFuture.<Applied>failedFuture(cause);
+        })
+        .thenCompose(f -> f);
+  }
+
+  private <O extends FerryObject<O, S, T>, S, T> CompletableFuture<Applied> write(
+      O desired, Optional<O> stored, boolean dryRun) {
+    long precondition = desired.metadata().resourceVersion();
+    if (stored.isEmpty()) {
+      if (precondition != 0) {
+        throw new ConflictException(desired.kind(), desired.name(), precondition, 0);
+      }
+      O fresh = desired.withMetadata(userMetadata(desired.metadata()));
+      return dryRun ? CompletableFuture.completedFuture(Applied.created(fresh, true))
+          : store.create(fresh).thenApply(o -> Applied.created(o, false));
+    }
+    O current = stored.get();
+    long version = current.metadata().resourceVersion();
+    if (precondition != 0 && precondition != version) {
+      throw new ConflictException(desired.kind(), desired.name(), precondition, version);
+    }
+    ObjectMeta m = current.metadata();
+    O merged = current
+        .withMetadata(m.withLabels(desired.metadata().labels()).withAnnotations(desired.metadata().annotations()))
+        .withSpec(desired.spec());
+    if (sameUserFields(current, merged)) {
+      return CompletableFuture.completedFuture(Applied.unchanged(current, dryRun));
+    }
+    return dryRun ? CompletableFuture.completedFuture(Applied.configured(merged, true))
+        : store.update(merged).thenApply(o -> Applied.configured(o, false));
+  }
+
+  /** What a user may set on a new object: its name, labels and annotations. */
+  private static ObjectMeta userMetadata(ObjectMeta m) {
+    return ObjectMeta.named(m.name()).withLabels(m.labels()).withAnnotations(m.annotations());
+  }
+
+  private static boolean sameUserFields(FerryObject<?, ?, ?> a, FerryObject<?, ?, ?> b) {
+    return a.metadata().labels().equals(b.metadata().labels())
+        && a.metadata().annotations().equals(b.metadata().annotations())
+        && tree(a.spec()).equals(tree(b.spec()));
+  }
+
+  /**
+   * The value as JSON would read it back: a manifest's {@code 1} may be a long or a big integer
+   * in memory but an int once stored, and the two must compare equal.
+   */
+  private static JsonNode tree(Object value) {
+    try {
+      return Json.json().readTree(Json.json().writeValueAsBytes(value));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot compare specs", e);
+    }
+  }
+
+  static Throwable unwrap(Throwable error) {
+    Throwable cause = error;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+}

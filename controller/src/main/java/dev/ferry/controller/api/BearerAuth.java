@@ -1,0 +1,60 @@
+package dev.ferry.controller.api;
+
+import dev.ferry.controller.auth.Principal;
+import dev.ferry.controller.auth.Role;
+import dev.ferry.controller.auth.Tokens;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+
+/**
+ * Authenticates every request but {@code /healthz}: {@code Authorization: Bearer <token>} must
+ * name a token of the tokens file (else 401). {@link #require} then checks the role (else 403).
+ */
+final class BearerAuth implements Handler<RoutingContext> {
+
+  private static final String PRINCIPAL = "ferry.principal";
+  private static final String PREFIX = "Bearer ";
+
+  private final Tokens tokens;
+
+  BearerAuth(Tokens tokens) {
+    this.tokens = tokens;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    String header = Optional.ofNullable(ctx.request().getHeader("Authorization")).orElse("");
+    if (!header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+      unauthorized(ctx, "this endpoint needs a bearer token: send 'Authorization: Bearer <token>'"
+          + " (ferryctl: --token, FERRY_TOKEN or a context)");
+      return;
+    }
+    Optional<Principal> principal = tokens.authenticate(header.substring(PREFIX.length()).strip());
+    if (principal.isEmpty()) {
+      unauthorized(ctx, "the bearer token is not valid");
+      return;
+    }
+    ctx.put(PRINCIPAL, principal.get());
+    ctx.next();
+  }
+
+  /**
+   * Whether the request's principal has {@code role}; if not, answers 403 and returns false.
+   * Only called behind this handler, so the principal is there.
+   */
+  static boolean require(RoutingContext ctx, Role role, String action) {
+    Principal principal = ctx.get(PRINCIPAL);
+    if (principal.role().includes(role)) {
+      return true;
+    }
+    Responses.error(ctx, ApiError.forbidden("user " + principal.user() + " (role " + principal.role().word()
+        + ") may not " + action + ": that needs role " + role.word()));
+    return false;
+  }
+
+  private static void unauthorized(RoutingContext ctx, String message) {
+    ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"ferry\"");
+    Responses.error(ctx, ApiError.unauthorized(message));
+  }
+}

@@ -1,0 +1,162 @@
+package dev.ferry.controller.api;
+
+import dev.ferry.api.model.FerryObject;
+import dev.ferry.api.model.Kind;
+import dev.ferry.api.model.LabelSelector;
+import dev.ferry.api.store.EtcdStore;
+import dev.ferry.api.store.NotFoundException;
+import dev.ferry.api.store.ObjectList;
+import dev.ferry.api.validation.Names;
+import dev.ferry.controller.admission.Admission;
+import dev.ferry.controller.admission.Applier;
+import dev.ferry.controller.admission.Deleter;
+import dev.ferry.controller.auth.Role;
+import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code /apis/ferry/v1/<plural>[/<name>]}: get, list, apply (PUT) and delete. See
+ * {@link ApiServer} for the contract.
+ */
+final class ObjectRoutes {
+
+  /** Response header saying what a write did: created, configured, unchanged, deleted, deleting. */
+  static final String OUTCOME = "Ferry-Outcome";
+  static final String DRY_RUN = "Ferry-Dry-Run";
+
+  private final EtcdStore store;
+  private final Admission admission = new Admission();
+  private final Applier applier;
+  private final Deleter deleter;
+
+  ObjectRoutes(EtcdStore store) {
+    this.store = store;
+    this.applier = new Applier(store);
+    this.deleter = new Deleter(store);
+  }
+
+  void get(RoutingContext ctx) {
+    kind(ctx).ifPresent(kind -> name(ctx).ifPresent(name ->
+        reply(ctx, store.get(kind, name), found -> Responses.json(ctx, 200,
+            found.orElseThrow(() -> new NotFoundException(kind.name(), name))))));
+  }
+
+  void list(RoutingContext ctx) {
+    kind(ctx).ifPresent(kind -> selector(ctx).ifPresent(selector ->
+        reply(ctx, store.list(kind, selector), list -> Responses.json(ctx, 200, ListBody.of(kind, list)))));
+  }
+
+  void apply(RoutingContext ctx) {
+    kind(ctx).ifPresent(kind -> name(ctx).ifPresent(name -> dryRun(ctx).ifPresent(dryRun -> {
+      if (!BearerAuth.require(ctx, Role.toWrite(kind), "write " + kind.plural())) {
+        return;
+      }
+      FerryObject<?, ?, ?> desired;
+      try {
+        desired = admission.readOne(ctx.body().asString(), kind, name);
+      } catch (RuntimeException e) {
+        Responses.fail(ctx, e);
+        return;
+      }
+      reply(ctx, applier.apply(desired, dryRun), applied -> {
+        ctx.response().putHeader(OUTCOME, applied.outcome().word());
+        ctx.response().putHeader(DRY_RUN, Boolean.toString(dryRun));
+        Responses.json(ctx, applied.outcome() == dev.ferry.controller.admission.ApplyOutcome.CREATED ? 201 : 200,
+            applied.object());
+      });
+    })));
+  }
+
+  void delete(RoutingContext ctx) {
+    kind(ctx).ifPresent(kind -> name(ctx).ifPresent(name -> dryRun(ctx).ifPresent(dryRun ->
+        resourceVersion(ctx).ifPresent(version -> {
+          if (!BearerAuth.require(ctx, Role.toWrite(kind), "delete " + kind.plural())) {
+            return;
+          }
+          reply(ctx, deleter.delete(kind, name, version, dryRun), deleted -> {
+            ctx.response().putHeader(OUTCOME, deleted.outcome().word());
+            ctx.response().putHeader(DRY_RUN, Boolean.toString(dryRun));
+            Responses.json(ctx, deleted.outcome() == dev.ferry.controller.admission.DeleteOutcome.DELETED ? 200 : 202,
+                deleted.object());
+          });
+        }))));
+  }
+
+  /** Completes on the request's event loop, whatever thread the store completes on. */
+  static <T> void reply(RoutingContext ctx, CompletableFuture<T> result, java.util.function.Consumer<T> onSuccess) {
+    Future.fromCompletionStage(result, ctx.vertx().getOrCreateContext()).onComplete(ar -> {
+      if (ar.failed()) {
+        Responses.fail(ctx, ar.cause());
+        return;
+      }
+      try {
+        onSuccess.accept(ar.result());
+      } catch (RuntimeException e) {
+        Responses.fail(ctx, e);
+      }
+    });
+  }
+
+  static Optional<Kind<?, ?, ?>> kind(RoutingContext ctx) {
+    String plural = ctx.pathParam("plural");
+    Optional<Kind<?, ?, ?>> kind = Kind.ALL.stream().filter(k -> k.plural().equals(plural)).findFirst();
+    if (kind.isEmpty()) {
+      Responses.error(ctx, ApiError.notFound("no kind '" + plural + "': the API serves "
+          + String.join(", ", Kind.ALL.stream().map(Kind::plural).toList())));
+    }
+    return kind;
+  }
+
+  private static Optional<String> name(RoutingContext ctx) {
+    String name = ctx.pathParam("name");
+    Optional<String> problem = Names.checkDnsLabel(name);
+    problem.ifPresent(p -> Responses.error(ctx, new ApiError(400, "BadRequest", "invalid object name: " + p,
+        List.of(new dev.ferry.api.validation.FieldError("metadata.name", p)))));
+    return problem.isPresent() ? Optional.empty() : Optional.of(name);
+  }
+
+  static Optional<LabelSelector> selector(RoutingContext ctx) {
+    String text = Optional.ofNullable(ctx.request().getParam("labelSelector")).orElse("");
+    try {
+      return Optional.of(LabelSelector.parse(text));
+    } catch (IllegalArgumentException e) {
+      Responses.error(ctx, ApiError.badRequest(e.getMessage()));
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<Boolean> dryRun(RoutingContext ctx) {
+    String value = Optional.ofNullable(ctx.request().getParam("dryRun")).orElse("false");
+    if (!value.equals("true") && !value.equals("false")) {
+      Responses.error(ctx, ApiError.badRequest("dryRun must be true or false, not '" + value + "'"));
+      return Optional.empty();
+    }
+    return Optional.of(Boolean.parseBoolean(value));
+  }
+
+  static Optional<Long> resourceVersion(RoutingContext ctx) {
+    String value = Optional.ofNullable(ctx.request().getParam("resourceVersion")).orElse("0");
+    try {
+      long version = Long.parseLong(value);
+      if (version >= 0) {
+        return Optional.of(version);
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    Responses.error(ctx, ApiError.badRequest("resourceVersion must be a revision number, not '" + value + "'"));
+    return Optional.empty();
+  }
+
+  /** A list as the API answers it, with the revision to watch from. */
+  record ListBody(String apiVersion, String kind, Map<String, Long> metadata, List<?> items) {
+    static ListBody of(Kind<?, ?, ?> kind, ObjectList<?> list) {
+      return new ListBody(FerryObject.API_VERSION, kind.name() + "List",
+          Map.of("resourceVersion", list.revision()), list.items());
+    }
+  }
+}

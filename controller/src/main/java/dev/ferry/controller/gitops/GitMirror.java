@@ -1,0 +1,114 @@
+package dev.ferry.controller.gitops;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.errors.LargeObjectException;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.PathFilter;
+
+/**
+ * A bare local copy of one GitSource's repository in the cache directory. Fetches one branch
+ * and reads manifest files straight from the commit's tree: no working copy, so nothing on
+ * disk is ever half checked out. Blocking: call it off the event loop.
+ */
+final class GitMirror {
+
+  private static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
+  private static final int FETCH_TIMEOUT_SECONDS = 60;
+
+  private final Path dir;
+
+  GitMirror(Path dir) {
+    this.dir = dir;
+  }
+
+  /**
+   * Fetches {@code branch} from {@code url} and returns its head commit's id.
+   *
+   * @throws GitException when the repository or the branch cannot be read
+   */
+  String fetch(String url, String branch) {
+    try (Git git = open()) {
+      String local = "refs/ferry/" + branch;
+      git.fetch().setRemote(url).setTimeout(FETCH_TIMEOUT_SECONDS)
+          .setRefSpecs(new RefSpec("+refs/heads/" + branch + ":" + local)).call();
+      ObjectId head = git.getRepository().resolve(local);
+      if (head == null) {
+        throw new GitException("branch " + branch + " not found in " + url);
+      }
+      return head.name();
+    } catch (GitAPIException | IOException e) {
+      throw new GitException("cannot fetch " + branch + " from " + url + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The {@code .yaml}, {@code .yml} and {@code .json} files under {@code folder} at {@code commit}, by path. */
+  List<ManifestFile> manifests(String commit, String folder) {
+    String prefix = normalise(folder);
+    try (Git git = open(); RevWalk walk = new RevWalk(git.getRepository())) {
+      Repository repository = git.getRepository();
+      RevCommit revision = walk.parseCommit(ObjectId.fromString(commit));
+      List<ManifestFile> files = new ArrayList<>();
+      try (TreeWalk tree = new TreeWalk(repository)) {
+        tree.addTree(revision.getTree());
+        tree.setRecursive(true);
+        if (!prefix.isEmpty()) {
+          tree.setFilter(PathFilter.create(prefix));
+        }
+        while (tree.next()) {
+          String path = tree.getPathString();
+          if (isManifest(path)) {
+            byte[] bytes = repository.open(tree.getObjectId(0)).getCachedBytes(MAX_FILE_BYTES);
+            files.add(new ManifestFile(path, new String(bytes, StandardCharsets.UTF_8)));
+          }
+        }
+      }
+      return files;
+    } catch (LargeObjectException e) {
+      throw new GitException("a manifest under " + folder + " is larger than " + MAX_FILE_BYTES + " bytes", e);
+    } catch (IOException e) {
+      throw new GitException("cannot read " + folder + " at " + commit + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Git open() throws IOException {
+    try {
+      if (Files.exists(dir.resolve("HEAD"))) {
+        return Git.open(dir.toFile());
+      }
+      Files.createDirectories(dir);
+      return Git.init().setBare(true).setDirectory(dir.toFile()).call();
+    } catch (GitAPIException e) {
+      throw new IOException("cannot create a git cache in " + dir, e);
+    }
+  }
+
+  private static boolean isManifest(String path) {
+    String lower = path.toLowerCase(Locale.ROOT);
+    return lower.endsWith(".yaml") || lower.endsWith(".yml") || lower.endsWith(".json");
+  }
+
+  /** "." and "./apps/" to what a tree walk filters by: "" and "apps". */
+  private static String normalise(String folder) {
+    String p = folder.strip();
+    while (p.startsWith("./")) {
+      p = p.substring(2);
+    }
+    while (p.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    return p.equals(".") ? "" : p;
+  }
+}

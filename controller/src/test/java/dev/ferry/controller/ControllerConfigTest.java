@@ -1,0 +1,64 @@
+package dev.ferry.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ControllerConfigTest {
+
+  static final String FILE = """
+      listen: {host: 0.0.0.0, port: 7171}
+      etcd:
+        endpoints: [https://etcd1:2379, https://etcd2:2379]
+        user: ferry
+        password: secret
+        caFile: /etc/ferry/ca.pem
+      tokensFile: /etc/ferry/tokens.csv
+      clusterKeyFile: /etc/ferry/cluster.key
+      marathon: {url: http://marathon:8080}
+      zookeeper: {connect: zk1:2181, path: /ferry-prod}
+      gitops: {cacheDir: /var/cache/ferry}
+      """;
+
+  @Test
+  void readsEveryKeyOfTheFile() {
+    ControllerConfig config = ControllerConfig.parse(FILE, Map.of());
+
+    assertThat(config.listenHost()).isEqualTo("0.0.0.0");
+    assertThat(config.listenPort()).isEqualTo(7171);
+    assertThat(config.etcd().endpoints()).containsExactly(URI.create("https://etcd1:2379"), URI.create("https://etcd2:2379"));
+    assertThat(config.etcd().credentials().orElseThrow().user()).isEqualTo("ferry");
+    assertThat(config.etcd().tls().orElseThrow().caFile()).isEqualTo(Path.of("/etc/ferry/ca.pem"));
+    assertThat(config.tokensFile()).isEqualTo(Path.of("/etc/ferry/tokens.csv"));
+    assertThat(config.clusterKeyFile()).contains(Path.of("/etc/ferry/cluster.key"));
+    assertThat(config.marathonUrl()).isEqualTo(URI.create("http://marathon:8080"));
+    assertThat(config.zookeeperConnect()).isEqualTo("zk1:2181");
+    assertThat(config.zookeeperPath()).isEqualTo("/ferry-prod");
+    assertThat(config.gitopsCacheDir()).isEqualTo(Path.of("/var/cache/ferry"));
+  }
+
+  @Test
+  void theEnvironmentWinsAndDefaultsFillTheRest() {
+    ControllerConfig config = ControllerConfig.parse("", Map.of("FERRY_TOKENS_FILE", "/t.csv",
+        "FERRY_LISTEN_PORT", "7272", "FERRY_ETCD_ENDPOINTS", "http://a:1, http://b:2"));
+
+    assertThat(config.listenHost()).isEqualTo("127.0.0.1");
+    assertThat(config.listenPort()).isEqualTo(7272);
+    assertThat(config.etcd().endpoints()).containsExactly(URI.create("http://a:1"), URI.create("http://b:2"));
+    assertThat(config.etcd().credentials()).isEmpty();
+    assertThat(config.marathonUrl()).isEqualTo(URI.create("http://127.0.0.1:8080"));
+    assertThat(config.zookeeperConnect()).isEqualTo("127.0.0.1:2181");
+    assertThat(ControllerConfig.parse(FILE, Map.of("FERRY_ZK_PATH", "/other")).zookeeperPath()).isEqualTo("/other");
+  }
+
+  @Test
+  void mistakesAreNamed() {
+    assertThatThrownBy(() -> ControllerConfig.parse("", Map.of())).hasMessageContaining("tokensFile");
+    assertThatThrownBy(() -> ControllerConfig.parse("tokenFile: /x\n", Map.of())).hasMessageContaining("tokenFile");
+    assertThatThrownBy(() -> ControllerConfig.parse(FILE, Map.of("FERRY_LISTEN_PORT", "http"))).hasMessageContaining("'http'");
+  }
+}

@@ -1,0 +1,128 @@
+package dev.ferry.controller.api;
+
+import static dev.ferry.controller.api.ObjectApiTest.app;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ferry.api.codec.Json;
+import dev.ferry.controller.gitops.GitSyncTrigger;
+import dev.ferry.testing.EtcdExtension;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class WatchApiTest {
+
+  @RegisterExtension
+  static EtcdExtension etcd = new EtcdExtension();
+
+  static ApiFixture api;
+  static final Duration EVENTUALLY = Duration.ofSeconds(20);
+  static final String APPS = "/apis/ferry/v1/statefulapps/";
+
+  @BeforeAll
+  static void start() {
+    api = ApiFixture.start(etcd.config(), ApiServerOptions.defaults().withListen("127.0.0.1", 0)
+        .withHeartbeat(Duration.ofMillis(200)).withWatchQueueBytes(64 * 1024), GitSyncTrigger.NOT_RUNNING);
+  }
+
+  @AfterAll
+  static void stop() {
+    api.close();
+  }
+
+  static long version(String path) {
+    try {
+      return Json.json().readTree(api.get(path).body()).at("/metadata/resourceVersion").asLong();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void sendsTheCurrentObjectsThenEveryChange() {
+    api.put(APPS + "w-before", app("w-before", "{watch: one}", "ssd"));
+    try (WatchClient watch = WatchClient.open(api, "kind=statefulapps&labelSelector=watch%3Done")) {
+      await().atMost(EVENTUALLY).until(() -> watch.types().contains("SYNCED"));
+
+      api.put(APPS + "w-after", app("w-after", "{watch: one}", "ssd"));
+      api.put(APPS + "w-after", app("w-after", "{watch: one}", "spinning"));
+      api.put(APPS + "w-other", app("w-other", "{watch: two}", "ssd"));
+      api.send("DELETE", APPS + "w-before", ApiFixture.ADMIN, null);
+
+      await().atMost(EVENTUALLY).until(() -> watch.seen().size() == 4);
+      assertThat(watch.seen()).containsExactly("ADDED w-before", "ADDED w-after", "MODIFIED w-after", "DELETED w-before");
+    }
+  }
+
+  @Test
+  void filtersByNameAndSendsEventsAndHeartbeats() {
+    try (WatchClient watch = WatchClient.open(api, "kind=StatefulApp&kind=events&name=w-named")) {
+      await().atMost(EVENTUALLY).until(() -> watch.types().stream().filter("SYNCED"::equals).count() == 2);
+      api.put(APPS + "w-unnamed", app("w-unnamed", "{}", "ssd"));
+      api.put(APPS + "w-named", app("w-named", "{}", "ssd"));
+
+      await().atMost(EVENTUALLY).until(() -> watch.seen().contains("ADDED w-named")
+          && watch.types().contains("HEARTBEAT"));
+      assertThat(watch.seen()).doesNotContain("ADDED w-unnamed");
+    }
+  }
+
+  @Test
+  void resumesFromAResourceVersion() {
+    api.put(APPS + "w-resume", app("w-resume", "{}", "ssd"));
+    long seen = version(APPS + "w-resume");
+    api.put(APPS + "w-resume", app("w-resume", "{}", "spinning"));
+    api.put(APPS + "w-resume-2", app("w-resume-2", "{}", "ssd"));
+
+    try (WatchClient watch = WatchClient.open(api, "kind=statefulapps&resourceVersion=" + seen)) {
+      await().atMost(EVENTUALLY).until(() -> watch.seen().size() >= 2);
+      assertThat(watch.seen()).startsWith("ADDED w-resume", "ADDED w-resume-2");
+      assertThat(watch.frames.get(0).path("resourceVersion").asLong()).isGreaterThan(seen);
+    }
+  }
+
+  @Test
+  void aCompactedResourceVersionAsksTheClientToListAgain() {
+    api.put(APPS + "w-old", app("w-old", "{}", "ssd"));
+    long old = version(APPS + "w-old");
+    api.put(APPS + "w-old", app("w-old", "{}", "spinning"));
+    etcd.compact();
+
+    try (WatchClient watch = WatchClient.open(api, "kind=statefulapps&resourceVersion=" + old)) {
+      await().atMost(EVENTUALLY).until(() -> watch.closed.isDone());
+      assertThat(watch.frames).hasSize(1);
+      assertThat(watch.frames.get(0).path("type").asText()).isEqualTo("ERROR");
+      assertThat(watch.frames.get(0).path("code").asInt()).isEqualTo(410);
+      assertThat(watch.frames.get(0).path("message").asText()).contains("list again");
+      assertThat(watch.closed.join()).startsWith("4410 ");
+    }
+  }
+
+  @Test
+  void badParametersAreRefusedBeforeTheUpgrade() {
+    assertThat(api.send("GET", "/apis/ferry/v1/watch?kind=pods", ApiFixture.VIEW, null).statusCode()).isEqualTo(400);
+    assertThat(api.send("GET", "/apis/ferry/v1/watch?resourceVersion=x", ApiFixture.VIEW, null).statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void aSlowClientIsDisconnectedWithAReason() {
+    String big = "x".repeat(100_000);
+    try (WatchClient slow = WatchClient.slow(api, "kind=statefulapps&name=w-big")) {
+      await().atMost(EVENTUALLY).until(() -> !slow.frames.isEmpty());
+      var cutOff = api.metrics.counter("ferry_api_watch_slow_disconnects_total",
+          "Watch clients disconnected because they did not keep up");
+      for (int i = 0; i < 300 && cutOff.value() == 0; i++) {
+        api.put(APPS + "w-big", app("w-big", "{}", "ssd").replace("  labels: {}",
+            "  annotations: {filler: '" + big + i + "'}"));
+      }
+      await().atMost(EVENTUALLY).until(() -> cutOff.value() == 1);
+
+      slow.catchUp();
+      await().atMost(EVENTUALLY).until(() -> slow.closed.isDone());
+      assertThat(slow.closed.join()).startsWith("1008 client too slow");
+    }
+  }
+}

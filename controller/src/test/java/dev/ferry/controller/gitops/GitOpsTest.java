@@ -1,0 +1,162 @@
+package dev.ferry.controller.gitops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ferry.api.model.GitSource;
+import dev.ferry.api.model.Kind;
+import dev.ferry.api.model.StatefulApp;
+import dev.ferry.api.model.SyncState;
+import dev.ferry.controller.api.ApiFixture;
+import dev.ferry.controller.api.ApiServerOptions;
+import dev.ferry.testing.EtcdExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+class GitOpsTest {
+
+  @RegisterExtension
+  static EtcdExtension etcd = new EtcdExtension();
+
+  static final Duration EVENTUALLY = Duration.ofSeconds(30);
+
+  @TempDir
+  Path temp;
+
+  ApiFixture api;
+  GitOps gitops;
+  Git repo;
+
+  static String app(String name, String disk) {
+    return """
+        apiVersion: ferry/v1
+        kind: StatefulApp
+        metadata: {name: %s}
+        spec:
+          app: {cmd: redis-server, instances: 1}
+          dataset: {name: %s-data, size: 1Gi, mountPath: /data}
+          placement: {constraints: [[disk, LIKE, %s]]}
+        """.formatted(name, name, disk);
+  }
+
+  String source(String name, boolean prune, boolean selfHeal) {
+    return """
+        apiVersion: ferry/v1
+        kind: GitSource
+        metadata: {name: %s}
+        spec: {url: "%s", branch: main, path: apps, interval: 1s, prune: %s, selfHeal: %s}
+        """.formatted(name, temp.resolve("repo").toUri(), prune, selfHeal);
+  }
+
+  @BeforeEach
+  void start(org.junit.jupiter.api.TestInfo test) throws Exception {
+    repo = Git.init().setDirectory(temp.resolve("repo").toFile()).setInitialBranch("main").call();
+    var config = etcd.config().withKeyPrefix("/" + test.getTestMethod().orElseThrow().getName());
+    var store = dev.ferry.api.store.EtcdStore.connect(config);
+    gitops = new GitOps(store, temp.resolve("cache"), new dev.ferry.controller.metrics.MetricsRegistry());
+    api = ApiFixture.start(config, ApiServerOptions.defaults().withListen("127.0.0.1", 0), gitops);
+    gitops.start();
+    storeToClose = store;
+  }
+
+  dev.ferry.api.store.EtcdStore storeToClose;
+
+  @AfterEach
+  void stop() {
+    gitops.stop();
+    storeToClose.close();
+    api.close();
+    repo.close();
+  }
+
+  RevCommit commit(String message, String... pathsAndTexts) throws Exception {
+    for (int i = 0; i < pathsAndTexts.length; i += 2) {
+      Path file = temp.resolve("repo").resolve(pathsAndTexts[i]);
+      if (pathsAndTexts[i + 1] == null) {
+        Files.delete(file);
+        repo.rm().addFilepattern(pathsAndTexts[i]).call();
+      } else {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, pathsAndTexts[i + 1]);
+        repo.add().addFilepattern(pathsAndTexts[i]).call();
+      }
+    }
+    return repo.commit().setMessage(message).setAuthor("test", "test@ferry.dev")
+        .setCommitter("test", "test@ferry.dev").call();
+  }
+
+  Optional<StatefulApp> app(String name) throws Exception {
+    return api.store.get(Kind.STATEFUL_APP, name).get();
+  }
+
+  GitSource gitSource(String name) throws Exception {
+    return api.store.get(Kind.GIT_SOURCE, name).get().orElseThrow();
+  }
+
+  @Test
+  void appliesACommitPrunesWhatLeftAndHealsDrift() throws Exception {
+    RevCommit first = commit("two apps", "apps/db.yaml", app("git-db", "spinning"), "apps/web/cache.yml", app("git-cache", "ssd"),
+        "README.md", "not a manifest");
+    assertThat(api.put("/apis/ferry/v1/gitsources/config", source("config", true, true)).statusCode()).isEqualTo(201);
+
+    await().atMost(EVENTUALLY).until(() -> gitSource("config").status().revision().equals("main@sha1:" + first.name()));
+    assertThat(gitSource("config").status().sync()).isEqualTo(SyncState.Synced);
+    assertThat(app("git-db").orElseThrow().metadata().labels()).containsEntry("ferry.dev/gitsource", "config");
+    assertThat(app("git-cache")).isPresent();
+
+    RevCommit second = commit("drop the cache", "apps/web/cache.yml", null);
+    await().atMost(EVENTUALLY).until(() -> app("git-cache").isEmpty());
+    await().atMost(EVENTUALLY).until(() -> gitSource("config").status().revision().equals("main@sha1:" + second.name()));
+
+    String edited = app("git-db", "ssd").replace("{name: git-db}", "{name: git-db, labels: {ferry.dev/gitsource: config}}");
+    assertThat(api.put("/apis/ferry/v1/statefulapps/git-db", edited).headers().firstValue("Ferry-Outcome")).hasValue("configured");
+    await().atMost(EVENTUALLY).until(() -> app("git-db").orElseThrow().spec().placement().constraints().get(0).get(2).equals("spinning"));
+  }
+
+  @Test
+  void withoutSelfHealDriftIsReportedAndASyncRequestRepairsIt() throws Exception {
+    RevCommit first = commit("one app", "apps/db.yaml", app("quiet-db", "spinning"));
+    api.put("/apis/ferry/v1/gitsources/quiet", source("quiet", false, false));
+    await().atMost(EVENTUALLY).until(() -> gitSource("quiet").status().revision().equals("main@sha1:" + first.name()));
+
+    api.put("/apis/ferry/v1/statefulapps/quiet-db",
+        app("quiet-db", "ssd").replace("{name: quiet-db}", "{name: quiet-db, labels: {ferry.dev/gitsource: quiet}}"));
+    await().atMost(EVENTUALLY).until(() -> gitSource("quiet").status().sync() == SyncState.OutOfSync);
+    assertThat(app("quiet-db").orElseThrow().spec().placement().constraints().get(0).get(2)).isEqualTo("ssd");
+
+    var synced = api.send("POST", "/apis/ferry/v1/gitsources/quiet/sync", ApiFixture.EDIT, "");
+    assertThat(synced.statusCode()).as(synced.body()).isEqualTo(200);
+    assertThat(synced.body()).contains("\"sync\":\"Synced\"").contains(first.name());
+    assertThat(app("quiet-db").orElseThrow().spec().placement().constraints().get(0).get(2)).isEqualTo("spinning");
+  }
+
+  @Test
+  void anInvalidManifestIsReportedWithItsFileAndFieldAndAppliesNothing() throws Exception {
+    commit("bad", "apps/ok.yaml", app("bad-ok", "ssd"), "apps/bad.yaml", app("bad-db", "ssd").replace("size: 1Gi", "size: lots"));
+    api.put("/apis/ferry/v1/gitsources/broken", source("broken", true, false));
+
+    await().atMost(EVENTUALLY).until(() -> !gitSource("broken").status().lastError().isEmpty());
+    assertThat(gitSource("broken").status().lastError()).contains("apps/bad.yaml").contains("spec.dataset.size");
+    assertThat(gitSource("broken").status().sync()).isEqualTo(SyncState.OutOfSync);
+    assertThat(app("bad-ok")).isEmpty();
+  }
+
+  @Test
+  void anObjectItDoesNotOwnIsLeftAlone() throws Exception {
+    api.put("/apis/ferry/v1/statefulapps/mine", app("mine", "ssd"));
+    commit("takeover", "apps/mine.yaml", app("mine", "spinning"));
+    api.put("/apis/ferry/v1/gitsources/greedy", source("greedy", true, true));
+
+    await().atMost(EVENTUALLY).until(() -> gitSource("greedy").status().lastError().contains("not owned"));
+    assertThat(app("mine").orElseThrow().spec().placement().constraints().get(0).get(2)).isEqualTo("ssd");
+  }
+}
