@@ -1,20 +1,32 @@
 package dev.ferry.controller;
 
 import dev.ferry.api.store.EtcdStore;
+import dev.ferry.api.transfer.ClusterKey;
 import dev.ferry.controller.api.ApiServer;
 import dev.ferry.controller.api.ApiServerOptions;
 import dev.ferry.controller.auth.TokenFile;
 import dev.ferry.controller.auth.Tokens;
 import dev.ferry.controller.gitops.GitOps;
+import dev.ferry.controller.leader.Leadership;
+import dev.ferry.controller.marathon.MarathonClient;
 import dev.ferry.controller.metrics.MetricsRegistry;
+import dev.ferry.controller.runtime.LeaderDuties;
+import dev.ferry.controller.runtime.ReconcilerMetrics;
+import dev.ferry.controller.runtime.Reconcilers;
 import io.vertx.core.Vertx;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running controller: the store, the API server and GitOps, wired from a
- * {@link ControllerConfig}. {@link #close} stops them in reverse order.
+ * One running controller replica: the store and the API server (every replica serves the API),
+ * and, while this replica leads (Curator's leader election over ZooKeeper), the reconcilers and
+ * GitOps. Wired from a {@link ControllerConfig}; {@link #close} stops them in reverse order.
  */
 public final class Controller implements AutoCloseable {
 
@@ -26,6 +38,10 @@ public final class Controller implements AutoCloseable {
   private final MetricsRegistry metrics = new MetricsRegistry();
   private final GitOps gitops;
   private final ApiServer api;
+  private final MarathonClient marathon;
+  private final LeaderDuties duties;
+  private final CuratorFramework curator;
+  private final Leadership leadership;
 
   private Controller(ControllerConfig config) {
     this.config = config;
@@ -35,6 +51,36 @@ public final class Controller implements AutoCloseable {
     this.gitops = new GitOps(store, config.gitopsCacheDir(), metrics);
     this.api = new ApiServer(ApiServerOptions.defaults().withListen(config.listenHost(), config.listenPort()),
         store, tokens, metrics, gitops);
+    this.marathon = new MarathonClient(vertx, config.marathonUrl());
+    ReconcilerMetrics reconcilerMetrics = new ReconcilerMetrics(metrics);
+    this.duties = new LeaderDuties(vertx, store, marathon, clusterKey(config), Reconcilers.Settings.DEFAULT,
+        Clock.systemUTC(), reconcilerMetrics);
+    reconcilerMetrics.watch(metrics, duties);
+    this.curator = CuratorFrameworkFactory.newClient(config.zookeeperConnect(), 10_000, 5_000,
+        new ExponentialBackoffRetry(200, 10));
+    this.leadership = new Leadership(curator, config.zookeeperPath() + "/controller-leader",
+        ManagementFactory.getRuntimeMXBean().getName(), new Leadership.Duties() {
+          @Override
+          public void lead() {
+            duties.lead();
+            gitops.start();
+          }
+
+          @Override
+          public void stopLeading() {
+            gitops.stop();
+            duties.stopLeading();
+          }
+        });
+  }
+
+  private static ClusterKey clusterKey(ControllerConfig config) {
+    if (config.clusterKeyFile().isEmpty()) {
+      LOG.warn("no clusterKeyFile (FERRY_CLUSTER_KEY_FILE): agents will refuse this controller's transfer tickets,"
+          + " so no dataset can move");
+      return ClusterKey.random();
+    }
+    return ClusterKey.fromFile(config.clusterKeyFile().get());
   }
 
   /**
@@ -52,8 +98,8 @@ public final class Controller implements AutoCloseable {
       throw new IllegalStateException("the API cannot listen on " + config.listenHost() + ":"
           + config.listenPort() + ": " + e.getMessage(), e);
     }
-    // Leader election will gate this: GitOps (like the reconcilers) must run on the leader only.
-    controller.gitops.start();
+    controller.curator.start();
+    controller.leadership.start();
     LOG.info("Ferry controller {} serving on {}:{}", ApiServer.version(), config.listenHost(), controller.api.port());
     return controller;
   }
@@ -74,9 +120,22 @@ public final class Controller implements AutoCloseable {
     return config;
   }
 
+  /** Whether this replica leads (and so reconciles). */
+  public boolean isLeading() {
+    return leadership.isLeading();
+  }
+
+  /** The reconcilers, while this replica leads. */
+  public LeaderDuties duties() {
+    return duties;
+  }
+
   @Override
   public void close() {
+    leadership.close();
+    curator.close();
     gitops.stop();
+    marathon.close();
     try {
       vertx.close().await(30, TimeUnit.SECONDS);
     } catch (Exception e) {

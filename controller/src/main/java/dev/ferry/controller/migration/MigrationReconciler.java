@@ -18,6 +18,7 @@ import dev.ferry.controller.marathon.MarathonApps.Pin;
 import dev.ferry.controller.queue.ReconcileResult;
 import dev.ferry.controller.queue.Reconciler;
 import dev.ferry.controller.runtime.Cluster;
+import dev.ferry.controller.runtime.ReconcilerMetrics;
 import dev.ferry.controller.statefulapp.MarathonView;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -35,10 +36,12 @@ public final class MigrationReconciler implements Reconciler {
 
   private final Cluster cluster;
   private final ClusterKey key;
+  private final ReconcilerMetrics metrics;
 
-  public MigrationReconciler(Cluster cluster, ClusterKey key) {
+  public MigrationReconciler(Cluster cluster, ClusterKey key, ReconcilerMetrics metrics) {
     this.cluster = cluster;
     this.key = key;
+    this.metrics = metrics;
   }
 
   @Override
@@ -108,6 +111,7 @@ public final class MigrationReconciler implements Reconciler {
     };
     ObjectReference ref = ObjectReference.to(m);
     return unlocked.compose(v -> writeStatus(m, end))
+        .onSuccess(v -> metrics.migrationEnded(f.phase(), end))
         .compose(v -> onContext(f.phase() == MigrationPhase.Succeeded
             ? cluster.events().normal(ref, "MigrationSucceeded", summary)
             : cluster.events().warning(ref, "Migration" + f.phase().name(), summary)));

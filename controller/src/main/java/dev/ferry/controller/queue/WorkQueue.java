@@ -40,6 +40,7 @@ public final class WorkQueue {
   private final Backoff backoff;
   private final TokenBucket retryLimit;
   private final int workers;
+  private Observer observer = (queue, took, ok) -> { };
 
   private final Queue<String> ready = new ArrayDeque<>();
   private final Set<String> queued = new HashSet<>();
@@ -60,6 +61,18 @@ public final class WorkQueue {
     this.backoff = backoff;
     this.retryLimit = retryLimit;
     this.workers = workers;
+  }
+
+  /** Hears of every finished reconcile, for metrics. Called on the queue's context. */
+  @FunctionalInterface
+  public interface Observer {
+    void finished(String queue, Duration took, boolean succeeded);
+  }
+
+  /** Sets who hears of finished reconciles (replacing any before). */
+  public WorkQueue observe(Observer newObserver) {
+    this.observer = newObserver;
+    return this;
   }
 
   /** Queues {@code key} now, unless it already waits. */
@@ -148,6 +161,7 @@ public final class WorkQueue {
   }
 
   private void run(String key) {
+    long started = System.nanoTime();
     Future<ReconcileResult> result;
     MDC.put("object", key);
     try {
@@ -157,7 +171,10 @@ public final class WorkQueue {
     } finally {
       MDC.remove("object");
     }
-    result.onComplete(ar -> onContext(() -> finish(key, ar.succeeded() ? ar.result() : null, ar.cause())));
+    result.onComplete(ar -> onContext(() -> {
+      observer.finished(name, Duration.ofNanos(System.nanoTime() - started), ar.succeeded());
+      finish(key, ar.succeeded() ? ar.result() : null, ar.cause());
+    }));
   }
 
   private void finish(String key, ReconcileResult result, Throwable error) {

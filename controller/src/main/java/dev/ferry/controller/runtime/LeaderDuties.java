@@ -33,17 +33,19 @@ public final class LeaderDuties implements Leadership.Duties {
   private final ClusterKey key;
   private final Reconcilers.Settings settings;
   private final Clock clock;
+  private final ReconcilerMetrics metrics;
   private long term;
   private Reconcilers running;
 
   public LeaderDuties(Vertx vertx, EtcdStore store, MarathonClient marathon, ClusterKey key, Reconcilers.Settings settings,
-      Clock clock) {
+      Clock clock, ReconcilerMetrics metrics) {
     this.vertx = vertx;
     this.store = store;
     this.marathon = marathon;
     this.key = key;
     this.settings = settings;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   @Override
@@ -67,7 +69,7 @@ public final class LeaderDuties implements Leadership.Duties {
     Cluster cluster = new Cluster(fenced, new ObjectCache<>(Kind.STATEFUL_APP), new ObjectCache<>(Kind.DATASET),
         new ObjectCache<>(Kind.NODE), new ObjectCache<>(Kind.MIGRATION), marathon,
         new MarathonCache(marathon, Duration.ofMinutes(10)), new EventRecorder(fenced, "controller", clock), clock);
-    running = new Reconcilers(vertx, cluster, key, settings);
+    running = new Reconcilers(vertx, cluster, key, settings, metrics);
   }
 
   @Override

@@ -46,13 +46,14 @@ public final class Reconcilers implements AutoCloseable {
   private final Vertx vertx;
   private final long resyncTimer;
 
-  public Reconcilers(Vertx vertx, Cluster cluster, ClusterKey key, Settings settings) {
+  public Reconcilers(Vertx vertx, Cluster cluster, ClusterKey key, Settings settings, ReconcilerMetrics metrics) {
     this.vertx = vertx;
     this.cluster = cluster;
     this.apps = new WorkQueue(vertx, "statefulapps", new StatefulAppReconciler(cluster), settings.backoff(),
-        new TokenBucket(settings.retriesPerSecond(), 100, System::nanoTime), settings.workers());
-    this.migrations = new WorkQueue(vertx, "migrations", new MigrationReconciler(cluster, key), settings.backoff(),
-        new TokenBucket(settings.retriesPerSecond(), 100, System::nanoTime), settings.workers());
+        new TokenBucket(settings.retriesPerSecond(), 100, System::nanoTime), settings.workers()).observe(metrics);
+    this.migrations = new WorkQueue(vertx, "migrations", new MigrationReconciler(cluster, key, metrics),
+        settings.backoff(), new TokenBucket(settings.retriesPerSecond(), 100, System::nanoTime), settings.workers())
+        .observe(metrics);
     cluster.apps().start(cluster.store(), this::appChanged);
     cluster.datasets().start(cluster.store(), this::datasetChanged);
     cluster.nodes().start(cluster.store(), this::nodeChanged);

@@ -7,6 +7,7 @@ import dev.ferry.api.store.EtcdStore;
 import dev.ferry.api.transfer.ClusterKey;
 import dev.ferry.controller.leader.Leadership;
 import dev.ferry.controller.marathon.MarathonClient;
+import dev.ferry.controller.metrics.MetricsRegistry;
 import dev.ferry.controller.queue.Backoff;
 import dev.ferry.devcluster.Devcluster;
 import dev.ferry.devcluster.DevclusterConfig;
@@ -38,7 +39,15 @@ final class ControllerHarness implements AutoCloseable {
   final Leadership leadership;
   private final Path stateDir;
 
+  final MetricsRegistry metrics = new MetricsRegistry();
+  final ClusterKey key;
+
   ControllerHarness(EtcdConfig etcd, String zookeeper) throws Exception {
+    this(etcd, zookeeper, ClusterKey.random());
+  }
+
+  ControllerHarness(EtcdConfig etcd, String zookeeper, ClusterKey key) throws Exception {
+    this.key = key;
     stateDir = Files.createTempDirectory("ferry-controller-test");
     store = EtcdStore.connect(etcd);
     marathon = Devcluster.start(vertx, new DevclusterConfig("127.0.0.1", 0, DevclusterConfig.seedNodes(), stateDir, false))
@@ -48,7 +57,8 @@ final class ControllerHarness implements AutoCloseable {
     curator.start();
     Reconcilers.Settings settings = new Reconcilers.Settings(4, Duration.ofSeconds(30),
         new Backoff(Duration.ofMillis(5), Duration.ofSeconds(2)), 200);
-    duties = new LeaderDuties(vertx, store, marathonClient, ClusterKey.random(), settings, Clock.systemUTC());
+    duties = new LeaderDuties(vertx, store, marathonClient, key, settings, Clock.systemUTC(),
+        new ReconcilerMetrics(metrics));
     leadership = new Leadership(curator, "/ferry/test-leader", "harness", duties).start();
   }
 
