@@ -136,7 +136,7 @@ public final class LauncherMain {
       String why = null;
       if ("FAILED".equals(phase)) {
         awaitExit(supervisor, FAILED_STOP_TIMEOUT);
-        why = record.get().message();
+        why = record.get().message().lines().findFirst().orElse("the supervisor gave no reason");
       } else if (!supervisor.isAlive()) {
         why = "the supervisor exited (status " + supervisor.exitValue() + ") before the cluster was up";
       } else if (Instant.now().isAfter(deadline)) {
