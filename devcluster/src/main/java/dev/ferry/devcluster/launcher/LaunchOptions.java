@@ -78,7 +78,7 @@ public record LaunchOptions(Path home, Path stateDir, List<NodeSpec> nodes, bool
     Path ferryctlConfig = Optional.ofNullable(env.get("FERRYCTL_CONFIG")).filter(s -> !s.isBlank())
         .map(Path::of).orElse(Path.of(System.getProperty("user.home"), ".ferry", "config"));
     List<NodeSpec> nodes = new ArrayList<>();
-    int nodeCount = 0;
+    int nodeCount = -1;
     boolean simulate = false;
     Map<String, Integer> ports = new LinkedHashMap<>(Map.of(
         "--scheduler-port", 8080, "--controller-port", 7070, "--agent-port", 7071,
@@ -113,11 +113,11 @@ public record LaunchOptions(Path home, Path stateDir, List<NodeSpec> nodes, bool
         default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
       }
     }
-    if (nodeCount != 0 && !nodes.isEmpty()) {
+    if (nodeCount != -1 && !nodes.isEmpty()) {
       throw new IllegalArgumentException("give either --nodes N or --node options, not both");
     }
     if (nodes.isEmpty()) {
-      nodes = numberedNodes(nodeCount == 0 ? 2 : nodeCount);
+      nodes = numberedNodes(nodeCount == -1 ? 2 : nodeCount);
     }
     checkNodes(nodes);
     if (!POOL_PREFIX.matcher(poolPrefix).matches()) {

@@ -36,6 +36,10 @@ public final class LauncherMain {
       System.exit(2);
     }
     List<String> rest = Arrays.asList(args).subList(1, args.length);
+    if (rest.contains("--help") || rest.contains("-h")) {
+      System.out.print(LaunchOptions.USAGE);
+      System.exit(0);
+    }
     LaunchOptions options;
     try {
       options = LaunchOptions.parse(rest, System.getenv());
