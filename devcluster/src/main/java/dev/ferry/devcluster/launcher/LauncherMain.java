@@ -87,6 +87,11 @@ public final class LauncherMain {
         return failed("cannot clean up the earlier cluster", left);
       }
     }
+    Optional<String> foreign = foreignEntry(dir);
+    if (foreign.isPresent()) {
+      return failed("cannot start the cluster; nothing was started", List.of(dir.root() + " holds " + foreign.get()
+          + ", which is not Ferry's: give --state-dir (or FERRY_STATE_DIR) an empty or new directory"));
+    }
     Build build = new Build(options.home());
     List<String> problems = Prerequisites.check(options, build);
     if (!problems.isEmpty()) {
@@ -170,6 +175,19 @@ public final class LauncherMain {
     }
     say("the cluster is down: no process, pool or mount of it is left (logs kept in " + dir.logs() + ")");
     return 0;
+  }
+
+  /** Something in the state directory that neither {@code up} nor its logs made, if any. */
+  private static Optional<String> foreignEntry(StateDir dir) {
+    if (!Files.isDirectory(dir.root())) {
+      return Optional.empty();
+    }
+    try (java.util.stream.Stream<Path> entries = Files.list(dir.root())) {
+      return entries.filter(e -> !e.equals(dir.logs()) && !dir.isOwnEntry(e))
+          .map(e -> e.getFileName().toString()).sorted().findFirst();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + dir.root() + ": " + e.getMessage(), e);
+    }
   }
 
   private static void clearLogs(StateDir dir) {

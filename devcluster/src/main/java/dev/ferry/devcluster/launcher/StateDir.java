@@ -23,6 +23,19 @@ import java.nio.file.Path;
  */
 public record StateDir(Path root) {
 
+  /**
+   * The top-level entries {@code up} may create besides {@code logs/}: {@code down} deletes these
+   * and nothing else, so a state directory given by mistake (a home directory) loses nothing else.
+   */
+  private static final java.util.Set<String> ENTRIES = java.util.Set.of("cluster.json", "cluster.json.tmp",
+      "supervisor.pid", "stop", "pids", "etcd", "zookeeper", "scheduler", "nodes", "controller", "secrets");
+
+  /** Whether {@code up} or its ZooKeeper made this top-level entry. */
+  public boolean isOwnEntry(Path entry) {
+    String name = entry.getFileName().toString();
+    return ENTRIES.contains(name) || name.startsWith("zookeeper.configuration");
+  }
+
   public Path clusterFile() {
     return root.resolve("cluster.json");
   }

@@ -127,6 +127,9 @@ final class Supervisor {
   }
 
   private void start(ProcessSpec spec) {
+    if (Files.exists(dir.stopRequest())) {
+      throw new IllegalStateException("./ferry down asked the cluster to stop while it was starting");
+    }
     spec.configFile().ifPresent(file -> {
       try {
         Files.createDirectories(file.path().getParent());

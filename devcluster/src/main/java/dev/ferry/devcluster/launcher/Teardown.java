@@ -20,8 +20,8 @@ import java.util.stream.Stream;
  * the processes in order; stops whatever the state directory still names; destroys the
  * cluster's pools (only those {@code cluster.json} lists, which {@code up} created); unmounts
  * anything left under the state directory; removes the ferryctl context {@code up} added; and
- * deletes the state directory except {@code logs/}. Each step looks before it acts, so it is
- * safe to run twice, after a crash, or when nothing is up.
+ * deletes what {@code up} made in the state directory, all but {@code logs/}. Each step looks
+ * before it acts, so it is safe to run twice, after a crash, or when nothing is up.
  */
 final class Teardown {
 
@@ -57,7 +57,7 @@ final class Teardown {
     });
     problems.addAll(leftovers(record));
     if (problems.isEmpty()) {
-      deleteAllButLogs();
+      deleteWhatUpMade();
     }
     return problems;
   }
@@ -133,12 +133,12 @@ final class Teardown {
     return left;
   }
 
-  private void deleteAllButLogs() {
+  private void deleteWhatUpMade() {
     if (!Files.isDirectory(dir.root())) {
       return;
     }
     try (Stream<Path> top = Files.list(dir.root())) {
-      for (Path path : top.filter(p -> !p.equals(dir.logs())).toList()) {
+      for (Path path : top.filter(dir::isOwnEntry).toList()) {
         deleteTree(path);
       }
     } catch (IOException e) {
