@@ -14,12 +14,10 @@ import java.util.stream.Collectors;
 
 /**
  * The one place that says how each process of the cluster is started: its command line, its
- * config file and its {@code FERRY_*} environment, where it listens and how to tell it is up.
- * Adjust a component's keys here and nowhere else.
- *
- * <p>The agent and the controller get their settings twice, as a YAML file passed with
- * {@code --config} and as the {@code FERRY_*} variables that override it, so either reading
- * works; both are built from the same values below.
+ * config file, where it listens and how to tell it is up. Adjust a component's keys here and
+ * nowhere else. The agent and the controller get one YAML file each ({@code --config}); their
+ * environment is the launcher's own ({@code FERRY_LOG_LEVEL} passes through), plus
+ * {@code FERRY_JAVA_OPTS} for the JVM's options.
  */
 final class ComponentConfigs {
 
@@ -91,51 +89,43 @@ final class ComponentConfigs {
         Duration.ofSeconds(60), Duration.ofSeconds(60));
   }
 
+  /**
+   * The agent's settings, in its YAML file of flat keys (the agent's {@code FERRY_*} variables are
+   * the same keys in upper snake case, and would override these).
+   */
   ProcessSpec agent(NodeSpec node) {
     String attributes = node.attributes().entrySet().stream()
         .map(e -> e.getKey() + ":" + e.getValue()).collect(Collectors.joining(";"));
     Path config = dir.agentConfig(node.name());
     Map<String, Object> yaml = new LinkedHashMap<>();
-    yaml.put("node", Map.of("name", node.name(), "address", node.address(), "attributes", node.attributes()));
-    yaml.put("transfer", Map.of("host", node.address(), "port", options.agentPort()));
-    yaml.put("zfs", Map.of("pool", options.poolOf(node), "datasetRoot", dir.datasetRoot(node.name()).toString()));
-    yaml.put("etcd", Map.of("endpoints", List.of(etcdEndpoint())));
+    yaml.put("nodeName", node.name());
+    yaml.put("address", node.address());
+    yaml.put("transferPort", options.agentPort());
+    yaml.put("pool", options.poolOf(node));
+    yaml.put("datasetRoot", dir.datasetRoot(node.name()).toString());
+    yaml.put("attributes", attributes);
+    yaml.put("etcdEndpoints", List.of(etcdEndpoint()));
     yaml.put("clusterKeyFile", dir.clusterKey().toString());
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("FERRY_NODE_NAME", node.name());
-    env.put("FERRY_NODE_ADDRESS", node.address());
-    env.put("FERRY_TRANSFER_PORT", Integer.toString(options.agentPort()));
-    env.put("FERRY_POOL", options.poolOf(node));
-    env.put("FERRY_DATASET_ROOT", dir.datasetRoot(node.name()).toString());
-    env.put("FERRY_NODE_ATTRIBUTES", attributes);
-    env.put("FERRY_ETCD_ENDPOINTS", etcdEndpoint());
-    env.put("FERRY_CLUSTER_KEY_FILE", dir.clusterKey().toString());
     String address = node.address() + ":" + options.agentPort();
-    return new ProcessSpec("agent-" + node.name(), java(Build.AGENT, List.of("--config", config.toString())), env,
+    return new ProcessSpec("agent-" + node.name(), java(Build.AGENT, List.of("--config", config.toString())), Map.of(),
         Optional.of(new ProcessSpec.ConfigFile(config, yaml(yaml))), address, "http://" + address,
         Readiness.port(node.address(), options.agentPort()), Duration.ofSeconds(90), Duration.ofSeconds(15));
   }
 
+  /** The controller's settings, in its YAML file of flat keys, as the agent's are. */
   ProcessSpec controller() {
     Path config = dir.controllerConfig();
     Map<String, Object> yaml = new LinkedHashMap<>();
-    yaml.put("listen", Map.of("host", "127.0.0.1", "port", options.controllerPort()));
-    yaml.put("etcd", Map.of("endpoints", List.of(etcdEndpoint())));
+    yaml.put("apiHost", "127.0.0.1");
+    yaml.put("apiPort", options.controllerPort());
+    yaml.put("etcdEndpoints", List.of(etcdEndpoint()));
     yaml.put("tokensFile", dir.tokens().toString());
     yaml.put("clusterKeyFile", dir.clusterKey().toString());
-    yaml.put("marathon", Map.of("url", schedulerUrl()));
-    yaml.put("zookeeper", Map.of("connect", options.zookeeperConnect(), "path", "/ferry"));
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("FERRY_LISTEN_HOST", "127.0.0.1");
-    env.put("FERRY_LISTEN_PORT", Integer.toString(options.controllerPort()));
-    env.put("FERRY_ETCD_ENDPOINTS", etcdEndpoint());
-    env.put("FERRY_TOKENS_FILE", dir.tokens().toString());
-    env.put("FERRY_CLUSTER_KEY_FILE", dir.clusterKey().toString());
-    env.put("FERRY_MARATHON_URL", schedulerUrl());
-    env.put("FERRY_ZOOKEEPER_CONNECT", options.zookeeperConnect());
-    env.put("FERRY_ZOOKEEPER_PATH", "/ferry");
+    yaml.put("marathonUrl", schedulerUrl());
+    yaml.put("zookeeperConnect", options.zookeeperConnect());
+    yaml.put("zookeeperPath", "/ferry");
     String url = controllerUrl();
-    return new ProcessSpec("controller", java(Build.CONTROLLER, List.of("--config", config.toString())), env,
+    return new ProcessSpec("controller", java(Build.CONTROLLER, List.of("--config", config.toString())), Map.of(),
         Optional.of(new ProcessSpec.ConfigFile(config, yaml(yaml))), "127.0.0.1:" + options.controllerPort(), url,
         Readiness.http(url + "/healthz", ""), Duration.ofSeconds(90), Duration.ofSeconds(15));
   }
