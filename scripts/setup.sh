@@ -10,6 +10,7 @@ FERRY_PACKAGES=(
   postgresql
   chromium chromium-driver
   iproute2 procps psmisc curl python3
+  shellcheck
 )
 
 ferry_log() {
@@ -25,15 +26,15 @@ ferry_missing_packages() {
 }
 
 ferry_install_packages() {
-  local missing
-  missing=$(ferry_missing_packages)
-  [ -z "$missing" ] && return 0
+  local missing=()
+  read -r -a missing <<<"$(ferry_missing_packages)"
+  [ "${#missing[@]}" = 0 ] && return 0
   if [ "$(id -u)" != 0 ]; then
-    ferry_log "these Debian packages are missing: $missing"
+    ferry_log "these Debian packages are missing: ${missing[*]}"
     ferry_log "install them as root (sudo ./ferry setup) and run again"
     return 1
   fi
-  ferry_log "installing: $missing"
+  ferry_log "installing: ${missing[*]}"
   # Services the packages would start at install time (etcd, redis, postgresql) are not
   # Ferry's: Ferry starts its own on its own ports. policy-rc.d keeps them from starting.
   local policy=/usr/sbin/policy-rc.d created_policy=0
@@ -41,7 +42,7 @@ ferry_install_packages() {
     printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && created_policy=1
   fi
   local rc=0
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing; } || rc=$?
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } || rc=$?
   [ "$created_policy" = 1 ] && rm -f "$policy"
   if [ "$rc" != 0 ]; then
     ferry_log "apt-get failed (exit $rc); see its output above"
@@ -70,8 +71,8 @@ ferry_start_zfs_fuse() {
     ulimit -l unlimited 2>/dev/null || true
     exec /usr/sbin/zfs-fuse --pidfile /var/run/zfs-fuse.pid
   )
-  local i
-  for i in $(seq 1 50); do
+  local _
+  for _ in $(seq 1 50); do
     zpool list >/dev/null 2>&1 && return 0
     sleep 0.2
   done

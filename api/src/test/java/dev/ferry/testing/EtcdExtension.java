@@ -1,5 +1,6 @@
 package dev.ferry.testing;
 
+import dev.ferry.api.process.ManagedProcess;
 import dev.ferry.api.store.EtcdConfig;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;

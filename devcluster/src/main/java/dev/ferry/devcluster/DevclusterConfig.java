@@ -59,7 +59,7 @@ public record DevclusterConfig(String host, int port, List<NodeSpec> nodes, Path
   }
 
   /** Each node gets its own thousand ports, so that tasks on different nodes never collide on the one machine. */
-  private static PortRange defaultPorts(int index) {
+  public static PortRange defaultPorts(int index) {
     int first = 31000 + 1000 * index;
     return new PortRange(first, first + 999);
   }

@@ -1,4 +1,4 @@
-package dev.ferry.testing;
+package dev.ferry.api.process;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,12 +17,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * A child process that tests and fixtures start and must not leak: its output goes to a log
- * file, callers can wait for it to listen or be ready, and it is stopped with SIGTERM, then
- * SIGKILL after a grace period, together with its descendants. Processes still running when the
- * JVM exits are killed by a shutdown hook, so a crashed test run leaves none behind.
+ * A child process that must not leak: its output goes to a log file, callers can wait for it to
+ * listen, be ready or exit, and it is stopped with SIGTERM, then SIGKILL after a grace period,
+ * together with its descendants. Processes still running when the JVM exits are killed by a
+ * shutdown hook, so a crashed run leaves none behind.
  *
- * <p>The one way Ferry's tests launch processes (etcd, zfs-fuse, agents); never a shell.
+ * <p>The one way Ferry launches processes: test fixtures (etcd, agents), the devcluster launcher
+ * behind {@code ./ferry up}, and benchmarks. Commands are argument lists, never a shell.
  */
 public final class ManagedProcess implements AutoCloseable {
 
@@ -102,6 +103,27 @@ public final class ManagedProcess implements AutoCloseable {
       }
     }
     return this;
+  }
+
+  /**
+   * Waits for the process to exit by itself and returns its exit status.
+   *
+   * @throws IllegalStateException if it still runs after {@code timeout}; it is then stopped
+   */
+  public int awaitExit(Duration timeout) {
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        stop(Duration.ofSeconds(5));
+        throw new IllegalStateException(name + " still ran after " + timeout + "; stopped it. Its log ends:\n"
+            + logTail());
+      }
+      RUNNING.remove(this);
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stop(Duration.ofSeconds(2));
+      throw new IllegalStateException("interrupted waiting for " + name + " to exit", e);
+    }
   }
 
   public boolean isAlive() {

@@ -1,9 +1,10 @@
-package dev.ferry.testing;
+package dev.ferry.api.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
+import dev.ferry.testing.FreePort;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -41,5 +42,25 @@ class ManagedProcessTest {
 
     assertThat(process.isAlive()).isFalse();
     await().atMost(Duration.ofSeconds(5)).until(() -> children.stream().noneMatch(ProcessHandle::isAlive));
+  }
+
+  @Test
+  void awaitExitReturnsTheExitStatus() {
+    ManagedProcess process = ManagedProcess.start("exits",
+        List.of("/bin/sh", "-c", "echo done; exit 7"), Map.of(), dir.resolve("exits.log"));
+
+    assertThat(process.awaitExit(Duration.ofSeconds(10))).isEqualTo(7);
+    assertThat(process.logTail()).contains("done");
+  }
+
+  @Test
+  void awaitExitStopsAProcessThatOutlivesItsTimeout() {
+    ManagedProcess process = ManagedProcess.start("stuck",
+        List.of("sleep", "60"), Map.of(), dir.resolve("stuck.log"));
+
+    assertThatIllegalStateException()
+        .isThrownBy(() -> process.awaitExit(Duration.ofMillis(200)))
+        .withMessageContaining("stuck still ran after");
+    assertThat(process.isAlive()).isFalse();
   }
 }

@@ -1,0 +1,52 @@
+package dev.ferry.devcluster.launcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/**
+ * The secrets {@code up} makes: an admin token in the controller's tokens file
+ * ({@code token,user,role} lines) and the cluster key that signs transfer tickets (64 hex
+ * characters, so 64 bytes of key). Both files are readable by their owner only.
+ */
+final class ClusterSecrets {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private ClusterSecrets() {}
+
+  /** Writes both files and returns the admin token. */
+  static String create(StateDir dir) {
+    String token = randomHex(32);
+    writePrivate(dir.tokens(), "# token,user,role: written by ./ferry up, removed by ./ferry down\n"
+        + token + ",admin,admin\n");
+    writePrivate(dir.clusterKey(), randomHex(32) + "\n");
+    return token;
+  }
+
+  private static String randomHex(int bytes) {
+    byte[] b = new byte[bytes];
+    RANDOM.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  static void writePrivate(Path file, String text) {
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (!Files.exists(parent)) {
+        Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      }
+      Path tmp = parent.resolve("." + file.getFileName() + ".tmp");
+      Files.deleteIfExists(tmp);
+      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(tmp, text);
+      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+}

@@ -1,0 +1,171 @@
+package dev.ferry.devcluster.launcher;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.ferry.api.codec.Json;
+import dev.ferry.devcluster.nodes.NodeSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The one place that says how each process of the cluster is started: its command line, its
+ * config file, where it listens and how to tell it is up. Adjust a component's keys here and
+ * nowhere else. The agent and the controller get one YAML file each ({@code --config}); their
+ * environment is the launcher's own ({@code FERRY_LOG_LEVEL} passes through), plus
+ * {@code FERRY_JAVA_OPTS} for the JVM's options.
+ */
+final class ComponentConfigs {
+
+  private static final String DEFAULT_JAVA_OPTS = "-Xmx512m -XX:+UseSerialGC";
+
+  private final LaunchOptions options;
+  private final StateDir dir;
+  private final Build build;
+
+  ComponentConfigs(LaunchOptions options, StateDir dir) {
+    this.options = options;
+    this.dir = dir;
+    this.build = new Build(options.home());
+  }
+
+  String etcdEndpoint() {
+    return "http://127.0.0.1:" + options.etcdPort();
+  }
+
+  String schedulerUrl() {
+    return "http://127.0.0.1:" + options.schedulerPort();
+  }
+
+  String controllerUrl() {
+    return "http://127.0.0.1:" + options.controllerPort();
+  }
+
+  ProcessSpec etcd() {
+    String client = etcdEndpoint();
+    String peer = "http://127.0.0.1:" + options.etcdPeerPort();
+    List<String> command = List.of(Prerequisites.ETCD.toString(),
+        "--name", "ferry",
+        "--data-dir", dir.etcdData().toString(),
+        "--listen-client-urls", client,
+        "--advertise-client-urls", client,
+        "--listen-peer-urls", peer,
+        "--initial-advertise-peer-urls", peer,
+        "--initial-cluster", "ferry=" + peer,
+        "--initial-cluster-state", "new",
+        "--logger", "zap",
+        "--log-outputs", "stderr");
+    return new ProcessSpec("etcd", command, Map.of(), Optional.empty(), "127.0.0.1:" + options.etcdPort(), client,
+        Readiness.http(client + "/health", "true"), Duration.ofSeconds(30), Duration.ofSeconds(10));
+  }
+
+  ProcessSpec zookeeper() {
+    return new ProcessSpec("zookeeper",
+        java(Build.ZOOKEEPER, List.of("--port", Integer.toString(options.zookeeperPort()),
+            "--dir", dir.zookeeperData().toString())),
+        Map.of(), Optional.empty(), "127.0.0.1:" + options.zookeeperPort(), "",
+        Readiness.port("127.0.0.1", options.zookeeperPort()), Duration.ofSeconds(60), Duration.ofSeconds(10));
+  }
+
+  ProcessSpec scheduler() {
+    List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1",
+        "--port", Integer.toString(options.schedulerPort()),
+        "--state-dir", dir.scheduler().toString()));
+    for (NodeSpec node : options.nodes()) {
+      args.add("--node");
+      args.add(nodeArgument(node));
+    }
+    if (options.simulateTasks()) {
+      args.add("--simulate-tasks");
+    }
+    String url = schedulerUrl();
+    // Stopping the scheduler stops its tasks, each with its own kill grace period.
+    return new ProcessSpec("scheduler", java(Build.SCHEDULER, args), Map.of(), Optional.empty(),
+        "127.0.0.1:" + options.schedulerPort(), url, Readiness.http(url + "/v2/info", "marathon"),
+        Duration.ofSeconds(60), Duration.ofSeconds(60));
+  }
+
+  /**
+   * The agent's settings, in its YAML file of flat keys (the agent's {@code FERRY_*} variables are
+   * the same keys in upper snake case, and would override these).
+   */
+  ProcessSpec agent(NodeSpec node) {
+    String attributes = node.attributes().entrySet().stream()
+        .map(e -> e.getKey() + ":" + e.getValue()).collect(Collectors.joining(";"));
+    Path config = dir.agentConfig(node.name());
+    Map<String, Object> yaml = new LinkedHashMap<>();
+    yaml.put("nodeName", node.name());
+    yaml.put("address", node.address());
+    yaml.put("transferPort", options.agentPort());
+    yaml.put("pool", options.poolOf(node));
+    yaml.put("datasetRoot", dir.datasetRoot(node.name()).toString());
+    yaml.put("attributes", attributes);
+    yaml.put("etcdEndpoints", List.of(etcdEndpoint()));
+    yaml.put("clusterKeyFile", dir.clusterKey().toString());
+    String address = node.address() + ":" + options.agentPort();
+    return new ProcessSpec("agent-" + node.name(), java(Build.AGENT, List.of("--config", config.toString())), Map.of(),
+        Optional.of(new ProcessSpec.ConfigFile(config, yaml(yaml))), address, "http://" + address,
+        Readiness.port(node.address(), options.agentPort()), Duration.ofSeconds(90), Duration.ofSeconds(15));
+  }
+
+  /** The controller's settings, in its YAML file of flat keys, as the agent's are. */
+  ProcessSpec controller() {
+    Path config = dir.controllerConfig();
+    Map<String, Object> yaml = new LinkedHashMap<>();
+    yaml.put("apiHost", "127.0.0.1");
+    yaml.put("apiPort", options.controllerPort());
+    yaml.put("etcdEndpoints", List.of(etcdEndpoint()));
+    yaml.put("tokensFile", dir.tokens().toString());
+    yaml.put("clusterKeyFile", dir.clusterKey().toString());
+    yaml.put("marathonUrl", schedulerUrl());
+    yaml.put("zookeeperConnect", options.zookeeperConnect());
+    yaml.put("zookeeperPath", "/ferry");
+    String url = controllerUrl();
+    return new ProcessSpec("controller", java(Build.CONTROLLER, List.of("--config", config.toString())), Map.of(),
+        Optional.of(new ProcessSpec.ConfigFile(config, yaml(yaml))), "127.0.0.1:" + options.controllerPort(), url,
+        Readiness.http(url + "/healthz", ""), Duration.ofSeconds(90), Duration.ofSeconds(15));
+  }
+
+  /** The node as devcluster's {@code --node} reads it, resources included. */
+  static String nodeArgument(NodeSpec node) {
+    List<String> pairs = new ArrayList<>();
+    node.attributes().forEach((k, v) -> pairs.add(k + "=" + v));
+    pairs.add("cpus=" + node.cpus());
+    pairs.add("mem=" + node.mem());
+    pairs.add("ports=" + node.ports());
+    return node.name() + "=" + node.address() + ":" + String.join(",", pairs);
+  }
+
+  /**
+   * {@code java ... MAIN ARGS}. {@code -Dferry.state-dir} marks the process as this cluster's,
+   * so that {@code down} never signals a process that merely reused a recorded pid.
+   */
+  private List<String> java(Build.Main main, List<String> args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    String opts = System.getenv().getOrDefault("FERRY_JAVA_OPTS", DEFAULT_JAVA_OPTS);
+    for (String opt : opts.trim().split("\\s+")) {
+      if (!opt.isEmpty()) {
+        command.add(opt);
+      }
+    }
+    command.add("-Dferry.state-dir=" + dir.root());
+    command.add("-cp");
+    command.add(build.classpath(main));
+    command.add(main.className());
+    command.addAll(args);
+    return command;
+  }
+
+  private static String yaml(Map<String, Object> values) {
+    try {
+      return "# Written by ./ferry up; `./ferry down` removes it.\n" + Json.yaml().writeValueAsString(values);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a config file", e);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package dev.ferry.devcluster.launcher;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/** How the launcher knows a component answers: a port that accepts, or an HTTP URL that says 200. */
+record Readiness(String what, BooleanSupplier probe) {
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+  static Readiness port(String host, int port) {
+    return new Readiness("listening on " + host + ":" + port, () -> accepts(host, port));
+  }
+
+  /** 200 from {@code url}, and a body containing {@code expected} (empty: any body). */
+  static Readiness http(String url, String expected) {
+    return new Readiness("answering " + url, () -> answers(url, expected));
+  }
+
+  static Readiness always() {
+    return new Readiness("started", () -> true);
+  }
+
+  boolean ready() {
+    return probe.getAsBoolean();
+  }
+
+  static boolean accepts(String host, int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(host, port), 500);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  static boolean answers(String url, String expected) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build();
+    try {
+      HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200 && response.body().contains(expected);
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+}

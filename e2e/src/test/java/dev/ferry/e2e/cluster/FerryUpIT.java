@@ -1,0 +1,225 @@
+package dev.ferry.e2e.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.api.codec.Json;
+import dev.ferry.api.process.ManagedProcess;
+import dev.ferry.testing.FreePort;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ./ferry up}, {@code status} and {@code down} as a user runs them, on free ports and
+ * with its own pool names and state directory, so that it never meets a developer's cluster
+ * on the defaults. Whatever happens, {@code ./ferry down} runs after each test.
+ */
+class FerryUpIT {
+
+  private static final Path HOME = Path.of(System.getProperty("ferry.home", "..")).toAbsolutePath().normalize();
+  private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(10);
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  @TempDir
+  Path dir;
+
+  private Path stateDir;
+  private Path ferryctlConfig;
+  private String poolPrefix;
+  private int schedulerPort;
+  private List<String> options;
+
+  @BeforeEach
+  void chooseEverythingAway() {
+    stateDir = dir.resolve("state");
+    ferryctlConfig = dir.resolve("ferryctl-config");
+    poolPrefix = "ferrye2e" + HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
+    schedulerPort = FreePort.pick();
+    options = new ArrayList<>(List.of(
+        "--state-dir", stateDir.toString(),
+        "--scheduler-port", Integer.toString(schedulerPort),
+        "--controller-port", Integer.toString(FreePort.pick()),
+        "--agent-port", Integer.toString(FreePort.pick()),
+        "--etcd-port", Integer.toString(FreePort.pick()),
+        "--etcd-peer-port", Integer.toString(FreePort.pick()),
+        "--zookeeper-port", Integer.toString(FreePort.pick()),
+        "--pool-prefix", poolPrefix,
+        "--pool-size", "128M",
+        "--context", "e2e",
+        "--ferryctl-config", ferryctlConfig.toString()));
+  }
+
+  @AfterEach
+  void downWhateverHappened() {
+    ferry(Map.of(), "down", "--state-dir", stateDir.toString());
+  }
+
+  @Test
+  void upRunsRealTasksAndDownLeavesNoProcessPoolOrMountBehind() throws Exception {
+    Result up = ferry(Map.of(), "up", options.toArray(String[]::new));
+    assertThat(up.exit()).as(up.output()).isZero();
+    assertThat(up.output()).contains("the cluster is up");
+    long supervisor = Long.parseLong(Files.readString(stateDir.resolve("supervisor.pid")).strip());
+
+    JsonNode info = Json.json().readTree(get("/v2/info").body());
+    assertThat(info.path("name").asText()).isEqualTo("marathon");
+    assertThat(info.path("elected").asBoolean()).isTrue();
+    for (String field : List.of("version", "leader", "frameworkId", "marathon_config", "zookeeper_config", "http_config")) {
+      assertThat(info.has(field)).as("/v2/info has %s: %s", field, info).isTrue();
+    }
+    assertThat(poolsOfThisTest()).containsExactlyInAnyOrder(poolPrefix + "-node1", poolPrefix + "-node2");
+    assertThat(Files.readString(ferryctlConfig)).contains("name: e2e").contains("current-context: e2e");
+
+    Result again = ferry(Map.of(), "up", options.toArray(String[]::new));
+    assertThat(again.exit()).as(again.output()).isZero();
+    assertThat(again.output()).contains("already up");
+    assertThat(Long.parseLong(Files.readString(stateDir.resolve("supervisor.pid")).strip())).isEqualTo(supervisor);
+
+    String appId = "/e2e-sleeper-" + poolPrefix;
+    HttpResponse<String> created = send("POST", "/v2/apps",
+        "{\"id\":\"" + appId + "\",\"cmd\":\"sleep 3600\",\"cpus\":0.1,\"mem\":16,\"instances\":1}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    await().atMost(Duration.ofSeconds(60)).until(() -> !tasksOf(appId).isEmpty());
+    assertThat(tasksOf(appId)).as("the task runs as a real process with Marathon's environment").isNotEmpty();
+
+    Result status = ferry(Map.of(), "status", "--state-dir", stateDir.toString());
+    assertThat(status.exit()).as(status.output()).isZero();
+    assertThat(status.output()).contains("scheduler", "alive", poolPrefix + "-node1", "127.0.1.2");
+
+    HttpResponse<String> deleted = send("DELETE", "/v2/apps" + appId, "");
+    assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(60)).until(() -> tasksOf(appId).isEmpty());
+
+    Result down = ferry(Map.of(), "down", "--state-dir", stateDir.toString());
+    assertThat(down.exit()).as(down.output()).isZero();
+    assertNothingLeft();
+    assertThat(ferryctlConfig).as("the only context was up's, so the file goes").doesNotExist();
+
+    Result downAgain = ferry(Map.of(), "down", "--state-dir", stateDir.toString());
+    assertThat(downAgain.exit()).as(downAgain.output()).isZero();
+    assertThat(downAgain.output()).contains("nothing to do");
+  }
+
+  @Test
+  void aPortInUseIsAClearErrorAndNothingIsStarted() throws IOException {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket()) {
+      taken.bind(new java.net.InetSocketAddress("127.0.0.1", schedulerPort));
+
+      Result up = ferry(Map.of(), "up", options.toArray(String[]::new));
+
+      assertThat(up.exit()).isEqualTo(1);
+      assertThat(up.output()).contains("127.0.0.1:" + schedulerPort, "already in use", "--scheduler-port",
+          "nothing was started");
+    }
+    assertNothingLeft();
+  }
+
+  @Test
+  void aComponentThatCannotStartMakesUpStopWhatItStarted() throws IOException {
+    // etcd starts; the first Java component (ZooKeeper) cannot: up must stop etcd again.
+    Result up = ferry(Map.of("FERRY_JAVA_OPTS", "-Xno-such-option"), "up", options.toArray(String[]::new));
+
+    assertThat(up.exit()).isEqualTo(1);
+    assertThat(up.output()).contains("etcd is up", "zookeeper exited", "everything it started is stopped again");
+    assertNothingLeft();
+  }
+
+  private void assertNothingLeft() throws IOException {
+    assertThat(processesMentioning(stateDir.toString())).as("processes of the cluster").isEmpty();
+    assertThat(poolsOfThisTest()).as("pools of the cluster").isEmpty();
+    assertThat(Files.readAllLines(Path.of("/proc/mounts"))).as("mounts under the state directory")
+        .noneMatch(line -> line.contains(stateDir.toString()));
+  }
+
+  /** Live processes of the app: real processes carrying Marathon's MARATHON_APP_ID. */
+  private List<Long> tasksOf(String appId) throws IOException {
+    return processesWithEnvironment("MARATHON_APP_ID=" + appId);
+  }
+
+  private List<String> poolsOfThisTest() {
+    ManagedProcess zpool = ManagedProcess.start("zpool list", List.of("zpool", "list", "-H", "-o", "name"), Map.of(),
+        dir.resolve("zpool-" + System.nanoTime() + ".log"));
+    zpool.awaitExit(Duration.ofSeconds(60));
+    try {
+      return Files.readString(zpool.logFile()).lines().filter(name -> name.startsWith(poolPrefix)).toList();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static List<Long> processesMentioning(String text) throws IOException {
+    List<Long> pids = new ArrayList<>(matching("cmdline", text));
+    pids.addAll(matching("environ", text));
+    return pids.stream().distinct().filter(pid -> pid != ProcessHandle.current().pid()).toList();
+  }
+
+  private static List<Long> processesWithEnvironment(String entry) throws IOException {
+    return matching("environ", entry);
+  }
+
+  /** Pids whose /proc/PID/FILE ({@code cmdline} or {@code environ}) contains {@code text}. */
+  private static List<Long> matching(String file, String text) throws IOException {
+    List<Long> pids = new ArrayList<>();
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+        String content;
+        try {
+          content = new String(Files.readAllBytes(proc.resolve(file)), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+          continue; // the process ended while we looked
+        }
+        if (content.contains(text)) {
+          pids.add(Long.parseLong(proc.getFileName().toString()));
+        }
+      }
+    }
+    return pids;
+  }
+
+  private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return send("GET", path, "");
+  }
+
+  private HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + schedulerPort + path))
+        .timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json")
+        .method(method, body.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+        .build();
+    return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private record Result(int exit, String output) {}
+
+  /** Runs {@code ./ferry COMMAND ARGS} to completion; its output is in the result. */
+  private Result ferry(Map<String, String> env, String command, String... args) {
+    List<String> line = new ArrayList<>(List.of(HOME.resolve("ferry").toString(), command));
+    line.addAll(List.of(args));
+    Path log = dir.resolve("ferry-" + command + "-" + System.nanoTime() + ".log");
+    ManagedProcess process = ManagedProcess.start("./ferry " + command, line, env, log);
+    int exit = process.awaitExit(COMMAND_TIMEOUT);
+    try {
+      return new Result(exit, Files.readString(log));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
