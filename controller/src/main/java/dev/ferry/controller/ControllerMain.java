@@ -3,12 +3,14 @@ package dev.ferry.controller;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code ControllerMain [CONFIG.yaml]}: starts a controller and runs until SIGTERM or SIGINT,
+ * {@code ControllerMain [--config] [CONFIG.yaml]}: starts a controller and runs until SIGTERM or SIGINT,
  * then stops it cleanly. Without an argument, {@code FERRY_CONFIG_FILE} names the file, or
  * only the environment and defaults count. Exits 1 with a one-line reason if it cannot start.
  */
@@ -37,7 +39,12 @@ public final class ControllerMain {
   }
 
   private static String configText(String[] args) {
-    String file = args.length > 0 ? args[0] : System.getenv().getOrDefault("FERRY_CONFIG_FILE", "");
+    List<String> rest = new ArrayList<>(List.of(args));
+    rest.remove("--config");
+    if (rest.size() > 1) {
+      throw new IllegalArgumentException("usage: ControllerMain [--config] [CONFIG.yaml]");
+    }
+    String file = !rest.isEmpty() ? rest.get(0) : System.getenv().getOrDefault("FERRY_CONFIG_FILE", "");
     if (file.isEmpty()) {
       return "";
     }

@@ -112,18 +112,17 @@ final class ComponentConfigs {
         Readiness.port(node.address(), options.agentPort()), Duration.ofSeconds(90), Duration.ofSeconds(15));
   }
 
-  /** The controller's settings, in its YAML file of flat keys, as the agent's are. */
+  /** The controller's settings, in its YAML file (ControllerConfig's sections). */
   ProcessSpec controller() {
     Path config = dir.controllerConfig();
     Map<String, Object> yaml = new LinkedHashMap<>();
-    yaml.put("apiHost", "127.0.0.1");
-    yaml.put("apiPort", options.controllerPort());
-    yaml.put("etcdEndpoints", List.of(etcdEndpoint()));
+    yaml.put("listen", Map.of("host", "127.0.0.1", "port", options.controllerPort()));
+    yaml.put("etcd", Map.of("endpoints", List.of(etcdEndpoint())));
     yaml.put("tokensFile", dir.tokens().toString());
     yaml.put("clusterKeyFile", dir.clusterKey().toString());
-    yaml.put("marathonUrl", schedulerUrl());
-    yaml.put("zookeeperConnect", options.zookeeperConnect());
-    yaml.put("zookeeperPath", "/ferry");
+    yaml.put("marathon", Map.of("url", schedulerUrl()));
+    yaml.put("zookeeper", Map.of("connect", options.zookeeperConnect(), "path", "/ferry"));
+    yaml.put("gitops", Map.of("cacheDir", config.resolveSibling("gitops").toString()));
     String url = controllerUrl();
     return new ProcessSpec("controller", java(Build.CONTROLLER, List.of("--config", config.toString())), Map.of(),
         Optional.of(new ProcessSpec.ConfigFile(config, yaml(yaml))), "127.0.0.1:" + options.controllerPort(), url,
