@@ -1,5 +1,6 @@
 package dev.ferry.testing;
 
+import dev.ferry.api.process.EtcdCommand;
 import dev.ferry.api.process.ManagedProcess;
 import dev.ferry.api.store.EtcdConfig;
 import io.etcd.jetcd.ByteSequence;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback {
 
-  public static final Path ETCD = Path.of("/usr/bin/etcd");
+  public static final Path ETCD = EtcdCommand.ETCD;
   private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
@@ -110,18 +111,7 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback 
 
   private void start() {
     String client = endpoint();
-    String peer = "http://127.0.0.1:" + peerPort;
-    List<String> command = List.of(ETCD.toString(),
-        "--name", "ferry-test",
-        "--data-dir", dir.resolve("data").toString(),
-        "--listen-client-urls", client,
-        "--advertise-client-urls", client,
-        "--listen-peer-urls", peer,
-        "--initial-advertise-peer-urls", peer,
-        "--initial-cluster", "ferry-test=" + peer,
-        "--initial-cluster-state", "new",
-        "--logger", "zap",
-        "--log-outputs", "stderr");
+    List<String> command = EtcdCommand.of("ferry-test", dir.resolve("data"), clientPort, peerPort);
     process = ManagedProcess.start("etcd", command, Map.of(), dir.resolve("etcd.log"));
     process.awaitReady("healthy at " + client, START_TIMEOUT, this::healthy);
   }

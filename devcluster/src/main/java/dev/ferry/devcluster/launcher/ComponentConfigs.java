@@ -2,6 +2,7 @@ package dev.ferry.devcluster.launcher;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.ferry.api.codec.Json;
+import dev.ferry.api.process.EtcdCommand;
 import dev.ferry.devcluster.nodes.NodeSpec;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,18 +48,7 @@ final class ComponentConfigs {
 
   ProcessSpec etcd() {
     String client = etcdEndpoint();
-    String peer = "http://127.0.0.1:" + options.etcdPeerPort();
-    List<String> command = List.of(Prerequisites.ETCD.toString(),
-        "--name", "ferry",
-        "--data-dir", dir.etcdData().toString(),
-        "--listen-client-urls", client,
-        "--advertise-client-urls", client,
-        "--listen-peer-urls", peer,
-        "--initial-advertise-peer-urls", peer,
-        "--initial-cluster", "ferry=" + peer,
-        "--initial-cluster-state", "new",
-        "--logger", "zap",
-        "--log-outputs", "stderr");
+    List<String> command = EtcdCommand.of("ferry", dir.etcdData(), options.etcdPort(), options.etcdPeerPort());
     return new ProcessSpec("etcd", command, Map.of(), Optional.empty(), "127.0.0.1:" + options.etcdPort(), client,
         Readiness.http(client + "/health", "true"), Duration.ofSeconds(30), Duration.ofSeconds(10));
   }

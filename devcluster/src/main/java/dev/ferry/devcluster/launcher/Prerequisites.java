@@ -1,5 +1,6 @@
 package dev.ferry.devcluster.launcher;
 
+import dev.ferry.api.process.EtcdCommand;
 import dev.ferry.devcluster.nodes.NodeSpec;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -20,7 +21,7 @@ import java.util.regex.Pattern;
  */
 final class Prerequisites {
 
-  static final Path ETCD = Path.of("/usr/bin/etcd");
+  static final Path ETCD = EtcdCommand.ETCD;
   private static final Pattern SS_USER = Pattern.compile("\\(\"([^\"]+)\",pid=(\\d+)");
 
   private Prerequisites() {}
