@@ -1,5 +1,6 @@
 package dev.ferry.testing;
 
+import dev.ferry.api.process.FreePort;
 import dev.ferry.api.process.EtcdCommand;
 import dev.ferry.api.process.ManagedProcess;
 import dev.ferry.api.store.EtcdConfig;

@@ -1,5 +1,6 @@
 package dev.ferry.testing;
 
+import dev.ferry.api.process.FreePort;
 import java.io.IOException;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.extension.AfterAllCallback;

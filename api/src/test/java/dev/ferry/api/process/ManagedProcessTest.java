@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
-import dev.ferry.testing.FreePort;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

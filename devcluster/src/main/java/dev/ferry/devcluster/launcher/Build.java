@@ -9,21 +9,21 @@ import java.nio.file.Path;
  * The Maven build in the repository: a module's main class runs from {@code MODULE/target/classes}
  * plus the {@code target/runtime-classpath.txt} that {@code mvn package} writes.
  */
-record Build(Path home) {
+public record Build(Path home) {
 
   /** A main class of a module. */
-  record Main(String module, String className) {
-    String classFile() {
+  public record Main(String module, String className) {
+    public String classFile() {
       return className.replace('.', '/') + ".class";
     }
   }
 
-  static final Main SCHEDULER = new Main("devcluster", "dev.ferry.devcluster.DevclusterMain");
-  static final Main ZOOKEEPER = new Main("devcluster", "dev.ferry.devcluster.launcher.ZooKeeperMain");
-  static final Main AGENT = new Main("node-agent", "dev.ferry.agent.AgentMain");
-  static final Main CONTROLLER = new Main("controller", "dev.ferry.controller.ControllerMain");
+  public static final Main SCHEDULER = new Main("devcluster", "dev.ferry.devcluster.DevclusterMain");
+  public static final Main ZOOKEEPER = new Main("devcluster", "dev.ferry.devcluster.launcher.ZooKeeperMain");
+  public static final Main AGENT = new Main("node-agent", "dev.ferry.agent.AgentMain");
+  public static final Main CONTROLLER = new Main("controller", "dev.ferry.controller.ControllerMain");
 
-  boolean hasClass(Main main) {
+  public boolean hasClass(Main main) {
     return Files.isRegularFile(classes(main).resolve(main.classFile()));
   }
 
@@ -33,7 +33,7 @@ record Build(Path home) {
   }
 
   /** The {@code -cp} value for the main's module. */
-  String classpath(Main main) {
+  public String classpath(Main main) {
     try {
       return classes(main) + ":" + Files.readString(classpathFile(main)).strip();
     } catch (IOException e) {

@@ -1,12 +1,12 @@
 package dev.ferry.e2e.cluster;
 
+import dev.ferry.api.process.FreePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.codec.Json;
 import dev.ferry.api.process.ManagedProcess;
-import dev.ferry.testing.FreePort;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

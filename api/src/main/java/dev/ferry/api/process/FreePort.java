@@ -1,11 +1,11 @@
-package dev.ferry.testing;
+package dev.ferry.api.process;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 
-/** Picks loopback ports that nothing listens on, for test servers. */
+/** Picks loopback ports that nothing listens on, for test and benchmark servers. */
 public final class FreePort {
 
   private FreePort() {}

@@ -1,0 +1,160 @@
+package dev.ferry.e2e.bench;
+
+import dev.ferry.api.process.EtcdCommand;
+import dev.ferry.api.process.FreePort;
+import dev.ferry.api.process.ManagedProcess;
+import dev.ferry.api.store.EtcdConfig;
+import dev.ferry.api.store.EtcdStore;
+import dev.ferry.devcluster.launcher.Build;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.curator.test.TestingServer;
+
+/**
+ * The processes a controller benchmark needs, each real and on free ports: etcd, ZooKeeper
+ * (Curator's in-process server), devcluster with simulated tasks (no process per task, so that a
+ * thousand apps fit on one machine), and a controller process started when the benchmark says.
+ * Closing it stops them all and removes the temp dir.
+ */
+final class BenchCluster implements AutoCloseable {
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  final Path dir;
+  final Build build;
+  final int etcdPort = FreePort.pick();
+  final int marathonPort = FreePort.pick();
+  final int apiPort = FreePort.pick();
+  final String token = randomHex(16);
+  private final List<AutoCloseable> started = new ArrayList<>();
+  private EtcdStore store;
+  private ManagedProcess controller;
+
+  BenchCluster(Path home) throws Exception {
+    this.build = new Build(home);
+    this.dir = Files.createTempDirectory("ferry-bench-");
+    try {
+      start();
+    } catch (Exception e) {
+      close();
+      throw e;
+    }
+  }
+
+  private void start() throws Exception {
+    ManagedProcess etcd = ManagedProcess.start("etcd", EtcdCommand.of("bench", dir.resolve("etcd"), etcdPort, FreePort.pick()),
+        Map.of(), dir.resolve("etcd.log"));
+    started.add(etcd);
+    etcd.awaitReady("etcd healthy", Duration.ofSeconds(30), () -> answers(EtcdCommand.url(etcdPort) + "/health"));
+    TestingServer zookeeper = new TestingServer(FreePort.pick(), dir.resolve("zookeeper").toFile(), true);
+    started.add(zookeeper);
+    ManagedProcess marathon = ManagedProcess.start("devcluster", java(Build.SCHEDULER, List.of(
+        "--port", Integer.toString(marathonPort), "--state-dir", dir.resolve("devcluster").toString(), "--simulate-tasks",
+        "--node", "node1=127.0.1.1:disk=spinning,cpus=10000,mem=10000000",
+        "--node", "node2=127.0.1.2:disk=ssd,cpus=10000,mem=10000000")), Map.of(), dir.resolve("devcluster.log"));
+    started.add(marathon);
+    marathon.awaitReady("devcluster answering", Duration.ofSeconds(60), () -> answers(marathonUrl() + "/v2/info"));
+    store = EtcdStore.connect(EtcdConfig.of(EtcdCommand.url(etcdPort)));
+    started.add(store);
+    Files.writeString(dir.resolve("tokens"), token + ",bench,admin\n");
+    Files.writeString(dir.resolve("cluster.key"), randomHex(32) + "\n");
+    Files.writeString(dir.resolve("controller.yaml"), String.join("\n",
+        "listen: {host: 127.0.0.1, port: " + apiPort + "}",
+        "etcd: {endpoints: [" + EtcdCommand.url(etcdPort) + "]}",
+        "tokensFile: " + dir.resolve("tokens"),
+        "clusterKeyFile: " + dir.resolve("cluster.key"),
+        "marathon: {url: " + marathonUrl() + "}",
+        "zookeeper: {connect: " + zookeeper.getConnectString() + ", path: /ferry-bench}",
+        "gitops: {cacheDir: " + dir.resolve("gitops") + "}", ""));
+  }
+
+  EtcdStore store() {
+    return store;
+  }
+
+  String marathonUrl() {
+    return "http://127.0.0.1:" + marathonPort;
+  }
+
+  String apiUrl() {
+    return "http://127.0.0.1:" + apiPort;
+  }
+
+  /** Starts the controller process and returns once its API answers. */
+  ManagedProcess startController() {
+    controller = ManagedProcess.start("controller", java(Build.CONTROLLER, List.of("--config",
+        dir.resolve("controller.yaml").toString())), Map.of(), dir.resolve("controller.log"));
+    started.add(controller);
+    controller.awaitReady("the controller's API", Duration.ofSeconds(60), () -> answers(apiUrl() + "/healthz"));
+    return controller;
+  }
+
+  /** {@code PUT} of a manifest through the API, as {@code ferryctl apply} does. */
+  int apply(String plural, String name, String manifest) throws IOException, InterruptedException {
+    HttpRequest put = HttpRequest.newBuilder(URI.create(apiUrl() + "/apis/ferry/v1/" + plural + "/" + name))
+        .header("Authorization", "Bearer " + token).header("Content-Type", "application/yaml")
+        .PUT(HttpRequest.BodyPublishers.ofString(manifest)).build();
+    HttpResponse<String> response = HTTP.send(put, HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() >= 300) {
+      throw new IOException("apply of " + name + " answered " + response.statusCode() + ": " + response.body());
+    }
+    return response.statusCode();
+  }
+
+  private List<String> java(Build.Main main, List<String> args) {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx512m", "-XX:+UseSerialGC", "-cp", build.classpath(main), main.className()));
+    command.addAll(args);
+    return command;
+  }
+
+  private static boolean answers(String url) {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static String randomHex(int bytes) {
+    byte[] random = new byte[bytes];
+    new SecureRandom().nextBytes(random);
+    return HexFormat.of().formatHex(random);
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        AutoCloseable c = started.get(i);
+        if (c instanceof ManagedProcess p) {
+          p.stop(Duration.ofSeconds(10));
+        } else {
+          c.close();
+        }
+      } catch (Exception e) {
+        System.err.println("bench: could not stop " + started.get(i) + ": " + e);
+      }
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}

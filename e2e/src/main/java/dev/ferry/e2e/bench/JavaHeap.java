@@ -1,0 +1,45 @@
+package dev.ferry.e2e.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The heap another JVM uses after a full GC, read with the JDK's {@code jcmd}. */
+final class JavaHeap {
+
+  private static final Pattern USED = Pattern.compile("used (\\d+)K");
+
+  private JavaHeap() {}
+
+  static double mebibytesAfterGc(long pid) throws IOException, InterruptedException {
+    jcmd(pid, "GC.run");
+    String info = jcmd(pid, "GC.heap_info");
+    long usedKiB = 0;
+    // Serial and parallel GCs print one line per generation; the young and old lines are the heap.
+    for (String line : info.lines().toList()) {
+      Matcher m = USED.matcher(line);
+      boolean heapLine = line.contains("generation") || line.contains("garbage-first heap");
+      if (heapLine && m.find()) {
+        usedKiB += Long.parseLong(m.group(1));
+      }
+    }
+    if (usedKiB == 0) {
+      throw new IOException("could not read the heap from jcmd's answer:\n" + info);
+    }
+    return usedKiB / 1024.0;
+  }
+
+  private static String jcmd(long pid, String command) throws IOException, InterruptedException {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    Process p = new ProcessBuilder(List.of(jcmd.toString(), Long.toString(pid), command)).redirectErrorStream(true).start();
+    byte[] out = p.getInputStream().readAllBytes();
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IOException("jcmd " + pid + " " + command + " failed: " + new String(out, StandardCharsets.UTF_8));
+    }
+    return new String(out, StandardCharsets.UTF_8);
+  }
+}

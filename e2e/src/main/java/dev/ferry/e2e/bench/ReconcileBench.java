@@ -1,0 +1,166 @@
+package dev.ferry.e2e.bench;
+
+import dev.ferry.api.codec.Manifests;
+import dev.ferry.api.model.Condition;
+import dev.ferry.api.model.Kind;
+import dev.ferry.api.model.LabelSelector;
+import dev.ferry.api.model.StatefulApp;
+import dev.ferry.api.process.ManagedProcess;
+import dev.ferry.controller.marathon.MarathonEvent;
+import dev.ferry.controller.marathon.MarathonEventStream;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code ./ferry bench reconcile}: the controller at scale, on devcluster with simulated tasks.
+ * A thousand StatefulApps without datasets exist when the controller starts; it measures
+ *
+ * <ul>
+ *   <li>the cold start, from the controller's start until every app is Ready;
+ *   <li>the latency from an apply through the API to Marathon receiving the app (its
+ *       {@code api_post_event}), for one change at a time while the thousand exist;
+ *   <li>the steady state's writes to Marathon and etcd per minute (the target is none);
+ *   <li>the controller process's heap after a full GC.
+ * </ul>
+ *
+ * Options: {@code --apps N} (1000), {@code --changes N} (100), {@code --steady SECONDS} (60).
+ */
+public final class ReconcileBench {
+
+  private ReconcileBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, Integer> o = options(args);
+    int apps = o.get("--apps");
+    Path home = Path.of(System.getProperty("ferry.home", ".")).toAbsolutePath().normalize();
+    Vertx vertx = Vertx.vertx();
+    try (BenchCluster cluster = new BenchCluster(home)) {
+      System.out.printf("bench reconcile: %d StatefulApps, %d changes, %d s of steady state%n", apps, o.get("--changes"),
+          o.get("--steady"));
+      for (int i = 0; i < apps; i++) {
+        cluster.store().create(Manifests.readOne(manifest(i, 1), Kind.STATEFUL_APP)).join();
+      }
+      Map<String, CompletableFuture<Long>> awaited = new ConcurrentHashMap<>();
+      AtomicLong marathonWrites = new AtomicLong();
+      MarathonEventStream events = new MarathonEventStream(vertx, URI.create(cluster.marathonUrl()), e -> {
+        if (e.type().equals("api_post_event")) {
+          marathonWrites.incrementAndGet();
+          e.appId().map(id -> awaited.get(id + "@" + memOf(e))).ifPresent(f -> f.complete(System.nanoTime()));
+        }
+      }, () -> { }).start();
+
+      long start = System.nanoTime();
+      ManagedProcess controller = cluster.startController();
+      awaitAllReady(cluster, apps, Duration.ofMinutes(15));
+      double coldStart = (System.nanoTime() - start) / 1e9;
+      System.out.printf("  all %d apps Ready after %.1f s%n", apps, coldStart);
+
+      List<Double> latencies = changes(cluster, awaited, o.get("--changes"), apps);
+      Thread.sleep(5_000);
+      long writesBefore = marathonWrites.get();
+      long revisionBefore = revision(cluster);
+      Thread.sleep(o.get("--steady") * 1000L);
+      double minutes = o.get("--steady") / 60.0;
+      double marathonPerMin = (marathonWrites.get() - writesBefore) / minutes;
+      double etcdPerMin = (revision(cluster) - revisionBefore) / minutes;
+      double heap = JavaHeap.mebibytesAfterGc(controller.pid());
+      events.close();
+
+      new BenchReport("reconcile")
+          .put("apps", apps, "StatefulApps", "")
+          .put("coldStartS", coldStart, "cold start until all Ready", "s")
+          .put("applyToMarathonP50Ms", BenchReport.percentile(latencies, 50), "apply -> Marathon PUT, p50", "ms")
+          .put("applyToMarathonP99Ms", BenchReport.percentile(latencies, 99), "apply -> Marathon PUT, p99", "ms")
+          .put("steadyMarathonWritesPerMin", marathonPerMin, "steady state: Marathon writes", "/min")
+          .put("steadyEtcdWritesPerMin", etcdPerMin, "steady state: etcd writes", "/min")
+          .put("steadyWritesPerMin", marathonPerMin + etcdPerMin, "steady state: all writes", "/min")
+          .put("heapMiB", heap, "controller heap after GC", "MiB")
+          .write(home);
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** One change at a time: apply a new {@code mem}, wait for Marathon to receive it. */
+  private static List<Double> changes(BenchCluster cluster, Map<String, CompletableFuture<Long>> awaited, int count,
+      int apps) throws Exception {
+    List<Double> latencies = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      int app = (i * 7919) % apps;
+      long mem = 2 + i;
+      CompletableFuture<Long> received = new CompletableFuture<>();
+      awaited.put("/" + name(app) + "@" + mem, received);
+      long t0 = System.nanoTime();
+      cluster.apply("statefulapps", name(app), manifest(app, mem));
+      long applied = System.nanoTime();
+      long t1 = received.get(30, TimeUnit.SECONDS);
+      if (System.getenv("FERRY_BENCH_TRACE") != null) {
+        System.out.printf("  change %d: API answered after %.1f ms, Marathon received after %.1f ms%n", i,
+            (applied - t0) / 1e6, (t1 - t0) / 1e6);
+      }
+      latencies.add((t1 - t0) / 1e6);
+    }
+    return latencies;
+  }
+
+  private static void awaitAllReady(BenchCluster cluster, int apps, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      List<StatefulApp> all = cluster.store().list(Kind.STATEFUL_APP, LabelSelector.EVERYTHING).join().items();
+      long ready = all.stream().filter(ReconcileBench::ready).count();
+      if (ready == apps) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(ready + " of " + apps + " apps Ready after " + timeout);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static boolean ready(StatefulApp app) {
+    return app.status().conditions().stream().anyMatch(c -> c.type().equals("Ready") && Condition.TRUE.equals(c.status()));
+  }
+
+  private static long revision(BenchCluster cluster) {
+    return cluster.store().list(Kind.GIT_SOURCE, LabelSelector.EVERYTHING).join().revision();
+  }
+
+  private static long memOf(MarathonEvent e) {
+    return e.data().path("appDefinition").path("mem").asLong(-1);
+  }
+
+  static String name(int i) {
+    return String.format("app-%04d", i);
+  }
+
+  static String manifest(int i, long mem) {
+    return """
+        apiVersion: ferry/v1
+        kind: StatefulApp
+        metadata: {name: %s, labels: {bench: reconcile}}
+        spec:
+          app: {cmd: sleep 3600, cpus: 0.01, mem: %d, instances: 1, portDefinitions: []}
+        """.formatted(name(i), mem);
+  }
+
+  private static Map<String, Integer> options(String[] args) {
+    Map<String, Integer> o = new ConcurrentHashMap<>(Map.of("--apps", 1000, "--changes", 100, "--steady", 60));
+    for (int i = 0; i < args.length; i++) {
+      if (!o.containsKey(args[i]) || i + 1 >= args.length) {
+        throw new IllegalArgumentException("usage: ferry bench reconcile [--apps N] [--changes N] [--steady SECONDS]");
+      }
+      o.put(args[i], Integer.parseInt(args[++i]));
+    }
+    return o;
+  }
+}
