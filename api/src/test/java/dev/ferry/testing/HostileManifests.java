@@ -18,8 +18,10 @@ public final class HostileManifests {
    * @param manifest the text
    * @param mentions what the error must name (a field path, or a word for unreadable input)
    * @param oversized larger than an API request may be (the API answers 413 before reading it)
+   * @param oneRequest hostile only as the body of one API request, which holds exactly one
+   *     object (a file with two documents, or none, is fine for ferryctl)
    */
-  public record Case(String name, String manifest, String mentions, boolean oversized) {
+  public record Case(String name, String manifest, String mentions, boolean oversized, boolean oneRequest) {
     @Override
     public String toString() {
       return name;
@@ -80,7 +82,7 @@ public final class HostileManifests {
   }
 
   private static void add(List<Case> cases, String name, String manifest, String mentions) {
-    cases.add(new Case(name, manifest, mentions, false));
+    cases.add(new Case(name, manifest, mentions, false, false));
   }
 
   private static String app(String from, String to) {
@@ -123,13 +125,13 @@ public final class HostileManifests {
     add(c, "custom local tag", app("size: 1Gi", "size: !bytes 1Gi"), "tag");
     add(c, "a list at the top", "- apiVersion: ferry/v1\n  kind: StatefulApp\n", "must be a mapping");
     add(c, "a scalar at the top", "just some text\n", "must be a mapping");
-    add(c, "two documents for one object", APP + "---\n" + APP, "exactly one document");
-    add(c, "no document at all", "# nothing here\n", "exactly one document");
+    c.add(new Case("two documents for one object", APP + "---\n" + APP, "exactly one document", false, true));
+    c.add(new Case("no document at all", "# nothing here\n", "exactly one document", false, true));
     add(c, "JSON without metadata or spec", "{\"apiVersion\": \"ferry/v1\", \"kind\": \"StatefulApp\",}", "metadata");
     add(c, "unterminated quoted string", app("cmd: redis-server", "cmd: \"redis-server"), "document 1");
     add(c, "merge key that is not a mapping", app("  labels: {app: todomvc}", "  labels: {<<: 5}"), "merge");
     c.add(new Case("a document over 1 MiB", app("cmd: redis-server", "cmd: redis-server\n    args2: '"
-        + "x".repeat(1100 * 1024) + "'"), "1048576", true));
+        + "x".repeat(1100 * 1024) + "'"), "1048576", true, false));
   }
 
   private static void shape(List<Case> c) {
