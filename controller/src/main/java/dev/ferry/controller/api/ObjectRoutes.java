@@ -9,6 +9,7 @@ import dev.ferry.api.store.ObjectList;
 import dev.ferry.api.validation.FieldError;
 import dev.ferry.api.validation.Names;
 import dev.ferry.controller.admission.Admission;
+import dev.ferry.controller.admission.Applied;
 import dev.ferry.controller.admission.Applier;
 import dev.ferry.controller.admission.ApplyOutcome;
 import dev.ferry.controller.admission.DeleteOutcome;
@@ -59,14 +60,13 @@ final class ObjectRoutes {
       if (!BearerAuth.require(ctx, Role.toWrite(kind), "write " + kind.plural())) {
         return;
       }
-      FerryObject<?, ?, ?> desired;
-      try {
-        desired = admission.readOne(ctx.body().asString(), kind, name);
-      } catch (RuntimeException e) {
-        Responses.fail(ctx, e);
-        return;
-      }
-      reply(ctx, applier.apply(desired, dryRun), applied -> {
+      String body = ctx.body().asString();
+      // Parsing and validating up to 1 MiB of YAML is CPU work that must not hold the event loop.
+      CompletableFuture<Applied> result = ctx.vertx()
+          .executeBlocking(() -> admission.readOne(body, kind, name), false)
+          .toCompletionStage().toCompletableFuture()
+          .thenCompose(desired -> applier.apply(desired, dryRun));
+      reply(ctx, result, applied -> {
         ctx.response().putHeader(OUTCOME, applied.outcome().word());
         ctx.response().putHeader(DRY_RUN, Boolean.toString(dryRun));
         Responses.json(ctx, applied.outcome() == ApplyOutcome.CREATED ? 201 : 200,
