@@ -46,16 +46,18 @@ final class ApplyCommand extends Verb {
       case CLIENT -> " (dry run)";
       case SERVER -> " (server dry run)";
     };
-    FerryClient client = dryRun == DryRun.CLIENT ? null : client();
+    if (dryRun == DryRun.CLIENT) {
+      // Reading the files validated every object as the server would; nothing is sent.
+      objects.forEach(o -> out().println(ref(o.kind(), o.name()) + " valid" + suffix));
+      out().flush();
+      return ExitCodes.OK;
+    }
+    FerryClient client = client();
     boolean failed = false;
     Set<String> applied = new HashSet<>();
     for (FerryObject<?, ?, ?> object : objects) {
       Kind<?, ?, ?> kind = kind(object.kind());
       applied.add(kind.name() + "/" + object.name());
-      if (client == null) {
-        out().println(ref(kind.name(), object.name()) + " valid" + suffix);
-        continue;
-      }
       try {
         var answer = client.apply(kind, object.name(), Manifests.toJson(object), dryRun == DryRun.SERVER);
         out().println(ref(kind.name(), object.name()) + " " + answer.outcome() + suffix);
@@ -64,7 +66,7 @@ final class ApplyCommand extends Verb {
         failed = true;
       }
     }
-    if (prune && client != null && !failed) {
+    if (prune && !failed) {
       Pruning.prune(client, selector, applied, dryRun == DryRun.SERVER, out(), suffix);
     }
     out().flush();

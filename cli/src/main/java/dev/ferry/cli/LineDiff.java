@@ -42,10 +42,11 @@ final class LineDiff {
       if (i < a.size() && j < b.size() && a.get(i).equals(b.get(j))) {
         out.add(" " + a.get(i++));
         j++;
-      } else if (j < b.size() && (i == a.size() || common[i][j + 1] >= common[i + 1][j])) {
-        out.add("+" + b.get(j++));
-      } else {
+      } else if (i < a.size() && (j == b.size() || common[i + 1][j] >= common[i][j + 1])) {
+        // Removals before additions, as diff -u prints a changed line.
         out.add("-" + a.get(i++));
+      } else {
+        out.add("+" + b.get(j++));
       }
     }
     return out;

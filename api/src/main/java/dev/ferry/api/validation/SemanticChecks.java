@@ -117,7 +117,8 @@ final class SemanticChecks {
         .ifPresent(m -> errors.add(FieldError.at(SPEC.child("dataset").child("mountPath"), m))));
     JsonNode constraints = spec.path("placement").path("constraints");
     FieldPath constraintsAt = SPEC.child("placement").child("constraints");
-    for (int i = 0; i < constraints.size(); i++) {
+    // A mapping here has no constraints to check: the schema reports its type.
+    for (int i = 0; constraints.isArray() && i < constraints.size(); i++) {
       List<String> c = strings(constraints.get(i));
       if (c.size() == constraints.get(i).size()) {
         errors.addAll(MarathonRules.checkConstraint(c, constraintsAt.index(i)));

@@ -8,6 +8,8 @@ import dev.ferry.api.model.ObjectMeta;
 import dev.ferry.api.store.AlreadyExistsException;
 import dev.ferry.api.store.ConflictException;
 import dev.ferry.api.store.EtcdStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -104,8 +106,8 @@ public final class Applier {
   private static JsonNode tree(Object value) {
     try {
       return Json.json().readTree(Json.json().writeValueAsBytes(value));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot compare specs", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot compare specs", e);
     }
   }
 

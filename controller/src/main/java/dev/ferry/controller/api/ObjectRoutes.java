@@ -6,9 +6,13 @@ import dev.ferry.api.model.LabelSelector;
 import dev.ferry.api.store.EtcdStore;
 import dev.ferry.api.store.NotFoundException;
 import dev.ferry.api.store.ObjectList;
+import dev.ferry.api.validation.FieldError;
 import dev.ferry.api.validation.Names;
 import dev.ferry.controller.admission.Admission;
+import dev.ferry.controller.admission.Applied;
 import dev.ferry.controller.admission.Applier;
+import dev.ferry.controller.admission.ApplyOutcome;
+import dev.ferry.controller.admission.DeleteOutcome;
 import dev.ferry.controller.admission.Deleter;
 import dev.ferry.controller.auth.Role;
 import io.vertx.core.Future;
@@ -17,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * {@code /apis/ferry/v1/<plural>[/<name>]}: get, list, apply (PUT) and delete. See
@@ -55,17 +60,16 @@ final class ObjectRoutes {
       if (!BearerAuth.require(ctx, Role.toWrite(kind), "write " + kind.plural())) {
         return;
       }
-      FerryObject<?, ?, ?> desired;
-      try {
-        desired = admission.readOne(ctx.body().asString(), kind, name);
-      } catch (RuntimeException e) {
-        Responses.fail(ctx, e);
-        return;
-      }
-      reply(ctx, applier.apply(desired, dryRun), applied -> {
+      String body = ctx.body().asString();
+      // Parsing and validating up to 1 MiB of YAML is CPU work that must not hold the event loop.
+      CompletableFuture<Applied> result = ctx.vertx()
+          .executeBlocking(() -> admission.readOne(body, kind, name), false)
+          .toCompletionStage().toCompletableFuture()
+          .thenCompose(desired -> applier.apply(desired, dryRun));
+      reply(ctx, result, applied -> {
         ctx.response().putHeader(OUTCOME, applied.outcome().word());
         ctx.response().putHeader(DRY_RUN, Boolean.toString(dryRun));
-        Responses.json(ctx, applied.outcome() == dev.ferry.controller.admission.ApplyOutcome.CREATED ? 201 : 200,
+        Responses.json(ctx, applied.outcome() == ApplyOutcome.CREATED ? 201 : 200,
             applied.object());
       });
     })));
@@ -80,14 +84,14 @@ final class ObjectRoutes {
           reply(ctx, deleter.delete(kind, name, version, dryRun), deleted -> {
             ctx.response().putHeader(OUTCOME, deleted.outcome().word());
             ctx.response().putHeader(DRY_RUN, Boolean.toString(dryRun));
-            Responses.json(ctx, deleted.outcome() == dev.ferry.controller.admission.DeleteOutcome.DELETED ? 200 : 202,
+            Responses.json(ctx, deleted.outcome() == DeleteOutcome.DELETED ? 200 : 202,
                 deleted.object());
           });
         }))));
   }
 
   /** Completes on the request's event loop, whatever thread the store completes on. */
-  static <T> void reply(RoutingContext ctx, CompletableFuture<T> result, java.util.function.Consumer<T> onSuccess) {
+  static <T> void reply(RoutingContext ctx, CompletableFuture<T> result, Consumer<T> onSuccess) {
     Future.fromCompletionStage(result, ctx.vertx().getOrCreateContext()).onComplete(ar -> {
       if (ar.failed()) {
         Responses.fail(ctx, ar.cause());
@@ -115,7 +119,7 @@ final class ObjectRoutes {
     String name = ctx.pathParam("name");
     Optional<String> problem = Names.checkDnsLabel(name);
     problem.ifPresent(p -> Responses.error(ctx, new ApiError(400, "BadRequest", "invalid object name: " + p,
-        List.of(new dev.ferry.api.validation.FieldError("metadata.name", p)))));
+        List.of(new FieldError("metadata.name", p)))));
     return problem.isPresent() ? Optional.empty() : Optional.of(name);
   }
 
@@ -146,7 +150,7 @@ final class ObjectRoutes {
         return Optional.of(version);
       }
     } catch (NumberFormatException e) {
-      // answered below
+      // Not a number: the same answer as a negative one.
     }
     Responses.error(ctx, ApiError.badRequest("resourceVersion must be a revision number, not '" + value + "'"));
     return Optional.empty();

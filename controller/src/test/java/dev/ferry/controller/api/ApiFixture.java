@@ -85,6 +85,16 @@ public final class ApiFixture implements AutoCloseable {
     return send("PUT", path, ADMIN, body);
   }
 
+  /** etcd's current revision, from a list's header (any list: the revision is the store's). */
+  public long revision() {
+    try {
+      return store.list(dev.ferry.api.model.Kind.EVENT, dev.ferry.api.model.LabelSelector.EVERYTHING)
+          .get(20, TimeUnit.SECONDS).revision();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot read etcd's revision", e);
+    }
+  }
+
   @Override
   public void close() {
     try {

@@ -54,7 +54,7 @@ class ObjectApiTest {
   }
 
   static long revision() {
-    return json(api.get("/apis/ferry/v1/events")).path("metadata").path("resourceVersion").asLong();
+    return api.revision();
   }
 
   @Test

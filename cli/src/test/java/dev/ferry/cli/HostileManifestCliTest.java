@@ -1,0 +1,66 @@
+package dev.ferry.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.api.model.Kind;
+import dev.ferry.api.model.LabelSelector;
+import dev.ferry.testing.EtcdExtension;
+import dev.ferry.testing.HostileManifests;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every hostile manifest through {@code ferryctl apply} and {@code diff}: exit non-zero, the field named, etcd untouched. */
+class HostileManifestCliTest {
+
+  @RegisterExtension
+  static EtcdExtension etcd = new EtcdExtension();
+
+  @TempDir
+  static Path temp;
+
+  static CliFixture ferry;
+
+  @BeforeAll
+  static void start() {
+    ferry = new CliFixture(etcd.config(), temp);
+  }
+
+  @AfterAll
+  static void stop() {
+    ferry.close();
+  }
+
+  static Stream<HostileManifests.Case> cases() {
+    return HostileManifests.all().stream().filter(c -> !c.oneRequest());
+  }
+
+  static long revision() throws Exception {
+    return ferry.store.list(Kind.EVENT, LabelSelector.EVERYTHING).get(20, TimeUnit.SECONDS).revision();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void isRefusedNamingTheField(HostileManifests.Case hostile) throws Exception {
+    Path file = Files.writeString(temp.resolve("hostile.yaml"), hostile.manifest());
+    long before = revision();
+
+    CliFixture.Run apply = ferry.run("apply", "-f", file.toString());
+    CliFixture.Run serverDryRun = ferry.run("apply", "--dry-run=server", "-f", file.toString());
+    CliFixture.Run diff = ferry.run("diff", "-f", file.toString());
+
+    assertThat(apply.exit()).isEqualTo(1);
+    assertThat(apply.err()).contains(hostile.mentions());
+    assertThat(apply.out()).isEmpty();
+    assertThat(serverDryRun.exit()).isEqualTo(1);
+    assertThat(diff.exit()).isEqualTo(2);
+    assertThat(revision()).isEqualTo(before);
+  }
+}
