@@ -28,6 +28,8 @@ public final class Scheduler {
 
   /** How often every app is reconciled even when nothing happened (backoff expiry, free resources). */
   static final long TICK_MILLIS = 250;
+  private static final long COALESCE_MILLIS = 2;
+  private boolean reconcilePending;
 
   private final Vertx vertx;
   private final ClusterState state;
@@ -255,7 +257,15 @@ public final class Scheduler {
 
   private void changed() {
     store.saveSoon();
-    vertx.runOnContext(v -> reconcile());
+    // Coalesced: a burst of API calls (a controller writing a thousand apps) costs one pass over
+    // all apps per few milliseconds rather than one per call.
+    if (!reconcilePending) {
+      reconcilePending = true;
+      vertx.setTimer(COALESCE_MILLIS, t -> {
+        reconcilePending = false;
+        reconcile();
+      });
+    }
   }
 
   private void reconcile() {

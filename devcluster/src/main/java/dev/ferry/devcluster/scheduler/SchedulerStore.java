@@ -30,6 +30,8 @@ import java.util.OptionalLong;
  */
 final class SchedulerStore {
 
+  private static final long SAVE_DELAY_MILLIS = 100;
+
   private final Vertx vertx;
   private final Path file;
   private final ClusterState state;
@@ -54,13 +56,16 @@ final class SchedulerStore {
     }
   }
 
-  /** Writes the state soon, once for any number of changes in the same turn of the event loop. */
+  /**
+   * Writes the state soon: once for any number of changes within {@link #SAVE_DELAY_MILLIS}, as
+   * each write serialises every app.
+   */
   void saveSoon() {
     if (pending) {
       return;
     }
     pending = true;
-    vertx.runOnContext(v -> {
+    vertx.setTimer(SAVE_DELAY_MILLIS, t -> {
       pending = false;
       byte[] snapshot = snapshot();
       lastWrite = lastWrite.transform(x -> vertx.executeBlocking(() -> write(snapshot), true));
