@@ -41,4 +41,10 @@ public record MigrationStatus(
   public Optional<Transfer> currentTransfer() {
     return Optional.ofNullable(transfer);
   }
+
+  /** This status with {@code newTransfer} as the round asked for or under way. */
+  public MigrationStatus withTransfer(Transfer newTransfer) {
+    return new MigrationStatus(observedGeneration, phase, rounds, newTransfer, bytesTransferred, startTime,
+        quiesceTime, completionTime, downtime, message, conditions);
+  }
 }

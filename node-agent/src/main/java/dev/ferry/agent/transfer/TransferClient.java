@@ -1,9 +1,11 @@
 package dev.ferry.agent.transfer;
 
+import dev.ferry.agent.zfs.DatasetName;
 import dev.ferry.agent.zfs.StreamingProcess;
 import dev.ferry.agent.zfs.ZfsDriver;
 import dev.ferry.agent.zfs.ZfsException;
 import dev.ferry.api.model.Snapshot;
+import dev.ferry.api.codec.Json;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,7 +16,10 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 
@@ -138,6 +143,35 @@ public final class TransferClient {
       }
       return Future.succeededFuture(guid);
     });
+  }
+
+  /**
+   * The target node's snapshots of {@code dataset}, oldest first, or empty when it has no copy.
+   *
+   * @return fails with {@link TransferRefusedException} when the target answered with an error
+   */
+  public Future<Optional<List<Snapshot>>> snapshots(String host, int port, DatasetName dataset) {
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port)
+        .setURI(TransferServer.DATASETS_PREFIX + dataset.value() + TransferServer.SNAPSHOTS_SUFFIX);
+    return http.request(options).compose(HttpClientRequest::send).compose(response -> response.body().compose(body -> {
+      if (response.statusCode() == 404) {
+        return Future.succeededFuture(Optional.<List<Snapshot>>empty());
+      }
+      if (response.statusCode() != 200) {
+        JsonObject json = body.length() == 0 ? new JsonObject() : body.toJsonObject();
+        return Future.failedFuture(new TransferRefusedException(response.statusCode(),
+            json.getString("reason", "HttpError"),
+            "node " + host + " could not list its snapshots of " + dataset + ": "
+                + json.getString("message", "it answered " + response.statusCode())));
+      }
+      try {
+        SnapshotList list = Json.json().readValue(body.getBytes(), SnapshotList.class);
+        return Future.succeededFuture(Optional.of(list.snapshots()));
+      } catch (IOException e) {
+        return Future.failedFuture(new TransferRefusedException(502, "BadAnswer",
+            "node " + host + " answered an unreadable snapshot list: " + e.getMessage()));
+      }
+    }));
   }
 
   public Future<Void> close() {
