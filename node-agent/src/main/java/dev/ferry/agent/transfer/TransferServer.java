@@ -118,6 +118,8 @@ public final class TransferServer {
     receive(request, ticket, expected)
         .onSuccess(received -> request.response()
             .putHeader("Content-Type", "application/json")
+            // One stream per connection: the sender may still be ending its request.
+            .putHeader("Connection", "close")
             .end(new JsonObject().put("dataset", name).put("snapshot", received.snapshot().name())
                 .put("guid", received.snapshot().guid()).put("bytes", received.bytes()).encode()))
         .onFailure(e -> fail(request, e))
