@@ -18,7 +18,7 @@ final class EtcdSettings {
       try {
         uri = URI.create(endpoint);
       } catch (IllegalArgumentException e) {
-        throw s.invalid(Setting.ETCD_ENDPOINTS, "'" + endpoint + "' is not a URL");
+        throw s.invalid(Setting.ETCD_ENDPOINTS, "'" + endpoint + "' is not a URL like http://host:port");
       }
       if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
         throw s.invalid(Setting.ETCD_ENDPOINTS, "'" + endpoint + "' is not http://host:port or https://host:port");
