@@ -44,6 +44,15 @@ public record Transfer(
     message = message == null ? "" : message;
   }
 
+  /**
+   * Whether {@code other} is the same request: the same round, snapshot and ticket. A request
+   * the controller wrote again (a new ticket for a retry) is a different one, and what an agent
+   * learnt about the old one must not be written over it.
+   */
+  public boolean sameRequest(Transfer other) {
+    return round == other.round && snapshot.equals(other.snapshot) && ticket.equals(other.ticket);
+  }
+
   /** A new request from the controller. */
   public static Transfer request(int round, String snapshot, boolean fence, String ticket, Instant now) {
     return request(round, 1, snapshot, fence, ticket, now);

@@ -1,12 +1,15 @@
 package dev.ferry.agent.transfer;
 
+import dev.ferry.agent.zfs.DatasetName;
 import dev.ferry.agent.zfs.StreamingProcess;
 import dev.ferry.agent.zfs.ZfsDriver;
 import dev.ferry.agent.zfs.ZfsException;
 import dev.ferry.api.model.Snapshot;
+import dev.ferry.api.codec.Json;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
@@ -14,7 +17,12 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 
@@ -31,7 +39,9 @@ public final class TransferClient {
 
   private final Vertx vertx;
   private final ZfsDriver zfs;
+  private final HttpClientOptions options;
   private final HttpClient http;
+  private final Set<HttpClient> streams = ConcurrentHashMap.newKeySet();
 
   /**
    * @param localAddress the address to send from (the node's own address), or empty for any
@@ -39,7 +49,7 @@ public final class TransferClient {
   public TransferClient(Vertx vertx, ZfsDriver zfs, String localAddress) {
     this.vertx = vertx;
     this.zfs = zfs;
-    HttpClientOptions options = new HttpClientOptions().setIdleTimeout(60).setKeepAlive(false);
+    this.options = new HttpClientOptions().setIdleTimeout(60).setKeepAlive(false);
     if (!localAddress.isEmpty()) {
       options.setLocalAddress(localAddress);
     }
@@ -62,7 +72,7 @@ public final class TransferClient {
           prepared.process()::awaitSuccess);
       ProgressReporter reporter = new ProgressReporter(vertx, request.dataset().value(), body::bytes, progress);
       return post(request, prepared, body)
-          .compose(response -> answer(response, prepared.snapshot()))
+          .compose(answer -> answer(answer, prepared.snapshot()))
           .map(guid -> new TransferResult(request.snapshot(), guid, body.bytes(),
               Duration.ofNanos(System.nanoTime() - started)))
           .onComplete(ar -> {
@@ -87,7 +97,10 @@ public final class TransferClient {
     return new Prepared(snapshot, expected, zfs.send(request.dataset(), request.base(), request.snapshot()));
   }
 
-  private Future<HttpClientResponse> post(TransferRequest request, Prepared prepared, InputStreamReadStream body) {
+  /** The target's answer to a stream: its status and its (small, JSON) body. */
+  private record Answer(int status, Buffer body) {}
+
+  private Future<Answer> post(TransferRequest request, Prepared prepared, InputStreamReadStream body) {
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.POST)
         .setHost(request.host())
@@ -96,13 +109,36 @@ public final class TransferClient {
         .putHeader("Authorization", TransferServer.TICKET_SCHEME + request.ticket())
         .putHeader("Content-Type", "application/octet-stream");
     prepared.expectedBytes().ifPresent(n -> options.putHeader(TransferServer.EXPECTED_BYTES, Long.toString(n)));
-    return http.request(options).compose(httpRequest -> {
+    // Each stream gets a client and connection of its own: a target may answer (a refusal, or
+    // zfs receive done) before the request has ended, and Vert.x 5.0 then hands the half-written
+    // connection to the next request, which fails in the HTTP encoder.
+    HttpClient own = vertx.createHttpClient(this.options);
+    streams.add(own);
+    return own.request(options).compose(httpRequest -> {
       httpRequest.setChunked(true);
-      // The response future carries the outcome; a reset after an early answer is expected.
+      // The response carries the outcome; a reset after an early answer is expected.
       httpRequest.exceptionHandler(e -> { });
-      Future<HttpClientResponse> response = httpRequest.response();
-      body.pipe().endOnFailure(false).to(httpRequest).onFailure(e -> reset(httpRequest, e));
-      return response.recover(e -> Future.failedFuture(sendFailure(prepared, e)));
+      Future<Void> bodySent = body.pipe().endOnFailure(false).to(httpRequest)
+          .onFailure(e -> reset(httpRequest, e));
+      return httpRequest.response()
+          .compose(response -> response.body().map(b -> new Answer(response.statusCode(), b)))
+          .compose(answer -> {
+            if (answer.status() == 200) {
+              // zfs receive can finish (and the target answer) before the last chunk is written:
+              // the connection is only done once the request has ended too.
+              return bodySent.map(answer);
+            }
+            // A refusal before the whole stream was sent leaves the request half written: the
+            // connection must go before the caller can send another request.
+            if (!bodySent.isComplete()) {
+              reset(httpRequest, new IllegalStateException("the target refused the stream"));
+            }
+            return Future.succeededFuture(answer);
+          })
+          .recover(e -> Future.failedFuture(sendFailure(prepared, e)));
+    }).andThen(ar -> {
+      streams.remove(own);
+      own.close();
     });
   }
 
@@ -123,13 +159,13 @@ public final class TransferClient {
     }
   }
 
-  private static Future<String> answer(HttpClientResponse response, Snapshot sent) {
-    return response.body().compose(buffer -> {
+  private static Future<String> answer(Answer response, Snapshot sent) {
+    return Future.succeededFuture(response.body()).compose(buffer -> {
       JsonObject json = buffer.length() == 0 ? new JsonObject() : buffer.toJsonObject();
-      if (response.statusCode() != 200) {
-        return Future.failedFuture(new TransferRefusedException(response.statusCode(),
+      if (response.status() != 200) {
+        return Future.failedFuture(new TransferRefusedException(response.status(),
             json.getString("reason", "HttpError"),
-            json.getString("message", "target answered " + response.statusCode())));
+            json.getString("message", "target answered " + response.status())));
       }
       String guid = json.getString("guid", "");
       if (!guid.equals(sent.guid())) {
@@ -140,7 +176,37 @@ public final class TransferClient {
     });
   }
 
+  /**
+   * The target node's snapshots of {@code dataset}, oldest first, or empty when it has no copy.
+   *
+   * @return fails with {@link TransferRefusedException} when the target answered with an error
+   */
+  public Future<Optional<List<Snapshot>>> snapshots(String host, int port, DatasetName dataset) {
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port)
+        .setURI(TransferServer.DATASETS_PREFIX + dataset.value() + TransferServer.SNAPSHOTS_SUFFIX);
+    return http.request(options).compose(HttpClientRequest::send).compose(response -> response.body().compose(body -> {
+      if (response.statusCode() == 404) {
+        return Future.succeededFuture(Optional.<List<Snapshot>>empty());
+      }
+      if (response.statusCode() != 200) {
+        JsonObject json = body.length() == 0 ? new JsonObject() : body.toJsonObject();
+        return Future.failedFuture(new TransferRefusedException(response.statusCode(),
+            json.getString("reason", "HttpError"),
+            "node " + host + " could not list its snapshots of " + dataset + ": "
+                + json.getString("message", "it answered " + response.statusCode())));
+      }
+      try {
+        SnapshotList list = Json.json().readValue(body.getBytes(), SnapshotList.class);
+        return Future.succeededFuture(Optional.of(list.snapshots()));
+      } catch (IOException e) {
+        return Future.failedFuture(new TransferRefusedException(502, "BadAnswer",
+            "node " + host + " answered an unreadable snapshot list: " + e.getMessage()));
+      }
+    }));
+  }
+
   public Future<Void> close() {
+    streams.forEach(HttpClient::close);
     return http.close();
   }
 }

@@ -9,6 +9,7 @@ import dev.ferry.api.model.Snapshot;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -24,14 +25,32 @@ public final class TransferReceiver {
 
   private final ZfsDriver zfs;
   private final Predicate<DatasetName> primaryHere;
+  private final Consumer<DatasetName> afterReceive;
 
   /**
    * @param primaryHere whether this node is the dataset's primary (from the Dataset object): a
    *     primary's copy is the live data and never the target of a stream
    */
   public TransferReceiver(ZfsDriver zfs, Predicate<DatasetName> primaryHere) {
+    this(zfs, primaryHere, dataset -> { });
+  }
+
+  /**
+   * @param afterReceive told of every dataset a receive ended for, whether it succeeded or not
+   *     (the agent reports the copy again)
+   */
+  public TransferReceiver(ZfsDriver zfs, Predicate<DatasetName> primaryHere, Consumer<DatasetName> afterReceive) {
     this.zfs = zfs;
     this.primaryHere = primaryHere;
+    this.afterReceive = afterReceive;
+  }
+
+  /**
+   * This node's snapshots of {@code dataset}, oldest first, or empty when it has no copy: what a
+   * sender plans its stream against.
+   */
+  public Optional<List<Snapshot>> snapshots(DatasetName dataset) {
+    return zfs.exists(dataset) ? Optional.of(zfs.snapshots(dataset)) : Optional.empty();
   }
 
   /**
@@ -94,6 +113,14 @@ public final class TransferReceiver {
    */
   public Snapshot complete(TransferTicket ticket, StreamingProcess receive) {
     DatasetName dataset = DatasetName.of(ticket.dataset());
+    try {
+      return check(dataset, ticket, receive);
+    } finally {
+      afterReceive.accept(dataset);
+    }
+  }
+
+  private Snapshot check(DatasetName dataset, TransferTicket ticket, StreamingProcess receive) {
     try {
       receive.awaitSuccess();
     } catch (ZfsException e) {

@@ -3,6 +3,7 @@ package dev.ferry.agent.transfer;
 import dev.ferry.api.transfer.TicketRejectedException;
 import dev.ferry.api.transfer.TransferTicket;
 import dev.ferry.agent.zfs.DatasetName;
+import dev.ferry.api.codec.Json;
 import dev.ferry.agent.zfs.StreamingProcess;
 import dev.ferry.api.model.Snapshot;
 import io.vertx.core.Context;
@@ -30,10 +31,17 @@ import org.slf4j.LoggerFactory;
  * an error {@code {code, reason, message}}: 400 bad name or incomplete stream, 401 no ticket,
  * 403 ticket refused, 409 the target must not or cannot take the stream, 507 not enough space.
  * One transfer per dataset at a time.
+ *
+ * <p>It also answers {@code GET /v1/datasets/{dataset}/snapshots}, what a sender asks before it
+ * plans a stream: {@code 200 {dataset, snapshots: [{name, guid, created}]}} oldest first, or 404
+ * when this node has no copy. The list is not secret and changes nothing, so it needs no ticket.
  */
 public final class TransferServer {
 
   public static final String PATH_PREFIX = "/v1/transfers/";
+  /** {@code GET /v1/datasets/{dataset}/snapshots}: this node's snapshots of a dataset. */
+  public static final String DATASETS_PREFIX = "/v1/datasets/";
+  public static final String SNAPSHOTS_SUFFIX = "/snapshots";
   public static final String TICKET_SCHEME = "Ferry-Ticket ";
   /** Optional request header: the sender's estimate of the stream's size in bytes. */
   public static final String EXPECTED_BYTES = "X-Ferry-Expected-Bytes";
@@ -74,6 +82,10 @@ public final class TransferServer {
   private void handle(HttpServerRequest request) {
     request.pause();
     String path = request.path();
+    if (path.startsWith(DATASETS_PREFIX) && path.endsWith(SNAPSHOTS_SUFFIX)) {
+      snapshots(request, path.substring(DATASETS_PREFIX.length(), path.length() - SNAPSHOTS_SUFFIX.length()));
+      return;
+    }
     if (!path.startsWith(PATH_PREFIX)) {
       fail(request, new TransferRefusedException(404, "NotFound", "no such endpoint: " + path));
       return;
@@ -106,10 +118,36 @@ public final class TransferServer {
     receive(request, ticket, expected)
         .onSuccess(received -> request.response()
             .putHeader("Content-Type", "application/json")
+            // One stream per connection: the sender may still be ending its request.
+            .putHeader("Connection", "close")
             .end(new JsonObject().put("dataset", name).put("snapshot", received.snapshot().name())
                 .put("guid", received.snapshot().guid()).put("bytes", received.bytes()).encode()))
         .onFailure(e -> fail(request, e))
         .onComplete(ar -> busy.remove(name));
+  }
+
+  private void snapshots(HttpServerRequest request, String name) {
+    if (request.method() != HttpMethod.GET) {
+      fail(request, new TransferRefusedException(405, "MethodNotAllowed", "snapshots are read with GET"));
+      return;
+    }
+    DatasetName dataset;
+    try {
+      dataset = DatasetName.of(name);
+    } catch (IllegalArgumentException e) {
+      fail(request, new TransferRefusedException(400, "BadRequest", e.getMessage()));
+      return;
+    }
+    vertx.executeBlocking(() -> receiver.snapshots(dataset), false)
+        .onSuccess(list -> {
+          if (list.isEmpty()) {
+            fail(request, new TransferRefusedException(404, "NoCopy", "this node has no copy of " + dataset));
+          } else {
+            request.response().putHeader("Content-Type", "application/json")
+                .end(Json.json().valueToTree(new SnapshotList(name, list.get())).toString());
+          }
+        })
+        .onFailure(e -> fail(request, e));
   }
 
   private record Received(Snapshot snapshot, long bytes) {}

@@ -227,6 +227,14 @@ public final class ZfsDriver {
     mount(dataset);
   }
 
+  /** Points the dataset's mountpoint at its place under the dataset root, if it is elsewhere. */
+  public void placeMountpoint(DatasetName dataset) {
+    String wanted = layout.mountpoint(dataset).toString();
+    if (!state(dataset).mountpoint().equals(Optional.of(wanted))) {
+      cli.zfs("set", "mountpoint=" + wanted, layout.filesystem(dataset));
+    }
+  }
+
   /** Mounts the dataset at its mountpoint; a mounted dataset stays as it is. */
   public void mount(DatasetName dataset) {
     if (!state(dataset).mounted()) {

@@ -202,6 +202,22 @@ class TransferTest {
   }
 
   @Test
+  void theClientKeepsWorkingAfterTheTargetRefusedStreams() throws Exception {
+    source.create(DB, 64 * MIB);
+    DataFiles.write(sourceData.resolve("a.bin"), 8 * MIB, 3);
+    Snapshot s1 = source.snapshot(DB, "s1");
+    String used = ticket(Optional.empty(), s1, Clock.systemUTC()).encode(KEY);
+    sendWith(used, Optional.empty(), "s1");
+
+    for (int i = 0; i < 8; i++) {
+      assertThatThrownBy(() -> sendWith(used, Optional.empty(), "s1"))
+          .cause().isInstanceOfSatisfying(TransferRefusedException.class, e -> assertThat(e.status()).isEqualTo(403));
+    }
+
+    assertThat(get(client.snapshots(NODE2, port, DB))).contains(List.of(s1));
+  }
+
+  @Test
   void refusesToReceiveIntoADatasetThisNodeIsPrimaryFor() throws Exception {
     source.create(DB, 64 * MIB);
     Snapshot s1 = source.snapshot(DB, "s1");

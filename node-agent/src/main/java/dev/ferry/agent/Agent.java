@@ -1,0 +1,138 @@
+package dev.ferry.agent;
+
+import dev.ferry.agent.config.AgentConfig;
+import dev.ferry.agent.dataset.CopyReporter;
+import dev.ferry.agent.dataset.DatasetKeeper;
+import dev.ferry.agent.migration.SourceMigrations;
+import dev.ferry.agent.node.NodeRegistration;
+import dev.ferry.agent.transfer.TicketVerifier;
+import dev.ferry.agent.transfer.TransferClient;
+import dev.ferry.agent.transfer.TransferReceiver;
+import dev.ferry.agent.transfer.TransferServer;
+import dev.ferry.agent.watch.ClusterView;
+import dev.ferry.agent.work.WorkLoop;
+import dev.ferry.agent.zfs.DatasetName;
+import dev.ferry.agent.zfs.ZfsDriver;
+import dev.ferry.api.model.Migration;
+import dev.ferry.api.model.NodeSpec;
+import dev.ferry.api.store.EtcdStore;
+import dev.ferry.api.transfer.ClusterKey;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running node agent: the transfer server on the node's address, the Node registration, the
+ * Dataset and Migration watches and the two work loops that act on them. {@link #start} brings it
+ * up in an order where each part finds what it needs; {@link #stop} takes it down in reverse.
+ */
+public final class Agent {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+  private static final Duration MIN_BACKOFF = Duration.ofMillis(500);
+  private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+
+  private final Vertx vertx;
+  private final AgentConfig config;
+  private final EtcdStore store;
+  private final ClusterView view = new ClusterView();
+  private final WorkLoop datasets;
+  private final TransferServer server;
+  private final TransferClient client;
+  private final NodeRegistration registration;
+  private final DatasetKeeper keeper;
+  private final SourceMigrations sources;
+  private final WorkLoop migrations;
+  private long resyncTimer = -1;
+
+  private Agent(Vertx vertx, AgentConfig config, EtcdStore store, ZfsDriver zfs, ClusterKey key, Clock clock) {
+    this.vertx = vertx;
+    this.config = config;
+    this.store = store;
+    String node = config.nodeName();
+    this.datasets = new WorkLoop(vertx, "dataset", this::reconcileDataset, MIN_BACKOFF, MAX_BACKOFF);
+    TransferReceiver receiver = new TransferReceiver(zfs, this::primaryHere, d -> datasets.enqueue(d.value()));
+    this.server = new TransferServer(vertx, new TicketVerifier(key, node, clock), receiver,
+        progress -> LOG.debug("receiving {}", progress));
+    this.client = new TransferClient(vertx, zfs, config.address());
+    this.registration = new NodeRegistration(vertx, store, node, nodeSpec(config), zfs::poolSpace,
+        config.leaseTtl(), clock);
+    this.keeper = new DatasetKeeper(vertx, zfs, view, new CopyReporter(store, node), node, server::receiving, clock);
+    this.sources = new SourceMigrations(vertx, store, zfs, client, key, view, node, clock, datasets::enqueue);
+    this.migrations = new WorkLoop(vertx, "migration", sources::reconcile, MIN_BACKOFF, MAX_BACKOFF);
+  }
+
+  /**
+   * Starts an agent: the transfer server first (the Node advertises it), then the watches, then
+   * the Node registration.
+   *
+   * @param zfs a driver for the configured pool, checked to exist
+   * @return fails when the transfer port cannot be bound or etcd refuses the registration
+   */
+  public static Future<Agent> start(Vertx vertx, AgentConfig config, EtcdStore store, ZfsDriver zfs, ClusterKey key,
+      Clock clock) {
+    Agent agent = new Agent(vertx, config, store, zfs, key, clock);
+    return agent.server.listen(config.address(), config.transferPort())
+        .recover(e -> Future.failedFuture(new IllegalStateException("cannot serve transfers on " + config.address()
+            + ":" + config.transferPort() + " (transferPort, FERRY_TRANSFER_PORT): " + e.getMessage(), e)))
+        .compose(port -> {
+          agent.view.watch(store, agent.datasets::enqueue, agent::migrationChanged);
+          agent.resyncTimer = vertx.setPeriodic(config.resyncInterval().toMillis(), id -> agent.resync());
+          return agent.registration.start(config.refreshInterval());
+        })
+        .map(node -> {
+          LOG.info("agent of node {} ready: transfers on {}:{}, pool {}, datasets under {}", config.nodeName(),
+              config.address(), config.transferPort(), config.layout().pool(), config.layout().datasetRoot());
+          return agent;
+        })
+        .recover(e -> agent.stop().transform(ar -> Future.failedFuture(e)));
+  }
+
+  private Future<Void> reconcileDataset(String name) {
+    return keeper.reconcile(name);
+  }
+
+  private boolean primaryHere(DatasetName dataset) {
+    return view.dataset(dataset.value()).map(d -> d.spec().primary().equals(config.nodeName())).orElse(false);
+  }
+
+  /** A migration's ownership of its dataset changes what the dataset's agent may do, too. */
+  private void migrationChanged(Migration migration) {
+    migrations.enqueue(migration.name());
+    if (!migration.spec().dataset().isEmpty()) {
+      datasets.enqueue(migration.spec().dataset());
+    }
+  }
+
+  /** Looks at everything again: events can be missed, and ZFS can change behind the agent's back. */
+  private void resync() {
+    view.datasetNames().forEach(datasets::enqueue);
+    view.migrations().stream().filter(sources::concerns).forEach(m -> migrations.enqueue(m.name()));
+  }
+
+  private static NodeSpec nodeSpec(AgentConfig config) {
+    return new NodeSpec(config.hostname(), config.address(), config.transferPort(), config.attributes(),
+        config.layout().pool(), config.layout().datasetRoot().toString(), AgentVersion.current());
+  }
+
+  /**
+   * Stops the agent: no new work, outgoing streams cut (their rounds stay {@code Running} for the
+   * next agent), the transfer server closed, the lease revoked (the Node disappears at once).
+   * The store is the caller's to close.
+   */
+  public Future<Void> stop() {
+    if (resyncTimer >= 0) {
+      vertx.cancelTimer(resyncTimer);
+    }
+    sources.stop();
+    datasets.close();
+    migrations.close();
+    view.close();
+    return Future.join(client.close(), server.close())
+        .transform(ar -> registration.stop())
+        .onComplete(ar -> LOG.info("agent of node {} stopped", config.nodeName()));
+  }
+}

@@ -1,0 +1,118 @@
+package dev.ferry.agent.dataset;
+
+import dev.ferry.agent.watch.ClusterView;
+import dev.ferry.agent.zfs.DatasetName;
+import dev.ferry.agent.zfs.DatasetState;
+import dev.ferry.agent.zfs.ZfsDriver;
+import dev.ferry.agent.zfs.ZfsException;
+import dev.ferry.api.model.Dataset;
+import dev.ferry.api.model.DatasetCopy;
+import dev.ferry.api.model.Migration;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes this node's copy of one dataset what its Dataset object asks ({@link CopyPlan}), then
+ * reports the copy in {@code status.copies[<node>]}. Level-triggered and idempotent: it reads
+ * the Dataset, the owning Migration and the local copy each time, whatever woke it. The ZFS and
+ * etcd calls run on a worker thread.
+ */
+public final class DatasetKeeper {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DatasetKeeper.class);
+
+  private final Vertx vertx;
+  private final ZfsDriver zfs;
+  private final ClusterView view;
+  private final CopyReporter reporter;
+  private final String node;
+  private final Predicate<String> receiving;
+  private final Clock clock;
+
+  /**
+   * @param receiving whether a stream into a dataset is being received right now: its copy is the
+   *     receive's until it ends, and the receiver asks for a look afterwards
+   */
+  public DatasetKeeper(Vertx vertx, ZfsDriver zfs, ClusterView view, CopyReporter reporter, String node,
+      Predicate<String> receiving, Clock clock) {
+    this.vertx = vertx;
+    this.zfs = zfs;
+    this.view = view;
+    this.reporter = reporter;
+    this.node = node;
+    this.receiving = receiving;
+    this.clock = clock;
+  }
+
+  /** Looks at one dataset; the future fails when a ZFS or etcd call did (the work loop retries). */
+  public Future<Void> reconcile(String name) {
+    return vertx.executeBlocking(() -> {
+      reconcileNow(name);
+      return null;
+    }, false);
+  }
+
+  private void reconcileNow(String name) {
+    if (receiving.test(name)) {
+      return;
+    }
+    DatasetName dataset = DatasetName.of(name);
+    Optional<Dataset> current = view.dataset(name);
+    Optional<Dataset> deleted = view.deletedDataset(name);
+    Optional<Migration> owner = current.map(d -> d.spec().migration()).filter(m -> !m.isEmpty())
+        .flatMap(view::migration);
+    Optional<DatasetState> local = zfs.exists(dataset) ? Optional.of(zfs.state(dataset)) : Optional.empty();
+    CopyAction action = CopyPlan.decide(node, current, deleted, owner, local);
+    apply(dataset, action);
+    if (current.isEmpty()) {
+      deleted.ifPresent(d -> view.forgetDeleted(name, d));
+      return;
+    }
+    reporter.report(name, observe(dataset));
+  }
+
+  private void apply(DatasetName dataset, CopyAction action) {
+    if (action instanceof CopyAction.Create c) {
+      LOG.info("creating dataset {} ({} bytes), the primary copy", dataset, c.refquotaBytes());
+      try {
+        zfs.create(dataset, c.refquotaBytes());
+      } catch (ZfsException e) {
+        if (e.reason() != ZfsException.Reason.ALREADY_EXISTS) {
+          throw e;
+        }
+      }
+      zfs.mount(dataset);
+    } else if (action instanceof CopyAction.MakePrimary p) {
+      LOG.info("making the copy of {} the primary: mounted, writable, refquota {}", dataset, p.refquotaBytes());
+      if (zfs.state(dataset).refquotaBytes() != p.refquotaBytes()) {
+        zfs.setRefquota(dataset, p.refquotaBytes());
+      }
+      zfs.placeMountpoint(dataset);
+      zfs.mount(dataset);
+      zfs.setReadonly(dataset, false);
+    } else if (action instanceof CopyAction.MakeStandby) {
+      LOG.info("making the copy of {} a read-only standby: another node is the primary", dataset);
+      zfs.setReadonly(dataset, true);
+    } else if (action instanceof CopyAction.Destroy) {
+      LOG.info("destroying the copy of {}: its Dataset was deleted with reclaimPolicy Delete", dataset);
+      zfs.destroy(dataset);
+    } else if (action instanceof CopyAction.Leave l) {
+      LOG.debug("{}: {}", dataset, l.why());
+    }
+  }
+
+  /** This node's copy as the Dataset's status reports it, empty when there is none. */
+  private Optional<DatasetCopy> observe(DatasetName dataset) {
+    if (!zfs.exists(dataset)) {
+      return Optional.empty();
+    }
+    DatasetState state = zfs.state(dataset);
+    return Optional.of(new DatasetCopy(zfs.snapshots(dataset), state.usedBytes(), state.availableBytes(),
+        state.mounted(), state.readonly(), clock.instant()));
+  }
+}

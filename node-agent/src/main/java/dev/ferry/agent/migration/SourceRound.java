@@ -1,0 +1,167 @@
+package dev.ferry.agent.migration;
+
+import dev.ferry.agent.transfer.TransferClient;
+import dev.ferry.agent.transfer.TransferRefusedException;
+import dev.ferry.agent.transfer.TransferRequest;
+import dev.ferry.agent.zfs.DatasetName;
+import dev.ferry.agent.zfs.ZfsDriver;
+import dev.ferry.api.model.Kind;
+import dev.ferry.api.model.Migration;
+import dev.ferry.api.model.Node;
+import dev.ferry.api.model.Snapshot;
+import dev.ferry.api.model.Transfer;
+import dev.ferry.api.store.EtcdStore;
+import dev.ferry.api.transfer.ClusterKey;
+import dev.ferry.api.transfer.TicketRejectedException;
+import dev.ferry.api.transfer.TransferTicket;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Does one requested round on the source node, as docs/migration-protocol.md says: takes it
+ * ({@code Running}), fences the dataset if asked, takes the round's snapshot unless it exists,
+ * asks the target for its snapshots, plans the stream ({@link RoundPlan}) and sends it with the
+ * controller's ticket, reporting progress about once a second, then {@code Succeeded} with the
+ * snapshot's guid, the base guid and the bytes, or {@code Failed} with the reason.
+ *
+ * <p>Every step can be repeated: a retry reuses the snapshot, and a round whose stream already
+ * arrived succeeds without sending it again. When the agent is stopping, the outcome is not
+ * written: the round stays {@code Running} and the next agent does it again.
+ */
+final class SourceRound {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SourceRound.class);
+
+  /** Who, where and what a round sends, once the ticket and the target are known. */
+  private record Target(TransferTicket ticket, DatasetName dataset, String host, int port) {}
+
+  /** A round's result: bytes streamed, the snapshot's guid and the guid it was sent from. */
+  private record Outcome(long bytes, String guid, String baseGuid) {}
+
+  private final Vertx vertx;
+  private final EtcdStore store;
+  private final ZfsDriver zfs;
+  private final TransferClient client;
+  private final ClusterKey key;
+  private final String node;
+  private final TransferStatusWriter writer;
+  private final Clock clock;
+  private final BooleanSupplier stopping;
+  private final Consumer<String> datasetChanged;
+
+  SourceRound(Vertx vertx, EtcdStore store, ZfsDriver zfs, TransferClient client, ClusterKey key, String node,
+      Clock clock, BooleanSupplier stopping, Consumer<String> datasetChanged) {
+    this.vertx = vertx;
+    this.store = store;
+    this.zfs = zfs;
+    this.client = client;
+    this.key = key;
+    this.node = node;
+    this.writer = new TransferStatusWriter(store);
+    this.clock = clock;
+    this.stopping = stopping;
+    this.datasetChanged = datasetChanged;
+  }
+
+  /** Does the round {@code asked} of {@code migration}; completes once its outcome is written. */
+  Future<Void> run(Migration migration, Transfer asked) {
+    String name = migration.name();
+    return writer.write(name, asked, t -> t.running(0, 0, clock.instant())).compose(taken -> {
+      if (!taken) {
+        return Future.succeededFuture();
+      }
+      LOG.info("migration {}: round {} ({}) of {} to {}{}", name, asked.round(), asked.snapshot(),
+          migration.spec().dataset(), migration.spec().to(), asked.fence() ? ", fenced" : "");
+      ProgressWrites progress = new ProgressWrites(writer, name, asked, clock);
+      return send(migration, asked, progress)
+          .transform(ar -> {
+            datasetChanged.accept(migration.spec().dataset());
+            if (stopping.getAsBoolean()) {
+              return Future.succeededFuture();
+            }
+            return progress.finish(() -> writer.write(name, asked, t -> ar.succeeded()
+                ? t.succeeded(ar.result().bytes(), ar.result().guid(), ar.result().baseGuid(), clock.instant())
+                : t.failed(message(ar.cause()), clock.instant())))
+                .onSuccess(written -> LOG.info("migration {}: round {} {}", name, asked.round(),
+                    ar.succeeded() ? "succeeded, " + ar.result().bytes() + " bytes" : "failed: " + message(ar.cause())))
+                .mapEmpty();
+          });
+    });
+  }
+
+  private Future<Outcome> send(Migration migration, Transfer asked, ProgressWrites progress) {
+    return target(migration, asked).compose(target -> vertx.executeBlocking(() -> {
+      prepare(target.dataset(), asked);
+      return null;
+    }, false).compose(v -> {
+      datasetChanged.accept(migration.spec().dataset());
+      return client.snapshots(target.host(), target.port(), target.dataset());
+    }).compose(targetSnapshots -> vertx.executeBlocking(() -> RoundPlan.decide(zfs.snapshots(target.dataset()),
+        asked.snapshot(), targetSnapshots, target.ticket().baseGuid()), false)
+    ).compose(plan -> {
+      if (plan instanceof RoundPlan.AlreadyThere there) {
+        return Future.succeededFuture(new Outcome(0, there.snapshot().guid(), target.ticket().baseGuid()));
+      }
+      if (plan instanceof RoundPlan.Refuse refuse) {
+        return Future.failedFuture(new RoundFailed(refuse.reason()));
+      }
+      RoundPlan.Send send = (RoundPlan.Send) plan;
+      TransferRequest request = new TransferRequest(target.host(), target.port(), asked.ticket(), target.dataset(),
+          send.base().map(Snapshot::name), send.snapshot().name());
+      return client.send(request, progress::progress).map(result -> new Outcome(result.bytes(), result.guid(),
+          send.base().map(Snapshot::guid).orElse("")));
+    }));
+  }
+
+  /** Reads the ticket (signed by the controller for this very round) and the target node's address. */
+  private Future<Target> target(Migration migration, Transfer asked) {
+    TransferTicket ticket;
+    try {
+      ticket = TransferTicket.decode(asked.ticket(), key);
+    } catch (TicketRejectedException e) {
+      return Future.failedFuture(new RoundFailed(e.getMessage()));
+    }
+    String to = migration.spec().to();
+    Optional<String> wrong = ticket.dataset().equals(migration.spec().dataset()) ? Optional.empty()
+        : Optional.of("dataset " + ticket.dataset());
+    wrong = wrong.or(() -> ticket.fromNode().equals(node) ? Optional.empty() : Optional.of("from node " + ticket.fromNode()));
+    wrong = wrong.or(() -> ticket.toNode().equals(to) ? Optional.empty() : Optional.of("to node " + ticket.toNode()));
+    wrong = wrong.or(() -> ticket.snapshot().equals(asked.snapshot()) ? Optional.empty()
+        : Optional.of("snapshot " + ticket.snapshot()));
+    if (wrong.isPresent()) {
+      return Future.failedFuture(new RoundFailed("the round's ticket is for " + wrong.get() + ", not for this round"));
+    }
+    return Future.fromCompletionStage(store.get(Kind.NODE, to)).compose(found -> found.isEmpty()
+        ? Future.failedFuture(new RoundFailed("the target node " + to + " is not registered (its agent is down)"))
+        : Future.succeededFuture(target(ticket, found.get())));
+  }
+
+  private static Target target(TransferTicket ticket, Node to) {
+    return new Target(ticket, DatasetName.of(ticket.dataset()), to.spec().address(), to.spec().transferPort());
+  }
+
+  /** Fences if asked, and takes the round's snapshot unless an earlier attempt did. Blocking. */
+  private void prepare(DatasetName dataset, Transfer asked) {
+    if (asked.fence()) {
+      zfs.setReadonly(dataset, true);
+    }
+    List<Snapshot> snapshots = zfs.snapshots(dataset);
+    if (snapshots.stream().noneMatch(s -> s.name().equals(asked.snapshot()))) {
+      zfs.snapshot(dataset, asked.snapshot());
+    }
+  }
+
+  private static String message(Throwable e) {
+    if (e instanceof TransferRefusedException refused) {
+      return "the target refused the stream (" + refused.reason() + "): " + refused.getMessage();
+    }
+    return e.getMessage() == null ? e.toString() : e.getMessage();
+  }
+}

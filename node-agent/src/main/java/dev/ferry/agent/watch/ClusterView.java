@@ -1,0 +1,127 @@
+package dev.ferry.agent.watch;
+
+import dev.ferry.api.model.Dataset;
+import dev.ferry.api.model.Kind;
+import dev.ferry.api.model.LabelSelector;
+import dev.ferry.api.model.Migration;
+import dev.ferry.api.store.EtcdStore;
+import dev.ferry.api.store.Subscription;
+import dev.ferry.api.store.WatchEvent;
+import dev.ferry.api.store.WatchListener;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * What the agent knows of the Datasets and Migrations in etcd, kept current by two watches, and
+ * who to tell when something changed. Listeners get only a name (level-triggered: they read the
+ * rest from here), on the store's watch threads, so they must only enqueue.
+ *
+ * <p>A Dataset's DELETED event is remembered (its last state, with its reclaim policy) until
+ * {@link #forgetDeleted} is called, so that the agent destroys a copy only when it saw the
+ * Dataset go and the Dataset asked for it; a Dataset that disappeared while the agent was down is
+ * never seen deleted, and its copy stays.
+ */
+public final class ClusterView implements AutoCloseable {
+
+  private final Map<String, Dataset> datasets = new ConcurrentHashMap<>();
+  private final Map<String, Dataset> deletedDatasets = new ConcurrentHashMap<>();
+  private final Map<String, Migration> migrations = new ConcurrentHashMap<>();
+  private final Set<String> synced = ConcurrentHashMap.newKeySet();
+  private final List<Subscription> watches = new ArrayList<>();
+
+  /**
+   * Starts watching; call once.
+   *
+   * @param onDataset told the name of a Dataset that changed, appeared or went away
+   * @param onMigration told the name of a Migration that changed, appeared or went away, and the
+   *     name of its dataset (a migration's ownership changes what the dataset's agent does)
+   */
+  public void watch(EtcdStore store, Consumer<String> onDataset, Consumer<Migration> onMigration) {
+    ClusterView view = this;
+    view.watches.add(store.listAndWatch(Kind.DATASET, LabelSelector.EVERYTHING, new WatchListener<>() {
+      @Override
+      public void onEvent(WatchEvent<Dataset> event) {
+        view.apply(event);
+        onDataset.accept(event.object().name());
+      }
+
+      @Override
+      public void onSynced(long revision) {
+        view.synced.add(Kind.DATASET.name());
+      }
+    }));
+    view.watches.add(store.listAndWatch(Kind.MIGRATION, LabelSelector.EVERYTHING, new WatchListener<>() {
+      @Override
+      public void onEvent(WatchEvent<Migration> event) {
+        String name = event.object().name();
+        if (event.type() == WatchEvent.Type.DELETED) {
+          view.migrations.remove(name);
+        } else {
+          view.migrations.put(name, event.object());
+        }
+        onMigration.accept(event.object());
+      }
+
+      @Override
+      public void onSynced(long revision) {
+        view.synced.add(Kind.MIGRATION.name());
+      }
+    }));
+  }
+
+  private void apply(WatchEvent<Dataset> event) {
+    String name = event.object().name();
+    if (event.type() == WatchEvent.Type.DELETED) {
+      datasets.remove(name);
+      deletedDatasets.put(name, event.object());
+    } else {
+      datasets.put(name, event.object());
+      deletedDatasets.remove(name);
+    }
+  }
+
+  /** Whether both watches have delivered their initial lists. */
+  public boolean synced() {
+    return synced.size() == 2;
+  }
+
+  public Optional<Dataset> dataset(String name) {
+    return Optional.ofNullable(datasets.get(name));
+  }
+
+  /** The last state of a Dataset this agent saw deleted and has not yet dealt with. */
+  public Optional<Dataset> deletedDataset(String name) {
+    return Optional.ofNullable(deletedDatasets.get(name));
+  }
+
+  /** Done with a deleted Dataset (its copy is destroyed or kept, as it asked). */
+  public void forgetDeleted(String name, Dataset seen) {
+    deletedDatasets.remove(name, seen);
+  }
+
+  public Optional<Migration> migration(String name) {
+    return Optional.ofNullable(migrations.get(name));
+  }
+
+  /** The names of all Datasets known, present or deleted-but-not-dealt-with. */
+  public Set<String> datasetNames() {
+    Set<String> names = new TreeSet<>(datasets.keySet());
+    names.addAll(deletedDatasets.keySet());
+    return names;
+  }
+
+  public List<Migration> migrations() {
+    return List.copyOf(migrations.values());
+  }
+
+  @Override
+  public void close() {
+    watches.forEach(Subscription::close);
+  }
+}

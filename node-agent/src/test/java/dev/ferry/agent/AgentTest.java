@@ -1,0 +1,302 @@
+package dev.ferry.agent;
+
+import static dev.ferry.agent.testing.ControllerStandIn.PATIENCE;
+import static dev.ferry.agent.testing.ControllerStandIn.get;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ferry.agent.testing.AgentProcess;
+import dev.ferry.agent.testing.AgentProcess.TestNode;
+import dev.ferry.agent.testing.ControllerStandIn;
+import dev.ferry.agent.testing.DataFiles;
+import dev.ferry.api.model.DatasetCopy;
+import dev.ferry.api.model.DatasetSpec;
+import dev.ferry.api.model.Kind;
+import dev.ferry.api.model.LabelSelector;
+import dev.ferry.api.model.Migration;
+import dev.ferry.api.model.Node;
+import dev.ferry.api.model.Quantity;
+import dev.ferry.api.model.ReclaimPolicy;
+import dev.ferry.api.model.Snapshot;
+import dev.ferry.api.model.Transfer;
+import dev.ferry.api.model.TransferState;
+import dev.ferry.api.store.EtcdStore;
+import dev.ferry.api.transfer.ClusterKey;
+import dev.ferry.testing.EtcdExtension;
+import dev.ferry.api.process.FreePort;
+import dev.ferry.testing.ZfsPoolExtension;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two node agents as real processes, node1 on 127.0.1.1 and node2 on 127.0.1.2, each with its
+ * own zfs-fuse pool, and a real etcd; the test plays the controller.
+ */
+class AgentTest {
+
+  private static final long MIB = 1 << 20;
+  /** What `ferry up` writes into the cluster key file: random text, its bytes the key. */
+  private static final String KEY_TEXT = java.util.Base64.getEncoder()
+      .encodeToString(new java.security.SecureRandom().generateSeed(36));
+  private static final ClusterKey KEY = ClusterKey.of(KEY_TEXT.getBytes(StandardCharsets.UTF_8));
+
+  @RegisterExtension
+  static final EtcdExtension ETCD = new EtcdExtension();
+
+  @RegisterExtension
+  final ZfsPoolExtension pools = ZfsPoolExtension.perTest();
+
+  @TempDir
+  Path dir;
+
+  private static EtcdStore store;
+  private static ControllerStandIn controller;
+  private final List<AgentProcess> agents = new ArrayList<>();
+  private Path keyFile;
+  private Path logDir;
+
+  @BeforeAll
+  static void connect() {
+    store = EtcdStore.connect(ETCD.config());
+    controller = new ControllerStandIn(store, KEY);
+  }
+
+  @AfterAll
+  static void disconnect() {
+    store.close();
+  }
+
+  @BeforeEach
+  void writeKey(org.junit.jupiter.api.TestInfo test) throws IOException {
+    // The agents' logs outlive the test, for a failure's post-mortem.
+    logDir = Files.createDirectories(Path.of("target", "agent-logs", test.getTestMethod().orElseThrow().getName()));
+    try (var old = Files.list(logDir)) {
+      for (Path file : (Iterable<Path>) old::iterator) {
+        Files.delete(file);
+      }
+    }
+    keyFile = dir.resolve("cluster.key");
+    Files.writeString(keyFile, KEY_TEXT + "\n");
+  }
+
+  @AfterEach
+  void stopAgentsAndForgetObjects() {
+    agents.forEach(AgentProcess::close);
+    deleteAll(Kind.MIGRATION);
+    deleteAll(Kind.DATASET);
+    deleteAll(Kind.NODE);
+  }
+
+  private static <O extends dev.ferry.api.model.FerryObject<O, S, T>, S, T> void deleteAll(Kind<O, S, T> kind) {
+    get(store.list(kind, LabelSelector.EVERYTHING)).items().forEach(o -> get(store.delete(kind, o.name(), 0)));
+  }
+
+  @Test
+  void registersItsNodeWhichDisappearsWhenTheAgentIsKilled() {
+    AgentProcess agent = start(node1(pools.pool()));
+
+    Node node = awaitNode("node1");
+    assertThat(node.spec().address()).isEqualTo("127.0.1.1");
+    assertThat(node.spec().attributes()).isEqualTo(Map.of("disk", "spinning", "rack", "a"));
+    assertThat(node.spec().pool()).isEqualTo(pools.pool().name());
+    assertThat(node.spec().datasetRoot()).isEqualTo(pools.pool().mountRoot().toString());
+    assertThat(node.spec().agentVersion()).isNotBlank();
+    assertThat(node.status().poolSizeBytes()).isPositive();
+    assertThat(node.status().poolFreeBytes()).isPositive().isLessThanOrEqualTo(node.status().poolSizeBytes());
+
+    agent.kill();
+
+    await().atMost(PATIENCE).until(() -> get(store.get(Kind.NODE, "node1")).isEmpty());
+  }
+
+  @Test
+  void aStoppedAgentTakesItsNodeWithIt() {
+    AgentProcess agent = start(node1(pools.pool()));
+    awaitNode("node1");
+
+    agent.close();
+
+    assertThat(agent.isAlive()).isFalse();
+    await().atMost(PATIENCE).until(() -> get(store.get(Kind.NODE, "node1")).isEmpty());
+  }
+
+  @Test
+  void aFullAndThreeIncrementalRoundsMoveTheDatasetWithEveryFileIntact() throws Exception {
+    TestNode n1 = node1(pools.pool());
+    TestNode n2 = node2(pools.create());
+    startBoth(n1, n2);
+    controller.createDataset("db", "node1", Quantity.mebibytes(128), ReclaimPolicy.Retain);
+    controller.awaitCopy("db", "node1", c -> c.mounted() && !c.readonly());
+    Path data = n1.mountpoint("db");
+    DataFiles.write(data.resolve("base.bin"), 8 * MIB, 1);
+    Files.createDirectories(data.resolve("dir"));
+    Files.writeString(data.resolve("dir/todo.txt"), "buy milk\n");
+    Migration move = controller.startMigration("db-move", "db", "node1", "node2");
+
+    String base = "";
+    for (int round = 0; round <= 3; round++) {
+      if (round > 0) {
+        DataFiles.write(data.resolve("round-" + round + ".bin"), round * MIB, 10 + round);
+        Files.writeString(data.resolve("dir/todo.txt"), "round " + round + "\n", java.nio.file.StandardOpenOption.APPEND);
+      }
+      if (round == 2) {
+        Files.delete(data.resolve("round-1.bin"));
+      }
+      String snapshot = "db-move-" + round;
+      controller.request("db-move", round, snapshot, round == 3, controller.ticket(move, base, snapshot, Clock.systemUTC()));
+      Transfer done = controller.awaitRound("db-move");
+      assertThat(done.state()).as(done.message()).isEqualTo(TransferState.Succeeded);
+      assertThat(done.baseGuid()).isEqualTo(base);
+      assertThat(done.bytes()).isPositive();
+      base = done.guid();
+    }
+
+    DatasetCopy source = controller.awaitCopy("db", "node1", c -> c.readonly() && c.snapshots().size() == 4);
+    DatasetCopy target = controller.awaitCopy("db", "node2", c -> c.snapshots().size() == 4);
+    assertThat(target.snapshots()).extracting(Snapshot::guid).isEqualTo(source.snapshots().stream().map(Snapshot::guid).toList());
+    assertThat(target.snapshots()).last().extracting(Snapshot::guid).isEqualTo(base);
+    assertThat(target.readonly()).isTrue();
+    assertThat(DataFiles.checksums(n2.mountpoint("db")))
+        .isEqualTo(DataFiles.checksums(data))
+        .containsKeys("base.bin", "dir/todo.txt", "round-2.bin", "round-3.bin")
+        .doesNotContainKey("round-1.bin");
+
+    // Switch and Start, as the controller does them: node2 becomes the writable primary.
+    controller.updateDataset("db", s -> new DatasetSpec(s.size(), "node2", "", s.reclaimPolicy()));
+    controller.awaitCopy("db", "node2", c -> c.mounted() && !c.readonly() && c.availableBytes() <= 128 * MIB);
+    controller.awaitCopy("db", "node1", DatasetCopy::readonly);
+    Files.writeString(n2.mountpoint("db").resolve("after-move.txt"), "written on node2\n");
+    assertThat(Files.readString(n2.mountpoint("db").resolve("dir/todo.txt"))).endsWith("round 3\n");
+  }
+
+  @Test
+  void aSourceKilledMidStreamLeavesTheTargetAsItWasAndTheRoundAskedAgainCompletes() throws Exception {
+    TestNode n1 = node1(pools.create(1024 * MIB));
+    TestNode n2 = node2(pools.create(1024 * MIB));
+    AgentProcess source = startBoth(n1, n2);
+    controller.createDataset("db", "node1", Quantity.mebibytes(512), ReclaimPolicy.Retain);
+    controller.awaitCopy("db", "node1", c -> c.mounted() && !c.readonly());
+    DataFiles.write(n1.mountpoint("db").resolve("big.bin"), 320 * MIB, 2);
+    Migration move = controller.startMigration("db-move", "db", "node1", "node2");
+    String ticket = controller.ticket(move, "", "db-move-0", Clock.systemUTC());
+    controller.request("db-move", 0, "db-move-0", false, ticket);
+
+    controller.awaitTransfer("db-move", t -> t.state() == TransferState.Running && t.bytes() > 0);
+    source.kill();
+
+    // The receiver consumed the ticket: asked again with it, the round is refused and node2 stays empty.
+    controller.request("db-move", 0, "db-move-0", false, ticket);
+    source = start(n1);
+    Transfer reused = controller.awaitRound("db-move");
+    assertThat(reused.state()).isEqualTo(TransferState.Failed);
+    assertThat(reused.message()).contains("already used");
+    assertThat(controller.copy("db", "node2")).isEmpty();
+    assertThat(Files.exists(n2.mountpoint("db"))).isFalse();
+
+    controller.request("db-move", 0, "db-move-0", false, controller.ticket(move, "", "db-move-0", Clock.systemUTC()));
+    Transfer again = controller.awaitRound("db-move");
+
+    assertThat(again.state()).as(again.message()).isEqualTo(TransferState.Succeeded);
+    assertThat(again.bytes()).isGreaterThan(320 * MIB);
+    DatasetCopy onNode1 = controller.awaitCopy("db", "node1", c -> c.snapshots().size() == 1);
+    assertThat(onNode1.snapshots().get(0).guid()).isEqualTo(again.guid());
+    assertThat(DataFiles.checksums(n2.mountpoint("db"))).isEqualTo(DataFiles.checksums(n1.mountpoint("db")));
+  }
+
+  @Test
+  void forgedAndExpiredTicketsAreRefusedAndTheTargetPoolStaysAsItWas() throws Exception {
+    TestNode n1 = node1(pools.pool());
+    TestNode n2 = node2(pools.create());
+    startBoth(n1, n2);
+    controller.createDataset("db", "node1", Quantity.mebibytes(64), ReclaimPolicy.Retain);
+    controller.awaitCopy("db", "node1", c -> c.mounted() && !c.readonly());
+    DataFiles.write(n1.mountpoint("db").resolve("a.bin"), 2 * MIB, 3);
+    Migration move = controller.startMigration("db-move", "db", "node1", "node2");
+    controller.request("db-move", 0, "db-move-0", false, controller.ticket(move, "", "db-move-0", Clock.systemUTC()));
+    String base = controller.awaitRound("db-move").guid();
+    DatasetCopy before = controller.awaitCopy("db", "node2", c -> c.snapshots().size() == 1);
+    Map<String, String> filesBefore = DataFiles.checksums(n2.mountpoint("db"));
+    DataFiles.write(n1.mountpoint("db").resolve("b.bin"), 2 * MIB, 4);
+
+    String forged = dev.ferry.api.transfer.TransferTicket.issue("db", "node1", "node2", base, "db-move-1",
+        Duration.ofMinutes(5), Clock.systemUTC()).encode(ClusterKey.random());
+    controller.request("db-move", 1, "db-move-1", false, forged);
+    Transfer refusedForged = controller.awaitRound("db-move");
+    assertThat(refusedForged.state()).isEqualTo(TransferState.Failed);
+    assertThat(refusedForged.message()).contains("signature invalid");
+
+    String expired = controller.ticket(move, base, "db-move-1", Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-10)));
+    controller.request("db-move", 1, "db-move-1", false, expired);
+    Transfer refusedExpired = controller.awaitRound("db-move");
+    assertThat(refusedExpired.state()).isEqualTo(TransferState.Failed);
+    assertThat(refusedExpired.message()).contains("expired");
+
+    assertThat(controller.copy("db", "node2")).get().extracting(DatasetCopy::snapshots).isEqualTo(before.snapshots());
+    assertThat(DataFiles.checksums(n2.mountpoint("db"))).isEqualTo(filesBefore);
+  }
+
+  @Test
+  void aTargetPoolTooSmallFailsTheRoundClearlyAndLeavesTheSourceAlone() throws Exception {
+    TestNode n1 = node1(pools.pool());
+    TestNode n2 = node2(pools.create(ZfsPoolExtension.MIN_SIZE));
+    startBoth(n1, n2);
+    controller.createDataset("db", "node1", Quantity.mebibytes(128), ReclaimPolicy.Retain);
+    controller.awaitCopy("db", "node1", c -> c.mounted() && !c.readonly());
+    DataFiles.write(n1.mountpoint("db").resolve("big.bin"), 48 * MIB, 6);
+    Map<String, String> sourceFiles = DataFiles.checksums(n1.mountpoint("db"));
+    Migration move = controller.startMigration("db-move", "db", "node1", "node2");
+
+    controller.request("db-move", 0, "db-move-0", false, controller.ticket(move, "", "db-move-0", Clock.systemUTC()));
+    Transfer failed = controller.awaitRound("db-move");
+
+    assertThat(failed.state()).isEqualTo(TransferState.Failed);
+    assertThat(failed.message()).contains("InsufficientStorage").contains("free");
+    assertThat(controller.copy("db", "node2")).isEmpty();
+    assertThat(DataFiles.checksums(n1.mountpoint("db"))).isEqualTo(sourceFiles);
+    DatasetCopy source = controller.awaitCopy("db", "node1", c -> c.snapshots().size() == 1);
+    assertThat(source.readonly()).isFalse();
+    assertThat(source.mounted()).isTrue();
+  }
+
+  private TestNode node1(ZfsPoolExtension.Pool pool) {
+    return new TestNode("node1", "127.0.1.1", FreePort.pick(), pool, "disk:spinning;rack:a");
+  }
+
+  private TestNode node2(ZfsPoolExtension.Pool pool) {
+    return new TestNode("node2", "127.0.1.2", FreePort.pick(), pool, "disk:ssd");
+  }
+
+  private AgentProcess start(TestNode node) {
+    AgentProcess agent = AgentProcess.start(node, ETCD.endpoint(), keyFile, logDir);
+    agents.add(agent);
+    return agent;
+  }
+
+  /** Starts both agents and waits for both Nodes, as the controller checks before a migration. */
+  private AgentProcess startBoth(TestNode first, TestNode second) {
+    AgentProcess agent = start(first);
+    start(second);
+    awaitNode(first.name());
+    awaitNode(second.name());
+    return agent;
+  }
+
+  private Node awaitNode(String name) {
+    return await().atMost(PATIENCE).until(() -> get(store.get(Kind.NODE, name)), Optional::isPresent).orElseThrow();
+  }
+}
