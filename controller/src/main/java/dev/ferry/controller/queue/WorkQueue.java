@@ -49,6 +49,7 @@ public final class WorkQueue {
   private final Map<String, Long> timers = new HashMap<>();
   private final Map<String, Integer> failures = new HashMap<>();
   private boolean stopped;
+  private boolean started;
 
   public WorkQueue(Vertx vertx, String name, Reconciler reconciler, Backoff backoff, TokenBucket retryLimit, int workers) {
     if (workers < 1) {
@@ -73,6 +74,17 @@ public final class WorkQueue {
   public WorkQueue observe(Observer newObserver) {
     this.observer = newObserver;
     return this;
+  }
+
+  /**
+   * Starts running what is queued. Until then names are only collected: a controller must not
+   * reconcile before its caches hold everything, or it would act on a partial picture.
+   */
+  public void start() {
+    onContext(() -> {
+      started = true;
+      drain();
+    });
   }
 
   /** Queues {@code key} now, unless it already waits. */
@@ -152,7 +164,7 @@ public final class WorkQueue {
   }
 
   private void drain() {
-    while (!stopped && running.size() < workers && !ready.isEmpty()) {
+    while (started && !stopped && running.size() < workers && !ready.isEmpty()) {
       String key = ready.poll();
       queued.remove(key);
       running.add(key);

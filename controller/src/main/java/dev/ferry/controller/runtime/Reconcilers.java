@@ -61,6 +61,12 @@ public final class Reconcilers implements AutoCloseable {
     this.marathonEvents = new MarathonEventStream(vertx, cluster.marathon().base(), this::marathonEvent, this::marathonReconnected)
         .start();
     this.resyncTimer = vertx.setPeriodic(settings.resync().toMillis(), t -> resyncAll());
+    synced().thenRun(() -> {
+      LOG.info("caches hold {} StatefulApps, {} Datasets, {} Nodes, {} Migrations: reconciling",
+          cluster.apps().size(), cluster.datasets().size(), cluster.nodes().size(), cluster.migrations().size());
+      apps.start();
+      migrations.start();
+    });
   }
 
   /** Completes once every cache holds its first list. */

@@ -27,8 +27,10 @@ class WorkQueueTest {
   private WorkQueue queue(Reconciler reconciler, int workers) {
     TokenBucket unlimited = new TokenBucket(1_000_000, 1_000_000, System::nanoTime);
     // Made off any context, the queue takes a fresh event-loop context of its own.
-    return new WorkQueue(vertx, "test", reconciler, new Backoff(Duration.ofMillis(5), Duration.ofMillis(40)),
+    WorkQueue queue = new WorkQueue(vertx, "test", reconciler, new Backoff(Duration.ofMillis(5), Duration.ofMillis(40)),
         unlimited, workers);
+    queue.start();
+    return queue;
   }
 
   @Test
@@ -125,6 +127,24 @@ class WorkQueueTest {
     vertx.runOnContext(v -> pending.forEach(p -> p.tryComplete(ReconcileResult.done())));
     await().until(() -> pending.size() == 6);
     assertThat(maxConcurrent.get()).isEqualTo(3);
+  }
+
+  @Test
+  void collectsNamesButRunsNothingUntilStarted() {
+    AtomicInteger runs = new AtomicInteger();
+    WorkQueue q = new WorkQueue(vertx, "test", name -> {
+      runs.incrementAndGet();
+      return Future.succeededFuture(ReconcileResult.done());
+    }, Backoff.DEFAULT, new TokenBucket(100, 100, System::nanoTime), 2);
+
+    q.add("a");
+    q.add("b");
+    q.add("a");
+    await().during(Duration.ofMillis(200)).until(() -> runs.get() == 0);
+    assertThat(q.depth()).isEqualTo(2);
+
+    q.start();
+    await().until(() -> runs.get() == 2);
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.ferry.controller.runtime;
 
 import dev.ferry.api.codec.Manifests;
 import dev.ferry.api.model.FerryObject;
+import dev.ferry.api.model.Kind;
 import dev.ferry.api.store.EtcdConfig;
 import dev.ferry.api.store.EtcdStore;
 import dev.ferry.api.transfer.ClusterKey;
@@ -17,16 +18,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 
 /**
- * A controller replica wired as in production (leader election over a real ZooKeeper, fenced
+ * Controller replicas wired as in production (leader election over a real ZooKeeper, fenced
  * writes to a real etcd) against devcluster, Ferry's Marathon-compatible scheduler, in-process.
- * Closing it stops everything it started and removes its temp dirs.
+ * One replica starts with it; tests of failover start more. Closing it stops everything it
+ * started and removes its temp dirs.
  */
 final class ControllerHarness implements AutoCloseable {
 
@@ -34,13 +38,13 @@ final class ControllerHarness implements AutoCloseable {
   final EtcdStore store;
   final Devcluster marathon;
   final MarathonClient marathonClient;
-  final CuratorFramework curator;
-  final LeaderDuties duties;
-  final Leadership leadership;
-  private final Path stateDir;
-
-  final MetricsRegistry metrics = new MetricsRegistry();
   final ClusterKey key;
+  final MetricsRegistry metrics = new MetricsRegistry();
+  /** The replica started first; usually the leader. */
+  final LeaderDuties duties;
+  private final String zookeeper;
+  private final Path stateDir;
+  private final List<Replica> replicas = new ArrayList<>();
 
   ControllerHarness(EtcdConfig etcd, String zookeeper) throws Exception {
     this(etcd, zookeeper, ClusterKey.random());
@@ -48,30 +52,66 @@ final class ControllerHarness implements AutoCloseable {
 
   ControllerHarness(EtcdConfig etcd, String zookeeper, ClusterKey key) throws Exception {
     this.key = key;
+    this.zookeeper = zookeeper;
     stateDir = Files.createTempDirectory("ferry-controller-test");
     store = EtcdStore.connect(etcd);
     marathon = Devcluster.start(vertx, new DevclusterConfig("127.0.0.1", 0, DevclusterConfig.seedNodes(), stateDir, false))
         .await();
     marathonClient = new MarathonClient(vertx, URI.create(marathon.url()));
-    curator = CuratorFrameworkFactory.newClient(zookeeper, 5_000, 3_000, new ExponentialBackoffRetry(100, 3));
-    curator.start();
-    Reconcilers.Settings settings = new Reconcilers.Settings(4, Duration.ofSeconds(30),
-        new Backoff(Duration.ofMillis(5), Duration.ofSeconds(2)), 200);
-    duties = new LeaderDuties(vertx, store, marathonClient, key, settings, Clock.systemUTC(),
-        new ReconcilerMetrics(metrics));
-    leadership = new Leadership(curator, "/ferry/test-leader", "harness", duties).start();
+    duties = replica("first").duties;
+  }
+
+  /** One controller replica: its own ZooKeeper session, leader election and reconcilers. */
+  final class Replica implements AutoCloseable {
+    final CuratorFramework curator;
+    final LeaderDuties duties;
+    final Leadership leadership;
+
+    private Replica(String id) {
+      curator = CuratorFrameworkFactory.newClient(zookeeper, 5_000, 3_000, new ExponentialBackoffRetry(100, 3));
+      curator.start();
+      Reconcilers.Settings settings = new Reconcilers.Settings(4, Duration.ofSeconds(30),
+          new Backoff(Duration.ofMillis(5), Duration.ofSeconds(2)), 200);
+      duties = new LeaderDuties(vertx, store, marathonClient, key, settings, Clock.systemUTC(),
+          new ReconcilerMetrics(metrics));
+      leadership = new Leadership(curator, "/ferry/test-leader", id, duties).start();
+    }
+
+    /** The replica dies: its reconcilers stop and its ZooKeeper session ends, so another leads. */
+    void crash() {
+      close();
+    }
+
+    @Override
+    public void close() {
+      leadership.close();
+      curator.close();
+    }
+  }
+
+  /** The leading replica dies; fails if none leads. */
+  void crashLeader() {
+    Replica leader = replicas.stream().filter(r -> r.duties.running().isPresent()).findFirst()
+        .orElseThrow(() -> new IllegalStateException("no replica leads"));
+    leader.crash();
+  }
+
+  /** Starts another replica; it stands by until the leader goes. */
+  Replica replica(String id) {
+    Replica r = new Replica(id);
+    replicas.add(r);
+    return r;
   }
 
   /** Applies a manifest as a user would (create; the API server's apply path is tested elsewhere). */
-  <O extends FerryObject<O, S, T>, S, T> O create(String yaml, dev.ferry.api.model.Kind<O, S, T> kind) {
+  <O extends FerryObject<O, S, T>, S, T> O create(String yaml, Kind<O, S, T> kind) {
     return store.create(Manifests.readOne(yaml, kind)).join();
   }
 
   @Override
   public void close() throws Exception {
     try {
-      leadership.close();
-      curator.close();
+      replicas.forEach(Replica::close);
       marathonClient.close();
       marathon.stop().await();
       store.close();
