@@ -1,25 +1,46 @@
 #!/usr/bin/env bash
 # `./ferry bench NAME [OPTIONS]`: runs one benchmark and prints its figures; each also writes
-# target/bench/NAME.json. Sourced by ./ferry. Benchmarks are Java mains run with the build's
-# classpath, as ./ferry up runs the cluster.
+# target/bench/NAME.json. Sourced by ./ferry, after setup.sh.
 
-# name -> module:main class
-declare -A FERRY_BENCHES=(
-  [reconcile]="e2e:dev.ferry.e2e.bench.ReconcileBench"
-)
+FERRY_BENCHES=(reconcile transfer)
 
 ferry_bench() {
   local name=${1:-}
-  if [ -z "$name" ] || [ -z "${FERRY_BENCHES[$name]:-}" ]; then
-    ferry_log "usage: ./ferry bench NAME [OPTIONS], NAME one of: ${!FERRY_BENCHES[*]}"
-    return 2
-  fi
-  shift
-  local module=${FERRY_BENCHES[$name]%%:*} main=${FERRY_BENCHES[$name]#*:}
+  [ $# -gt 0 ] && shift
+  case "$name" in
+    reconcile) ferry_bench_main e2e dev.ferry.e2e.bench.ReconcileBench "$@" ;;
+    transfer) ferry_bench_transfer "$@" ;;
+    "")
+      ferry_log "usage: ./ferry bench NAME, where NAME is one of: ${FERRY_BENCHES[*]}"
+      return 2
+      ;;
+    *)
+      ferry_log "no benchmark named '$name'; the benchmarks are: ${FERRY_BENCHES[*]}"
+      return 2
+      ;;
+  esac
+}
+
+# A benchmark that is a main class of a module, run with the classpath `mvn package` wrote.
+ferry_bench_main() {
+  local module=$1 main=$2
+  shift 2
   local target="$FERRY_HOME/$module/target"
   if [ ! -f "$target/runtime-classpath.txt" ] || [ ! -f "$target/classes/${main//.//}.class" ]; then
     ferry_log "the benchmark is not built (no $main in $module/target): run ./ferry setup"
     return 1
   fi
   java -Xmx1g -Dferry.home="$FERRY_HOME" -cp "$target/classes:$(cat "$target/runtime-classpath.txt")" "$main" "$@"
+}
+
+# Agent-to-agent transfer against a plain `zfs send | zfs receive` between the same two pools.
+# Writes target/bench/transfer.json; the benchmark makes and destroys its own pools.
+ferry_bench_transfer() {
+  ferry_start_zfs_fuse || return
+  ferry_log "building the node agent and its benchmark"
+  (cd "$FERRY_HOME" && mvn -B -ntp -q -pl node-agent -am test-compile dependency:build-classpath \
+    -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt) || return
+  local agent="$FERRY_HOME/node-agent/target"
+  java -Xmx512m -cp "$agent/test-classes:$agent/classes:$(cat "$agent/bench-classpath.txt")" \
+    dev.ferry.agent.bench.TransferBench --out "$FERRY_HOME/target/bench/transfer.json" "$@"
 }

@@ -37,7 +37,6 @@ public final class Agent {
 
   private final Vertx vertx;
   private final AgentConfig config;
-  private final EtcdStore store;
   private final ClusterView view = new ClusterView();
   private final WorkLoop datasets;
   private final TransferServer server;
@@ -51,7 +50,6 @@ public final class Agent {
   private Agent(Vertx vertx, AgentConfig config, EtcdStore store, ZfsDriver zfs, ClusterKey key, Clock clock) {
     this.vertx = vertx;
     this.config = config;
-    this.store = store;
     String node = config.nodeName();
     this.datasets = new WorkLoop(vertx, "dataset", this::reconcileDataset, MIN_BACKOFF, MAX_BACKOFF);
     TransferReceiver receiver = new TransferReceiver(zfs, this::primaryHere, d -> datasets.enqueue(d.value()));

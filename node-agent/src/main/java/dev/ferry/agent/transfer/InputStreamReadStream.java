@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class InputStreamReadStream implements ReadStream<Buffer> {
 
-  static final int CHUNK = 64 * 1024;
+  static final int CHUNK = 256 * 1024;
   static final int MAX_CHUNKS = 8;
 
   private final Context context;

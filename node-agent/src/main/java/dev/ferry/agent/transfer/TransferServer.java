@@ -46,6 +46,9 @@ public final class TransferServer {
   /** Optional request header: the sender's estimate of the stream's size in bytes. */
   public static final String EXPECTED_BYTES = "X-Ferry-Expected-Bytes";
 
+  /** The largest piece of a stream the server hands on at once. */
+  static final int BODY_CHUNK = 1 << 20;
+
   private static final Logger LOG = LoggerFactory.getLogger(TransferServer.class);
 
   private final Vertx vertx;
@@ -66,7 +69,10 @@ public final class TransferServer {
   /** Starts listening on {@code host:port} (port 0: any free port); completes with the bound port. */
   public Future<Integer> listen(String host, int port) {
     // A sender that stalls without closing would otherwise hold the dataset's transfer slot forever.
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setIdleTimeout(60));
+    // Netty's default of 8 KiB per body chunk made the receiver handle and write a GiB in
+    // 131072 pieces: the agent's CPU, not the network, then bounded the rate on a small machine.
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setIdleTimeout(60)
+        .setMaxChunkSize(BODY_CHUNK));
     return server.requestHandler(this::handle).listen().map(HttpServer::actualPort);
   }
 

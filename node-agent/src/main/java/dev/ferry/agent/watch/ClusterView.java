@@ -44,7 +44,7 @@ public final class ClusterView implements AutoCloseable {
    */
   public void watch(EtcdStore store, Consumer<String> onDataset, Consumer<Migration> onMigration) {
     ClusterView view = this;
-    view.watches.add(store.listAndWatch(Kind.DATASET, LabelSelector.EVERYTHING, new WatchListener<>() {
+    watches.add(store.listAndWatch(Kind.DATASET, LabelSelector.EVERYTHING, new WatchListener<>() {
       @Override
       public void onEvent(WatchEvent<Dataset> event) {
         view.apply(event);
