@@ -2,7 +2,6 @@ package dev.ferry.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.model.Kind;
-import dev.ferry.api.model.Quantity;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -71,14 +70,12 @@ final class DescribeCommand extends Verb {
         }
       });
       migration = mine.stream().max(Comparator.comparing(m -> m.at("/metadata/creationTimestamp").asText()));
-      total = size(object.at("/spec/dataset/size"));
     } else if (kind == Kind.MIGRATION) {
       migration = Optional.of(object);
-      total = client.get(Kind.STATEFUL_APP, object.at("/spec/statefulApp").asText())
-          .map(app -> size(app.at("/spec/dataset/size"))).orElse(0L);
     } else {
       return;
     }
+    total = migration.map(m -> toCopy(client, m)).orElse(0L);
     out().println("Migration:");
     if (migration.isEmpty()) {
       out().println("  <none>");
@@ -89,6 +86,13 @@ final class DescribeCommand extends Verb {
         + m.at("/spec/to").asText() + ", " + m.at("/status/rounds").size() + " rounds"
         + (m.at("/status/downtime").isMissingNode() ? "" : ", downtime " + m.at("/status/downtime").asText()));
     out().println("  " + Progress.of(m, total, Instant.now()).render(root.env.terminal()));
+  }
+
+  /** What the migration has to copy: the source copy's size as its agent reported it. */
+  private static long toCopy(FerryClient client, JsonNode migration) {
+    return client.get(Kind.DATASET, migration.at("/spec/dataset").asText())
+        .map(d -> d.at("/status/copies").path(migration.at("/spec/from").asText()).path("usedBytes").asLong())
+        .orElse(0L);
   }
 
   private void events(FerryClient client, Kind<?, ?, ?> kind) {
@@ -127,13 +131,5 @@ final class DescribeCommand extends Verb {
     List<String> pairs = new ArrayList<>();
     map.properties().forEach(e -> pairs.add(e.getKey() + "=" + e.getValue().asText()));
     return pairs.isEmpty() ? "<none>" : String.join(",", pairs);
-  }
-
-  private static long size(JsonNode size) {
-    try {
-      return size.isMissingNode() ? 0 : Quantity.parse(size.asText()).bytes();
-    } catch (IllegalArgumentException e) {
-      return 0;
-    }
   }
 }

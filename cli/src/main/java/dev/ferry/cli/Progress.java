@@ -6,28 +6,42 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * A migration's progress for people: bytes sent against the dataset's size, the rate since the
- * migration started and the time left at that rate. On a terminal a bar, otherwise a plain line
- * that logs and scripts can read.
+ * A migration's progress for people: bytes sent (the finished rounds plus the round under way)
+ * against the data to copy, the current rate and the time left at that rate. On a terminal a
+ * bar, otherwise a plain line that logs and scripts can read. A finished migration gets a
+ * summary instead: what it sent and how fast.
  */
 record Progress(String phase, long bytes, long total, double bytesPerSecond) {
 
   private static final int BAR = 30;
 
-  /** From a Migration object; {@code total} is the dataset's size in bytes (0 if unknown). */
+  private static final Set<String> FINISHED = Set.of("Succeeded", "RolledBack", "Failed");
+
+  /**
+   * From a Migration object; {@code total} is the bytes to copy (the source copy's size, 0 if
+   * unknown).
+   */
   static Progress of(JsonNode migration, long total, Instant now) {
     JsonNode status = migration.path("status");
-    long sent = status.path("bytesTransferred").asLong();
+    JsonNode transfer = status.path("transfer");
+    boolean sending = transfer.path("state").asText().equals("Running");
+    long sent = status.path("bytesTransferred").asLong() + (sending ? transfer.path("bytes").asLong() : 0);
     Optional<Instant> started = instant(status.path("startTime"));
     Instant end = instant(status.path("completionTime")).orElse(now);
     double seconds = started.map(s -> Duration.between(s, end).toMillis() / 1000.0).orElse(0.0);
-    return new Progress(status.path("phase").asText("Pending"), sent, total, seconds > 0 ? sent / seconds : 0);
+    double rate = sending && transfer.path("bytesPerSecond").asLong() > 0 ? transfer.path("bytesPerSecond").asLong()
+        : seconds > 0 ? sent / seconds : 0;
+    return new Progress(status.path("phase").asText("Pending"), sent, total, rate);
   }
 
   String render(boolean terminal) {
     String rate = bytes((long) bytesPerSecond) + "/s";
+    if (FINISHED.contains(phase)) {
+      return phase + ": " + bytes(bytes) + " sent, " + rate + " on average";
+    }
     String eta = eta().map(d -> ", ETA " + duration(d)).orElse("");
     if (total <= 0) {
       return phase + ": " + bytes(bytes) + " sent, " + rate;
