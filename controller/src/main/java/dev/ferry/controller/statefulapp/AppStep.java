@@ -22,8 +22,10 @@ public sealed interface AppStep {
    *
    * @param drift the app was changed behind Ferry's back (same generation, other content)
    * @param difference the first field that differed, for the event
+   * @param force break the lock of a deployment under way: the user changed the spec since
+   *     that deployment started, so it is deploying something no longer wanted
    */
-  record PutApp(ObjectNode app, boolean drift, String difference) implements AppStep {}
+  record PutApp(ObjectNode app, boolean drift, String difference, boolean force) implements AppStep {}
 
   /** Deleting: remove the Marathon app first. */
   record DeleteApp() implements AppStep {}

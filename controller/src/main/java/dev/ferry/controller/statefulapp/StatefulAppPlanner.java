@@ -88,14 +88,20 @@ public final class StatefulAppPlanner {
     int instances = app.spec().app().path("instances").asInt(1);
     ObjectNode desired = MarathonApps.build(app, pin, instances);
     if (state.marathon().isEmpty()) {
-      return new AppStep.PutApp(desired, false, "");
+      return new AppStep.PutApp(desired, false, "", false);
     }
-    var observed = state.marathon().get().app();
+    MarathonView view = state.marathon().get();
+    var observed = view.app();
     String observedGeneration = observed.path("labels").path(MarathonApps.LABEL_GENERATION).asText("");
     boolean sameGeneration = observedGeneration.equals(Long.toString(app.metadata().generation()));
     if (sameGeneration && MarathonDiff.covers(desired, observed)) {
       return new AppStep.InSync();
     }
-    return new AppStep.PutApp(desired, sameGeneration, MarathonDiff.firstDifference(desired, observed));
+    if (sameGeneration && view.deploying()) {
+      // Marathon would answer 409: let the deployment finish (its end wakes this app again).
+      return new AppStep.Wait("Marathon is deploying the app; the drift in "
+          + MarathonDiff.firstDifference(desired, observed) + " is put back after it");
+    }
+    return new AppStep.PutApp(desired, sameGeneration, MarathonDiff.firstDifference(desired, observed), view.deploying());
   }
 }

@@ -21,6 +21,7 @@ import dev.ferry.controller.queue.Reconciler;
 import dev.ferry.controller.runtime.Cluster;
 import dev.ferry.controller.status.Conditions;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,12 +57,18 @@ public final class StatefulAppReconciler implements Reconciler {
     return cluster.marathonCache().app(MarathonApps.appId(app)).compose(marathon -> {
       AppState state = new AppState(app, dataset, cluster.nodes().list(), migration, marathon);
       AppStep step = StatefulAppPlanner.plan(state);
+      if (step instanceof AppStep.AddFinalizer) {
+        // Nothing else has happened yet: go straight on to the next step (the cache already
+        // holds the object with its finalizer), and write the status then.
+        return execute(state, step).map(ReconcileResult.requeueAfter(Duration.ZERO));
+      }
       return execute(state, step)
           .map(v -> Optional.<String>empty())
           .recover(e -> unwrap(e) instanceof MarathonRejectedException r ? Future.succeededFuture(Optional.of(r.getMessage()))
               : Future.failedFuture(unwrap(e)))
-          .compose(marathonError -> writeStatus(state, step, marathonError));
-    }).map(ReconcileResult.done());
+          .compose(marathonError -> writeStatus(state, step, marathonError))
+          .map(ReconcileResult.done());
+    });
   }
 
   private Future<Void> execute(AppState state, AppStep step) {
@@ -85,7 +92,7 @@ public final class StatefulAppReconciler implements Reconciler {
     }
     if (step instanceof AppStep.PutApp put) {
       String appId = MarathonApps.appId(app);
-      return cluster.marathon().putApp(appId, put.app(), false)
+      return cluster.marathon().putApp(appId, put.app(), put.force())
           .onComplete(x -> cluster.marathonCache().invalidate(appId))
           .compose(deployment -> put.drift()
               ? event(cluster.events().warning(ref, "DriftCorrected", "the Marathon app " + appId

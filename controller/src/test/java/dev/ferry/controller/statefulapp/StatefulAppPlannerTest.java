@@ -119,6 +119,28 @@ class StatefulAppPlannerTest {
   }
 
   @Test
+  void driftDuringADeploymentWaitsForItRatherThanHittingMarathonsLock() {
+    StatefulApp app = redis("spinning");
+    MarathonView running = running(writtenOnNode1(app), false);
+    ((ObjectNode) running.app()).put("mem", 512);
+    MarathonView deploying = new MarathonView(running.app(), running.tasks(), true);
+
+    assertThat(StatefulAppPlanner.plan(state(app, Optional.of(dataset("node1", "node1")), Optional.of(deploying))))
+        .isInstanceOfSatisfying(AppStep.Wait.class, w -> assertThat(w.reason()).contains("deploying"));
+  }
+
+  @Test
+  void aNewSpecOverridesADeploymentOfTheOldOne() {
+    StatefulApp before = redis("spinning");
+    MarathonView running = running(writtenOnNode1(before), false);
+    MarathonView deploying = new MarathonView(running.app(), running.tasks(), true);
+    StatefulApp after = Fixtures.generation(before, 2);
+
+    assertThat(StatefulAppPlanner.plan(state(after, Optional.of(dataset("node1", "node1")), Optional.of(deploying))))
+        .isInstanceOfSatisfying(AppStep.PutApp.class, p -> assertThat(p.force()).isTrue());
+  }
+
+  @Test
   void aNewGenerationIsWrittenEvenWhenOnlyARemovedFieldDiffers() {
     StatefulApp before = redis("spinning");
     MarathonView marathon = running(writtenOnNode1(before), true);
