@@ -1,5 +1,6 @@
 package dev.ferry.testing;
 
+import dev.ferry.api.process.Directories;
 import dev.ferry.api.process.FreePort;
 import dev.ferry.api.process.EtcdCommand;
 import dev.ferry.api.process.ManagedProcess;
@@ -8,7 +9,6 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.CompactOption;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,11 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -60,7 +58,7 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback 
     Path ownDir = dir;
     cleanupOnExit = new Thread(() -> {
       stop();
-      deleteDir(ownDir);
+      Directories.delete(ownDir);
     }, "etcd-extension-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanupOnExit);
     start();
@@ -71,7 +69,7 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback 
     try {
       stop();
     } finally {
-      deleteDir(dir);
+      Directories.delete(dir);
       Runtime.getRuntime().removeShutdownHook(cleanupOnExit);
     }
   }
@@ -138,14 +136,4 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback 
     }
   }
 
-  private static void deleteDir(Path dir) {
-    if (dir == null || !Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + dir, e);
-    }
-  }
 }

@@ -1,10 +1,10 @@
 package dev.ferry.testing;
 
+import dev.ferry.api.process.Command;
+
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -16,9 +16,7 @@ import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -113,7 +111,7 @@ public final class ZfsPoolExtension
         raf.setLength(sizeBytes);
       }
       Pool pool = new Pool(name, file, mountRoot);
-      run(List.of("zpool", "create", "-m", "none", name, file.toString())).orThrow();
+      Command.run(List.of("zpool", "create", "-m", "none", name, file.toString())).orThrow();
       LIVE.add(pool);
       owned.push(pool);
       return pool;
@@ -181,9 +179,9 @@ public final class ZfsPoolExtension
   /** Destroys the pool and deletes its directory; returns why it could not, or "" when it could. */
   private static String destroyQuietly(Pool pool) {
     // A dataset still busy (a process with a file open on it) makes destroy fail for a moment.
-    Result last = null;
+    Command last = null;
     for (int attempt = 0; attempt < 5; attempt++) {
-      last = run(List.of("zpool", "destroy", "-f", pool.name()));
+      last = Command.run(List.of("zpool", "destroy", "-f", pool.name()));
       if (last.exit() == 0 || !poolExists(pool.name())) {
         LIVE.remove(pool);
         deleteTree(pool.file().getParent());
@@ -195,12 +193,12 @@ public final class ZfsPoolExtension
   }
 
   private static boolean poolExists(String name) {
-    return run(List.of("zpool", "list", "-H", "-o", "name", name)).exit() == 0;
+    return Command.run(List.of("zpool", "list", "-H", "-o", "name", name)).exit() == 0;
   }
 
   /** Starts zfs-fuse when {@code zpool} cannot connect to a daemon, and waits until it answers. */
   static void ensureDaemon() {
-    Result probe = run(List.of("zpool", "list", "-H"));
+    Command probe = Command.run(List.of("zpool", "list", "-H"));
     if (probe.exit() == 0) {
       return;
     }
@@ -208,10 +206,10 @@ public final class ZfsPoolExtension
       throw new IllegalStateException("zpool list failed: " + probe.stderr().strip());
     }
     // zfs-fuse daemonizes; a second instance started by a concurrent build just fails on the lock.
-    run(List.of(zfsFuseBinary()));
+    Command.run(List.of(zfsFuseBinary()));
     long deadline = System.nanoTime() + DAEMON_START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
-      if (run(List.of("zpool", "list", "-H")).exit() == 0) {
+      if (Command.run(List.of("zpool", "list", "-H")).exit() == 0) {
         return;
       }
       sleep(Duration.ofMillis(200));
@@ -225,43 +223,6 @@ public final class ZfsPoolExtension
     return Files.isExecutable(sbin) ? sbin.toString() : "zfs-fuse";
   }
 
-  private record Result(List<String> command, int exit, String stdout, String stderr) {
-    Result orThrow() {
-      if (exit != 0) {
-        throw new IllegalStateException(String.join(" ", command) + " failed (" + exit + "): " + stderr.strip());
-      }
-      return this;
-    }
-  }
-
-  private static Result run(List<String> command) {
-    try {
-      Process process = new ProcessBuilder(command).start();
-      process.getOutputStream().close();
-      CompletableFuture<String> out = readAsync(process.getInputStream());
-      CompletableFuture<String> err = readAsync(process.getErrorStream());
-      if (!process.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
-        return new Result(command, -1, "", "timed out after " + COMMAND_TIMEOUT);
-      }
-      return new Result(command, process.exitValue(), out.join(), err.join());
-    } catch (IOException e) {
-      return new Result(command, -1, "", e.toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Result(command, -1, "", "interrupted");
-    }
-  }
-
-  private static CompletableFuture<String> readAsync(InputStream in) {
-    return CompletableFuture.supplyAsync(() -> {
-      try (in) {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        return "";
-      }
-    });
-  }
 
   private static void deleteTree(Path root) {
     if (!Files.exists(root)) {

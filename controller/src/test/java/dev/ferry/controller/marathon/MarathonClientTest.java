@@ -1,5 +1,6 @@
 package dev.ferry.controller.marathon;
 
+import dev.ferry.api.process.Directories;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -50,7 +51,7 @@ class MarathonClientTest {
       }
     } finally {
       VERTX.close().await();
-      TempDirs.delete(stateDir);
+      Directories.delete(stateDir);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.ferry.controller.runtime;
 
+import dev.ferry.api.process.Directories;
 import dev.ferry.api.codec.Manifests;
 import dev.ferry.api.model.FerryObject;
 import dev.ferry.api.model.Kind;
@@ -19,9 +20,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
@@ -117,9 +116,7 @@ final class ControllerHarness implements AutoCloseable {
       store.close();
     } finally {
       vertx.close().await();
-      try (Stream<Path> paths = Files.walk(stateDir)) {
-        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      Directories.delete(stateDir);
     }
   }
 }

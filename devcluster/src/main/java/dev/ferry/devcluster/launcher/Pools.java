@@ -1,5 +1,6 @@
 package dev.ferry.devcluster.launcher;
 
+import dev.ferry.api.process.Command;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package dev.ferry.devcluster.launcher;
 
+import dev.ferry.api.process.Command;
 import dev.ferry.api.process.EtcdCommand;
 import dev.ferry.devcluster.nodes.NodeSpec;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.ferry.devcluster.launcher;
 
+import dev.ferry.api.process.Directories;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.DirectoryStream;
@@ -8,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -146,13 +146,9 @@ final class Teardown {
     }
   }
 
-  private static void deleteTree(Path root) throws IOException {
+  private static void deleteTree(Path root) {
     // Files.walk does not follow symbolic links, so nothing outside the state directory is touched.
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+    Directories.delete(root);
   }
 
   private void say(String line) {

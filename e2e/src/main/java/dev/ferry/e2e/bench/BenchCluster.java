@@ -1,5 +1,6 @@
 package dev.ferry.e2e.bench;
 
+import dev.ferry.api.process.Directories;
 import dev.ferry.api.process.EtcdCommand;
 import dev.ferry.api.process.FreePort;
 import dev.ferry.api.process.ManagedProcess;
@@ -16,11 +17,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.curator.test.TestingServer;
 
 /**
@@ -153,8 +152,6 @@ final class BenchCluster implements AutoCloseable {
         System.err.println("bench: could not stop " + started.get(i) + ": " + e);
       }
     }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    Directories.delete(dir);
   }
 }

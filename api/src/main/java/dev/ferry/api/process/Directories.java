@@ -1,4 +1,4 @@
-package dev.ferry.controller.marathon;
+package dev.ferry.api.process;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,19 +7,20 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Removes a test's temp dir with everything in it. */
-final class TempDirs {
+/** Removing the temp and state directories that tests, benchmarks and {@code ./ferry down} make. */
+public final class Directories {
 
-  private TempDirs() {}
+  private Directories() {}
 
-  static void delete(Path dir) {
+  /** Deletes {@code dir} and everything in it; a missing directory (or null) is fine. */
+  public static void delete(Path dir) {
     if (dir == null || !Files.exists(dir)) {
       return;
     }
     try (Stream<Path> paths = Files.walk(dir)) {
       paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException("cannot delete " + dir, e);
     }
   }
 }

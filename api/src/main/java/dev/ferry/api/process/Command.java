@@ -1,4 +1,4 @@
-package dev.ferry.devcluster.launcher;
+package dev.ferry.api.process;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,13 +8,22 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** A short command the launcher runs to completion ({@code zpool}, {@code umount}, {@code ss}); never a shell. */
-record Command(List<String> command, int exit, String stdout, String stderr) {
+/**
+ * A short command run to completion ({@code zpool}, {@code umount}, {@code ss}) from an argument
+ * list, never a shell, with its exit code and output. A command that cannot start or runs past
+ * the timeout reads as exit -1 with the reason in {@code stderr}. Used by {@code ./ferry up} and
+ * by test fixtures alike.
+ */
+public record Command(List<String> command, int exit, String stdout, String stderr) {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-  static Command run(String... command) {
-    List<String> list = List.of(command);
+  public static Command run(String... command) {
+    return run(List.of(command));
+  }
+
+  public static Command run(List<String> command) {
+    List<String> list = List.copyOf(command);
     try {
       Process process = new ProcessBuilder(list).start();
       process.getOutputStream().close();
@@ -33,12 +42,20 @@ record Command(List<String> command, int exit, String stdout, String stderr) {
     }
   }
 
-  boolean ok() {
+  public boolean ok() {
     return exit == 0;
   }
 
+  /** This result, or an exception saying what went wrong when the command failed. */
+  public Command orThrow() {
+    if (!ok()) {
+      throw new IllegalStateException(failure());
+    }
+    return this;
+  }
+
   /** What went wrong, for messages: the command and its error output. */
-  String failure() {
+  public String failure() {
     return String.join(" ", command) + " failed (exit " + exit + "): " + (stderr + stdout).strip();
   }
 
