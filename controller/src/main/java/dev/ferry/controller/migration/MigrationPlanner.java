@@ -11,6 +11,7 @@ import dev.ferry.api.model.Snapshot;
 import dev.ferry.api.model.Transfer;
 import dev.ferry.api.model.TransferRound;
 import dev.ferry.api.model.TransferState;
+import dev.ferry.controller.placement.Placement;
 import dev.ferry.controller.statefulapp.MarathonView;
 import java.time.Duration;
 import java.util.List;
@@ -88,6 +89,11 @@ public final class MigrationPlanner {
     }
     if (state.node(m.spec().from()).isEmpty()) {
       return finish(state, MigrationPhase.Failed, "node " + m.spec().from() + ", which holds the data, is not registered");
+    }
+    if (state.app().isPresent() && !Placement.satisfies(state.app().get(), target.get())) {
+      // The app would be moved straight back: its placement is what decides where it runs.
+      return finish(state, MigrationPhase.Failed, "node " + to + " does not satisfy the placement "
+          + state.app().get().spec().placement().constraints() + ": change spec.placement to move the app there");
     }
     long needed = dataset.spec().size().bytes();
     if (!dataset.status().copies().containsKey(to) && target.get().status().poolFreeBytes() < needed) {

@@ -35,9 +35,13 @@ public final class AppConditions {
     long gen = app.metadata().generation();
     List<Condition> computed = new ArrayList<>();
     boolean unschedulable = step instanceof AppStep.Unschedulable;
-    computed.add(unschedulable
-        ? Conditions.of(SCHEDULED, false, "Unschedulable", ((AppStep.Unschedulable) step).reason(), gen)
-        : Conditions.of(SCHEDULED, true, "Placed", placedMessage(state), gen));
+    if (step instanceof AppStep.Unschedulable u) {
+      computed.add(Conditions.of(SCHEDULED, false, "Unschedulable", u.reason(), gen));
+    } else if (step instanceof AppStep.MoveLater later) {
+      computed.add(Conditions.of(SCHEDULED, false, "MoveBackoff", later.reason(), gen));
+    } else {
+      computed.add(Conditions.of(SCHEDULED, true, "Placed", placedMessage(state), gen));
+    }
     if (app.spec().datasetRef().isPresent()) {
       computed.add(datasetReady(state, gen));
     }

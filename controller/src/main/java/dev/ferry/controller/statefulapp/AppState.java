@@ -4,6 +4,7 @@ import dev.ferry.api.model.Dataset;
 import dev.ferry.api.model.Migration;
 import dev.ferry.api.model.Node;
 import dev.ferry.api.model.StatefulApp;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,16 +15,26 @@ import java.util.Optional;
  * @param nodes the registered nodes: a node whose agent died has no Node object
  * @param migration the app's unfinished Migration, if any
  * @param marathon the app's Marathon app, if Marathon has one
+ * @param retry how its recent moves went, so that a failed one is not retried at once
+ * @param now when the reconcile started
  */
 public record AppState(
     StatefulApp app,
     Optional<Dataset> dataset,
     List<Node> nodes,
     Optional<Migration> migration,
-    Optional<MarathonView> marathon) {
+    Optional<MarathonView> marathon,
+    MigrationRetry retry,
+    Instant now) {
 
   public AppState {
     nodes = List.copyOf(nodes);
+  }
+
+  /** A state with no failed moves behind it, at the epoch: what most planner cases need. */
+  public AppState(StatefulApp app, Optional<Dataset> dataset, List<Node> nodes, Optional<Migration> migration,
+      Optional<MarathonView> marathon) {
+    this(app, dataset, nodes, migration, marathon, MigrationRetry.NONE, Instant.EPOCH);
   }
 
   public Optional<Node> node(String name) {

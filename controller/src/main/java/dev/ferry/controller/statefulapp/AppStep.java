@@ -1,6 +1,7 @@
 package dev.ferry.controller.statefulapp;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 
 /**
  * The one next thing the StatefulApp reconciler does. The planner returns exactly one; the
@@ -41,6 +42,12 @@ public sealed interface AppStep {
 
   /** Nothing to do until something else changes (an agent reports, a migration ends). */
   record Wait(String reason) implements AppStep {}
+
+  /**
+   * The data should move but a move failed recently: keep the app where its data is and look
+   * again after {@code retryIn}.
+   */
+  record MoveLater(String reason, Duration retryIn) implements AppStep {}
 
   /** Marathon and the dataset are as the spec says. */
   record InSync() implements AppStep {}

@@ -11,6 +11,7 @@ import dev.ferry.controller.marathon.MarathonApps.Pin;
 import dev.ferry.controller.marathon.MarathonDiff;
 import dev.ferry.controller.placement.Placement;
 import dev.ferry.controller.placement.PlacementDecision;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -59,14 +60,22 @@ public final class StatefulAppPlanner {
     if (!dataset.status().copies().containsKey(primary)) {
       return new AppStep.Wait("waiting for " + primary + " to create dataset " + dataset.name());
     }
-    if (!Placement.satisfies(app, node.get())) {
+    Node n = node.get();
+    Optional<Pin> here = Optional.of(new Pin(n.spec().hostnameOr(n.name()), n.spec().datasetPath(dataset.name())));
+    if (!Placement.satisfies(app, n)) {
+      Optional<Duration> wait = state.retry().waitLeft(state.now());
+      if (wait.isPresent()) {
+        // Until then the app runs where its data is (after a rollback Marathon may have it stopped).
+        AppStep keep = marathon(state, here);
+        return keep instanceof AppStep.PutApp ? keep : new AppStep.MoveLater(state.retry().failuresInARow()
+            + " move(s) of the data failed; the next try is in " + wait.get().toSeconds() + "s", wait.get());
+      }
       PlacementDecision decision = Placement.choose(app, Optional.of(dataset), state.nodes(), primary);
       String why = primary + " no longer satisfies " + app.spec().placement().constraints();
       return decision.node().<AppStep>map(to -> new AppStep.StartMigration(primary, to, why))
           .orElseGet(() -> new AppStep.Unschedulable(decision.reason()));
     }
-    Node n = node.get();
-    return marathon(state, Optional.of(new Pin(n.spec().hostnameOr(n.name()), n.spec().datasetPath(dataset.name()))));
+    return marathon(state, here);
   }
 
   private static AppStep planDeletion(AppState state) {

@@ -55,7 +55,8 @@ public final class StatefulAppReconciler implements Reconciler {
     Optional<Dataset> dataset = app.spec().datasetRef().flatMap(d -> cluster.datasets().get(d.name()));
     Optional<Migration> migration = AppConditions.active(app, cluster.migrations().list());
     return cluster.marathonCache().app(MarathonApps.appId(app)).compose(marathon -> {
-      AppState state = new AppState(app, dataset, cluster.nodes().list(), migration, marathon);
+      AppState state = new AppState(app, dataset, cluster.nodes().list(), migration, marathon,
+          MigrationRetry.of(app.name(), cluster.migrations().list()), cluster.clock().instant());
       AppStep step = StatefulAppPlanner.plan(state);
       if (step instanceof AppStep.AddFinalizer) {
         // Nothing else has happened yet: go straight on to the next step (the cache already
@@ -67,7 +68,8 @@ public final class StatefulAppReconciler implements Reconciler {
           .recover(e -> unwrap(e) instanceof MarathonRejectedException r ? Future.succeededFuture(Optional.of(r.getMessage()))
               : Future.failedFuture(unwrap(e)))
           .compose(marathonError -> writeStatus(state, step, marathonError))
-          .map(ReconcileResult.done());
+          .map(step instanceof AppStep.MoveLater later ? ReconcileResult.requeueAfter(later.retryIn())
+              : ReconcileResult.done());
     });
   }
 

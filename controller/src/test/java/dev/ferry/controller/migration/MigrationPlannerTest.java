@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.api.codec.Json;
+import dev.ferry.api.codec.Manifests;
+import dev.ferry.api.model.Kind;
+import dev.ferry.api.model.StatefulApp;
 import dev.ferry.api.model.Dataset;
 import dev.ferry.api.model.DatasetCopy;
 import dev.ferry.api.model.DatasetSpec;
@@ -139,6 +142,24 @@ class MigrationPlannerTest {
     assertFinished(plan(migration(MigrationStatus.EMPTY), dataset("node1", "", Map.of()),
         List.of(node("node1", 1L << 40), node("node2", 100 * MIB)), Optional.empty()), MigrationPhase.Failed,
         "node node2 has 104857600 bytes free, the dataset needs 1073741824");
+  }
+
+  @Test
+  void anExplicitMoveToANodeThePlacementDoesNotAllowIsRefused() {
+    StatefulApp spinning = Manifests.readOne("""
+        apiVersion: ferry/v1
+        kind: StatefulApp
+        metadata: {name: todos-db}
+        spec:
+          app: {cmd: redis-server}
+          dataset: {name: todos-data, size: 1Gi}
+          placement: {constraints: [[disk, LIKE, spinning]]}
+        """, Kind.STATEFUL_APP);
+    MigrationStep step = MigrationPlanner.plan(new MigrationState(migration(MigrationStatus.EMPTY), Optional.of(spinning),
+        Optional.of(dataset("node1", "", Map.of())), BOTH, Optional.empty(), NOW));
+
+    assertFinished(step, MigrationPhase.Failed,
+        "node node2 does not satisfy the placement [[disk, LIKE, spinning]]: change spec.placement to move the app there");
   }
 
   @Test

@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,14 +48,14 @@ final class MigrationFixture implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   final ControllerHarness controller;
-  private final List<Agent> agents = new ArrayList<>();
+  private final Map<String, Agent> agents = new LinkedHashMap<>();
 
   MigrationFixture(EtcdConfig etcd, String zookeeper, ZfsPoolExtension pools) throws Exception {
     controller = new ControllerHarness(etcd, zookeeper);
     Path keyFile = Files.createTempFile("ferry-key", "");
     try {
-      agents.add(agent(etcd, "node1", "127.0.1.1", "spinning", pools.create(768L << 20), keyFile));
-      agents.add(agent(etcd, "node2", "127.0.1.2", "ssd", pools.create(768L << 20), keyFile));
+      agents.put("node1", agent(etcd, "node1", "127.0.1.1", "spinning", pools.create(768L << 20), keyFile));
+      agents.put("node2", agent(etcd, "node2", "127.0.1.2", "ssd", pools.create(768L << 20), keyFile));
     } catch (Exception e) {
       close();
       throw e;
@@ -72,6 +73,11 @@ final class MigrationFixture implements AutoCloseable {
         Duration.ofSeconds(10));
     return Agent.start(controller.vertx, config, controller.store, ZfsDriver.detect(config.layout(), ZfsCli.standard()),
         controller.key, Clock.systemUTC()).await();
+  }
+
+  /** Stops a node's agent as if it died: its Node goes with its lease, transfers to or from it fail. */
+  void killAgent(String node) {
+    agents.remove(node).stop().await();
   }
 
   /** A Redis StatefulApp that acknowledges a write only once it is on disk, placed on spinning disks. */
@@ -214,7 +220,7 @@ final class MigrationFixture implements AutoCloseable {
   @Override
   public void close() throws Exception {
     try {
-      for (Agent a : agents) {
+      for (Agent a : agents.values()) {
         a.stop().await();
       }
     } finally {

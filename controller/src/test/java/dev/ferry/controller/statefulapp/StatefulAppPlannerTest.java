@@ -16,6 +16,7 @@ import dev.ferry.api.model.ObjectMeta;
 import dev.ferry.api.model.ReclaimPolicy;
 import dev.ferry.api.model.StatefulApp;
 import dev.ferry.api.codec.Manifests;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -176,6 +177,33 @@ class StatefulAppPlannerTest {
 
     assertThat(StatefulAppPlanner.plan(state)).isInstanceOfSatisfying(AppStep.StartMigration.class,
         m -> assertThat(m.to()).isEqualTo("node1"));
+  }
+
+  @Test
+  void afterAFailedMoveTheAppRunsWhereItsDataIsAndTheMoveWaits() {
+    StatefulApp moved = Fixtures.generation(redis("ssd"), 2);
+    Instant failedAt = Instant.parse("2026-11-21T10:00:00Z");
+    MigrationRetry retry = new MigrationRetry(1, Optional.of(failedAt));
+    MarathonView stopped = running(writtenOnNode1(redis("spinning")), true);
+    ((ObjectNode) stopped.app()).put("instances", 0);
+
+    AppState soon = new AppState(moved, Optional.of(dataset("node1", "node1")), seedNodes(), Optional.empty(),
+        Optional.of(stopped), retry, failedAt.plusSeconds(10));
+    assertThat(StatefulAppPlanner.plan(soon)).as("the rolled back app is started on node1 again")
+        .isInstanceOfSatisfying(AppStep.PutApp.class, p -> {
+          assertThat(p.app().get("instances").asInt()).isEqualTo(1);
+          assertThat(p.app().get("constraints").toString()).contains("node1");
+        });
+
+    MarathonView runningAgain = running(StatefulAppPlanner.plan(soon) instanceof AppStep.PutApp p ? p.app() : null, true);
+    AppState stillSoon = new AppState(moved, Optional.of(dataset("node1", "node1")), seedNodes(), Optional.empty(),
+        Optional.of(runningAgain), retry, failedAt.plusSeconds(10));
+    assertThat(StatefulAppPlanner.plan(stillSoon)).isEqualTo(new AppStep.MoveLater(
+        "1 move(s) of the data failed; the next try is in 20s", java.time.Duration.ofSeconds(20)));
+
+    AppState later = new AppState(moved, Optional.of(dataset("node1", "node1")), seedNodes(), Optional.empty(),
+        Optional.of(runningAgain), retry, failedAt.plusSeconds(31));
+    assertThat(StatefulAppPlanner.plan(later)).isInstanceOf(AppStep.StartMigration.class);
   }
 
   @Test

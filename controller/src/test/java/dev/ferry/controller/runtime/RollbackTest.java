@@ -1,0 +1,97 @@
+package dev.ferry.controller.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ferry.api.model.Condition;
+import dev.ferry.api.model.Dataset;
+import dev.ferry.api.model.Kind;
+import dev.ferry.api.model.LabelSelector;
+import dev.ferry.api.model.Migration;
+import dev.ferry.api.model.MigrationPhase;
+import dev.ferry.api.model.StatefulApp;
+import dev.ferry.api.store.Subscription;
+import dev.ferry.api.store.WatchEvent;
+import dev.ferry.controller.statefulapp.AppConditions;
+import dev.ferry.controller.status.Conditions;
+import dev.ferry.testing.EtcdExtension;
+import dev.ferry.testing.ZfsPoolExtension;
+import dev.ferry.testing.ZooKeeperExtension;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Before the Switch a failure rolls back: the target node dies during the pre-copy, the data
+ * stays on the source, the app keeps serving there without losing a write, and the move is
+ * not retried at once.
+ */
+class RollbackTest {
+
+  @RegisterExtension
+  static EtcdExtension etcd = new EtcdExtension();
+
+  @RegisterExtension
+  static ZooKeeperExtension zookeeper = new ZooKeeperExtension();
+
+  @RegisterExtension
+  static ZfsPoolExtension pools = ZfsPoolExtension.perClass();
+
+  private static MigrationFixture cluster;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = new MigrationFixture(etcd.config(), zookeeper.connectString(), pools);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void theTargetDyingDuringPreCopyLeavesTheAppServingOnTheSource() throws Exception {
+    cluster.createRedis("kv");
+    cluster.awaitReadyOn("kv", "node1");
+
+    MigrationFixture.Writer writer = cluster.writer("kv", 4000);
+    try {
+      await().atMost(Duration.ofMinutes(2)).until(() -> writer.acknowledged.size() >= 3000);
+      CompletableFuture<Migration> copying = new CompletableFuture<>();
+      try (Subscription watch = cluster.controller.store.listAndWatch(Kind.MIGRATION, LabelSelector.EVERYTHING,
+          (WatchEvent<Migration> e) -> {
+            if (e.object().status().phase() == MigrationPhase.PreCopy) {
+              copying.complete(e.object());
+            }
+          })) {
+        cluster.movePlacementTo("kv", "ssd");
+        copying.get(3, TimeUnit.MINUTES);
+        cluster.killAgent("node2");
+      }
+
+      Migration ended = cluster.awaitMigrationEnd("kv");
+      assertThat(ended.status().phase()).isEqualTo(MigrationPhase.RolledBack);
+      assertThat(ended.status().message()).contains("node2 (the target) went away");
+      cluster.awaitReadyOn("kv", "node1");
+      StatefulApp app = cluster.controller.store.get(Kind.STATEFUL_APP, "kv").join().orElseThrow();
+      Condition scheduled = Conditions.find(app.status().conditions(), AppConditions.SCHEDULED);
+      assertThat(scheduled.reason()).as("the move waits before it is tried again").isEqualTo("MoveBackoff");
+      int before = writer.acknowledged.size();
+      await().atMost(Duration.ofMinutes(1)).until(() -> writer.acknowledged.size() >= before + 200);
+    } finally {
+      writer.close();
+    }
+
+    Dataset dataset = cluster.controller.store.get(Kind.DATASET, "kv-data").join().orElseThrow();
+    assertThat(dataset.spec().primary()).isEqualTo("node1");
+    assertThat(dataset.spec().migration()).isEmpty();
+    assertThat(cluster.missingWrites("kv", writer)).as("acknowledged writes missing (of %d)", writer.acknowledged.size())
+        .isEmpty();
+  }
+}
