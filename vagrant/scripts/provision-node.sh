@@ -106,7 +106,7 @@ transferPort: $FERRY_TRANSFER_PORT
 pool: $FERRY_POOL
 datasetRoot: $FERRY_DATASET_ROOT
 attributesFile: /etc/mesos-slave/attributes
-etcdEndpoints: [http://$FERRY_MASTER_IP:2379]
+etcdEndpoints: ['http://$FERRY_MASTER_IP:2379']
 clusterKeyFile: $FERRY_ETC/cluster.key" && agent_changed=1
 [ -f /etc/default/ferry-agent ] || write_file /etc/default/ferry-agent 0644 "# FERRY_* overrides of /etc/ferry/agent.yaml, and JVM options
 FERRY_JAVA_OPTS=-Xmx256m" || true
