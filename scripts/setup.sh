@@ -10,7 +10,7 @@ FERRY_PACKAGES=(
   postgresql
   chromium chromium-driver
   iproute2 procps psmisc curl python3
-  shellcheck
+  shellcheck ruby   # static checks of vagrant/ (VagrantFilesIT)
 )
 
 ferry_log() {

@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# Helpers shared by the provisioning scripts (in the VMs) and dist.sh (on the host). Sourced, never
+# run. Every helper looks before it acts, so that `vagrant provision` can run again at any time.
+
+# shellcheck disable=SC2034 # the settings below are used by the scripts that source this file
+# Where things live in the VMs. /vagrant is the repository (the Vagrantfile syncs its parent).
+FERRY_REPO=${FERRY_REPO:-/vagrant}
+FERRY_DIST="$FERRY_REPO/vagrant/dist"
+FERRY_SECRETS="$FERRY_REPO/vagrant/.secrets"
+FERRY_ETC=/etc/ferry
+FERRY_OPT=/opt/ferry
+# The agent's pool: a file-backed pool is enough for a demo and needs no extra disk.
+FERRY_POOL=tank
+FERRY_POOL_DIR=/var/lib/ferry-pool
+FERRY_POOL_SIZE=${FERRY_POOL_SIZE:-4G}
+FERRY_DATASET_ROOT=/var/lib/ferry/datasets
+FERRY_CONTROLLER_PORT=7070
+FERRY_TRANSFER_PORT=7071
+
+log() {
+  echo "ferry-vagrant: $*" >&2
+}
+
+die() {
+  log "$*"
+  exit 1
+}
+
+# The cluster key (HMAC key of transfer tickets) and the API tokens: random, made once, kept in
+# vagrant/.secrets (git-ignored) so that every VM reads the same ones through the synced folder.
+# Made by the master's provisioning, or by dist.sh on the host when the synced folder only copies
+# host to guest (rsync). Never committed, never printed.
+random_hex() {
+  head -c "$1" /dev/urandom | od -An -v -tx1 | tr -d ' \n'
+}
+
+ensure_secrets() {
+  local dir=$1
+  mkdir -p "$dir"
+  chmod 700 "$dir"
+  (
+    umask 077
+    if [ ! -s "$dir/cluster.key" ]; then
+      random_hex 32 >"$dir/cluster.key"
+      log "made a new cluster key in $dir/cluster.key"
+    fi
+    if [ ! -s "$dir/admin.token" ]; then
+      random_hex 24 >"$dir/admin.token"
+      log "made a new admin token in $dir/admin.token"
+    fi
+  )
+}
+
+# Replaces the block between two marker lines in FILE with TEXT (adds it the first time).
+replace_block() {
+  local file=$1 name=$2 text=$3
+  local begin="# BEGIN $name (ferry vagrant provisioning)" end="# END $name"
+  local tmp
+  tmp=$(mktemp)
+  if [ -f "$file" ]; then
+    awk -v b="$begin" -v e="$end" '$0 == b {skip = 1} !skip {print} $0 == e {skip = 0}' "$file" >"$tmp"
+  fi
+  printf '%s\n%s\n%s\n' "$begin" "$text" "$end" >>"$tmp"
+  if [ -f "$file" ] && cmp -s "$tmp" "$file"; then
+    rm -f "$tmp"
+    return 0
+  fi
+  cat "$tmp" >"$file"
+  rm -f "$tmp"
+}
+
+# Writes TEXT to FILE with MODE unless it already holds exactly that; returns 0 when it changed
+# the file and 1 when it did not, so that callers restart a service only when needed.
+write_file() {
+  local file=$1 mode=$2 text=$3
+  if [ -f "$file" ] && [ "$(cat "$file")" = "$text" ]; then
+    chmod "$mode" "$file"
+    return 1
+  fi
+  mkdir -p "$(dirname "$file")"
+  (umask 077 && printf '%s\n' "$text" >"$file.new")
+  chmod "$mode" "$file.new"
+  mv -f "$file.new" "$file"
+  return 0
+}
+
+apt_updated=0
+apt_install() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ "${#missing[@]}" = 0 ] && return 0
+  if [ "$apt_updated" = 0 ]; then
+    apt-get update -qq
+    apt_updated=1
+  fi
+  log "installing ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# Every VM knows every other by name, on the private network. Vagrant's own line maps the VM's
+# name to a loopback address (127.0.1.1 or 127.0.2.1), which would make Mesos and the agents
+# advertise an address no other VM can reach: take that line out.
+configure_hosts() {
+  local entries="" pair name ip
+  local -a pairs
+  IFS=',' read -r -a pairs <<<"$FERRY_HOSTS"
+  for pair in "${pairs[@]}"; do
+    name=${pair% *}
+    ip=${pair#* }
+    entries+="$ip $name"$'\n'
+  done
+  sed -i -E "/^127\.0\.[12]\.1[[:space:]]+${FERRY_NODE_NAME}([[:space:]]|\$)/d" /etc/hosts
+  replace_block /etc/hosts cluster "${entries%$'\n'}"
+}
+
+# Installs one of vagrant/systemd/*.service; returns 0 when it changed.
+install_unit() {
+  local unit=$1
+  if cmp -s "$FERRY_REPO/vagrant/systemd/$unit" "/etc/systemd/system/$unit"; then
+    return 1
+  fi
+  install -m 0644 "$FERRY_REPO/vagrant/systemd/$unit" "/etc/systemd/system/$unit"
+  return 0
+}
+
+# Copies one bundle of vagrant/dist (jars) to /opt/ferry/NAME, so that a running service never
+# reads the synced folder, which the host may rebuild under it. Returns 0 when it changed.
+install_bundle() {
+  local name=$1
+  local from="$FERRY_DIST/$name" to="$FERRY_OPT/$name"
+  [ -f "$from/lib/.complete" ] || die "$from is missing or incomplete: on the host, run ./ferry setup, then vagrant/scripts/dist.sh, then vagrant provision"
+  if [ -d "$to" ] && diff -rq "$from" "$to" >/dev/null 2>&1; then
+    return 1
+  fi
+  rm -rf "$to.new"
+  mkdir -p "$FERRY_OPT"
+  cp -a "$from" "$to.new"
+  rm -rf "$to"
+  mv "$to.new" "$to"
+  log "installed $to"
+  return 0
+}
+
+# Enables UNIT and starts it, or restarts it when CHANGED is 1 (its files changed).
+start_unit() {
+  local unit=$1 changed=$2
+  systemctl enable --quiet "$unit"
+  if [ "$changed" = 1 ]; then
+    systemctl restart "$unit"
+  else
+    systemctl start "$unit"
+  fi
+}
+
+# Waits until COMMAND succeeds, for at most SECONDS; says what it waits for.
+wait_for() {
+  local what=$1 seconds=$2
+  shift 2
+  local i
+  for ((i = 0; i < seconds; i += 2)); do
+    if "$@" >/dev/null 2>&1; then
+      return 0
+    fi
+    sleep 2
+  done
+  die "gave up after ${seconds}s waiting for $what"
+}
+
+install_docker() {
+  apt_install docker.io
+  systemctl enable --quiet --now docker
+}
+
+# Pulls IMAGE once; a restart of a unit never needs the network again.
+pull_image() {
+  docker image inspect "$1" >/dev/null 2>&1 || docker pull -q "$1" >/dev/null
+}
