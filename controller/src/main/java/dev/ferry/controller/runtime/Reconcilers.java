@@ -35,7 +35,7 @@ public final class Reconcilers implements AutoCloseable {
 
   /** How the reconcilers run. */
   public record Settings(int workers, Duration resync, Backoff backoff, double retriesPerSecond) {
-    public static final Settings DEFAULT = new Settings(4, Duration.ofMinutes(5), Backoff.DEFAULT, 50);
+    public static final Settings DEFAULT = new Settings(16, Duration.ofMinutes(5), Backoff.DEFAULT, 50);
   }
 
   private final Cluster cluster;
