@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param migration the app's unfinished Migration, if any
  * @param marathon the app's Marathon app, if Marathon has one
  * @param retry how its recent moves went, so that a failed one is not retried at once
+ * @param lockHolderGone the dataset is locked by a Migration that no longer exists (a user
+ *     deleted it): nothing will ever release the lock but this app's reconciler
  * @param now when the reconcile started
  */
 public record AppState(
@@ -25,6 +27,7 @@ public record AppState(
     Optional<Migration> migration,
     Optional<MarathonView> marathon,
     MigrationRetry retry,
+    boolean lockHolderGone,
     Instant now) {
 
   public AppState {
@@ -34,7 +37,7 @@ public record AppState(
   /** A state with no failed moves behind it, at the epoch: what most planner cases need. */
   public AppState(StatefulApp app, Optional<Dataset> dataset, List<Node> nodes, Optional<Migration> migration,
       Optional<MarathonView> marathon) {
-    this(app, dataset, nodes, migration, marathon, MigrationRetry.NONE, Instant.EPOCH);
+    this(app, dataset, nodes, migration, marathon, MigrationRetry.NONE, false, Instant.EPOCH);
   }
 
   public Optional<Node> node(String name) {

@@ -15,6 +15,12 @@ public sealed interface AppStep {
   /** Create the Dataset object with {@code node} as its primary; that node's agent creates it. */
   record CreateDataset(String node) implements AppStep {}
 
+  /**
+   * Clear {@code Dataset.spec.migration}: the Migration holding it was deleted. Before its Switch
+   * the source becomes writable again and the app runs there; after it, on the target.
+   */
+  record ReleaseDataset(String migration) implements AppStep {}
+
   /** The primary node no longer fits the placement: move the data and the app. */
   record StartMigration(String from, String to, String reason) implements AppStep {}
 

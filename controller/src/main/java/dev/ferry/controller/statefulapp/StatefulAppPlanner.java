@@ -45,6 +45,9 @@ public final class StatefulAppPlanner {
           .orElseGet(() -> new AppStep.Unschedulable(decision.reason()));
     }
     Dataset dataset = state.dataset().get();
+    if (state.lockHolderGone() && !dataset.spec().migration().isEmpty()) {
+      return new AppStep.ReleaseDataset(dataset.spec().migration());
+    }
     if (state.migration().isPresent() || !dataset.spec().migration().isEmpty()) {
       String id = state.migration().map(m -> m.name()).orElse(dataset.spec().migration());
       return new AppStep.Wait("migration " + id + " is moving the data");

@@ -55,8 +55,10 @@ public final class StatefulAppReconciler implements Reconciler {
     Optional<Dataset> dataset = app.spec().datasetRef().flatMap(d -> cluster.datasets().get(d.name()));
     Optional<Migration> migration = AppConditions.active(app, cluster.migrations().list());
     return cluster.marathonCache().app(MarathonApps.appId(app)).compose(marathon -> {
+      boolean lockHolderGone = dataset.map(d -> !d.spec().migration().isEmpty()
+          && cluster.migrations().get(d.spec().migration()).isEmpty()).orElse(false);
       AppState state = new AppState(app, dataset, cluster.nodes().list(), migration, marathon,
-          MigrationRetry.of(app.name(), cluster.migrations().list()), cluster.clock().instant());
+          MigrationRetry.of(app.name(), cluster.migrations().list()), lockHolderGone, cluster.clock().instant());
       AppStep step = StatefulAppPlanner.plan(state);
       if (step instanceof AppStep.AddFinalizer) {
         // Nothing else has happened yet: go straight on to the next step (the cache already
@@ -86,6 +88,13 @@ public final class StatefulAppReconciler implements Reconciler {
       return createDataset(app, create.node())
           .compose(v -> event(cluster.events().normal(ref, "DatasetPlaced",
               app.spec().dataset().name() + " is created on " + create.node())));
+    }
+    if (step instanceof AppStep.ReleaseDataset release) {
+      Dataset d = state.dataset().orElseThrow();
+      return onContext(cluster.store().update(d.withSpec(new DatasetSpec(d.spec().size(), d.spec().primary(), "",
+          d.spec().reclaimPolicy())))).map(cluster.datasets()::remember)
+          .compose(v -> event(cluster.events().warning(ref, "MigrationAbandoned", "migration " + release.migration()
+              + " was deleted while it held " + d.name() + "; the data stays on " + d.spec().primary())));
     }
     if (step instanceof AppStep.StartMigration start) {
       return startMigration(app, start)

@@ -22,14 +22,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Before the Switch a failure rolls back: the target node dies during the pre-copy, the data
- * stays on the source, the app keeps serving there without losing a write, and the move is
- * not retried at once.
+ * Before the Switch a move can end without moving: the target node dies during the pre-copy, or
+ * a user deletes the Migration. Either way the data stays on the source, writable, the app keeps
+ * serving there without losing a write, and a failed move is not retried at once.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RollbackTest {
 
   @RegisterExtension
@@ -56,6 +60,41 @@ class RollbackTest {
   }
 
   @Test
+  @Order(1)
+  void deletingAMigrationInTheMiddleLeavesTheDataWhereItWasWritable() throws Exception {
+    cluster.createRedis("abandoned");
+    cluster.awaitReadyOn("abandoned", "node1");
+    MigrationFixture.Writer writer = cluster.writer("abandoned", 4000);
+    try {
+      await().atMost(Duration.ofMinutes(2)).until(() -> writer.acknowledged.size() >= 3000);
+      CompletableFuture<Migration> copying = new CompletableFuture<>();
+      try (Subscription watch = cluster.controller.store.listAndWatch(Kind.MIGRATION, LabelSelector.EVERYTHING,
+          (WatchEvent<Migration> e) -> {
+            if (e.object().spec().statefulApp().equals("abandoned") && e.object().status().phase() == MigrationPhase.PreCopy) {
+              copying.complete(e.object());
+            }
+          })) {
+        cluster.movePlacementTo("abandoned", "ssd");
+        Migration m = copying.get(3, TimeUnit.MINUTES);
+        // Back to where the data is, then the migration goes: nothing should try to move it again.
+        cluster.movePlacementTo("abandoned", "spinning");
+        cluster.controller.store.delete(Kind.MIGRATION, m.name(), 0).join();
+      }
+      await().atMost(Duration.ofMinutes(1)).until(() -> cluster.controller.store.get(Kind.DATASET, "abandoned-data").join()
+          .map(d -> d.spec().migration().isEmpty()).orElse(false));
+      cluster.awaitReadyOn("abandoned", "node1");
+      int before = writer.acknowledged.size();
+      await().atMost(Duration.ofMinutes(1)).until(() -> writer.acknowledged.size() >= before + 200);
+    } finally {
+      writer.close();
+    }
+    assertThat(cluster.controller.store.get(Kind.DATASET, "abandoned-data").join().orElseThrow().spec().primary())
+        .isEqualTo("node1");
+    assertThat(cluster.missingWrites("abandoned", writer)).isEmpty();
+  }
+
+  @Test
+  @Order(2)
   void theTargetDyingDuringPreCopyLeavesTheAppServingOnTheSource() throws Exception {
     cluster.createRedis("kv");
     cluster.awaitReadyOn("kv", "node1");

@@ -82,6 +82,10 @@ final class Fixtures {
         .withStatus(new DatasetStatus(1, reported, List.of()));
   }
 
+  static Dataset lockedBy(Dataset d, String migration) {
+    return d.withSpec(new DatasetSpec(d.spec().size(), d.spec().primary(), migration, d.spec().reclaimPolicy()));
+  }
+
   /** What Marathon would answer for the app Ferry wrote: it adds defaults and a version. */
   static MarathonView running(ObjectNode written, boolean healthy) {
     ObjectNode observed = written.deepCopy();

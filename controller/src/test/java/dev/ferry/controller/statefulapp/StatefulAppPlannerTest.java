@@ -9,6 +9,7 @@ import static dev.ferry.controller.statefulapp.Fixtures.seedNodes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.api.model.Dataset;
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.model.Migration;
 import dev.ferry.api.model.MigrationSpec;
@@ -188,7 +189,7 @@ class StatefulAppPlannerTest {
     ((ObjectNode) stopped.app()).put("instances", 0);
 
     AppState soon = new AppState(moved, Optional.of(dataset("node1", "node1")), seedNodes(), Optional.empty(),
-        Optional.of(stopped), retry, failedAt.plusSeconds(10));
+        Optional.of(stopped), retry, false, failedAt.plusSeconds(10));
     assertThat(StatefulAppPlanner.plan(soon)).as("the rolled back app is started on node1 again")
         .isInstanceOfSatisfying(AppStep.PutApp.class, p -> {
           assertThat(p.app().get("instances").asInt()).isEqualTo(1);
@@ -197,13 +198,22 @@ class StatefulAppPlannerTest {
 
     MarathonView runningAgain = running(StatefulAppPlanner.plan(soon) instanceof AppStep.PutApp p ? p.app() : null, true);
     AppState stillSoon = new AppState(moved, Optional.of(dataset("node1", "node1")), seedNodes(), Optional.empty(),
-        Optional.of(runningAgain), retry, failedAt.plusSeconds(10));
+        Optional.of(runningAgain), retry, false, failedAt.plusSeconds(10));
     assertThat(StatefulAppPlanner.plan(stillSoon)).isEqualTo(new AppStep.MoveLater(
         "1 move(s) of the data failed; the next try is in 20s", java.time.Duration.ofSeconds(20)));
 
     AppState later = new AppState(moved, Optional.of(dataset("node1", "node1")), seedNodes(), Optional.empty(),
-        Optional.of(runningAgain), retry, failedAt.plusSeconds(31));
+        Optional.of(runningAgain), retry, false, failedAt.plusSeconds(31));
     assertThat(StatefulAppPlanner.plan(later)).isInstanceOf(AppStep.StartMigration.class);
+  }
+
+  @Test
+  void aLockWhoseMigrationWasDeletedIsReleased() {
+    Dataset locked = Fixtures.lockedBy(dataset("node1", "node1"), "todos-db-1");
+    AppState state = new AppState(redis("ssd"), Optional.of(locked), seedNodes(), Optional.empty(), Optional.empty(),
+        MigrationRetry.NONE, true, Instant.EPOCH);
+
+    assertThat(StatefulAppPlanner.plan(state)).isEqualTo(new AppStep.ReleaseDataset("todos-db-1"));
   }
 
   @Test
