@@ -89,7 +89,17 @@ public final class Reconcilers implements AutoCloseable {
     if (event.type() != WatchEvent.Type.DELETED) {
       ownerByAppId.put(MarathonApps.appId(app), app.name());
     }
-    apps.add(app.name());
+    // A StatefulApp's status is this controller's own output: reconciling again because it wrote
+    // one would only delay the next change a user makes.
+    boolean onlyStatus = event.type() == WatchEvent.Type.MODIFIED && before.isPresent()
+        && sameExceptStatus(before.get(), app);
+    if (!onlyStatus) {
+      apps.add(app.name());
+    }
+  }
+
+  private static boolean sameExceptStatus(StatefulApp a, StatefulApp b) {
+    return a.metadata().withResourceVersion(0).equals(b.metadata().withResourceVersion(0)) && a.spec().equals(b.spec());
   }
 
   private void datasetChanged(Optional<Dataset> before, WatchEvent<Dataset> event) {
