@@ -9,6 +9,10 @@ import dev.ferry.agent.testing.AgentProcess;
 import dev.ferry.agent.testing.AgentProcess.TestNode;
 import dev.ferry.agent.testing.ControllerStandIn;
 import dev.ferry.agent.testing.DataFiles;
+import dev.ferry.agent.zfs.DatasetName;
+import dev.ferry.agent.zfs.ZfsCli;
+import dev.ferry.agent.zfs.ZfsDriver;
+import dev.ferry.agent.zfs.ZfsLayout;
 import dev.ferry.api.model.DatasetCopy;
 import dev.ferry.api.model.DatasetSpec;
 import dev.ferry.api.model.Kind;
@@ -50,6 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AgentTest {
 
   private static final long MIB = 1 << 20;
+  private static final DatasetName DB = DatasetName.of("db");
   /** What `ferry up` writes into the cluster key file: random text, its bytes the key. */
   private static final String KEY_TEXT = java.util.Base64.getEncoder()
       .encodeToString(new java.security.SecureRandom().generateSeed(36));
@@ -271,6 +276,72 @@ class AgentTest {
     DatasetCopy source = controller.awaitCopy("db", "node1", c -> c.snapshots().size() == 1);
     assertThat(source.readonly()).isFalse();
     assertThat(source.mounted()).isTrue();
+  }
+
+  @Test
+  void movesBackAndForthLeaveOnlyTheNewestCommonSnapshotOnEachCopyAndEachMoveBackIsIncremental() throws Exception {
+    TestNode n1 = node1(pools.pool());
+    TestNode n2 = node2(pools.create());
+    startBoth(n1, n2);
+    controller.createDataset("db", "node1", Quantity.mebibytes(64), ReclaimPolicy.Retain);
+    controller.awaitCopy("db", "node1", c -> c.mounted() && !c.readonly());
+    DataFiles.write(n1.mountpoint("db").resolve("base.bin"), 4 * MIB, 1);
+    // A person's own snapshot: not Ferry's to prune.
+    driver(n1).snapshot(DB, "before-upgrade");
+
+    String common = "";
+    TestNode from = n1;
+    TestNode to = n2;
+    for (int move = 1; move <= 3; move++) {
+      common = move("move-" + move, from, to, common);
+      String newest = common;
+      for (TestNode node : List.of(from, to)) {
+        DatasetCopy copy = controller.awaitCopy("db", node.name(),
+            c -> ferrySnapshots(c).equals(List.of(newest)));
+        assertThat(copy.snapshots()).extracting(Snapshot::name)
+            .containsExactlyElementsOf(node == n1 ? List.of("before-upgrade", "ferry-move-" + move + "-2")
+                : List.of("ferry-move-" + move + "-2"));
+        assertThat(driver(node).heldSnapshots(DB)).as("holds left on " + node.name()).isEmpty();
+      }
+      TestNode was = from;
+      from = to;
+      to = was;
+    }
+    assertThat(Files.exists(n2.mountpoint("db").resolve("move-3-round-1.bin"))).isTrue();
+  }
+
+  /**
+   * Moves dataset db in three rounds (the last one fenced), then switches as the controller does.
+   *
+   * @return the guid of the last round's snapshot, the newest both copies hold
+   */
+  private String move(String name, TestNode from, TestNode to, String common) throws IOException {
+    Migration m = controller.startMigration(name, "db", from.name(), to.name());
+    String base = common;
+    for (int round = 0; round <= 2; round++) {
+      DataFiles.write(from.mountpoint("db").resolve(name + "-round-" + round + ".bin"), MIB / 2, round + 20);
+      String snapshot = "ferry-" + name + "-" + round;
+      controller.request(name, round, snapshot, round == 2, controller.ticket(m, base, snapshot, Clock.systemUTC()));
+      Transfer done = controller.awaitRound(name);
+      assertThat(done.state()).as(done.message()).isEqualTo(TransferState.Succeeded);
+      assertThat(done.baseGuid()).as("round %d of %s sent from", round, name).isEqualTo(base);
+      if (round == 1) {
+        assertThat(driver(from).heldSnapshots(DB)).as("held on the source during the migration")
+            .containsExactlyInAnyOrder("ferry-" + name + "-0", "ferry-" + name + "-1");
+      }
+      base = done.guid();
+    }
+    controller.updateDataset("db", s -> new DatasetSpec(s.size(), to.name(), "", s.reclaimPolicy()));
+    controller.awaitCopy("db", to.name(), c -> c.mounted() && !c.readonly());
+    return base;
+  }
+
+  private static List<String> ferrySnapshots(DatasetCopy copy) {
+    return copy.snapshots().stream().filter(s -> s.name().startsWith("ferry-")).map(Snapshot::guid).toList();
+  }
+
+  private static ZfsDriver driver(TestNode node) {
+    return ZfsDriver.detect(new ZfsLayout(node.pool().name(), node.pool().mountRoot()), ZfsCli.standard());
   }
 
   private TestNode node1(ZfsPoolExtension.Pool pool) {

@@ -1,5 +1,7 @@
 package dev.ferry.agent.dataset;
 
+import dev.ferry.agent.snapshots.SnapshotHolds;
+import dev.ferry.agent.snapshots.SnapshotHousekeeping;
 import dev.ferry.agent.watch.ClusterView;
 import dev.ferry.agent.zfs.DatasetName;
 import dev.ferry.agent.zfs.DatasetState;
@@ -19,8 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes this node's copy of one dataset what its Dataset object asks ({@link CopyPlan}), then
  * reports the copy in {@code status.copies[<node>]}. Level-triggered and idempotent: it reads
- * the Dataset, the owning Migration and the local copy each time, whatever woke it. The ZFS and
- * etcd calls run on a worker thread.
+ * the Dataset, the owning Migration and the local copy each time, whatever woke it. It also
+ * tidies the copy's snapshots ({@link SnapshotHousekeeping}). The ZFS and etcd calls run on a
+ * worker thread.
  */
 public final class DatasetKeeper {
 
@@ -33,6 +36,8 @@ public final class DatasetKeeper {
   private final String node;
   private final Predicate<String> receiving;
   private final Clock clock;
+  private final SnapshotHolds holds;
+  private final SnapshotHousekeeping housekeeping;
 
   /**
    * @param receiving whether a stream into a dataset is being received right now: its copy is the
@@ -47,6 +52,8 @@ public final class DatasetKeeper {
     this.node = node;
     this.receiving = receiving;
     this.clock = clock;
+    this.holds = new SnapshotHolds(zfs);
+    this.housekeeping = new SnapshotHousekeeping(zfs, holds, node);
   }
 
   /** Looks at one dataset; the future fails when a ZFS or etcd call did (the work loop retries). */
@@ -72,6 +79,9 @@ public final class DatasetKeeper {
     if (current.isEmpty()) {
       deleted.ifPresent(d -> view.forgetDeleted(name, d));
       return;
+    }
+    if (zfs.exists(dataset)) {
+      housekeeping.tidy(dataset, current.get());
     }
     reporter.report(name, observe(dataset));
   }
@@ -100,6 +110,8 @@ public final class DatasetKeeper {
       zfs.setReadonly(dataset, true);
     } else if (action instanceof CopyAction.Destroy) {
       LOG.info("destroying the copy of {}: its Dataset was deleted with reclaimPolicy Delete", dataset);
+      // A held snapshot would make the destroy fail: the holds were for a migration of this data.
+      holds.releaseAll(dataset);
       zfs.destroy(dataset);
     } else if (action instanceof CopyAction.Leave l) {
       LOG.debug("{}: {}", dataset, l.why());

@@ -1,5 +1,6 @@
 package dev.ferry.agent.migration;
 
+import dev.ferry.agent.snapshots.SnapshotHolds;
 import dev.ferry.agent.transfer.TransferClient;
 import dev.ferry.agent.transfer.TransferRefusedException;
 import dev.ferry.agent.transfer.TransferRequest;
@@ -17,6 +18,7 @@ import dev.ferry.api.transfer.TransferTicket;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -55,6 +57,7 @@ final class SourceRound {
   private final Clock clock;
   private final BooleanSupplier stopping;
   private final Consumer<String> datasetChanged;
+  private final SnapshotHolds holds;
 
   SourceRound(Vertx vertx, EtcdStore store, ZfsDriver zfs, TransferClient client, ClusterKey key, String node,
       Clock clock, BooleanSupplier stopping, Consumer<String> datasetChanged) {
@@ -68,6 +71,7 @@ final class SourceRound {
     this.clock = clock;
     this.stopping = stopping;
     this.datasetChanged = datasetChanged;
+    this.holds = new SnapshotHolds(zfs);
   }
 
   /** Does the round {@code asked} of {@code migration}; completes once its outcome is written. */
@@ -103,8 +107,9 @@ final class SourceRound {
     }, false).compose(v -> {
       datasetChanged.accept(migration.spec().dataset());
       return client.snapshots(target.host(), target.port(), target.dataset());
-    }).compose(targetSnapshots -> vertx.executeBlocking(() -> RoundPlan.decide(zfs.snapshots(target.dataset()),
-        asked.snapshot(), targetSnapshots, target.ticket().baseGuid()), false)
+    }).compose(targetSnapshots -> vertx.executeBlocking(() -> hold(target.dataset(),
+        RoundPlan.decide(zfs.snapshots(target.dataset()), asked.snapshot(), targetSnapshots,
+            target.ticket().baseGuid())), false)
     ).compose(plan -> {
       if (plan instanceof RoundPlan.AlreadyThere there) {
         return Future.succeededFuture(new Outcome(0, there.snapshot().guid(), target.ticket().baseGuid()));
@@ -156,6 +161,22 @@ final class SourceRound {
     if (snapshots.stream().noneMatch(s -> s.name().equals(asked.snapshot()))) {
       zfs.snapshot(dataset, asked.snapshot());
     }
+  }
+
+  /**
+   * Holds the snapshots the round sends from and to (releasing the previous round's), so that
+   * pruning keeps them until the migration ends. Blocking.
+   */
+  private RoundPlan hold(DatasetName dataset, RoundPlan plan) {
+    if (plan instanceof RoundPlan.Send send) {
+      List<String> names = new ArrayList<>();
+      send.base().ifPresent(b -> names.add(b.name()));
+      names.add(send.snapshot().name());
+      holds.holdOnly(dataset, names);
+    } else if (plan instanceof RoundPlan.AlreadyThere there) {
+      holds.holdOnly(dataset, List.of(there.snapshot().name()));
+    }
+    return plan;
   }
 
   private static String message(Throwable e) {
