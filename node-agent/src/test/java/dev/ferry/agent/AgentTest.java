@@ -14,6 +14,8 @@ import dev.ferry.agent.zfs.ZfsCli;
 import dev.ferry.agent.zfs.ZfsDriver;
 import dev.ferry.agent.zfs.ZfsLayout;
 import dev.ferry.api.model.DatasetCopy;
+import dev.ferry.api.model.Event;
+import dev.ferry.api.model.EventSpec;
 import dev.ferry.api.model.DatasetSpec;
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.model.LabelSelector;
@@ -105,6 +107,7 @@ class AgentTest {
     deleteAll(Kind.MIGRATION);
     deleteAll(Kind.DATASET);
     deleteAll(Kind.NODE);
+    deleteAll(Kind.EVENT);
   }
 
   private static <O extends dev.ferry.api.model.FerryObject<O, S, T>, S, T> void deleteAll(Kind<O, S, T> kind) {
@@ -187,6 +190,12 @@ class AgentTest {
     controller.awaitCopy("db", "node1", DatasetCopy::readonly);
     Files.writeString(n2.mountpoint("db").resolve("after-move.txt"), "written on node2\n");
     assertThat(Files.readString(n2.mountpoint("db").resolve("dir/todo.txt"))).endsWith("round 3\n");
+    await().atMost(PATIENCE).untilAsserted(() -> {
+      assertThat(events("Dataset", "db")).extracting(e -> e.reason() + " by " + e.source())
+          .contains("Created by node-agent/node1", "MadeWritable by node-agent/node2");
+      assertThat(events("Migration", "db-move")).extracting(e -> e.reason() + " by " + e.source())
+          .contains("Fenced by node-agent/node1");
+    });
   }
 
   @Test
@@ -244,6 +253,13 @@ class AgentTest {
     Transfer refusedForged = controller.awaitRound("db-move");
     assertThat(refusedForged.state()).isEqualTo(TransferState.Failed);
     assertThat(refusedForged.message()).contains("signature invalid");
+    await().atMost(PATIENCE).untilAsserted(() -> assertThat(events("Migration", "db-move"))
+        .anySatisfy(e -> {
+          assertThat(e.type()).isEqualTo(dev.ferry.api.model.EventType.Warning);
+          assertThat(e.reason()).isEqualTo("RoundFailed");
+          assertThat(e.message()).contains("round 1").contains("signature invalid");
+          assertThat(e.source()).isEqualTo("node-agent/node1");
+        }));
 
     String expired = controller.ticket(move, base, "db-move-1", Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-10)));
     controller.request("db-move", 1, "db-move-1", false, expired);
@@ -334,6 +350,11 @@ class AgentTest {
     controller.updateDataset("db", s -> new DatasetSpec(s.size(), to.name(), "", s.reclaimPolicy()));
     controller.awaitCopy("db", to.name(), c -> c.mounted() && !c.readonly());
     return base;
+  }
+
+  private static List<EventSpec> events(String kind, String name) {
+    return get(store.list(Kind.EVENT, LabelSelector.EVERYTHING)).items().stream().map(Event::spec)
+        .filter(e -> e.involvedObject().kind().equals(kind) && e.involvedObject().name().equals(name)).toList();
   }
 
   private static List<String> ferrySnapshots(DatasetCopy copy) {
