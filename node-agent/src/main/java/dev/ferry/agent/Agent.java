@@ -13,6 +13,7 @@ import dev.ferry.agent.watch.ClusterView;
 import dev.ferry.agent.work.WorkLoop;
 import dev.ferry.agent.zfs.DatasetName;
 import dev.ferry.agent.zfs.ZfsDriver;
+import dev.ferry.api.events.EventRecorder;
 import dev.ferry.api.model.Migration;
 import dev.ferry.api.model.NodeSpec;
 import dev.ferry.api.store.EtcdStore;
@@ -58,8 +59,10 @@ public final class Agent {
     this.client = new TransferClient(vertx, zfs, config.address());
     this.registration = new NodeRegistration(vertx, store, node, nodeSpec(config), zfs::poolSpace,
         config.leaseTtl(), clock);
-    this.keeper = new DatasetKeeper(vertx, zfs, view, new CopyReporter(store, node), node, server::receiving, clock);
-    this.sources = new SourceMigrations(vertx, store, zfs, client, key, view, node, clock, datasets::enqueue);
+    EventRecorder events = new EventRecorder(store, "node-agent/" + node, clock);
+    this.keeper = new DatasetKeeper(vertx, zfs, view, new CopyReporter(store, node), node, server::receiving, clock,
+        events);
+    this.sources = new SourceMigrations(vertx, store, zfs, client, key, view, node, clock, datasets::enqueue, events);
     this.migrations = new WorkLoop(vertx, "migration", sources::reconcile, MIN_BACKOFF, MAX_BACKOFF);
   }
 

@@ -9,7 +9,13 @@ import dev.ferry.agent.testing.AgentProcess;
 import dev.ferry.agent.testing.AgentProcess.TestNode;
 import dev.ferry.agent.testing.ControllerStandIn;
 import dev.ferry.agent.testing.DataFiles;
+import dev.ferry.agent.zfs.DatasetName;
+import dev.ferry.agent.zfs.ZfsCli;
+import dev.ferry.agent.zfs.ZfsDriver;
+import dev.ferry.agent.zfs.ZfsLayout;
 import dev.ferry.api.model.DatasetCopy;
+import dev.ferry.api.model.Event;
+import dev.ferry.api.model.EventSpec;
 import dev.ferry.api.model.DatasetSpec;
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.model.LabelSelector;
@@ -50,6 +56,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AgentTest {
 
   private static final long MIB = 1 << 20;
+  private static final DatasetName DB = DatasetName.of("db");
   /** What `ferry up` writes into the cluster key file: random text, its bytes the key. */
   private static final String KEY_TEXT = java.util.Base64.getEncoder()
       .encodeToString(new java.security.SecureRandom().generateSeed(36));
@@ -100,6 +107,7 @@ class AgentTest {
     deleteAll(Kind.MIGRATION);
     deleteAll(Kind.DATASET);
     deleteAll(Kind.NODE);
+    deleteAll(Kind.EVENT);
   }
 
   private static <O extends dev.ferry.api.model.FerryObject<O, S, T>, S, T> void deleteAll(Kind<O, S, T> kind) {
@@ -182,6 +190,12 @@ class AgentTest {
     controller.awaitCopy("db", "node1", DatasetCopy::readonly);
     Files.writeString(n2.mountpoint("db").resolve("after-move.txt"), "written on node2\n");
     assertThat(Files.readString(n2.mountpoint("db").resolve("dir/todo.txt"))).endsWith("round 3\n");
+    await().atMost(PATIENCE).untilAsserted(() -> {
+      assertThat(events("Dataset", "db")).extracting(e -> e.reason() + " by " + e.source())
+          .contains("Created by node-agent/node1", "MadeWritable by node-agent/node2");
+      assertThat(events("Migration", "db-move")).extracting(e -> e.reason() + " by " + e.source())
+          .contains("Fenced by node-agent/node1");
+    });
   }
 
   @Test
@@ -239,6 +253,13 @@ class AgentTest {
     Transfer refusedForged = controller.awaitRound("db-move");
     assertThat(refusedForged.state()).isEqualTo(TransferState.Failed);
     assertThat(refusedForged.message()).contains("signature invalid");
+    await().atMost(PATIENCE).untilAsserted(() -> assertThat(events("Migration", "db-move"))
+        .anySatisfy(e -> {
+          assertThat(e.type()).isEqualTo(dev.ferry.api.model.EventType.Warning);
+          assertThat(e.reason()).isEqualTo("RoundFailed");
+          assertThat(e.message()).contains("round 1").contains("signature invalid");
+          assertThat(e.source()).isEqualTo("node-agent/node1");
+        }));
 
     String expired = controller.ticket(move, base, "db-move-1", Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-10)));
     controller.request("db-move", 1, "db-move-1", false, expired);
@@ -271,6 +292,77 @@ class AgentTest {
     DatasetCopy source = controller.awaitCopy("db", "node1", c -> c.snapshots().size() == 1);
     assertThat(source.readonly()).isFalse();
     assertThat(source.mounted()).isTrue();
+  }
+
+  @Test
+  void movesBackAndForthLeaveOnlyTheNewestCommonSnapshotOnEachCopyAndEachMoveBackIsIncremental() throws Exception {
+    TestNode n1 = node1(pools.pool());
+    TestNode n2 = node2(pools.create());
+    startBoth(n1, n2);
+    controller.createDataset("db", "node1", Quantity.mebibytes(64), ReclaimPolicy.Retain);
+    controller.awaitCopy("db", "node1", c -> c.mounted() && !c.readonly());
+    DataFiles.write(n1.mountpoint("db").resolve("base.bin"), 4 * MIB, 1);
+    // A person's own snapshot: not Ferry's to prune.
+    driver(n1).snapshot(DB, "before-upgrade");
+
+    String common = "";
+    TestNode from = n1;
+    TestNode to = n2;
+    for (int move = 1; move <= 3; move++) {
+      common = move("move-" + move, from, to, common);
+      String newest = common;
+      for (TestNode node : List.of(from, to)) {
+        DatasetCopy copy = controller.awaitCopy("db", node.name(),
+            c -> ferrySnapshots(c).equals(List.of(newest)));
+        assertThat(copy.snapshots()).extracting(Snapshot::name)
+            .containsExactlyElementsOf(node == n1 ? List.of("before-upgrade", "ferry-move-" + move + "-2")
+                : List.of("ferry-move-" + move + "-2"));
+        assertThat(driver(node).heldSnapshots(DB)).as("holds left on " + node.name()).isEmpty();
+      }
+      TestNode was = from;
+      from = to;
+      to = was;
+    }
+    assertThat(Files.exists(n2.mountpoint("db").resolve("move-3-round-1.bin"))).isTrue();
+  }
+
+  /**
+   * Moves dataset db in three rounds (the last one fenced), then switches as the controller does.
+   *
+   * @return the guid of the last round's snapshot, the newest both copies hold
+   */
+  private String move(String name, TestNode from, TestNode to, String common) throws IOException {
+    Migration m = controller.startMigration(name, "db", from.name(), to.name());
+    String base = common;
+    for (int round = 0; round <= 2; round++) {
+      DataFiles.write(from.mountpoint("db").resolve(name + "-round-" + round + ".bin"), MIB / 2, round + 20);
+      String snapshot = "ferry-" + name + "-" + round;
+      controller.request(name, round, snapshot, round == 2, controller.ticket(m, base, snapshot, Clock.systemUTC()));
+      Transfer done = controller.awaitRound(name);
+      assertThat(done.state()).as(done.message()).isEqualTo(TransferState.Succeeded);
+      assertThat(done.baseGuid()).as("round %d of %s sent from", round, name).isEqualTo(base);
+      if (round == 1) {
+        assertThat(driver(from).heldSnapshots(DB)).as("held on the source during the migration")
+            .containsExactlyInAnyOrder("ferry-" + name + "-0", "ferry-" + name + "-1");
+      }
+      base = done.guid();
+    }
+    controller.updateDataset("db", s -> new DatasetSpec(s.size(), to.name(), "", s.reclaimPolicy()));
+    controller.awaitCopy("db", to.name(), c -> c.mounted() && !c.readonly());
+    return base;
+  }
+
+  private static List<EventSpec> events(String kind, String name) {
+    return get(store.list(Kind.EVENT, LabelSelector.EVERYTHING)).items().stream().map(Event::spec)
+        .filter(e -> e.involvedObject().kind().equals(kind) && e.involvedObject().name().equals(name)).toList();
+  }
+
+  private static List<String> ferrySnapshots(DatasetCopy copy) {
+    return copy.snapshots().stream().filter(s -> s.name().startsWith("ferry-")).map(Snapshot::guid).toList();
+  }
+
+  private static ZfsDriver driver(TestNode node) {
+    return ZfsDriver.detect(new ZfsLayout(node.pool().name(), node.pool().mountRoot()), ZfsCli.standard());
   }
 
   private TestNode node1(ZfsPoolExtension.Pool pool) {

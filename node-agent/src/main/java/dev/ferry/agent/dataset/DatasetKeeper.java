@@ -1,13 +1,17 @@
 package dev.ferry.agent.dataset;
 
+import dev.ferry.agent.snapshots.SnapshotHolds;
+import dev.ferry.agent.snapshots.SnapshotHousekeeping;
 import dev.ferry.agent.watch.ClusterView;
 import dev.ferry.agent.zfs.DatasetName;
 import dev.ferry.agent.zfs.DatasetState;
 import dev.ferry.agent.zfs.ZfsDriver;
 import dev.ferry.agent.zfs.ZfsException;
+import dev.ferry.api.events.EventRecorder;
 import dev.ferry.api.model.Dataset;
 import dev.ferry.api.model.DatasetCopy;
 import dev.ferry.api.model.Migration;
+import dev.ferry.api.model.ObjectReference;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -19,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes this node's copy of one dataset what its Dataset object asks ({@link CopyPlan}), then
  * reports the copy in {@code status.copies[<node>]}. Level-triggered and idempotent: it reads
- * the Dataset, the owning Migration and the local copy each time, whatever woke it. The ZFS and
- * etcd calls run on a worker thread.
+ * the Dataset, the owning Migration and the local copy each time, whatever woke it. It also
+ * tidies the copy's snapshots ({@link SnapshotHousekeeping}). The ZFS and etcd calls run on a
+ * worker thread.
  */
 public final class DatasetKeeper {
 
@@ -33,13 +38,17 @@ public final class DatasetKeeper {
   private final String node;
   private final Predicate<String> receiving;
   private final Clock clock;
+  private final EventRecorder events;
+  private final SnapshotHolds holds;
+  private final SnapshotHousekeeping housekeeping;
 
   /**
    * @param receiving whether a stream into a dataset is being received right now: its copy is the
    *     receive's until it ends, and the receiver asks for a look afterwards
+   * @param events where what changed the copy is told to people (best effort, never waited for)
    */
   public DatasetKeeper(Vertx vertx, ZfsDriver zfs, ClusterView view, CopyReporter reporter, String node,
-      Predicate<String> receiving, Clock clock) {
+      Predicate<String> receiving, Clock clock, EventRecorder events) {
     this.vertx = vertx;
     this.zfs = zfs;
     this.view = view;
@@ -47,6 +56,9 @@ public final class DatasetKeeper {
     this.node = node;
     this.receiving = receiving;
     this.clock = clock;
+    this.events = events;
+    this.holds = new SnapshotHolds(zfs);
+    this.housekeeping = new SnapshotHousekeeping(zfs, holds, node);
   }
 
   /** Looks at one dataset; the future fails when a ZFS or etcd call did (the work loop retries). */
@@ -68,15 +80,25 @@ public final class DatasetKeeper {
         .flatMap(view::migration);
     Optional<DatasetState> local = zfs.exists(dataset) ? Optional.of(zfs.state(dataset)) : Optional.empty();
     CopyAction action = CopyPlan.decide(node, current, deleted, owner, local);
-    apply(dataset, action);
+    // Without an object only Leave is decided, so the uid-less reference is never recorded.
+    ObjectReference about = current.or(() -> deleted).map(ObjectReference::to)
+        .orElseGet(() -> new ObjectReference("Dataset", name, ""));
+    apply(dataset, action, about);
     if (current.isEmpty()) {
       deleted.ifPresent(d -> view.forgetDeleted(name, d));
       return;
     }
+    if (zfs.exists(dataset)) {
+      int pruned = housekeeping.tidy(dataset, current.get());
+      if (pruned > 0) {
+        events.normal(about, "SnapshotsPruned", "destroyed " + pruned + " snapshot(s) on " + node
+            + " older than the newest one each other copy shares");
+      }
+    }
     reporter.report(name, observe(dataset));
   }
 
-  private void apply(DatasetName dataset, CopyAction action) {
+  private void apply(DatasetName dataset, CopyAction action, ObjectReference about) {
     if (action instanceof CopyAction.Create c) {
       LOG.info("creating dataset {} ({} bytes), the primary copy", dataset, c.refquotaBytes());
       try {
@@ -87,6 +109,8 @@ public final class DatasetKeeper {
         }
       }
       zfs.mount(dataset);
+      events.normal(about, "Created", "created the primary copy on " + node + " (refquota " + c.refquotaBytes()
+          + " bytes)");
     } else if (action instanceof CopyAction.MakePrimary p) {
       LOG.info("making the copy of {} the primary: mounted, writable, refquota {}", dataset, p.refquotaBytes());
       if (zfs.state(dataset).refquotaBytes() != p.refquotaBytes()) {
@@ -95,12 +119,17 @@ public final class DatasetKeeper {
       zfs.placeMountpoint(dataset);
       zfs.mount(dataset);
       zfs.setReadonly(dataset, false);
+      events.normal(about, "MadeWritable", "the copy on " + node + " is the primary: mounted and writable");
     } else if (action instanceof CopyAction.MakeStandby) {
       LOG.info("making the copy of {} a read-only standby: another node is the primary", dataset);
       zfs.setReadonly(dataset, true);
+      events.normal(about, "MadeReadOnly", "the copy on " + node + " is a read-only standby: another node is the primary");
     } else if (action instanceof CopyAction.Destroy) {
       LOG.info("destroying the copy of {}: its Dataset was deleted with reclaimPolicy Delete", dataset);
+      // A held snapshot would make the destroy fail: the holds were for a migration of this data.
+      holds.releaseAll(dataset);
       zfs.destroy(dataset);
+      events.normal(about, "Destroyed", "destroyed the copy on " + node + ": the Dataset was deleted with reclaimPolicy Delete");
     } else if (action instanceof CopyAction.Leave l) {
       LOG.debug("{}: {}", dataset, l.why());
     }

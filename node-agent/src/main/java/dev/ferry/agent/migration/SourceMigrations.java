@@ -3,6 +3,7 @@ package dev.ferry.agent.migration;
 import dev.ferry.agent.transfer.TransferClient;
 import dev.ferry.agent.watch.ClusterView;
 import dev.ferry.agent.zfs.ZfsDriver;
+import dev.ferry.api.events.EventRecorder;
 import dev.ferry.api.model.Migration;
 import dev.ferry.api.model.Transfer;
 import dev.ferry.api.model.TransferState;
@@ -31,12 +32,14 @@ public final class SourceMigrations {
 
   /**
    * @param datasetChanged told the name of a dataset whose copy a round changed (fence, snapshot)
+   * @param events where a failed round is told to people
    */
   public SourceMigrations(Vertx vertx, EtcdStore store, ZfsDriver zfs, TransferClient client, ClusterKey key,
-      ClusterView view, String node, Clock clock, Consumer<String> datasetChanged) {
+      ClusterView view, String node, Clock clock, Consumer<String> datasetChanged, EventRecorder events) {
     this.view = view;
     this.node = node;
-    this.round = new SourceRound(vertx, store, zfs, client, key, node, clock, () -> stopping, datasetChanged);
+    this.round = new SourceRound(vertx, store, zfs, client, key, node, clock, () -> stopping, datasetChanged,
+        events);
   }
 
   /** Whether this agent is the source of {@code migration}, so that its changes concern it. */

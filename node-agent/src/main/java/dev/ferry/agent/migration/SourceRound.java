@@ -1,13 +1,16 @@
 package dev.ferry.agent.migration;
 
+import dev.ferry.agent.snapshots.SnapshotHolds;
 import dev.ferry.agent.transfer.TransferClient;
 import dev.ferry.agent.transfer.TransferRefusedException;
 import dev.ferry.agent.transfer.TransferRequest;
 import dev.ferry.agent.zfs.DatasetName;
 import dev.ferry.agent.zfs.ZfsDriver;
+import dev.ferry.api.events.EventRecorder;
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.model.Migration;
 import dev.ferry.api.model.Node;
+import dev.ferry.api.model.ObjectReference;
 import dev.ferry.api.model.Snapshot;
 import dev.ferry.api.model.Transfer;
 import dev.ferry.api.store.EtcdStore;
@@ -17,6 +20,7 @@ import dev.ferry.api.transfer.TransferTicket;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -55,9 +59,11 @@ final class SourceRound {
   private final Clock clock;
   private final BooleanSupplier stopping;
   private final Consumer<String> datasetChanged;
+  private final SnapshotHolds holds;
+  private final EventRecorder events;
 
   SourceRound(Vertx vertx, EtcdStore store, ZfsDriver zfs, TransferClient client, ClusterKey key, String node,
-      Clock clock, BooleanSupplier stopping, Consumer<String> datasetChanged) {
+      Clock clock, BooleanSupplier stopping, Consumer<String> datasetChanged, EventRecorder events) {
     this.vertx = vertx;
     this.store = store;
     this.zfs = zfs;
@@ -68,6 +74,8 @@ final class SourceRound {
     this.clock = clock;
     this.stopping = stopping;
     this.datasetChanged = datasetChanged;
+    this.holds = new SnapshotHolds(zfs);
+    this.events = events;
   }
 
   /** Does the round {@code asked} of {@code migration}; completes once its outcome is written. */
@@ -89,6 +97,7 @@ final class SourceRound {
             return progress.finish(() -> writer.write(name, asked, t -> ar.succeeded()
                 ? t.succeeded(ar.result().bytes(), ar.result().guid(), ar.result().baseGuid(), clock.instant())
                 : t.failed(message(ar.cause()), clock.instant())))
+                .onSuccess(written -> recordFailure(migration, asked, written, ar.cause()))
                 .onSuccess(written -> LOG.info("migration {}: round {} {}", name, asked.round(),
                     ar.succeeded() ? "succeeded, " + ar.result().bytes() + " bytes" : "failed: " + message(ar.cause())))
                 .mapEmpty();
@@ -98,13 +107,14 @@ final class SourceRound {
 
   private Future<Outcome> send(Migration migration, Transfer asked, ProgressWrites progress) {
     return target(migration, asked).compose(target -> vertx.executeBlocking(() -> {
-      prepare(target.dataset(), asked);
+      prepare(migration, target.dataset(), asked);
       return null;
     }, false).compose(v -> {
       datasetChanged.accept(migration.spec().dataset());
       return client.snapshots(target.host(), target.port(), target.dataset());
-    }).compose(targetSnapshots -> vertx.executeBlocking(() -> RoundPlan.decide(zfs.snapshots(target.dataset()),
-        asked.snapshot(), targetSnapshots, target.ticket().baseGuid()), false)
+    }).compose(targetSnapshots -> vertx.executeBlocking(() -> hold(target.dataset(),
+        RoundPlan.decide(zfs.snapshots(target.dataset()), asked.snapshot(), targetSnapshots,
+            target.ticket().baseGuid())), false)
     ).compose(plan -> {
       if (plan instanceof RoundPlan.AlreadyThere there) {
         return Future.succeededFuture(new Outcome(0, there.snapshot().guid(), target.ticket().baseGuid()));
@@ -148,13 +158,43 @@ final class SourceRound {
   }
 
   /** Fences if asked, and takes the round's snapshot unless an earlier attempt did. Blocking. */
-  private void prepare(DatasetName dataset, Transfer asked) {
+  private void prepare(Migration migration, DatasetName dataset, Transfer asked) {
     if (asked.fence()) {
+      boolean wasWritable = !zfs.state(dataset).readonly();
+      // Set even when it reads read-only: fencing must not rest on what a property says.
       zfs.setReadonly(dataset, true);
+      if (wasWritable) {
+        events.normal(ObjectReference.to(migration), "Fenced", "made the copy of " + dataset + " on " + node
+            + " read-only for the final round " + asked.round());
+      }
     }
     List<Snapshot> snapshots = zfs.snapshots(dataset);
     if (snapshots.stream().noneMatch(s -> s.name().equals(asked.snapshot()))) {
       zfs.snapshot(dataset, asked.snapshot());
+    }
+  }
+
+  /**
+   * Holds the snapshots the round sends from and to (releasing the previous round's), so that
+   * pruning keeps them until the migration ends. Blocking.
+   */
+  private RoundPlan hold(DatasetName dataset, RoundPlan plan) {
+    if (plan instanceof RoundPlan.Send send) {
+      List<String> names = new ArrayList<>();
+      send.base().ifPresent(b -> names.add(b.name()));
+      names.add(send.snapshot().name());
+      holds.holdOnly(dataset, names);
+    } else if (plan instanceof RoundPlan.AlreadyThere there) {
+      holds.holdOnly(dataset, List.of(there.snapshot().name()));
+    }
+    return plan;
+  }
+
+  /** A person wants to know why a round failed; a success is in the Migration's status already. */
+  private void recordFailure(Migration migration, Transfer asked, boolean written, Throwable cause) {
+    if (written && cause != null) {
+      events.warning(ObjectReference.to(migration), "RoundFailed", "round " + asked.round() + " ("
+          + asked.snapshot() + ") from " + node + " to " + migration.spec().to() + " failed: " + message(cause));
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.ferry.agent.transfer;
 
 import dev.ferry.api.transfer.TransferTicket;
+import dev.ferry.agent.snapshots.SnapshotHolds;
 import dev.ferry.agent.zfs.DatasetName;
 import dev.ferry.agent.zfs.StreamingProcess;
 import dev.ferry.agent.zfs.ZfsDriver;
@@ -19,13 +20,15 @@ import java.util.function.Predicate;
  *
  * <p>Every refusal happens before {@code zfs receive} starts and leaves the pool as it was. A
  * stream that ends early leaves the target at its last complete snapshot (ZFS receives into a
- * temporary clone), so the same step can be sent again.
+ * temporary clone), so the same step can be sent again. The snapshot received last is held
+ * ({@link SnapshotHolds}) as the base of the next round.
  */
 public final class TransferReceiver {
 
   private final ZfsDriver zfs;
   private final Predicate<DatasetName> primaryHere;
   private final Consumer<DatasetName> afterReceive;
+  private final SnapshotHolds holds;
 
   /**
    * @param primaryHere whether this node is the dataset's primary (from the Dataset object): a
@@ -43,6 +46,7 @@ public final class TransferReceiver {
     this.zfs = zfs;
     this.primaryHere = primaryHere;
     this.afterReceive = afterReceive;
+    this.holds = new SnapshotHolds(zfs);
   }
 
   /**
@@ -99,6 +103,8 @@ public final class TransferReceiver {
           + " here has no snapshot with guid " + baseGuid + " to apply the incremental stream to");
     }
     if (!snapshots.get(snapshots.size() - 1).guid().equals(baseGuid)) {
+      // The ticket allows discarding what came after the base, our own holds on it included.
+      holds.holdOnly(dataset, List.of(base.get().name()));
       zfs.rollback(dataset, base.get().name());
     }
   }
@@ -142,6 +148,8 @@ public final class TransferReceiver {
     if (!ticket.incremental()) {
       zfs.adoptReceived(dataset);
     }
+    // The next round's base: held until the migration ends (the agent then releases it).
+    holds.holdOnly(dataset, List.of(newest.name()));
     return newest;
   }
 

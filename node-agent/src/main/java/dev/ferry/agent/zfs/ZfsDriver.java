@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Ferry's datasets on one node, over the {@code zfs} and {@code zpool} commands.
@@ -185,6 +187,25 @@ public final class ZfsDriver {
   /** How many user holds the snapshot has ({@code userrefs}: zfs-fuse's {@code zfs holds} is broken). */
   public int holdCount(DatasetName dataset, String snapshot) {
     return Integer.parseInt(get(layout.snapshot(dataset, snapshot), "userrefs").get("userrefs"));
+  }
+
+  /**
+   * The names of the dataset's snapshots that carry at least one user hold, whoever placed it
+   * (read from {@code userrefs} in one command: zfs-fuse's {@code zfs holds} is broken).
+   *
+   * @throws ZfsException {@code NOT_FOUND} when the dataset does not exist
+   */
+  public Set<String> heldSnapshots(DatasetName dataset) {
+    String filesystem = layout.filesystem(dataset);
+    String out = cli.zfs("get", "-H", "-p", "-r", "-d", "1", "-o", "name,value", "userrefs", filesystem);
+    Set<String> held = new TreeSet<>();
+    for (String line : out.split("\n")) {
+      String[] f = line.split("\t");
+      if (f.length == 2 && f[0].startsWith(filesystem + "@") && !f[1].equals("0") && !f[1].equals("-")) {
+        held.add(f[0].substring(filesystem.length() + 1));
+      }
+    }
+    return held;
   }
 
   /**
