@@ -1,10 +1,8 @@
 package dev.ferry.agent.transfer;
 
-import io.netty.buffer.Unpooled;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.streams.ReadStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,15 +62,12 @@ final class InputStreamReadStream implements ReadStream<Buffer> {
     try (in) {
       while (true) {
         unconsumed.acquire();
-        // Read straight into the array the buffer then wraps: readNBytes(int) would read in small
-        // pieces and copy them together, and Buffer.buffer(byte[]) would copy once more.
-        byte[] chunk = new byte[CHUNK];
-        int n = in.readNBytes(chunk, 0, CHUNK);
-        if (n == 0) {
+        byte[] chunk = in.readNBytes(CHUNK);
+        if (chunk.length == 0) {
           break;
         }
-        bytes.addAndGet(n);
-        Buffer buffer = BufferInternal.buffer(Unpooled.wrappedBuffer(chunk, 0, n));
+        bytes.addAndGet(chunk.length);
+        Buffer buffer = Buffer.buffer(chunk);
         context.runOnContext(v -> {
           pending.add(buffer);
           deliver();

@@ -1,12 +1,10 @@
 package dev.ferry.agent.transfer;
 
-import io.netty.buffer.ByteBuf;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.streams.WriteStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -59,12 +57,10 @@ final class OutputStreamWriteStream implements WriteStream<Buffer> {
         if (item == END) {
           break;
         }
-        // Straight from the buffer's memory: Buffer.getBytes() would copy every byte once more.
-        ByteBuf data = ((BufferInternal) item).getByteBuf();
-        int length = data.readableBytes();
-        data.getBytes(data.readerIndex(), out, length);
-        written.addAndGet(length);
-        long now = queued.addAndGet(-length);
+        byte[] bytes = ((Buffer) item).getBytes();
+        out.write(bytes);
+        written.addAndGet(bytes.length);
+        long now = queued.addAndGet(-bytes.length);
         if (now <= maxQueued / 2) {
           signalDrain();
         }
