@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # The PostgreSQL task of manifests/postgres/db.yaml. The cluster lives in the dataset
 # ($FERRY_DATASET_PATH/pgdata): initdb makes it on the first start only, so after a move
-# PostgreSQL starts on the data Ferry brought. It listens on $HOST:$PORT0, its socket in the
-# task's sandbox. SIGTERM (Marathon's kill) is a smart shutdown: the data on disk is consistent
-# when Ferry takes the last snapshot.
+# PostgreSQL starts on the data Ferry brought. It listens on $HOST:$PORT0. SIGTERM (Marathon's
+# kill) is a smart shutdown: the data on disk is consistent when Ferry takes the last snapshot.
 #
 # A new dataset's root belongs to root, and neither Ferry nor Marathon has a way to give a host
 # volume to the task's user (Kubernetes' fsGroup). So, like the official postgres image's
@@ -34,9 +33,7 @@ if [ ! -f "$data/PG_VERSION" ]; then
   echo "postgres-task.sh: first start: initdb in $data"
   "${as_postgres[@]}" "$bindir/initdb" --pgdata "$data" --username postgres --auth trust --encoding UTF8 --no-instructions
 fi
-# The socket goes to the task's sandbox, not the dataset: it must not travel with the data.
-socket_dir="${MESOS_SANDBOX:-/tmp}/pg-socket"
-mkdir -p "$socket_dir"
-[ "$(id -u)" = 0 ] && chown postgres:postgres "$socket_dir"
+# TCP only: a Unix socket would have to live somewhere short (its path is limited to 107
+# bytes, which a sandbox path can pass) and outside the dataset (it must not travel with it).
 exec "${as_postgres[@]}" "$bindir/postgres" -D "$data" -c listen_addresses="$HOST" -p "$PORT0" \
-  -c unix_socket_directories="$socket_dir" -c fsync=on -c synchronous_commit=on
+  -c unix_socket_directories= -c fsync=on -c synchronous_commit=on
