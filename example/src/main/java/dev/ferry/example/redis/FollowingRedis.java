@@ -64,7 +64,8 @@ public final class FollowingRedis {
         result.fail(new IOException("the database did not answer within " + deadline.toSeconds() + " s: " + why));
         return;
       }
-      LOG.info("{}: the database is away ({}); trying again", command.get(0), why);
+      // Every 250 ms while the database moves: too often for INFO; the reconnection is logged there.
+      LOG.debug("{}: the database is away ({}); trying again", command.get(0), why);
       vertx.setTimer(RETRY_PAUSE_MS, t -> attempt(command, giveUpAt, result));
     });
   }

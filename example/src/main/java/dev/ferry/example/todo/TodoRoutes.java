@@ -14,6 +14,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,7 +93,7 @@ public final class TodoRoutes {
     return Optional.of(change);
   }
 
-  private static void withId(RoutingContext ctx, java.util.function.LongConsumer then) {
+  private static void withId(RoutingContext ctx, LongConsumer then) {
     String raw = ctx.pathParam("id");
     long id;
     try {
