@@ -122,8 +122,9 @@ demo_run() {
   done
 
   demo_say "Moving the database to the SSD node: placement [disk, LIKE, ssd], ferryctl apply"
-  local moved="$state_dir/demo/db-ssd.yaml"
-  mkdir -p "$(dirname "$moved")"
+  # Not in the state directory: `up` refuses one that holds files that are not its own.
+  DEMO_WORK=$(mktemp -d -t ferry-demo.XXXXXX)
+  local moved="$DEMO_WORK/db.yaml"
   sed 's/\[disk, LIKE, spinning\]/[disk, LIKE, ssd]/' "$FERRY_HOME/manifests/todomvc/db.yaml" >"$moved"
   grep -q '\[disk, LIKE, ssd\]' "$moved" || demo_fail "manifests/todomvc/db.yaml has no [disk, LIKE, spinning] placement to change"
   DEMO_REASON="ferryctl apply of the new placement failed"
@@ -259,6 +260,9 @@ demo_finish() {
   set +e
   if [ -n "${DEMO_WATCHER:-}" ]; then
     kill "$DEMO_WATCHER" 2>/dev/null
+  fi
+  if [ -n "${DEMO_WORK:-}" ]; then
+    rm -rf "$DEMO_WORK"
   fi
   if [ "$keep" != true ] && [ -f "$state_dir/cluster.json" ]; then
     demo_say "Stopping the cluster (./ferry down)"
