@@ -63,11 +63,26 @@ final class DemoCluster implements AutoCloseable {
   static DemoCluster up(Path dir) throws IOException {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     DemoCluster cluster = new DemoCluster(dir);
+    List<String> command = new ArrayList<>(List.of(HOME.resolve("ferry").toString(), "up"));
+    command.addAll(upOptions(cluster.stateDir, cluster.ferryctlConfig, cluster.schedulerPort, cluster.controllerPort));
+    Result up = cluster.run("ferry-up", command);
+    if (up.exit() != 0) {
+      cluster.close();
+      throw new IllegalStateException("./ferry up failed:\n" + up.output());
+    }
+    return cluster;
+  }
+
+  /**
+   * Options of {@code ./ferry up} for a cluster of its own: free ports, pools named after a
+   * random prefix, the given state directory and ferryctl contexts file.
+   */
+  static List<String> upOptions(Path stateDir, Path ferryctlConfig, int schedulerPort, int controllerPort) {
     String poolPrefix = "ferrydemo" + HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
-    Result up = cluster.run("ferry-up", List.of(HOME.resolve("ferry").toString(), "up",
-        "--state-dir", cluster.stateDir.toString(),
-        "--scheduler-port", Integer.toString(cluster.schedulerPort),
-        "--controller-port", Integer.toString(cluster.controllerPort),
+    return List.of(
+        "--state-dir", stateDir.toString(),
+        "--scheduler-port", Integer.toString(schedulerPort),
+        "--controller-port", Integer.toString(controllerPort),
         "--agent-port", Integer.toString(FreePort.pick()),
         "--etcd-port", Integer.toString(FreePort.pick()),
         "--etcd-peer-port", Integer.toString(FreePort.pick()),
@@ -75,12 +90,7 @@ final class DemoCluster implements AutoCloseable {
         "--pool-prefix", poolPrefix,
         "--pool-size", "1G",
         "--context", "e2e-demo",
-        "--ferryctl-config", cluster.ferryctlConfig.toString()));
-    if (up.exit() != 0) {
-      cluster.close();
-      throw new IllegalStateException("./ferry up failed:\n" + up.output());
-    }
-    return cluster;
+        "--ferryctl-config", ferryctlConfig.toString());
   }
 
   /** Runs {@code ./ferryctl ARGS} against this cluster. */
