@@ -73,8 +73,10 @@ final class ComponentConfigs {
       args.add("--simulate-tasks");
     }
     String url = schedulerUrl();
-    // Stopping the scheduler stops its tasks, each with its own kill grace period.
-    return new ProcessSpec("scheduler", java(Build.SCHEDULER, args), Map.of(), Optional.empty(),
+    // Stopping the scheduler stops its tasks, each with its own kill grace period. Its tasks
+    // inherit its environment: FERRY_MARATHON_URL tells an app (the demo's) where Marathon is,
+    // whatever port this cluster uses.
+    return new ProcessSpec("scheduler", java(Build.SCHEDULER, args), Map.of("FERRY_MARATHON_URL", url), Optional.empty(),
         "127.0.0.1:" + options.schedulerPort(), url, Readiness.http(url + "/v2/info", "marathon"),
         Duration.ofSeconds(60), Duration.ofSeconds(60));
   }

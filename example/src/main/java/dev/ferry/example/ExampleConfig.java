@@ -1,0 +1,40 @@
+package dev.ferry.example;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The app's settings, from its environment (Marathon's for a task):
+ *
+ * <pre>
+ * HOST, PORT0                      where to listen (default 127.0.0.1:8000)
+ * FERRY_MARATHON_URL, MARATHON_URL Marathon, to find the database (default http://127.0.0.1:8080)
+ * TODOS_DB_APP                     the database's Marathon app id (default /todos-db)
+ * TODOS_DB_DEADLINE_SECONDS        how long a request waits for a moving database (default 120)
+ * </pre>
+ */
+public record ExampleConfig(String host, int port, URI marathon, String databaseApp, Duration databaseDeadline) {
+
+  public static ExampleConfig fromEnvironment(Map<String, String> env) {
+    String host = env.getOrDefault("HOST", "127.0.0.1");
+    int port = number(env, "PORT0", 8000);
+    URI marathon = URI.create(Optional.ofNullable(env.get("FERRY_MARATHON_URL"))
+        .or(() -> Optional.ofNullable(env.get("MARATHON_URL"))).orElse("http://127.0.0.1:8080"));
+    String app = env.getOrDefault("TODOS_DB_APP", "/todos-db");
+    return new ExampleConfig(host, port, marathon, app, Duration.ofSeconds(number(env, "TODOS_DB_DEADLINE_SECONDS", 120)));
+  }
+
+  private static int number(Map<String, String> env, String name, int fallback) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a number, not '" + value + "'", e);
+    }
+  }
+}
