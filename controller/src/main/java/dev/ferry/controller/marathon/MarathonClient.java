@@ -62,13 +62,15 @@ public final class MarathonClient implements AutoCloseable {
   }
 
   /**
-   * Creates or replaces the app ({@code PUT /v2/apps/{id}}).
+   * Creates or replaces the app ({@code PUT /v2/apps/{id}?partialUpdate=false}): the app becomes
+   * exactly what is sent. Marathon's default is a partial update, which would keep a field the
+   * user removed from the spec.
    *
    * @param force break a running deployment's lock: used to stop an app for a migration
    * @return the deployment id Marathon started
    */
   public Future<String> putApp(String appId, ObjectNode app, boolean force) {
-    HttpRequest<Buffer> put = request(HttpMethod.PUT, "/v2/apps" + appId);
+    HttpRequest<Buffer> put = request(HttpMethod.PUT, "/v2/apps" + appId).addQueryParam("partialUpdate", "false");
     if (force) {
       put.addQueryParam("force", "true");
     }

@@ -92,6 +92,19 @@ class MarathonClientTest {
   }
 
   @Test
+  void aWriteReplacesTheAppSoAFieldRemovedFromTheSpecGoes() throws Exception {
+    client.putApp("/replaced", app("/replaced", "{\"cmd\":\"sleep 600\",\"cpus\":0.1,\"mem\":16,\"instances\":0,"
+        + "\"env\":{\"OLD\":\"1\"},\"labels\":{\"team\":\"a\"}}"), false).await();
+    client.putApp("/replaced", app("/replaced", "{\"cmd\":\"sleep 600\",\"cpus\":0.1,\"mem\":16,\"instances\":0}"), true)
+        .await();
+
+    MarathonView view = client.app("/replaced").await().orElseThrow();
+    assertThat(view.app().path("env").has("OLD")).isFalse();
+    assertThat(view.app().path("labels").has("team")).isFalse();
+    client.deleteApp("/replaced").await();
+  }
+
+  @Test
   void anAppMarathonRefusesComesBackWithItsDetails() {
     Throwable e = failure(client.putApp("/both", (ObjectNode) Json.json().createObjectNode()
         .put("id", "/both").put("cmd", "sleep 1").set("args", Json.json().createArrayNode().add("sleep")), false));
