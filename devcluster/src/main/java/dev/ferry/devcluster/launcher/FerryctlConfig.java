@@ -13,7 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * ferryctl's config file ({@code $FERRYCTL_CONFIG}, else {@code ~/.ferry/config}), YAML:
+ * ferryctl's config file ({@code $FERRY_CONFIG}, else {@code ~/.ferry/config}), YAML:
  *
  * <pre>
  * current-context: devcluster

@@ -44,7 +44,7 @@ public record LaunchOptions(Path home, Path stateDir, List<NodeSpec> nodes, bool
         --zookeeper       use this ensemble instead of starting one
         --pool-prefix     each node's pool is PREFIX-NODE, backed by a sparse file of --pool-size
         --context         the ferryctl context written to --ferryctl-config
-                          (default $FERRYCTL_CONFIG, else ~/.ferry/config)
+                          (default $FERRY_CONFIG, else ~/.ferry/config)
         --state-dir       where logs, pids, data and secrets live (default $FERRY_STATE_DIR, else .ferry/)
       """;
 
@@ -75,7 +75,7 @@ public record LaunchOptions(Path home, Path stateDir, List<NodeSpec> nodes, bool
     Path home = Path.of(env.getOrDefault("FERRY_HOME", ".")).toAbsolutePath().normalize();
     Path stateDir = Optional.ofNullable(env.get("FERRY_STATE_DIR")).filter(s -> !s.isBlank())
         .map(Path::of).orElse(home.resolve(".ferry"));
-    Path ferryctlConfig = Optional.ofNullable(env.get("FERRYCTL_CONFIG")).filter(s -> !s.isBlank())
+    Path ferryctlConfig = Optional.ofNullable(env.get("FERRY_CONFIG")).filter(s -> !s.isBlank())
         .map(Path::of).orElse(Path.of(System.getProperty("user.home"), ".ferry", "config"));
     List<NodeSpec> nodes = new ArrayList<>();
     int nodeCount = -1;

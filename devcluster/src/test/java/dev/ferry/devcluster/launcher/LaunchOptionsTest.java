@@ -48,7 +48,7 @@ class LaunchOptionsTest {
 
   @Test
   void environmentChoosesStateDirAndFerryctlConfigAndOptionsWin() {
-    Map<String, String> env = Map.of("FERRY_HOME", "/repo", "FERRY_STATE_DIR", "/var/tmp/c1", "FERRYCTL_CONFIG", "/tmp/cfg");
+    Map<String, String> env = Map.of("FERRY_HOME", "/repo", "FERRY_STATE_DIR", "/var/tmp/c1", "FERRY_CONFIG", "/tmp/cfg");
 
     assertThat(LaunchOptions.parse(List.of(), env).stateDir()).isEqualTo(Path.of("/var/tmp/c1"));
     assertThat(LaunchOptions.parse(List.of(), env).ferryctlConfig()).isEqualTo(Path.of("/tmp/cfg"));

@@ -196,8 +196,7 @@ final class DemoCluster implements AutoCloseable {
   /** Runs a command to completion (at most five minutes) with this cluster's ferryctl config. */
   Result run(String name, List<String> command) {
     Path log = dir.resolve(name + "-" + System.nanoTime() + ".log");
-    ManagedProcess process = ManagedProcess.start(name, command, Map.of("FERRY_CONFIG", ferryctlConfig.toString(),
-        "FERRYCTL_CONFIG", ferryctlConfig.toString()), log);
+    ManagedProcess process = ManagedProcess.start(name, command, Map.of("FERRY_CONFIG", ferryctlConfig.toString()), log);
     int exit = process.awaitExit(COMMAND_TIMEOUT);
     try {
       return new Result(exit, Files.readString(log));
