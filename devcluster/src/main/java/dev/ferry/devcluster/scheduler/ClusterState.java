@@ -24,7 +24,10 @@ final class ClusterState {
   final String clusterId;
   final List<NodeSpec> nodes;
   final Map<AppId, AppDefinition> apps = new LinkedHashMap<>();
+  /** Every task by id; change it only through {@link #putTask} and {@link #removeTask}. */
   final Map<String, Task> tasks = new LinkedHashMap<>();
+  /** The same tasks by app, so that a pass over all apps is linear rather than quadratic. */
+  private final Map<AppId, Map<String, Task>> tasksByApp = new HashMap<>();
   final Map<String, Deployment> deployments = new LinkedHashMap<>();
   final Map<AppId, Backoff> backoff = new HashMap<>();
   final Map<AppId, ObjectNode> lastFailure = new HashMap<>();
@@ -35,7 +38,23 @@ final class ClusterState {
   }
 
   List<Task> tasksOf(AppId app) {
-    return tasks.values().stream().filter(t -> t.appId().equals(app)).toList();
+    return List.copyOf(tasksByApp.getOrDefault(app, Map.of()).values());
+  }
+
+  void putTask(Task task) {
+    tasks.put(task.id(), task);
+    tasksByApp.computeIfAbsent(task.appId(), a -> new LinkedHashMap<>()).put(task.id(), task);
+  }
+
+  void removeTask(String taskId) {
+    Task task = tasks.remove(taskId);
+    if (task != null) {
+      Map<String, Task> ofApp = tasksByApp.get(task.appId());
+      ofApp.remove(taskId);
+      if (ofApp.isEmpty()) {
+        tasksByApp.remove(task.appId());
+      }
+    }
   }
 
   List<Task> active() {

@@ -78,7 +78,7 @@ final class TaskLifecycle implements HealthMonitor.Listener {
 
   /** Takes over a task a previous scheduler started whose process still runs. */
   void adopt(Task task, RunningTask process, AppDefinition app) {
-    state.tasks.put(task.id(), task);
+    state.putTask(task);
     ends.put(task.id(), Promise.promise());
     Path sandbox = sandbox(task);
     started(task.id(), process, app, sandbox, TaskEnvironment.of(app, task, sandbox));
@@ -132,7 +132,7 @@ final class TaskLifecycle implements HealthMonitor.Listener {
     TaskState end = wanted ? TaskState.TASK_KILLED : exit.state();
     Task last = task.withState(end, exit.message());
     update(last);
-    state.tasks.remove(taskId);
+    state.removeTask(taskId);
     if (!wanted) {
       recordFailure(last);
     }
@@ -169,7 +169,7 @@ final class TaskLifecycle implements HealthMonitor.Listener {
   }
 
   private void update(Task task) {
-    state.tasks.put(task.id(), task);
+    state.putTask(task);
     events.publish(Events.statusUpdate(task));
   }
 
