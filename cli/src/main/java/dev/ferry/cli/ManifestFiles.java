@@ -24,6 +24,7 @@ final class ManifestFiles {
 
   static List<FerryObject<?, ?, ?>> read(List<String> names, boolean recursive, CliEnv env) {
     List<FerryObject<?, ?, ?>> objects = new ArrayList<>();
+    List<String> deeper = new ArrayList<>();
     for (String name : names) {
       if (name.equals("-")) {
         objects.addAll(parse("<stdin>", stdin(env)));
@@ -34,6 +35,9 @@ final class ManifestFiles {
         for (Path file : files(path, recursive)) {
           objects.addAll(parse(file.toString(), text(file)));
         }
+        if (!recursive && !files(path, true).isEmpty()) {
+          deeper.add(name);
+        }
       } else if (Files.exists(path)) {
         objects.addAll(parse(name, text(path)));
       } else {
@@ -41,7 +45,10 @@ final class ManifestFiles {
       }
     }
     if (objects.isEmpty()) {
-      throw new CliException("error: no objects passed to apply");
+      // As kubectl, a folder's subfolders are read only with -R; say so rather than leave the
+      // user guessing why nothing happened.
+      throw new CliException("error: no objects passed to apply" + (deeper.isEmpty() ? ""
+          : ": " + String.join(", ", deeper) + " has manifests only in subfolders; add -R to read them"));
     }
     return objects;
   }

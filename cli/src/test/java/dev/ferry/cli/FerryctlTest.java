@@ -87,6 +87,17 @@ class FerryctlTest {
   }
 
   @Test
+  void aFolderWithManifestsOnlyInSubfoldersSaysToAddR() throws Exception {
+    write("nested/todomvc/db.yaml", app("nested-db", "{}", "ssd"));
+
+    CliFixture.Run flat = ferry.run("apply", "-f", temp.resolve("nested").toString());
+
+    assertThat(flat.exit()).isEqualTo(1);
+    assertThat(flat.err()).contains("has manifests only in subfolders; add -R to read them");
+    assertThat(ferry.run("get", "statefulapp", "nested-db").exit()).isEqualTo(1);
+  }
+
+  @Test
   void dryRunsWriteNothing() throws Exception {
     Path file = write("dry/db.yaml", app("dry-db", "{}", "ssd"));
 
