@@ -30,7 +30,8 @@ import org.apache.curator.test.TestingServer;
  */
 final class BenchCluster implements AutoCloseable {
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(2)).build();
 
   final Path dir;
   final Build build;
