@@ -34,6 +34,11 @@ final class Reconciler {
     this.portFree = portFree;
   }
 
+  /** A pass over some apps only: those an API call or a task's change concerned. */
+  void reconcileApps(Set<AppId> ids) {
+    ids.forEach(this::reconcile);
+  }
+
   void reconcileAll() {
     Set<AppId> ids = new HashSet<>(state.apps.keySet());
     state.tasks.values().forEach(t -> ids.add(t.appId()));

@@ -15,8 +15,10 @@ import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.IntPredicate;
 
 /**
@@ -30,6 +32,8 @@ public final class Scheduler {
   static final long TICK_MILLIS = 250;
   private static final long COALESCE_MILLIS = 2;
   private boolean reconcilePending;
+  private boolean allChanged;
+  private final Set<AppId> changedApps = new HashSet<>();
 
   private final Vertx vertx;
   private final ClusterState state;
@@ -246,7 +250,7 @@ public final class Scheduler {
     Deployment deployment = Deployment.start(id, version, action, previous);
     state.deployments.put(deployment.id(), deployment);
     events.publish(Events.deploymentInfo(deployment));
-    changed();
+    changed(id);
     return deployment;
   }
 
@@ -255,15 +259,40 @@ public final class Scheduler {
     events.publish(Events.apiPost(clientIp, uri, app.json()));
   }
 
+  /** Something happened that may concern any app (tasks killed by id): a pass over all of them. */
   private void changed() {
+    allChanged = true;
+    passSoon();
+  }
+
+  /** Something happened to one app: a pass over that app (the 250 ms tick still looks at all). */
+  private void changed(AppId id) {
+    changedApps.add(id);
+    passSoon();
+  }
+
+  /**
+   * Coalesced: a burst of API calls (a controller writing a thousand apps) costs one short pass
+   * per few milliseconds over the apps that changed, rather than a pass over all apps per call.
+   */
+  private void passSoon() {
     store.saveSoon();
-    // Coalesced: a burst of API calls (a controller writing a thousand apps) costs one pass over
-    // all apps per few milliseconds rather than one per call.
     if (!reconcilePending) {
       reconcilePending = true;
       vertx.setTimer(COALESCE_MILLIS, t -> {
         reconcilePending = false;
-        reconcile();
+        if (stopping) {
+          return;
+        }
+        if (allChanged) {
+          allChanged = false;
+          changedApps.clear();
+          reconciler.reconcileAll();
+        } else {
+          Set<AppId> apps = new HashSet<>(changedApps);
+          changedApps.clear();
+          reconciler.reconcileApps(apps);
+        }
       });
     }
   }

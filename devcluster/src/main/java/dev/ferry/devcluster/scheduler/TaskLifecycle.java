@@ -2,6 +2,7 @@ package dev.ferry.devcluster.scheduler;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.ferry.devcluster.apps.AppDefinition;
+import dev.ferry.devcluster.apps.AppId;
 import dev.ferry.devcluster.events.EventBus;
 import dev.ferry.devcluster.health.HealthMonitor;
 import dev.ferry.devcluster.nodes.NodeSpec;
@@ -23,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Launches, watches and kills tasks, keeping {@link ClusterState} and the event stream in step
@@ -34,13 +36,13 @@ final class TaskLifecycle implements HealthMonitor.Listener {
   private final TaskRunner runner;
   private final EventBus events;
   private final Path nodesDir;
-  private final Runnable changed;
+  private final Consumer<AppId> changed;
   private final Map<String, RunningTask> running = new HashMap<>();
   private final Map<String, Duration> killRequested = new HashMap<>();
   private final Map<String, Promise<Exit>> ends = new HashMap<>();
   private HealthMonitor health;
 
-  TaskLifecycle(ClusterState state, TaskRunner runner, EventBus events, Path nodesDir, Runnable changed) {
+  TaskLifecycle(ClusterState state, TaskRunner runner, EventBus events, Path nodesDir, Consumer<AppId> changed) {
     this.state = state;
     this.runner = runner;
     this.events = events;
@@ -136,7 +138,7 @@ final class TaskLifecycle implements HealthMonitor.Listener {
     if (!wanted) {
       recordFailure(last);
     }
-    changed.run();
+    changed.accept(task.appId());
   }
 
   private void recordFailure(Task task) {
@@ -155,7 +157,7 @@ final class TaskLifecycle implements HealthMonitor.Listener {
   public void healthChanged(String taskId, boolean alive) {
     Optional.ofNullable(state.tasks.get(taskId)).ifPresent(t -> {
       events.publish(Events.healthChanged(t, alive));
-      changed.run();
+      changed.accept(t.appId());
     });
   }
 
