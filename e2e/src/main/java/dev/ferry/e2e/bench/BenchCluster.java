@@ -116,8 +116,7 @@ final class BenchCluster implements AutoCloseable {
 
   private List<String> java(Build.Main main, List<String> args) {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-XX:+UseSerialGC", "-Xlog:gc:file=/tmp/" + main.className() + ".gc.log", "-cp",
-        build.classpath(main), main.className()));
+        "-Xmx512m", "-XX:+UseSerialGC", "-cp", build.classpath(main), main.className()));
     command.addAll(args);
     return command;
   }
