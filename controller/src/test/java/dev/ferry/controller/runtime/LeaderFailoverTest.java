@@ -9,47 +9,18 @@ import dev.ferry.api.model.Kind;
 import dev.ferry.api.model.LabelSelector;
 import dev.ferry.api.store.Subscription;
 import dev.ferry.api.store.WatchEvent;
-import dev.ferry.testing.EtcdExtension;
-import dev.ferry.testing.ZfsPoolExtension;
-import dev.ferry.testing.ZooKeeperExtension;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The leading controller dies in the middle of a migration; the standby takes over leadership
  * (ZooKeeper), takes a new fencing epoch (etcd), picks the migration up from its persisted status
  * and finishes it, with the data intact.
  */
-class LeaderFailoverTest {
-
-  @RegisterExtension
-  static EtcdExtension etcd = new EtcdExtension();
-
-  @RegisterExtension
-  static ZooKeeperExtension zookeeper = new ZooKeeperExtension();
-
-  @RegisterExtension
-  static ZfsPoolExtension pools = ZfsPoolExtension.perClass();
-
-  private static MigrationFixture cluster;
-
-  @BeforeAll
-  static void start() throws Exception {
-    cluster = new MigrationFixture(etcd.config(), zookeeper.connectString(), pools);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+class LeaderFailoverTest extends MigrationClusterTest {
 
   @ParameterizedTest(name = "the leader dies during {0}")
   @EnumSource(value = MigrationPhase.class, names = {"PreCopy", "FinalSync"})

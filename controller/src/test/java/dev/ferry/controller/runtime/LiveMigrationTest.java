@@ -8,9 +8,6 @@ import dev.ferry.api.model.Kind;
 import dev.ferry.api.model.Migration;
 import dev.ferry.api.model.MigrationPhase;
 import dev.ferry.controller.marathon.MarathonEventStream;
-import dev.ferry.testing.EtcdExtension;
-import dev.ferry.testing.ZfsPoolExtension;
-import dev.ferry.testing.ZooKeeperExtension;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -18,10 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The heart of Ferry, end to end: a Redis StatefulApp ({@code appendfsync always}) under a steady
@@ -30,30 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Checks what a user would: every acknowledged write is there after the move, Marathon never ran
  * two Redis tasks at once, and the migration recorded its downtime.
  */
-class LiveMigrationTest {
-
-  @RegisterExtension
-  static EtcdExtension etcd = new EtcdExtension();
-
-  @RegisterExtension
-  static ZooKeeperExtension zookeeper = new ZooKeeperExtension();
-
-  @RegisterExtension
-  static ZfsPoolExtension pools = ZfsPoolExtension.perClass();
-
-  private static MigrationFixture cluster;
-
-  @BeforeAll
-  static void start() throws Exception {
-    cluster = new MigrationFixture(etcd.config(), zookeeper.connectString(), pools);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+class LiveMigrationTest extends MigrationClusterTest {
 
   @Test
   void redisMovesToTheSsdNodeWithEveryAcknowledgedWrite() throws Exception {

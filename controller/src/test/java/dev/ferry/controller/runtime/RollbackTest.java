@@ -14,19 +14,13 @@ import dev.ferry.api.store.Subscription;
 import dev.ferry.api.store.WatchEvent;
 import dev.ferry.controller.statefulapp.AppConditions;
 import dev.ferry.controller.status.Conditions;
-import dev.ferry.testing.EtcdExtension;
-import dev.ferry.testing.ZfsPoolExtension;
-import dev.ferry.testing.ZooKeeperExtension;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Before the Switch a move can end without moving: the target node dies during the pre-copy, or
@@ -34,30 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * serving there without losing a write, and a failed move is not retried at once.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class RollbackTest {
-
-  @RegisterExtension
-  static EtcdExtension etcd = new EtcdExtension();
-
-  @RegisterExtension
-  static ZooKeeperExtension zookeeper = new ZooKeeperExtension();
-
-  @RegisterExtension
-  static ZfsPoolExtension pools = ZfsPoolExtension.perClass();
-
-  private static MigrationFixture cluster;
-
-  @BeforeAll
-  static void start() throws Exception {
-    cluster = new MigrationFixture(etcd.config(), zookeeper.connectString(), pools);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+class RollbackTest extends MigrationClusterTest {
 
   @Test
   @Order(1)
