@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.codec.Json;
 import dev.ferry.testing.EtcdExtension;
+import dev.ferry.testing.TestManifests;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,18 +38,7 @@ class FerryctlTest {
   }
 
   static String app(String name, String labels, String disk) {
-    return """
-        apiVersion: ferry/v1
-        kind: StatefulApp
-        metadata:
-          name: %s
-          labels: %s
-        spec:
-          app: {cmd: redis-server, instances: 1}
-          dataset: {name: %s-data, size: 1Gi, mountPath: /data}
-          placement:
-            constraints: [[disk, LIKE, %s]]
-        """.formatted(name, labels, name, disk);
+    return TestManifests.redisApp(name, labels, disk);
   }
 
   static Path write(String name, String text) throws Exception {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.codec.Json;
 import dev.ferry.testing.EtcdExtension;
+import dev.ferry.testing.TestManifests;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,18 +22,7 @@ class ObjectApiTest {
   static final String APPS = "/apis/ferry/v1/statefulapps";
 
   static String app(String name, String labels, String disk) {
-    return """
-        apiVersion: ferry/v1
-        kind: StatefulApp
-        metadata:
-          name: %s
-          labels: %s
-        spec:
-          app: {cmd: redis-server, instances: 1}
-          dataset: {name: %s-data, size: 1Gi, mountPath: /data}
-          placement:
-            constraints: [[disk, LIKE, %s]]
-        """.formatted(name, labels, name, disk);
+    return TestManifests.redisApp(name, labels, disk);
   }
 
   @BeforeAll
