@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>the controller process's heap after a full GC.
  * </ul>
  *
- * Options: {@code --apps N} (1000), {@code --changes N} (100), {@code --steady SECONDS} (60).
+ * Options: {@code --apps N} (1000), {@code --changes N} (100), {@code --warmup N} (20 changes not
+ * measured, as a long-running cluster's JITs have compiled the path), {@code --steady SECONDS} (60).
  */
 public final class ReconcileBench {
 
@@ -44,8 +45,8 @@ public final class ReconcileBench {
     Path home = Path.of(System.getProperty("ferry.home", ".")).toAbsolutePath().normalize();
     Vertx vertx = Vertx.vertx();
     try (BenchCluster cluster = new BenchCluster(home)) {
-      System.out.printf("bench reconcile: %d StatefulApps, %d changes, %d s of steady state%n", apps, o.get("--changes"),
-          o.get("--steady"));
+      System.out.printf("bench reconcile: %d StatefulApps, %d changes after %d warm-up changes, %d s of steady state%n",
+          apps, o.get("--changes"), o.get("--warmup"), o.get("--steady"));
       for (int i = 0; i < apps; i++) {
         cluster.store().create(Manifests.readOne(manifest(i, 1), Kind.STATEFUL_APP)).join();
       }
@@ -64,7 +65,10 @@ public final class ReconcileBench {
       double coldStart = (System.nanoTime() - start) / 1e9;
       System.out.printf("  all %d apps Ready after %.1f s%n", apps, coldStart);
 
-      List<Double> latencies = changes(cluster, awaited, o.get("--changes"), apps);
+      // Warm-up changes, not measured: the controller's and devcluster's JITs compile the apply
+      // path on the first ones, as they would have long since in a running cluster.
+      changes(cluster, awaited, o.get("--warmup"), apps, apps / 2);
+      List<Double> latencies = changes(cluster, awaited, o.get("--changes"), apps, 0);
       Thread.sleep(5_000);
       long writesBefore = marathonWrites.get();
       long revisionBefore = revision(cluster);
@@ -92,11 +96,11 @@ public final class ReconcileBench {
 
   /** One change at a time: apply a new {@code mem}, wait for Marathon to receive it. */
   private static List<Double> changes(BenchCluster cluster, Map<String, CompletableFuture<Long>> awaited, int count,
-      int apps) throws Exception {
+      int apps, int offset) throws Exception {
     List<Double> latencies = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      int app = (i * 7919) % apps;
-      long mem = 2 + i;
+      int app = (offset + i * 7919) % apps;
+      long mem = 2 + offset + i;
       CompletableFuture<Long> received = new CompletableFuture<>();
       awaited.put("/" + name(app) + "@" + mem, received);
       long t0 = System.nanoTime();
@@ -154,10 +158,12 @@ public final class ReconcileBench {
   }
 
   private static Map<String, Integer> options(String[] args) {
-    Map<String, Integer> o = new ConcurrentHashMap<>(Map.of("--apps", 1000, "--changes", 100, "--steady", 60));
+    Map<String, Integer> o = new ConcurrentHashMap<>(Map.of("--apps", 1000, "--changes", 100, "--warmup", 20,
+        "--steady", 60));
     for (int i = 0; i < args.length; i++) {
       if (!o.containsKey(args[i]) || i + 1 >= args.length) {
-        throw new IllegalArgumentException("usage: ferry bench reconcile [--apps N] [--changes N] [--steady SECONDS]");
+        throw new IllegalArgumentException(
+            "usage: ferry bench reconcile [--apps N] [--changes N] [--warmup N] [--steady SECONDS]");
       }
       o.put(args[i], Integer.parseInt(args[++i]));
     }
