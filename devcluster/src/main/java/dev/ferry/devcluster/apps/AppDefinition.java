@@ -34,6 +34,26 @@ public record AppDefinition(ObjectNode json) {
     return AppId.of(json.path("id").asText());
   }
 
+  /**
+   * The service ports of its port definitions (0 where none is assigned), read without copying
+   * the definition: the scheduler asks every app for them on every write.
+   */
+  public List<Integer> servicePorts() {
+    List<Integer> ports = new ArrayList<>();
+    json.path("portDefinitions").forEach(p -> ports.add(p.path("port").asInt()));
+    return ports;
+  }
+
+  /** When its configuration last changed (not its scale): tasks older than that are replaced. */
+  public String lastConfigChangeAt() {
+    return json.path("versionInfo").path("lastConfigChangeAt").asText(version());
+  }
+
+  /** Whether Marathon may assign its host ports (false when the app asks for fixed ones). */
+  public boolean requirePorts() {
+    return json.path("requirePorts").asBoolean(false);
+  }
+
   public String version() {
     return json.path("version").asText("");
   }

@@ -57,9 +57,8 @@ final class Placement {
 
   private static Optional<List<Integer>> ports(AppDefinition app, NodeSpec node, Set<Integer> taken, IntPredicate free) {
     int wanted = app.portNames().size();
-    if (app.json().path("requirePorts").asBoolean(false)) {
-      List<Integer> fixed = new ArrayList<>();
-      app.json().path("portDefinitions").forEach(p -> fixed.add(p.path("port").asInt()));
+    if (app.requirePorts()) {
+      List<Integer> fixed = app.servicePorts();
       return fixed.stream().allMatch(p -> !taken.contains(p) && free.test(p)) ? Optional.of(fixed) : Optional.empty();
     }
     List<Integer> chosen = new ArrayList<>();

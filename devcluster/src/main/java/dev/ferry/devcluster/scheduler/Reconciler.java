@@ -56,7 +56,7 @@ final class Reconciler {
       }
       return;
     }
-    Instant configChange = Instant.parse(app.json().path("versionInfo").path("lastConfigChangeAt").asText(app.version()));
+    Instant configChange = Instant.parse(app.lastConfigChangeAt());
     List<Task> old = new ArrayList<>(active.stream().filter(t -> Instant.parse(t.version()).isBefore(configChange)).toList());
     List<Task> current = new ArrayList<>(active.stream().filter(t -> !old.contains(t)).toList());
     int n = app.instances();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.devcluster.apps.AppDefinition;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -24,8 +25,8 @@ final class ServicePorts {
       return;
     }
     Set<Integer> used = new HashSet<>();
-    others.forEach(o -> o.json().path("portDefinitions").forEach(p -> used.add(p.path("port").asInt())));
-    JsonNode before = previous.map(p -> p.json().path("portDefinitions")).orElse(app.missingNode());
+    others.forEach(o -> used.addAll(o.servicePorts()));
+    List<Integer> before = previous.map(AppDefinition::servicePorts).orElse(List.of());
     JsonNode defs = app.path("portDefinitions");
     int next = FIRST;
     for (int i = 0; i < defs.size(); i++) {
@@ -33,7 +34,7 @@ final class ServicePorts {
       if (def.path("port").asInt() != 0) {
         continue;
       }
-      int kept = before.path(i).path("port").asInt(0);
+      int kept = i < before.size() ? before.get(i) : 0;
       if (kept != 0) {
         def.put("port", kept);
         continue;
