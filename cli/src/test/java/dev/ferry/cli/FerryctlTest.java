@@ -5,37 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.codec.Json;
-import dev.ferry.testing.EtcdExtension;
 import dev.ferry.testing.TestManifests;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
-class FerryctlTest {
-
-  @RegisterExtension
-  static EtcdExtension etcd = new EtcdExtension();
-
-  @TempDir
-  static Path temp;
-
-  static CliFixture ferry;
-
-  @BeforeAll
-  static void start() {
-    ferry = new CliFixture(etcd.config(), temp);
-  }
-
-  @AfterAll
-  static void stop() {
-    ferry.close();
-  }
+class FerryctlTest extends CliTestCase {
 
   static String app(String name, String labels, String disk) {
     return TestManifests.redisApp(name, labels, disk);

@@ -4,39 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.model.LabelSelector;
-import dev.ferry.testing.EtcdExtension;
 import dev.ferry.testing.HostileManifests;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every hostile manifest through {@code ferryctl apply} and {@code diff}: exit non-zero, the field named, etcd untouched. */
-class HostileManifestCliTest {
-
-  @RegisterExtension
-  static EtcdExtension etcd = new EtcdExtension();
-
-  @TempDir
-  static Path temp;
-
-  static CliFixture ferry;
-
-  @BeforeAll
-  static void start() {
-    ferry = new CliFixture(etcd.config(), temp);
-  }
-
-  @AfterAll
-  static void stop() {
-    ferry.close();
-  }
+class HostileManifestCliTest extends CliTestCase {
 
   static Stream<HostileManifests.Case> cases() {
     return HostileManifests.all().stream().filter(c -> !c.oneRequest());
