@@ -42,6 +42,7 @@ public final class Reconcilers implements AutoCloseable {
   private final WorkQueue apps;
   private final WorkQueue migrations;
   private final Map<String, String> ownerByAppId = new ConcurrentHashMap<>();
+  private final Map<String, String> ownerByDataset = new ConcurrentHashMap<>();
   private final MarathonEventStream marathonEvents;
   private final Vertx vertx;
   private final long resyncTimer;
@@ -85,9 +86,13 @@ public final class Reconcilers implements AutoCloseable {
 
   private void appChanged(Optional<StatefulApp> before, WatchEvent<StatefulApp> event) {
     StatefulApp app = event.object();
-    before.ifPresent(b -> ownerByAppId.remove(MarathonApps.appId(b), b.name()));
+    before.ifPresent(b -> {
+      ownerByAppId.remove(MarathonApps.appId(b), b.name());
+      b.spec().datasetRef().ifPresent(d -> ownerByDataset.remove(d.name(), b.name()));
+    });
     if (event.type() != WatchEvent.Type.DELETED) {
       ownerByAppId.put(MarathonApps.appId(app), app.name());
+      app.spec().datasetRef().ifPresent(d -> ownerByDataset.put(d.name(), app.name()));
     }
     // A StatefulApp's status is this controller's own output: reconciling again because it wrote
     // one would only delay the next change a user makes.
@@ -103,14 +108,16 @@ public final class Reconcilers implements AutoCloseable {
   }
 
   private void datasetChanged(Optional<Dataset> before, WatchEvent<Dataset> event) {
+    // Agents report their copies often: look the app up rather than scan every app.
     Dataset d = event.object();
     String owner = d.metadata().labels().get(StatefulAppReconciler.OWNER_LABEL);
     if (owner != null) {
       apps.add(owner);
     }
-    cluster.apps().list().stream()
-        .filter(a -> a.spec().datasetRef().map(r -> r.name().equals(d.name())).orElse(false))
-        .forEach(a -> apps.add(a.name()));
+    String user = ownerByDataset.get(d.name());
+    if (user != null) {
+      apps.add(user);
+    }
     if (!d.spec().migration().isEmpty()) {
       migrations.add(d.spec().migration());
     }
