@@ -64,13 +64,26 @@ ferry_start_zfs_fuse() {
   fi
   ferry_log "starting zfs-fuse"
   mkdir -p /var/run/zfs /var/lock/zfs
+  # A daemon killed without its shutdown (the machine's session ended) leaves its pidfile
+  # behind, and zfs-fuse then refuses to start, exiting 1 without a word.
+  local pidfile=/var/run/zfs-fuse.pid stale
+  if [ -e "$pidfile" ]; then
+    stale=$(cat "$pidfile" 2>/dev/null || true)
+    if [ -z "$stale" ] || ! grep -qs zfs-fuse "/proc/$stale/cmdline"; then
+      ferry_log "removing stale $pidfile (pid ${stale:-none} is not zfs-fuse)"
+      rm -f "$pidfile"
+    fi
+  fi
   # The limits Debian's init script sets: zfs-fuse maps its ARC and deep stacks.
   (
     ulimit -v unlimited 2>/dev/null || true
     ulimit -s unlimited 2>/dev/null || true
     ulimit -l unlimited 2>/dev/null || true
-    exec /usr/sbin/zfs-fuse --pidfile /var/run/zfs-fuse.pid
-  )
+    exec /usr/sbin/zfs-fuse --pidfile "$pidfile"
+  ) || {
+    ferry_log "zfs-fuse exited $? while starting (is another zfs-fuse holding $pidfile?)"
+    return 1
+  }
   local _
   for _ in $(seq 1 50); do
     zpool list >/dev/null 2>&1 && return 0
