@@ -74,6 +74,10 @@ ferry_start_zfs_fuse() {
       rm -f "$pidfile"
     fi
   fi
+  # ... and its FUSE mount of /zfs-kstat, which now answers "Transport endpoint is not connected".
+  if findmnt -n /zfs-kstat >/dev/null 2>&1 && ! ls /zfs-kstat >/dev/null 2>&1; then
+    umount -l /zfs-kstat 2>/dev/null || true
+  fi
   # The limits Debian's init script sets: zfs-fuse maps its ARC and deep stacks.
   (
     ulimit -v unlimited 2>/dev/null || true
