@@ -9,7 +9,6 @@ import dev.ferry.api.model.Kind;
 import dev.ferry.api.model.LabelSelector;
 import dev.ferry.api.model.Migration;
 import dev.ferry.api.model.MigrationPhase;
-import dev.ferry.api.model.StatefulApp;
 import dev.ferry.api.store.Subscription;
 import dev.ferry.api.store.WatchEvent;
 import dev.ferry.controller.statefulapp.AppConditions;
@@ -89,9 +88,13 @@ class RollbackTest extends MigrationClusterTest {
       assertThat(ended.status().phase()).isEqualTo(MigrationPhase.RolledBack);
       assertThat(ended.status().message()).contains("node2 (the target) went away");
       cluster.awaitReadyOn("kv", "node1");
-      StatefulApp app = cluster.controller.store.get(Kind.STATEFUL_APP, "kv").join().orElseThrow();
-      Condition scheduled = Conditions.find(app.status().conditions(), AppConditions.SCHEDULED);
+      // The app's status follows the Migration's end in its own reconcile, so it may lag a moment.
+      Condition scheduled = await().atMost(Duration.ofSeconds(30)).until(() -> Conditions.find(cluster.controller.store
+          .get(Kind.STATEFUL_APP, "kv").join().orElseThrow().status().conditions(), AppConditions.SCHEDULED),
+          c -> c != null && !c.reason().equals("Placed"));
       assertThat(scheduled.reason()).as("the move waits before it is tried again").isEqualTo("MoveBackoff");
+      assertThat(cluster.migrationOf("kv")).as("no second move while the first one's backoff runs")
+          .hasValueSatisfying(m -> assertThat(m.name()).isEqualTo(ended.name()));
       int before = writer.acknowledged.size();
       await().atMost(Duration.ofMinutes(1)).until(() -> writer.acknowledged.size() >= before + 200);
     } finally {
