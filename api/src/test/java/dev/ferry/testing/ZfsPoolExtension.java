@@ -53,6 +53,7 @@ public final class ZfsPoolExtension
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration DAEMON_START_TIMEOUT = Duration.ofSeconds(20);
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Path PID_FILE = Path.of("/var/run/zfs-fuse.pid");
   /** Every pool any instance still owns, for the shutdown hook. */
   private static final Set<Pool> LIVE = ConcurrentHashMap.newKeySet();
 
@@ -172,13 +173,25 @@ public final class ZfsPoolExtension
     }
     scopePool = null;
     if (!failures.isEmpty()) {
-      throw new IllegalStateException("test pools left behind: " + failures);
+      throw new IllegalStateException("test pools not cleanly removed: " + failures);
     }
   }
 
-  /** Destroys the pool and deletes its directory; returns why it could not, or "" when it could. */
+  /**
+   * Destroys the pool and deletes its directory; returns why it could not, or what still used it,
+   * or "" when all went well.
+   */
   private static String destroyQuietly(Pool pool) {
-    // A dataset still busy (a process with a file open on it) makes destroy fail for a moment.
+    // A process a test left running in one of the pool's datasets is a leak to report. It must
+    // also be gone before the destroy: zfs-fuse force-unmounting a filesystem that a process is
+    // inside (Redis in its last fsync) wedges the daemon for everyone.
+    String leaked = stopProcessesUsing(pool.mountRoot());
+    String failure = destroy(pool);
+    return leaked.isEmpty() ? failure : pool.name() + ": " + leaked + (failure.isEmpty() ? "" : "; " + failure);
+  }
+
+  private static String destroy(Pool pool) {
+    // A dataset still busy for a moment after its process exited makes destroy fail for a moment.
     Command last = null;
     for (int attempt = 0; attempt < 5; attempt++) {
       last = Command.run(List.of("zpool", "destroy", "-f", pool.name()));
@@ -190,6 +203,72 @@ public final class ZfsPoolExtension
       sleep(Duration.ofMillis(200L << attempt));
     }
     return pool.name() + ": " + last.stderr().strip();
+  }
+
+  /** SIGKILLs every process with its working directory, root or an open file under {@code root}. */
+  private static String stopProcessesUsing(Path root) {
+    List<ProcessHandle> users = processesUsing(root);
+    if (users.isEmpty()) {
+      return "";
+    }
+    String who = users.stream().map(p -> p.pid() + " (" + p.info().commandLine().orElse("?") + ")").toList().toString();
+    users.forEach(ProcessHandle::destroyForcibly);
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (users.stream().anyMatch(ProcessHandle::isAlive) && !processesUsing(root).isEmpty()
+        && System.nanoTime() < deadline) {
+      sleep(Duration.ofMillis(100));
+    }
+    return "processes still running in its datasets were killed: " + who;
+  }
+
+  private static List<ProcessHandle> processesUsing(Path root) {
+    List<ProcessHandle> users = new ArrayList<>();
+    try (Stream<Path> proc = Files.list(Path.of("/proc"))) {
+      proc.filter(dir -> dir.getFileName().toString().chars().allMatch(Character::isDigit))
+          .filter(dir -> !dir.getFileName().toString().equals(Long.toString(ProcessHandle.current().pid())))
+          .filter(dir -> uses(dir, root))
+          .forEach(dir -> ProcessHandle.of(Long.parseLong(dir.getFileName().toString())).ifPresent(users::add));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list /proc", e);
+    }
+    return users;
+  }
+
+  /** Reads only the links /proc keeps, never the files: a stat on a wedged FUSE mount would hang. */
+  private static boolean uses(Path processDir, Path root) {
+    List<Path> links = new ArrayList<>(List.of(processDir.resolve("cwd"), processDir.resolve("root")));
+    try (Stream<Path> fds = Files.list(processDir.resolve("fd"))) {
+      fds.forEach(links::add);
+    } catch (IOException | UncheckedIOException e) {
+      // the process ended, or is not ours to look at
+    }
+    for (Path link : links) {
+      try {
+        if (Files.readSymbolicLink(link).startsWith(root)) {
+          return true;
+        }
+      } catch (IOException | UnsupportedOperationException e) {
+        // gone meanwhile
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A zfs-fuse killed without its shutdown leaves its pidfile behind, and the next one then exits
+   * at once without a word (as {@code ./ferry setup} also knows).
+   */
+  private static void removeStalePidFile() {
+    try {
+      String pid = Files.readString(PID_FILE).strip();
+      boolean running = ProcessHandle.of(Long.parseLong(pid))
+          .flatMap(p -> p.info().command()).filter(c -> c.endsWith("zfs-fuse")).isPresent();
+      if (!running) {
+        Files.deleteIfExists(PID_FILE);
+      }
+    } catch (IOException | NumberFormatException e) {
+      // no pidfile, or nothing sensible in it: zfs-fuse will say if it cannot start
+    }
   }
 
   private static boolean poolExists(String name) {
@@ -206,7 +285,8 @@ public final class ZfsPoolExtension
       throw new IllegalStateException("zpool list failed: " + probe.stderr().strip());
     }
     // zfs-fuse daemonizes; a second instance started by a concurrent build just fails on the lock.
-    Command.run(List.of(zfsFuseBinary()));
+    removeStalePidFile();
+    Command.run(List.of(zfsFuseBinary(), "--pidfile", PID_FILE.toString()));
     long deadline = System.nanoTime() + DAEMON_START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (Command.run(List.of("zpool", "list", "-H")).exit() == 0) {

@@ -108,6 +108,46 @@ class ProcessLifecycleTest {
     });
   }
 
+  /**
+   * {@code sh -c} forks its command, and SIGTERM ends the shell at once; the command (here a
+   * shell standing in for Redis's last fsync) takes its time. The task is killed only once it
+   * has exited: Ferry snapshots and unmounts a dataset when Marathon says its task is gone.
+   */
+  @Test
+  void aTaskCountsAsKilledOnlyOnceEveryProcessOfItHasExited() throws Exception {
+    String slowStop = "trap 'sleep 1.5; touch stopped; exit 0' TERM; echo $$ > child.pid; while :; do sleep 0.1; done";
+    var app = Json.json().createObjectNode().put("id", "/slow").put("cpus", 0.1).put("mem", 16)
+        .put("cmd", "sh -c \"" + slowStop + "\"").put("taskKillGracePeriodSeconds", 10);
+    app.putArray("constraints").addArray().add("hostname").add("CLUSTER").add("node1");
+    assertThat(cluster.call("POST", "/v2/apps", app.toString()).status()).isEqualTo(201);
+    await().atMost(PATIENCE).until(() -> app("/slow").path("tasksRunning").asInt() == 1);
+    String taskId = app("/slow").path("tasks").get(0).path("id").asText();
+    var sandbox = cluster.stateDir.resolve("nodes/node1/sandboxes").resolve(taskId);
+    await().atMost(PATIENCE).until(() -> Files.exists(sandbox.resolve("child.pid")));
+    long child = Long.parseLong(Files.readString(sandbox.resolve("child.pid")).strip());
+
+    assertThat(cluster.call("DELETE", "/v2/apps/slow", null).status()).isEqualTo(200);
+    await().atMost(PATIENCE).pollInterval(Duration.ofMillis(20))
+        .until(() -> cluster.call("GET", "/v2/tasks", null).body().path("tasks").isEmpty());
+    assertThat(sandbox.resolve("stopped")).as("the command finished its own shutdown").exists();
+    assertGone(child);
+  }
+
+  /** A task that exits leaving a background process behind: that process goes with the task. */
+  @Test
+  void whatATaskLeavesRunningEndsWithIt() throws Exception {
+    var app = Json.json().createObjectNode().put("id", "/leaver").put("cpus", 0.1).put("mem", 16)
+        .put("cmd", "sleep 600 & echo $! > orphan.pid; sleep 0.5; exit 3");
+    app.putArray("constraints").addArray().add("hostname").add("CLUSTER").add("node1");
+    app.put("backoffSeconds", 600);
+    assertThat(cluster.call("POST", "/v2/apps", app.toString()).status()).isEqualTo(201);
+    await().atMost(PATIENCE).until(() -> app("/leaver").has("lastTaskFailure"));
+    String taskId = app("/leaver").path("lastTaskFailure").path("taskId").asText();
+    var orphanPid = cluster.stateDir.resolve("nodes/node1/sandboxes").resolve(taskId).resolve("orphan.pid");
+    assertGone(Long.parseLong(Files.readString(orphanPid).strip()));
+    assertThat(app("/leaver").path("lastTaskFailure").path("state").asText()).isEqualTo("TASK_FAILED");
+  }
+
   @Test
   void dockerAppsAreAcceptedAndTheirTasksFailWithAClearMessage() throws Exception {
     String docker = """
@@ -117,6 +157,18 @@ class ProcessLifecycleTest {
     await().atMost(PATIENCE).until(() -> app("/dock").has("lastTaskFailure"));
     assertThat(app("/dock").path("lastTaskFailure").path("message").asText()).contains("no Docker engine");
     assertThat(app("/dock").path("lastTaskFailure").path("state").asText()).isEqualTo("TASK_FAILED");
+  }
+
+  /** The process has exited: it is gone, or a zombie until init reaps it (which here takes seconds). */
+  private static void assertGone(long pid) {
+    String state;
+    try {
+      String stat = Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+      state = stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    } catch (java.io.IOException e) {
+      return;
+    }
+    assertThat(state).as("state of process %d", pid).isIn("Z", "X");
   }
 
   private JsonNode app() throws Exception {

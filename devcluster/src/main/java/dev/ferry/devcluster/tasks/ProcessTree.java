@@ -1,6 +1,8 @@
 package dev.ferry.devcluster.tasks;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +26,42 @@ final class ProcessTree {
       root.descendants().forEach(all::add);
     });
     return all;
+  }
+
+  /**
+   * The live processes of process group {@code pgid}, its leader gone or not: a task's children
+   * stay in its group after the shell that started them exits, reparented away from its tree.
+   * Zombies count as gone.
+   */
+  static List<ProcessHandle> group(long pgid) {
+    List<ProcessHandle> found = new ArrayList<>();
+    try (DirectoryStream<Path> proc = Files.newDirectoryStream(Path.of("/proc"), p -> isPid(p.getFileName().toString()))) {
+      for (Path dir : proc) {
+        groupOf(dir).filter(g -> g.pgid() == pgid && !g.zombie())
+            .flatMap(g -> ProcessHandle.of(Long.parseLong(dir.getFileName().toString())))
+            .ifPresent(found::add);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list /proc", e);
+    }
+    return found;
+  }
+
+  private record GroupEntry(long pgid, boolean zombie) {}
+
+  /** Fields 3 (state) and 5 (pgrp) of {@code /proc/<pid>/stat}, read after the command name's last ')'. */
+  private static Optional<GroupEntry> groupOf(Path dir) {
+    try {
+      String stat = Files.readString(dir.resolve("stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Optional.of(new GroupEntry(Long.parseLong(fields[2]), fields[0].equals("Z") || fields[0].equals("X")));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty(); // gone while we looked
+    }
+  }
+
+  private static boolean isPid(String name) {
+    return !name.isEmpty() && name.chars().allMatch(Character::isDigit);
   }
 
   /** Sends {@code signal} (TERM or KILL) to the group {@code pid} and to {@code members}. */
