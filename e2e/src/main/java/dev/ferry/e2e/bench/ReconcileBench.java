@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>the cold start, from the controller's start until every app is Ready;
  *   <li>the latency from an apply through the API to Marathon receiving the app (its
- *       {@code api_post_event}), for one change at a time while the thousand exist;
+ *       {@code api_post_event}), for one change at a time while the thousand exist, each made
+ *       once the one before has settled;
  *   <li>the steady state's writes to Marathon and etcd per minute (the target is none);
  *   <li>the controller process's heap after a full GC.
  * </ul>
@@ -52,12 +54,16 @@ public final class ReconcileBench {
       }
       Map<String, CompletableFuture<Long>> awaited = new ConcurrentHashMap<>();
       AtomicLong marathonWrites = new AtomicLong();
+      Map<String, CompletableFuture<Void>> deployed = new ConcurrentHashMap<>();
       MarathonEventStream events = new MarathonEventStream(vertx, URI.create(cluster.marathonUrl()), e -> {
         if (e.type().equals("api_post_event")) {
           marathonWrites.incrementAndGet();
           e.appId().map(id -> awaited.get(id + "@" + memOf(e))).ifPresent(f -> f.complete(System.nanoTime()));
+        } else if (e.type().equals("deployment_success")) {
+          e.deploymentApps().forEach(id -> Optional.ofNullable(deployed.get(id)).ifPresent(f -> f.complete(null)));
         }
       }, () -> { }).start();
+      Changes changes = new Changes(cluster, awaited, deployed, apps);
 
       long start = System.nanoTime();
       ManagedProcess controller = cluster.startController();
@@ -67,8 +73,8 @@ public final class ReconcileBench {
 
       // Warm-up changes, not measured: the controller's and devcluster's JITs compile the apply
       // path on the first ones, as they would have long since in a running cluster.
-      changes(cluster, awaited, o.get("--warmup"), apps, apps / 2);
-      List<Double> latencies = changes(cluster, awaited, o.get("--changes"), apps, 0);
+      changes.run(o.get("--warmup"), apps / 2);
+      List<Double> latencies = changes.run(o.get("--changes"), 0);
       Thread.sleep(5_000);
       long writesBefore = marathonWrites.get();
       long revisionBefore = revision(cluster);
@@ -94,26 +100,55 @@ public final class ReconcileBench {
     }
   }
 
-  /** One change at a time: apply a new {@code mem}, wait for Marathon to receive it. */
-  private static List<Double> changes(BenchCluster cluster, Map<String, CompletableFuture<Long>> awaited, int count,
-      int apps, int offset) throws Exception {
-    List<Double> latencies = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      int app = (offset + i * 7919) % apps;
-      long mem = 2 + offset + i;
-      CompletableFuture<Long> received = new CompletableFuture<>();
-      awaited.put("/" + name(app) + "@" + mem, received);
-      long t0 = System.nanoTime();
-      cluster.apply("statefulapps", name(app), manifest(app, mem));
-      long applied = System.nanoTime();
-      long t1 = received.get(30, TimeUnit.SECONDS);
-      if (System.getenv("FERRY_BENCH_TRACE") != null) {
-        System.out.printf("  change %d: API answered after %.1f ms, Marathon received after %.1f ms%n", i,
-            (applied - t0) / 1e6, (t1 - t0) / 1e6);
+  /**
+   * One change at a time, as a user makes one: apply a new {@code mem}, time until Marathon
+   * receives it, then let the change settle (Marathon's deployment over, the StatefulApp Ready for
+   * the new generation) before the next one, so that each is timed in a quiet cluster of a
+   * thousand apps rather than on top of the last one's deployment.
+   */
+  private record Changes(BenchCluster cluster, Map<String, CompletableFuture<Long>> awaited,
+      Map<String, CompletableFuture<Void>> deployed, int apps) {
+
+    List<Double> run(int count, int offset) throws Exception {
+      List<Double> latencies = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        int app = (offset + i * 7919) % apps;
+        long mem = 2 + offset + i;
+        String id = "/" + name(app);
+        CompletableFuture<Long> received = new CompletableFuture<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        awaited.put(id + "@" + mem, received);
+        deployed.put(id, done);
+        long t0 = System.nanoTime();
+        cluster.apply("statefulapps", name(app), manifest(app, mem));
+        long applied = System.nanoTime();
+        long t1 = received.get(30, TimeUnit.SECONDS);
+        if (System.getenv("FERRY_BENCH_TRACE") != null) {
+          System.out.printf("  change %d: API answered after %.1f ms, Marathon received after %.1f ms%n", i,
+              (applied - t0) / 1e6, (t1 - t0) / 1e6);
+        }
+        latencies.add((t1 - t0) / 1e6);
+        done.get(30, TimeUnit.SECONDS);
+        awaitReadyForItsGeneration(name(app));
+        deployed.remove(id);
+        awaited.remove(id + "@" + mem);
       }
-      latencies.add((t1 - t0) / 1e6);
+      return latencies;
     }
-    return latencies;
+
+    private void awaitReadyForItsGeneration(String name) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (true) {
+        StatefulApp app = cluster.store().get(Kind.STATEFUL_APP, name).join().orElseThrow();
+        if (ready(app) && app.status().observedGeneration() == app.metadata().generation()) {
+          return;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(name + " did not become Ready for generation " + app.metadata().generation());
+        }
+        Thread.sleep(5);
+      }
+    }
   }
 
   private static void awaitAllReady(BenchCluster cluster, int apps, Duration timeout) throws InterruptedException {
