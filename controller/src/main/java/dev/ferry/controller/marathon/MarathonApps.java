@@ -1,10 +1,17 @@
 package dev.ferry.controller.marathon;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.api.model.DatasetRef;
 import dev.ferry.api.model.StatefulApp;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,14 +31,21 @@ import java.util.Optional;
  *       mounts host paths into the sandbox when the task has no image. {@code FERRY_DATASET_PATH}
  *       says where the task finds its data;
  *   <li>{@code upgradeStrategy} 0/0 for apps with a dataset, so Marathon never runs two writers;
- *   <li>the labels {@code FERRY_STATEFULAPP} and {@code FERRY_GENERATION}.
+ *   <li>the labels {@code FERRY_STATEFULAPP}, {@code FERRY_GENERATION} and
+ *       {@code FERRY_APP_HASH}: the last is a fingerprint of everything else in the app, so that
+ *       a spec change Marathon need not see (placement or size of an app's data) is not written
+ *       to it, since every write of an app definition restarts its task.
  * </ul>
  */
 public final class MarathonApps {
 
   public static final String LABEL_STATEFULAPP = "FERRY_STATEFULAPP";
   public static final String LABEL_GENERATION = "FERRY_GENERATION";
+  public static final String LABEL_APP_HASH = "FERRY_APP_HASH";
   public static final String ENV_DATASET_PATH = "FERRY_DATASET_PATH";
+  /** Sorts every object's keys, so that the fingerprint does not depend on the order of a manifest's keys. */
+  private static final ObjectMapper CANONICAL = JsonMapper.builder()
+      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
 
   private MarathonApps() {}
 
@@ -82,7 +96,25 @@ public final class MarathonApps {
       upgrade.put("minimumHealthCapacity", 0);
       upgrade.put("maximumOverCapacity", 0);
     }
+    labels.put(LABEL_APP_HASH, fingerprint(out));
     return out;
+  }
+
+  /**
+   * A fingerprint of the app as Marathon runs it: all of it but the generation and the
+   * fingerprint labels, with keys in sorted order.
+   */
+  public static String fingerprint(JsonNode marathonApp) {
+    ObjectNode copy = marathonApp.deepCopy();
+    if (copy.get("labels") instanceof ObjectNode labels) {
+      labels.remove(List.of(LABEL_GENERATION, LABEL_APP_HASH));
+    }
+    try {
+      byte[] canonical = CANONICAL.writeValueAsBytes(CANONICAL.treeToValue(copy, Object.class));
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical), 0, 12);
+    } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+      throw new IllegalStateException("cannot fingerprint a Marathon app", e);
+    }
   }
 
   private static void mountDataset(ObjectNode app, DatasetRef dataset, Pin pin) {

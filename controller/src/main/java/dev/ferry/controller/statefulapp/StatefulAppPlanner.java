@@ -104,16 +104,21 @@ public final class StatefulAppPlanner {
     }
     MarathonView view = state.marathon().get();
     var observed = view.app();
-    String observedGeneration = observed.path("labels").path(MarathonApps.LABEL_GENERATION).asText("");
-    boolean sameGeneration = observedGeneration.equals(Long.toString(app.metadata().generation()));
-    if (sameGeneration && MarathonDiff.covers(desired, observed)) {
+    // What Ferry last wrote is the app wanted now: a spec change Marathon need not see (the
+    // placement of an app with data) is not written, as every write restarts the task.
+    boolean sameApp = observed.path("labels").path(MarathonApps.LABEL_APP_HASH).asText("")
+        .equals(desired.path("labels").path(MarathonApps.LABEL_APP_HASH).asText());
+    // The generation label alone differing is no reason to write either.
+    ObjectNode compared = desired.deepCopy();
+    ((ObjectNode) compared.get("labels")).remove(MarathonApps.LABEL_GENERATION);
+    if (sameApp && MarathonDiff.covers(compared, observed)) {
       return new AppStep.InSync();
     }
-    if (sameGeneration && view.deploying()) {
+    String difference = MarathonDiff.firstDifference(compared, observed);
+    if (sameApp && view.deploying()) {
       // Marathon would answer 409: let the deployment finish (its end wakes this app again).
-      return new AppStep.Wait("Marathon is deploying the app; the drift in "
-          + MarathonDiff.firstDifference(desired, observed) + " is put back after it");
+      return new AppStep.Wait("Marathon is deploying the app; the drift in " + difference + " is put back after it");
     }
-    return new AppStep.PutApp(desired, sameGeneration, MarathonDiff.firstDifference(desired, observed), view.deploying());
+    return new AppStep.PutApp(desired, sameApp, difference, view.deploying());
   }
 }

@@ -136,13 +136,19 @@ final class MigrationFixture implements AutoCloseable {
 
   /** Where Marathon says the app's task is, as the TodoMVC app finds its database. */
   RedisClient connect(String app) throws IOException, InterruptedException {
+    JsonNode task = task(app);
+    return new RedisClient(task.path("host").asText(), task.path("ports").path(0).asInt());
+  }
+
+  /** The app's one task, as Marathon lists it. */
+  JsonNode task(String app) throws IOException, InterruptedException {
     HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(controller.marathon.url() + "/v2/apps/" + app
         + "/tasks")).build(), HttpResponse.BodyHandlers.ofString());
     JsonNode task = Json.json().readTree(r.body()).path("tasks").path(0);
     if (task.isMissingNode()) {
       throw new IOException("no task of " + app);
     }
-    return new RedisClient(task.path("host").asText(), task.path("ports").path(0).asInt());
+    return task;
   }
 
   /** Every acknowledged key that Redis no longer has. */

@@ -72,6 +72,7 @@ class RollbackTest extends MigrationClusterTest {
     MigrationFixture.Writer writer = cluster.writer("kv", 4000);
     try {
       await().atMost(Duration.ofMinutes(2)).until(() -> writer.acknowledged.size() >= 3000);
+      String task = cluster.task("kv").path("id").asText();
       CompletableFuture<Migration> copying = new CompletableFuture<>();
       try (Subscription watch = cluster.controller.store.listAndWatch(Kind.MIGRATION, LabelSelector.EVERYTHING,
           (WatchEvent<Migration> e) -> {
@@ -97,6 +98,8 @@ class RollbackTest extends MigrationClusterTest {
           .hasValueSatisfying(m -> assertThat(m.name()).isEqualTo(ended.name()));
       int before = writer.acknowledged.size();
       await().atMost(Duration.ofMinutes(1)).until(() -> writer.acknowledged.size() >= before + 200);
+      assertThat(cluster.task("kv").path("id").asText()).as("Redis kept running through the failed move")
+          .isEqualTo(task);
     } finally {
       writer.close();
     }

@@ -10,12 +10,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.api.model.Dataset;
+import dev.ferry.api.model.DatasetRef;
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.model.Migration;
 import dev.ferry.api.model.MigrationSpec;
 import dev.ferry.api.model.ObjectMeta;
+import dev.ferry.api.model.Quantity;
 import dev.ferry.api.model.ReclaimPolicy;
 import dev.ferry.api.model.StatefulApp;
+import dev.ferry.api.model.StatefulAppSpec;
 import dev.ferry.api.codec.Manifests;
 import java.time.Instant;
 import java.util.List;
@@ -136,20 +139,47 @@ class StatefulAppPlannerTest {
     StatefulApp before = redis("spinning");
     MarathonView running = running(writtenOnNode1(before), false);
     MarathonView deploying = new MarathonView(running.app(), running.tasks(), true);
-    StatefulApp after = Fixtures.generation(before, 2);
+    StatefulApp after = Fixtures.generation(withApp(before, "{cmd: redis-server, instances: 1, mem: 512}"), 2);
 
     assertThat(StatefulAppPlanner.plan(state(after, Optional.of(dataset("node1", "node1")), Optional.of(deploying))))
         .isInstanceOfSatisfying(AppStep.PutApp.class, p -> assertThat(p.force()).isTrue());
   }
 
   @Test
-  void aNewGenerationIsWrittenEvenWhenOnlyARemovedFieldDiffers() {
-    StatefulApp before = redis("spinning");
+  void aFieldRemovedFromTheAppIsWrittenThoughWhatMarathonHasCoversTheRest() {
+    StatefulApp before = withApp(redis("spinning"), "{cmd: redis-server, instances: 1, mem: 256, env: {MODE: fast}}");
     MarathonView marathon = running(writtenOnNode1(before), true);
-    StatefulApp after = Fixtures.generation(before, 2);
+    StatefulApp after = Fixtures.generation(withApp(before, "{cmd: redis-server, instances: 1, mem: 256}"), 2);
 
     assertThat(StatefulAppPlanner.plan(state(after, Optional.of(dataset("node1", "node1")), Optional.of(marathon))))
-        .isInstanceOfSatisfying(AppStep.PutApp.class, p -> assertThat(p.drift()).isFalse());
+        .isInstanceOfSatisfying(AppStep.PutApp.class, p -> {
+          assertThat(p.drift()).isFalse();
+          assertThat(p.app().path("env").has("MODE")).isFalse();
+        });
+  }
+
+  @Test
+  void aSpecChangeMarathonNeedNotSeeIsNotWrittenSoTheTaskKeepsRunning() {
+    StatefulApp before = redis("spinning");
+    MarathonView marathon = running(writtenOnNode1(before), true);
+    // A bigger dataset: Ferry's business, the same Marathon app.
+    DatasetRef data = before.spec().dataset();
+    StatefulApp after = Fixtures.generation(before.withSpec(new StatefulAppSpec(before.spec().app(),
+        new DatasetRef(data.name(), Quantity.parse("2Gi"), data.mountPath(), data.reclaimPolicy()),
+        before.spec().placement(), before.spec().migration())), 2);
+
+    assertThat(StatefulAppPlanner.plan(state(after, Optional.of(dataset("node1", "node1")), Optional.of(marathon))))
+        .isEqualTo(new AppStep.InSync());
+  }
+
+  @Test
+  void theSameAppWithItsKeysInAnotherOrderIsInSync() {
+    StatefulApp before = redis("spinning");
+    MarathonView marathon = running(writtenOnNode1(before), true);
+    StatefulApp reordered = Fixtures.generation(withApp(before, "{mem: 256, instances: 1, cmd: redis-server}"), 2);
+
+    assertThat(StatefulAppPlanner.plan(state(reordered, Optional.of(dataset("node1", "node1")), Optional.of(marathon))))
+        .isEqualTo(new AppStep.InSync());
   }
 
   @Test
@@ -205,6 +235,34 @@ class StatefulAppPlannerTest {
     AppState later = new AppState(moved, Optional.of(dataset("node1", "node1")), seedNodes(), Optional.empty(),
         Optional.of(runningAgain), retry, false, failedAt.plusSeconds(31));
     assertThat(StatefulAppPlanner.plan(later)).isInstanceOf(AppStep.StartMigration.class);
+  }
+
+  @Test
+  void aMoveThatFailedWhileTheAppKeptRunningLeavesItsTaskAlone() {
+    StatefulApp moved = Fixtures.generation(redis("ssd"), 2);
+    Instant failedAt = Instant.parse("2026-11-21T10:00:00Z");
+    MarathonView untouched = running(writtenOnNode1(redis("spinning")), true);
+
+    AppState soon = new AppState(moved, Optional.of(dataset("node1", "node1")), seedNodes(), Optional.empty(),
+        Optional.of(untouched), new MigrationRetry(1, Optional.of(failedAt)), false, failedAt.plusSeconds(10));
+    assertThat(StatefulAppPlanner.plan(soon)).as("no write, which would restart the task for a new label")
+        .isInstanceOf(AppStep.MoveLater.class);
+  }
+
+  /** {@code redis} with another {@code spec.app}, given as YAML flow. */
+  private static StatefulApp withApp(StatefulApp app, String flow) {
+    StatefulApp parsed = Manifests.readOne("""
+        apiVersion: ferry/v1
+        kind: StatefulApp
+        metadata: {name: todos-db}
+        spec:
+          app: %s
+          dataset: {name: todos-data, size: 1Gi}
+          placement:
+            constraints: [[disk, LIKE, spinning]]
+        """.formatted(flow), Kind.STATEFUL_APP);
+    return app.withSpec(new StatefulAppSpec(parsed.spec().app(), app.spec().dataset(),
+        app.spec().placement(), app.spec().migration()));
   }
 
   @Test
