@@ -48,6 +48,34 @@ class MarathonContractTest {
     cluster.close();
   }
 
+  /** devcluster plays the Mesos master too: its nodes are the agents (NOTES.md §5.1). */
+  @Test
+  void theMesosMasterListsEachNodeAsAnAgentWithItsAttributes() throws Exception {
+    JsonNode slaves = cluster.call("GET", "/master/slaves", null).body();
+    assertThat(slaves.path("recovered_slaves").isArray()).isTrue();
+    assertThat(slaves.path("slaves")).hasSize(2);
+    JsonNode node2 = slaves.path("slaves").get(1);
+    assertThat(node2.path("hostname").asText()).isEqualTo("node2");
+    assertThat(node2.path("attributes").path("disk").asText()).isEqualTo("ssd");
+    assertThat(node2.path("active").asBoolean()).isTrue();
+    assertThat(node2.path("resources").path("ports").asText()).isEqualTo("[32000-32999]");
+    assertThat(node2.path("resources").path("cpus").isNumber()).isTrue();
+
+    String id = node2.path("id").asText();
+    JsonNode one = cluster.call("GET", "/slaves?slave_id=" + id, null).body().path("slaves");
+    assertThat(one).hasSize(1);
+    assertThat(one.get(0).path("hostname").asText()).isEqualTo("node2");
+
+    // The agent id is the one tasks on that node carry.
+    assertThat(cluster.call("POST", "/v2/apps", """
+        {"id": "/on-ssd", "cmd": "sleep 600", "cpus": 0.1, "mem": 16, "constraints": [["disk", "LIKE", "ssd"]]}
+        """).status()).isEqualTo(201);
+    await().atMost(Duration.ofSeconds(30)).until(() -> cluster.call("GET", "/v2/apps/on-ssd", null).body()
+        .path("app").path("tasks").size() == 1);
+    assertThat(cluster.call("GET", "/v2/apps/on-ssd", null).body().path("app").path("tasks").get(0)
+        .path("slaveId").asText()).isEqualTo(id);
+  }
+
   @Test
   void examplesThatAreValidAppsAreCreatedWith201AndMatchTheSchema() throws Exception {
     for (String file : List.of("articles-examples/requests/app-simple.json", "examples/app-check-http-example.json")) {

@@ -34,6 +34,7 @@ public final class MarathonServer {
     new DeploymentsRoutes(scheduler).mount(router);
     new EventsRoute(scheduler.events()).mount(router);
     new SystemRoutes(scheduler, host, () -> actualPort(port)).mount(router);
+    new MesosRoutes(scheduler).mount(router);
     // Marathon answers unknown routes with 500 "URI not found" (Jersey's NotFoundException).
     router.route().last().handler(ctx -> Http.json(ctx, 500, JsonNodeFactory.instance.objectNode().put("message", "URI not found")));
     router.route().failureHandler(ctx -> Http.error(ctx, ctx.failure() == null

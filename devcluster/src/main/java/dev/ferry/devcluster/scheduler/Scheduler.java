@@ -83,6 +83,16 @@ public final class Scheduler {
     return events;
   }
 
+  /** The nodes, as the Mesos agents they stand for. */
+  public List<NodeSpec> nodes() {
+    return List.copyOf(state.nodes);
+  }
+
+  /** A node's Mesos agent id. */
+  public String agentId(NodeSpec node) {
+    return state.slaveId(node);
+  }
+
   public String clusterId() {
     return state.clusterId;
   }
