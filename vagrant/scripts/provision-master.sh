@@ -83,16 +83,18 @@ write_file "$FERRY_ETC/tokens.csv" 0640 "# token,user,role (written by vagrant/s
 $token,admin,admin" && controller_changed=1
 chown root:ferry "$FERRY_ETC/tokens.csv"
 # Every key of ControllerConfig. The API listens on all interfaces so that ferryctl on the host
-# reaches it at $ip:$FERRY_CONTROLLER_PORT; Marathon is addressed by the private IP it
-# advertises; etcd and ZooKeeper are local. Values with colons are quoted, so that no
-# YAML parser takes them for keys inside {...}.
+# reaches it at $ip:$FERRY_CONTROLLER_PORT; Marathon's leader and the Mesos master are found in
+# ZooKeeper where they elect themselves (the url is Marathon's address until ZooKeeper names
+# one), and placement reads the agents' attributes from Mesos; etcd and ZooKeeper are local.
+# Values with colons are quoted, so that no YAML parser takes them for keys inside {...}.
 write_file "$FERRY_ETC/controller.yaml" 0644 "# Written by vagrant/scripts/provision-master.sh; keys: controller/.../ControllerConfig.java
 listen: {host: 0.0.0.0, port: $FERRY_CONTROLLER_PORT}
 etcd:
   endpoints: ['http://127.0.0.1:2379']
 tokensFile: $FERRY_ETC/tokens.csv
 clusterKeyFile: $FERRY_ETC/cluster.key
-marathon: {url: 'http://$ip:8080'}
+marathon: {url: 'http://$ip:8080', zk: 'zk://$zk/marathon'}
+mesos: {zk: 'zk://$zk/mesos'}
 zookeeper: {connect: '127.0.0.1:2181', path: /ferry}
 gitops: {cacheDir: /var/lib/ferry/gitops}" && controller_changed=1
 [ -f /etc/default/ferry-controller ] || write_file /etc/default/ferry-controller 0644 "# FERRY_* overrides of /etc/ferry/controller.yaml, and JVM options

@@ -6,6 +6,8 @@ import dev.ferry.controller.api.ApiServer;
 import dev.ferry.controller.api.ApiServerOptions;
 import dev.ferry.controller.auth.TokenFile;
 import dev.ferry.controller.auth.Tokens;
+import dev.ferry.controller.discovery.LeaderFollower;
+import dev.ferry.controller.discovery.MesosAgents;
 import dev.ferry.controller.gitops.GitOps;
 import dev.ferry.controller.leader.Leadership;
 import dev.ferry.controller.marathon.MarathonClient;
@@ -15,8 +17,12 @@ import dev.ferry.controller.runtime.ReconcilerMetrics;
 import dev.ferry.controller.runtime.Reconcilers;
 import io.vertx.core.Vertx;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
@@ -31,6 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class Controller implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
+  /** How often the Mesos master is asked for its agents, when one is configured. */
+  private static final Duration MESOS_POLL = Duration.ofSeconds(15);
 
   private final ControllerConfig config;
   private final EtcdStore store;
@@ -39,6 +47,9 @@ public final class Controller implements AutoCloseable {
   private final GitOps gitops;
   private final ApiServer api;
   private final MarathonClient marathon;
+  private final Optional<LeaderFollower> marathonLeader;
+  private final Optional<LeaderFollower> mesosLeader;
+  private final MesosAgents mesos;
   private final LeaderDuties duties;
   private final CuratorFramework curator;
   private final Leadership leadership;
@@ -51,9 +62,15 @@ public final class Controller implements AutoCloseable {
     this.gitops = new GitOps(store, config.gitopsCacheDir(), metrics);
     this.api = new ApiServer(ApiServerOptions.defaults().withListen(config.listenHost(), config.listenPort()),
         store, tokens, metrics, gitops);
-    this.marathon = new MarathonClient(vertx, config.marathonUrl());
+    this.marathonLeader = config.marathonZk().map(LeaderFollower::marathon);
+    this.marathon = new MarathonClient(vertx, marathonLeader.<Supplier<URI>>map(
+        f -> () -> f.leader().orElse(config.marathonUrl())).orElse(config::marathonUrl));
+    this.mesosLeader = config.mesosZk().map(LeaderFollower::mesos);
+    this.mesos = mesosLeader.map(f -> MesosAgents.polling(vertx, f::leader, MESOS_POLL))
+        .or(() -> config.mesosUrl().map(url -> MesosAgents.polling(vertx, () -> Optional.of(url), MESOS_POLL)))
+        .orElseGet(MesosAgents::none);
     ReconcilerMetrics reconcilerMetrics = new ReconcilerMetrics(metrics);
-    this.duties = new LeaderDuties(vertx, store, marathon, clusterKey(config), Reconcilers.Settings.DEFAULT,
+    this.duties = new LeaderDuties(vertx, store, marathon, mesos, clusterKey(config), Reconcilers.Settings.DEFAULT,
         Clock.systemUTC(), reconcilerMetrics);
     reconcilerMetrics.watch(metrics, duties);
     this.curator = CuratorFrameworkFactory.newClient(config.zookeeperConnect(), 10_000, 5_000,
@@ -98,6 +115,9 @@ public final class Controller implements AutoCloseable {
       throw new IllegalStateException("the API cannot listen on " + config.listenHost() + ":"
           + config.listenPort() + ": " + e.getMessage(), e);
     }
+    controller.marathonLeader.ifPresent(LeaderFollower::start);
+    controller.mesosLeader.ifPresent(f -> f.start().onChange(() -> controller.mesos.refresh()));
+    controller.mesos.start();
     controller.curator.start();
     controller.leadership.start();
     LOG.info("Ferry controller {} serving on {}:{}", ApiServer.version(), config.listenHost(), controller.api.port());
@@ -135,6 +155,9 @@ public final class Controller implements AutoCloseable {
     leadership.close();
     curator.close();
     gitops.stop();
+    mesos.close();
+    mesosLeader.ifPresent(LeaderFollower::close);
+    marathonLeader.ifPresent(LeaderFollower::close);
     marathon.close();
     try {
       vertx.close().await(30, TimeUnit.SECONDS);

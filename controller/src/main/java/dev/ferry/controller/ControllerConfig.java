@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.api.codec.Json;
 import dev.ferry.api.codec.ManifestReader;
 import dev.ferry.api.store.EtcdConfig;
+import dev.ferry.controller.discovery.ZkUrl;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -26,7 +27,13 @@ import java.util.Optional;
  *   certFile: ..., keyFile: ...                    FERRY_ETCD_CERT_FILE, FERRY_ETCD_KEY_FILE
  * tokensFile: /etc/ferry/tokens.csv                FERRY_TOKENS_FILE (required)
  * clusterKeyFile: /etc/ferry/cluster.key           FERRY_CLUSTER_KEY_FILE
- * marathon: {url: http://127.0.0.1:8080}           FERRY_MARATHON_URL
+ * marathon:
+ *   url: http://127.0.0.1:8080                     FERRY_MARATHON_URL
+ *   zk: zk://zk1:2181,zk2:2181/marathon            FERRY_MARATHON_ZK (the leader, found in ZooKeeper;
+ *                                                  url is used until ZooKeeper names one)
+ * mesos:                                           for placement by the agents' attributes in Mesos
+ *   url: http://127.0.0.1:5050                     FERRY_MESOS_URL
+ *   zk: zk://zk1:2181/mesos                        FERRY_MESOS_ZK (the leading master, found in ZooKeeper)
  * zookeeper: {connect: 127.0.0.1:2181, path: /ferry}  FERRY_ZK_CONNECT, FERRY_ZK_PATH
  * gitops: {cacheDir: /var/lib/ferry/gitops}        FERRY_GITOPS_CACHE_DIR
  * </pre>
@@ -40,6 +47,9 @@ public record ControllerConfig(
     Path tokensFile,
     Optional<Path> clusterKeyFile,
     URI marathonUrl,
+    Optional<ZkUrl> marathonZk,
+    Optional<URI> mesosUrl,
+    Optional<ZkUrl> mesosZk,
     String zookeeperConnect,
     String zookeeperPath,
     Path gitopsCacheDir) {
@@ -66,7 +76,10 @@ public record ControllerConfig(
         etcd(s, file.etcd()),
         Path.of(tokens),
         s.get("FERRY_CLUSTER_KEY_FILE", file.clusterKeyFile()).map(Path::of),
-        URI.create(s.get("FERRY_MARATHON_URL", file.marathon().url()).orElse("http://127.0.0.1:8080")),
+        httpUrl("marathon.url", s.get("FERRY_MARATHON_URL", file.marathon().url()).orElse("http://127.0.0.1:8080")),
+        s.get("FERRY_MARATHON_ZK", file.marathon().zk()).map(z -> ZkUrl.parse(z, "controller config: marathon.zk")),
+        s.get("FERRY_MESOS_URL", file.mesos().url()).map(u -> httpUrl("mesos.url", u)),
+        s.get("FERRY_MESOS_ZK", file.mesos().zk()).map(z -> ZkUrl.parse(z, "controller config: mesos.zk")),
         s.get("FERRY_ZK_CONNECT", file.zookeeper().connect()).orElse("127.0.0.1:2181"),
         s.get("FERRY_ZK_PATH", file.zookeeper().path()).orElse("/ferry"),
         Path.of(s.get("FERRY_GITOPS_CACHE_DIR", file.gitops().cacheDir()).orElse("/var/lib/ferry/gitops")));
@@ -94,6 +107,19 @@ public record ControllerConfig(
       config = config.withTls(tls);
     }
     return config;
+  }
+
+  private static URI httpUrl(String field, String text) {
+    try {
+      URI uri = new URI(text);
+      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+        return uri;
+      }
+    } catch (java.net.URISyntaxException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("controller config: " + field + " '" + text
+        + "' is not an http(s) URL such as http://127.0.0.1:8080");
   }
 
   private static int port(String text) {
@@ -125,13 +151,14 @@ public record ControllerConfig(
 
   // The file's shape; absent sections read as empty ones.
   record File(Listen listen, Etcd etcd, Optional<String> tokensFile, Optional<String> clusterKeyFile,
-      Marathon marathon, ZooKeeper zookeeper, GitOpsSection gitops) {
+      Marathon marathon, Mesos mesos, ZooKeeper zookeeper, GitOpsSection gitops) {
     File {
       listen = listen == null ? new Listen(Optional.empty(), Optional.empty()) : listen;
       etcd = etcd == null ? new Etcd(List.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()) : etcd;
       tokensFile = tokensFile == null ? Optional.empty() : tokensFile;
       clusterKeyFile = clusterKeyFile == null ? Optional.empty() : clusterKeyFile;
-      marathon = marathon == null ? new Marathon(Optional.empty()) : marathon;
+      marathon = marathon == null ? new Marathon(Optional.empty(), Optional.empty()) : marathon;
+      mesos = mesos == null ? new Mesos(Optional.empty(), Optional.empty()) : mesos;
       zookeeper = zookeeper == null ? new ZooKeeper(Optional.empty(), Optional.empty()) : zookeeper;
       gitops = gitops == null ? new GitOpsSection(Optional.empty()) : gitops;
     }
@@ -146,7 +173,9 @@ public record ControllerConfig(
     }
   }
 
-  record Marathon(Optional<String> url) {}
+  record Marathon(Optional<String> url, Optional<String> zk) {}
+
+  record Mesos(Optional<String> url, Optional<String> zk) {}
 
   record ZooKeeper(Optional<String> connect, Optional<String> path) {}
 

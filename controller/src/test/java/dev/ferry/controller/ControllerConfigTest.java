@@ -3,6 +3,7 @@ package dev.ferry.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ferry.controller.discovery.ZkUrl;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
@@ -56,7 +57,30 @@ class ControllerConfigTest {
   }
 
   @Test
+  void marathonAndMesosCanBeFoundThroughZooKeeper() {
+    ControllerConfig config = ControllerConfig.parse(FILE + """
+        mesos: {url: http://master:5050, zk: "zk://zk1:2181,zk2:2181/mesos"}
+        """, Map.of("FERRY_MARATHON_ZK", "zk://zk1:2181/marathon"));
+
+    assertThat(config.marathonZk()).contains(new ZkUrl("zk1:2181", "/marathon"));
+    assertThat(config.mesosUrl()).contains(URI.create("http://master:5050"));
+    assertThat(config.mesosZk()).contains(new ZkUrl("zk1:2181,zk2:2181", "/mesos"));
+    ControllerConfig plain = ControllerConfig.parse(FILE, Map.of());
+    assertThat(plain.marathonZk()).isEmpty();
+    assertThat(plain.mesosUrl()).isEmpty();
+    assertThat(plain.mesosZk()).isEmpty();
+  }
+
+  @Test
   void mistakesAreNamed() {
+    assertThatThrownBy(() -> ControllerConfig.parse(FILE, Map.of("FERRY_MARATHON_ZK", "zk1:2181/marathon")))
+        .hasMessageContaining("marathon.zk").hasMessageContaining("zk://");
+    assertThatThrownBy(() -> ControllerConfig.parse(FILE + "mesos: {url: master:5050}\n", Map.of()))
+        .hasMessageContaining("mesos.url").hasMessageContaining("'master:5050'");
+    assertThatThrownBy(() -> ControllerConfig.parse(FILE + "mesos: {zk: zk://zk1:2181}\n", Map.of()))
+        .hasMessageContaining("mesos.zk");
+    assertThatThrownBy(() -> ControllerConfig.parse(FILE + "mesos: {master: x}\n", Map.of()))
+        .hasMessageContaining("master");
     assertThatThrownBy(() -> ControllerConfig.parse("", Map.of())).hasMessageContaining("tokensFile");
     assertThatThrownBy(() -> ControllerConfig.parse("tokenFile: /x\n", Map.of())).hasMessageContaining("tokenFile");
     assertThatThrownBy(() -> ControllerConfig.parse(FILE, Map.of("FERRY_LISTEN_PORT", "http"))).hasMessageContaining("'http'");

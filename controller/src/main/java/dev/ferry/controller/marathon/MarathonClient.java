@@ -15,6 +15,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.io.IOException;
 import java.net.URI;
+import java.util.function.Supplier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,20 +28,24 @@ import java.util.Optional;
 public final class MarathonClient implements AutoCloseable {
 
   private final WebClient client;
-  private final URI base;
+  private final Supplier<URI> base;
 
   public MarathonClient(Vertx vertx, URI base) {
+    this(vertx, () -> base);
+  }
+
+  /** A client of whichever Marathon {@code base} names at each request: the leader, when found through ZooKeeper. */
+  public MarathonClient(Vertx vertx, Supplier<URI> base) {
     this.base = base;
     this.client = WebClient.create(vertx, new WebClientOptions()
-        .setDefaultHost(base.getHost())
-        .setDefaultPort(base.getPort() < 0 ? 8080 : base.getPort())
         .setKeepAlive(true)
         .setConnectTimeout(5_000)
         .setIdleTimeout(60));
   }
 
+  /** The Marathon requests go to now. */
   public URI base() {
-    return base;
+    return base.get();
   }
 
   /** The app with its tasks, or empty when Marathon has no such app. */
@@ -94,13 +99,15 @@ public final class MarathonClient implements AutoCloseable {
   }
 
   private HttpRequest<Buffer> request(HttpMethod method, String path) {
-    return client.request(method, path).putHeader("Accept", "application/json");
+    URI marathon = base.get();
+    return client.request(method, marathon.getPort() < 0 ? 8080 : marathon.getPort(), marathon.getHost(), path)
+        .putHeader("Accept", "application/json");
   }
 
   private Future<HttpResponse<Buffer>> send(HttpRequest<Buffer> request, JsonNode body) {
     Future<HttpResponse<Buffer>> sent = body == null ? request.send()
         : request.putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(body.toString()));
-    return sent.recover(e -> Future.failedFuture(new MarathonException("Marathon at " + base + " did not answer: "
+    return sent.recover(e -> Future.failedFuture(new MarathonException("Marathon at " + base.get() + " did not answer: "
         + e.getMessage(), e)));
   }
 

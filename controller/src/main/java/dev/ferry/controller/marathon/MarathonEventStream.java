@@ -13,6 +13,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.parsetools.RecordParser;
 import java.io.IOException;
 import java.net.URI;
+import java.util.function.Supplier;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,13 +31,18 @@ public final class MarathonEventStream implements AutoCloseable {
 
   private final Vertx vertx;
   private final HttpClient client;
-  private final URI base;
+  private final Supplier<URI> base;
   private final Handler<MarathonEvent> onEvent;
   private final Runnable onConnected;
   private int failures;
   private volatile boolean closed;
 
   public MarathonEventStream(Vertx vertx, URI base, Handler<MarathonEvent> onEvent, Runnable onConnected) {
+    this(vertx, () -> base, onEvent, onConnected);
+  }
+
+  /** Follows whichever Marathon {@code base} names at each (re)connect: a new leader after the old one's stream ended. */
+  public MarathonEventStream(Vertx vertx, Supplier<URI> base, Handler<MarathonEvent> onEvent, Runnable onConnected) {
     this.vertx = vertx;
     this.base = base;
     this.onEvent = onEvent;
@@ -54,8 +60,9 @@ public final class MarathonEventStream implements AutoCloseable {
     if (closed) {
       return;
     }
+    URI marathon = base.get();
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET)
-        .setHost(base.getHost()).setPort(base.getPort() < 0 ? 8080 : base.getPort())
+        .setHost(marathon.getHost()).setPort(marathon.getPort() < 0 ? 8080 : marathon.getPort())
         .setURI("/v2/events").putHeader("Accept", "text/event-stream");
     client.request(options)
         .compose(req -> req.send())
@@ -80,7 +87,7 @@ public final class MarathonEventStream implements AutoCloseable {
     }
     failures++;
     Duration wait = RECONNECT.delay(failures);
-    LOG.warn("Marathon's event stream at {}: {}; reconnecting in {} ms", base, why, wait.toMillis());
+    LOG.warn("Marathon's event stream at {}: {}; reconnecting in {} ms", base.get(), why, wait.toMillis());
     vertx.setTimer(Math.max(1, wait.toMillis()), t -> connect());
   }
 

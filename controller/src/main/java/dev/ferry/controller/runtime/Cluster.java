@@ -15,6 +15,7 @@ import dev.ferry.api.model.StatefulAppSpec;
 import dev.ferry.api.model.StatefulAppStatus;
 import dev.ferry.api.store.EtcdStore;
 import dev.ferry.controller.cache.ObjectCache;
+import dev.ferry.controller.discovery.MesosAgents;
 import dev.ferry.controller.marathon.MarathonCache;
 import dev.ferry.controller.marathon.MarathonClient;
 import io.vertx.core.Context;
@@ -35,6 +36,7 @@ public record Cluster(
     ObjectCache<Migration, MigrationSpec, MigrationStatus> migrations,
     MarathonClient marathon,
     MarathonCache marathonCache,
+    MesosAgents mesos,
     EventRecorder events,
     Clock clock) {
 

@@ -7,6 +7,7 @@ import dev.ferry.api.store.Fence;
 import dev.ferry.api.transfer.ClusterKey;
 import dev.ferry.controller.cache.ObjectCache;
 import dev.ferry.controller.leader.Leadership;
+import dev.ferry.controller.discovery.MesosAgents;
 import dev.ferry.controller.marathon.MarathonCache;
 import dev.ferry.controller.marathon.MarathonClient;
 import io.vertx.core.Vertx;
@@ -30,6 +31,7 @@ public final class LeaderDuties implements Leadership.Duties {
   private final Vertx vertx;
   private final EtcdStore store;
   private final MarathonClient marathon;
+  private final MesosAgents mesos;
   private final ClusterKey key;
   private final Reconcilers.Settings settings;
   private final Clock clock;
@@ -39,7 +41,14 @@ public final class LeaderDuties implements Leadership.Duties {
 
   public LeaderDuties(Vertx vertx, EtcdStore store, MarathonClient marathon, ClusterKey key, Reconcilers.Settings settings,
       Clock clock, ReconcilerMetrics metrics) {
+    this(vertx, store, marathon, MesosAgents.none(), key, settings, clock, metrics);
+  }
+
+  /** @param mesos the Mesos agents, for placement; {@link MesosAgents#none()} without a Mesos master */
+  public LeaderDuties(Vertx vertx, EtcdStore store, MarathonClient marathon, MesosAgents mesos, ClusterKey key,
+      Reconcilers.Settings settings, Clock clock, ReconcilerMetrics metrics) {
     this.vertx = vertx;
+    this.mesos = mesos;
     this.store = store;
     this.marathon = marathon;
     this.key = key;
@@ -68,7 +77,7 @@ public final class LeaderDuties implements Leadership.Duties {
     EtcdStore fenced = store.fenced(fence);
     Cluster cluster = new Cluster(fenced, new ObjectCache<>(Kind.STATEFUL_APP), new ObjectCache<>(Kind.DATASET),
         new ObjectCache<>(Kind.NODE), new ObjectCache<>(Kind.MIGRATION), marathon,
-        new MarathonCache(marathon, Duration.ofMinutes(10)), new EventRecorder(fenced, "controller", clock), clock);
+        new MarathonCache(marathon, Duration.ofMinutes(10)), mesos, new EventRecorder(fenced, "controller", clock), clock);
     running = new Reconcilers(vertx, cluster, key, settings, metrics);
   }
 

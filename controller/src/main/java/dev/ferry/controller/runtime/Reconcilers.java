@@ -46,6 +46,7 @@ public final class Reconcilers implements AutoCloseable {
   private final MarathonEventStream marathonEvents;
   private final Vertx vertx;
   private final long resyncTimer;
+  private final AutoCloseable mesosChanges;
 
   public Reconcilers(Vertx vertx, Cluster cluster, ClusterKey key, Settings settings, ReconcilerMetrics metrics) {
     this.vertx = vertx;
@@ -59,8 +60,10 @@ public final class Reconcilers implements AutoCloseable {
     cluster.datasets().start(cluster.store(), this::datasetChanged);
     cluster.nodes().start(cluster.store(), this::nodeChanged);
     cluster.migrations().start(cluster.store(), this::migrationChanged);
-    this.marathonEvents = new MarathonEventStream(vertx, cluster.marathon().base(), this::marathonEvent, this::marathonReconnected)
-        .start();
+    this.marathonEvents = new MarathonEventStream(vertx, cluster.marathon()::base, this::marathonEvent,
+        this::marathonReconnected).start();
+    // What Mesos says of its agents changes where apps may go, as a Node's spec does.
+    this.mesosChanges = cluster.mesos().onChange(() -> vertx.runOnContext(v -> resyncAll()));
     this.resyncTimer = vertx.setPeriodic(settings.resync().toMillis(), t -> resyncAll());
     synced().thenRun(() -> {
       LOG.info("caches hold {} StatefulApps, {} Datasets, {} Nodes, {} Migrations: reconciling",
@@ -171,6 +174,11 @@ public final class Reconcilers implements AutoCloseable {
   @Override
   public void close() {
     vertx.cancelTimer(resyncTimer);
+    try {
+      mesosChanges.close();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
     apps.stop();
     migrations.stop();
     marathonEvents.close();

@@ -58,7 +58,8 @@ public final class StatefulAppPlanner {
       return new AppStep.Wait("dataset " + dataset.name() + " has no primary node");
     }
     if (node.isEmpty()) {
-      return new AppStep.Wait("node " + primary + ", which holds the data, is not registered: is its agent running?");
+      return new AppStep.Wait("node " + primary + ", which holds the data, is not registered (or Mesos does not list its"
+          + " agent as active): is its agent running?");
     }
     if (!dataset.status().copies().containsKey(primary)) {
       return new AppStep.Wait("waiting for " + primary + " to create dataset " + dataset.name());

@@ -124,7 +124,7 @@ class VagrantFilesIT {
   @Test
   void controllerConfigWrittenByTheMasterParses() throws IOException {
     String yaml = configText("vagrant/scripts/provision-master.sh", "$FERRY_ETC/controller.yaml",
-        Map.of("ip", "192.168.56.10"));
+        Map.of("ip", "192.168.56.10", "zk", "192.168.56.10:2181"));
     ControllerConfig config;
     try {
       config = ControllerConfig.parse(yaml, Map.of());
@@ -133,6 +133,9 @@ class VagrantFilesIT {
     }
     assertThat(config.listenPort()).isEqualTo(7070);
     assertThat(config.marathonUrl().toString()).isEqualTo("http://192.168.56.10:8080");
+    // Marathon's and Mesos's own --zk paths (mesos-master.flags, marathon.flags).
+    assertThat(config.marathonZk().map(Object::toString)).contains("zk://192.168.56.10:2181/marathon");
+    assertThat(config.mesosZk().map(Object::toString)).contains("zk://192.168.56.10:2181/mesos");
     assertThat(config.tokensFile()).isEqualTo(Path.of("/etc/ferry/tokens.csv"));
     assertThat(config.clusterKeyFile()).contains(Path.of("/etc/ferry/cluster.key"));
   }
