@@ -56,7 +56,7 @@ public final class MigrationReconciler implements Reconciler {
         ? cluster.marathonCache().app(MarathonApps.appId(app.get())) : Future.succeededFuture(Optional.empty());
     return marathon.compose(view -> {
       MigrationState state = new MigrationState(m, app, cluster.datasets().get(m.spec().dataset()),
-          cluster.nodes().list(), view, cluster.clock().instant());
+          cluster.placementNodes(), view, cluster.clock().instant());
       MigrationStep step = MigrationPlanner.plan(state);
       return execute(state, step).map(v -> step instanceof MigrationStep.Wait w
           ? ReconcileResult.requeueAfter(w.recheck()) : ReconcileResult.done());

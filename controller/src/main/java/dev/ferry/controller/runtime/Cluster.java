@@ -22,6 +22,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -39,6 +40,15 @@ public record Cluster(
     MesosAgents mesos,
     EventRecorder events,
     Clock clock) {
+
+  /**
+   * The nodes placement and migrations work from: the Node registry, seen through the Mesos
+   * master's agents when one is configured ({@link MesosAgents#schedulable}). Both reconcilers
+   * must see the same nodes, or one would choose a target the other refuses.
+   */
+  public List<Node> placementNodes() {
+    return mesos.schedulable(nodes.list());
+  }
 
   /** A store future as a Vert.x future completing on the caller's context. */
   public static <X> Future<X> onContext(CompletionStage<X> stage) {

@@ -57,7 +57,7 @@ public final class StatefulAppReconciler implements Reconciler {
     return cluster.marathonCache().app(MarathonApps.appId(app)).compose(marathon -> {
       boolean lockHolderGone = dataset.map(d -> !d.spec().migration().isEmpty()
           && cluster.migrations().get(d.spec().migration()).isEmpty()).orElse(false);
-      AppState state = new AppState(app, dataset, cluster.mesos().schedulable(cluster.nodes().list()), migration, marathon,
+      AppState state = new AppState(app, dataset, cluster.placementNodes(), migration, marathon,
           MigrationRetry.of(app.name(), cluster.migrations().list()), lockHolderGone, cluster.clock().instant());
       AppStep step = StatefulAppPlanner.plan(state);
       if (step instanceof AppStep.AddFinalizer) {
