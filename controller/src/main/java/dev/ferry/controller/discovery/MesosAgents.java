@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.codec.Json;
 import dev.ferry.api.model.Node;
 import dev.ferry.api.model.NodeSpec;
+import dev.ferry.api.store.Subscription;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
@@ -70,7 +71,7 @@ public final class MesosAgents implements AutoCloseable {
   }
 
   /** Runs {@code listener} whenever what the master says about the agents changes, until closed. */
-  public AutoCloseable onChange(Runnable listener) {
+  public Subscription onChange(Runnable listener) {
     listeners.add(listener);
     return () -> listeners.remove(listener);
   }

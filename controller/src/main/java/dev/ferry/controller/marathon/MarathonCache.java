@@ -6,7 +6,6 @@ import dev.ferry.controller.statefulapp.MarathonView;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Marathon's apps as last read, so that reconciling an app that did not change reads nothing
@@ -18,7 +17,6 @@ public final class MarathonCache {
 
   private final MarathonClient client;
   private final Cache<String, Future<Optional<MarathonView>>> apps;
-  private final AtomicLong reads = new AtomicLong();
 
   public MarathonCache(MarathonClient client, Duration maxAge) {
     this.client = client;
@@ -31,7 +29,6 @@ public final class MarathonCache {
     if (cached != null && !cached.failed()) {
       return cached;
     }
-    reads.incrementAndGet();
     Future<Optional<MarathonView>> read = client.app(appId);
     apps.put(appId, read);
     read.onFailure(e -> apps.asMap().remove(appId, read));
@@ -46,10 +43,5 @@ public final class MarathonCache {
   /** Forget everything: events may have been missed. */
   public void invalidateAll() {
     apps.invalidateAll();
-  }
-
-  /** How many reads went to Marathon, for the steady-state benchmark. */
-  public long reads() {
-    return reads.get();
   }
 }

@@ -92,11 +92,6 @@ public final class WorkQueue {
     onContext(() -> enqueue(key));
   }
 
-  /** Queues {@code key} after {@code delay}; an earlier add wins over a later timer. */
-  public void addAfter(String key, Duration delay) {
-    onContext(() -> schedule(key, delay));
-  }
-
   /** Names waiting to run (not those running), for metrics. */
   public int depth() {
     return queued.size();

@@ -4,6 +4,7 @@ import dev.ferry.api.model.Dataset;
 import dev.ferry.api.model.Migration;
 import dev.ferry.api.model.Node;
 import dev.ferry.api.model.StatefulApp;
+import dev.ferry.api.store.Subscription;
 import dev.ferry.api.store.WatchEvent;
 import dev.ferry.api.transfer.ClusterKey;
 import dev.ferry.controller.marathon.MarathonApps;
@@ -46,7 +47,7 @@ public final class Reconcilers implements AutoCloseable {
   private final MarathonEventStream marathonEvents;
   private final Vertx vertx;
   private final long resyncTimer;
-  private final AutoCloseable mesosChanges;
+  private final Subscription mesosChanges;
 
   public Reconcilers(Vertx vertx, Cluster cluster, ClusterKey key, Settings settings, ReconcilerMetrics metrics) {
     this.vertx = vertx;
@@ -174,11 +175,7 @@ public final class Reconcilers implements AutoCloseable {
   @Override
   public void close() {
     vertx.cancelTimer(resyncTimer);
-    try {
-      mesosChanges.close();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    mesosChanges.close();
     apps.stop();
     migrations.stop();
     marathonEvents.close();
