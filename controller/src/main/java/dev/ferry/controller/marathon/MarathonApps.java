@@ -2,9 +2,9 @@ package dev.ferry.controller.marathon;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import dev.ferry.api.codec.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.api.model.DatasetRef;
@@ -43,9 +43,8 @@ public final class MarathonApps {
   public static final String LABEL_GENERATION = "FERRY_GENERATION";
   public static final String LABEL_APP_HASH = "FERRY_APP_HASH";
   public static final String ENV_DATASET_PATH = "FERRY_DATASET_PATH";
-  /** Sorts every object's keys, so that the fingerprint does not depend on the order of a manifest's keys. */
-  private static final ObjectMapper CANONICAL = JsonMapper.builder()
-      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+  /** Ferry's JSON with every object's keys sorted, so that the fingerprint does not depend on a manifest's key order. */
+  private static final ObjectWriter CANONICAL = Json.json().writer().with(JsonNodeFeature.WRITE_PROPERTIES_SORTED);
 
   private MarathonApps() {}
 
@@ -110,7 +109,7 @@ public final class MarathonApps {
       labels.remove(List.of(LABEL_GENERATION, LABEL_APP_HASH));
     }
     try {
-      byte[] canonical = CANONICAL.writeValueAsBytes(CANONICAL.treeToValue(copy, Object.class));
+      byte[] canonical = CANONICAL.writeValueAsBytes(copy);
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical), 0, 12);
     } catch (JsonProcessingException | NoSuchAlgorithmException e) {
       throw new IllegalStateException("cannot fingerprint a Marathon app", e);

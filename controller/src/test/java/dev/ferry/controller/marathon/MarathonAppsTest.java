@@ -16,6 +16,9 @@ import dev.ferry.controller.marathon.MarathonApps.Pin;
 import dev.ferry.testing.SharedFiles;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
@@ -136,6 +139,24 @@ class MarathonAppsTest {
     assertThat(app.has("container")).isFalse();
     assertThat(app.has("upgradeStrategy")).isFalse();
     assertThat(app.get("instances").asInt()).isEqualTo(2);
+  }
+
+  /**
+   * The fingerprint is stored in every app Ferry wrote: if its bytes changed between versions,
+   * an upgraded controller would rewrite, and so restart, every app once.
+   */
+  @Test
+  void theFingerprintIsStableAndIgnoresKeyOrderAndTheGeneration() {
+    ObjectNode app = MarathonApps.build(read(REDIS), Optional.of(new Pin("node2", "/d")), 1);
+    assertThat(app.at("/labels/FERRY_APP_HASH").asText()).isEqualTo("befb6029f02694fb89a4545f");
+
+    ObjectNode reordered = Json.json().createObjectNode();
+    List<String> keys = new ArrayList<>();
+    app.fieldNames().forEachRemaining(keys::add);
+    Collections.reverse(keys);
+    keys.forEach(k -> reordered.set(k, app.get(k)));
+    ((ObjectNode) reordered.get("labels")).put(MarathonApps.LABEL_GENERATION, "99");
+    assertThat(MarathonApps.fingerprint(reordered)).isEqualTo(MarathonApps.fingerprint(app));
   }
 
   @Test
