@@ -3,6 +3,7 @@ package dev.ferry.api.codec;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -11,6 +12,8 @@ import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 
 /**
@@ -35,6 +38,23 @@ public final class Json {
   /** The JSON mapper: strict about duplicate keys, lenient about nothing. */
   public static ObjectMapper json() {
     return JSON;
+  }
+
+  /**
+   * Whether two values say the same as JSON: each is compared as it would be read back, so a
+   * manifest's {@code 1} (a long in memory) equals a stored {@code 1} (an int once read), and
+   * field order does not matter.
+   */
+  public static boolean sameJson(Object a, Object b) {
+    return readBack(a).equals(readBack(b));
+  }
+
+  private static JsonNode readBack(Object value) {
+    try {
+      return JSON.readTree(JSON.writeValueAsBytes(value));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot compare " + value.getClass().getSimpleName() + " as JSON", e);
+    }
   }
 
   /** The YAML mapper, for writing; manifests are read through {@link ManifestReader}. */

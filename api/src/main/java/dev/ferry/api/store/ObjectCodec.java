@@ -1,7 +1,6 @@
 package dev.ferry.api.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.codec.Json;
 import dev.ferry.api.model.FerryObject;
 import io.etcd.jetcd.ByteSequence;
@@ -38,10 +37,8 @@ final class ObjectCodec {
     }
   }
 
-  /** Whether two specs say the same, compared as JSON trees (field order does not matter). */
+  /** Whether two specs say the same as JSON ({@link Json#sameJson}). */
   static boolean sameSpec(FerryObject<?, ?, ?> a, FerryObject<?, ?, ?> b) {
-    JsonNode left = Json.json().valueToTree(a.spec());
-    JsonNode right = Json.json().valueToTree(b.spec());
-    return left.equals(right);
+    return Json.sameJson(a.spec(), b.spec());
   }
 }

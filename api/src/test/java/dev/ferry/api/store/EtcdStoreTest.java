@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.ferry.api.codec.Manifests;
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.model.LabelSelector;
 import dev.ferry.api.model.Node;
 import dev.ferry.api.model.NodeSpec;
 import dev.ferry.api.model.NodeStatus;
 import dev.ferry.api.model.ObjectMeta;
+import dev.ferry.api.model.StatefulApp;
 import dev.ferry.testing.EtcdExtension;
 import java.time.Duration;
 import java.time.Instant;
@@ -92,6 +94,25 @@ class EtcdStoreTest {
 
     Node statusWritten = await(store.updateStatus(relabelled.withStatus(status(10))));
     assertThat(statusWritten.metadata().generation()).isEqualTo(2);
+  }
+
+  /**
+   * A manifest's {@code instances: 1} is a long in memory and an int once stored; a relabel that
+   * carries the manifest's spec again is no spec change.
+   */
+  @Test
+  void aRelabelWithTheManifestsOwnSpecKeepsTheGeneration() {
+    StatefulApp manifest = Manifests.readOne("""
+        apiVersion: ferry/v1
+        kind: StatefulApp
+        metadata: {name: web}
+        spec: {app: {cmd: sleep 600, instances: 1, mem: 64, cpus: 0.1}}
+        """, Kind.STATEFUL_APP);
+    StatefulApp stored = await(store.create(manifest));
+
+    StatefulApp relabelled = await(store.update(stored.withSpec(manifest.spec())
+        .withMetadata(stored.metadata().withLabels(Map.of("team", "a")))));
+    assertThat(relabelled.metadata().generation()).isEqualTo(1);
   }
 
   @Test

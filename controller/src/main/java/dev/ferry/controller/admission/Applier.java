@@ -1,6 +1,5 @@
 package dev.ferry.controller.admission;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.codec.Json;
 import dev.ferry.api.model.FerryObject;
 import dev.ferry.api.model.Kind;
@@ -8,8 +7,6 @@ import dev.ferry.api.model.ObjectMeta;
 import dev.ferry.api.store.AlreadyExistsException;
 import dev.ferry.api.store.ConflictException;
 import dev.ferry.api.store.EtcdStore;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -96,19 +93,7 @@ public final class Applier {
   private static boolean sameUserFields(FerryObject<?, ?, ?> a, FerryObject<?, ?, ?> b) {
     return a.metadata().labels().equals(b.metadata().labels())
         && a.metadata().annotations().equals(b.metadata().annotations())
-        && tree(a.spec()).equals(tree(b.spec()));
-  }
-
-  /**
-   * The value as JSON would read it back: a manifest's {@code 1} may be a long or a big integer
-   * in memory but an int once stored, and the two must compare equal.
-   */
-  private static JsonNode tree(Object value) {
-    try {
-      return Json.json().readTree(Json.json().writeValueAsBytes(value));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot compare specs", e);
-    }
+        && Json.sameJson(a.spec(), b.spec());
   }
 
   static Throwable unwrap(Throwable error) {
