@@ -83,7 +83,7 @@ public final class MesosAgents implements AutoCloseable {
       return Future.failedFuture("no Mesos master known");
     }
     URI uri = base.get();
-    return client.get(uri.getPort() < 0 ? 5050 : uri.getPort(), uri.getHost(), "/master/slaves")
+    return client.getAbs(Urls.under(uri, "/master/slaves"))
         .putHeader("Accept", "application/json").send()
         .compose(r -> r.statusCode() == 200 ? Future.succeededFuture(r.bodyAsString())
             : Future.failedFuture("the Mesos master at " + uri + " answered " + r.statusCode()))

@@ -14,6 +14,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.io.IOException;
+import dev.ferry.controller.discovery.Urls;
 import java.net.URI;
 import java.util.function.Supplier;
 import java.util.ArrayList;
@@ -99,9 +100,7 @@ public final class MarathonClient implements AutoCloseable {
   }
 
   private HttpRequest<Buffer> request(HttpMethod method, String path) {
-    URI marathon = base.get();
-    return client.request(method, marathon.getPort() < 0 ? 8080 : marathon.getPort(), marathon.getHost(), path)
-        .putHeader("Accept", "application/json");
+    return client.requestAbs(method, Urls.under(base.get(), path)).putHeader("Accept", "application/json");
   }
 
   private Future<HttpResponse<Buffer>> send(HttpRequest<Buffer> request, JsonNode body) {

@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.parsetools.RecordParser;
 import java.io.IOException;
+import dev.ferry.controller.discovery.Urls;
 import java.net.URI;
 import java.util.function.Supplier;
 import java.time.Duration;
@@ -60,10 +61,8 @@ public final class MarathonEventStream implements AutoCloseable {
     if (closed) {
       return;
     }
-    URI marathon = base.get();
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET)
-        .setHost(marathon.getHost()).setPort(marathon.getPort() < 0 ? 8080 : marathon.getPort())
-        .setURI("/v2/events").putHeader("Accept", "text/event-stream");
+        .setAbsoluteURI(Urls.under(base.get(), "/v2/events")).putHeader("Accept", "text/event-stream");
     client.request(options)
         .compose(req -> req.send())
         .onSuccess(response -> {

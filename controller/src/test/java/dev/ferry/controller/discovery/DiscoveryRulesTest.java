@@ -33,6 +33,12 @@ class DiscoveryRulesTest {
   }
 
   @Test
+  void requestsKeepTheServersSchemePortAndPathPrefix() {
+    assertThat(Urls.under(URI.create("https://proxy:8443/marathon/"), "/v2/apps")).isEqualTo("https://proxy:8443/marathon/v2/apps");
+    assertThat(Urls.under(URI.create("http://127.0.0.1:5050"), "/master/slaves")).isEqualTo("http://127.0.0.1:5050/master/slaves");
+  }
+
+  @Test
   void theMemberWithTheLowestSequenceLeads() {
     Map<String, byte[]> latch = new LinkedHashMap<>();
     latch.put("_c_9d1c-latch-0000000007", bytes("m2:8080"));
