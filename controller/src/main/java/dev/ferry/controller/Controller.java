@@ -20,6 +20,8 @@ import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -51,6 +53,8 @@ public final class Controller implements AutoCloseable {
   private final Optional<LeaderFollower> mesosLeader;
   private final MesosAgents mesos;
   private final LeaderDuties duties;
+  /** One ZooKeeper client per ensemble: Ferry's election, Marathon's and Mesos's usually share one. */
+  private final Map<String, CuratorFramework> zookeepers = new LinkedHashMap<>();
   private final CuratorFramework curator;
   private final Leadership leadership;
 
@@ -62,10 +66,11 @@ public final class Controller implements AutoCloseable {
     this.gitops = new GitOps(store, config.gitopsCacheDir(), metrics);
     this.api = new ApiServer(ApiServerOptions.defaults().withListen(config.listenHost(), config.listenPort()),
         store, tokens, metrics, gitops);
-    this.marathonLeader = config.marathonZk().map(LeaderFollower::marathon);
+    this.curator = zookeeper(config.zookeeperConnect());
+    this.marathonLeader = config.marathonZk().map(zk -> LeaderFollower.marathon(zookeeper(zk.connect()), zk));
     this.marathon = new MarathonClient(vertx, marathonLeader.<Supplier<URI>>map(
         f -> () -> f.leader().orElse(config.marathonUrl())).orElse(config::marathonUrl));
-    this.mesosLeader = config.mesosZk().map(LeaderFollower::mesos);
+    this.mesosLeader = config.mesosZk().map(zk -> LeaderFollower.mesos(zookeeper(zk.connect()), zk));
     this.mesos = mesosLeader.map(f -> MesosAgents.polling(vertx, f::leader, MESOS_POLL))
         .or(() -> config.mesosUrl().map(url -> MesosAgents.polling(vertx, () -> Optional.of(url), MESOS_POLL)))
         .orElseGet(MesosAgents::none);
@@ -73,8 +78,6 @@ public final class Controller implements AutoCloseable {
     this.duties = new LeaderDuties(vertx, store, marathon, mesos, clusterKey(config), Reconcilers.Settings.DEFAULT,
         Clock.systemUTC(), reconcilerMetrics);
     reconcilerMetrics.watch(metrics, duties);
-    this.curator = CuratorFrameworkFactory.newClient(config.zookeeperConnect(), 10_000, 5_000,
-        new ExponentialBackoffRetry(200, 10));
     this.leadership = new Leadership(curator, config.zookeeperPath() + "/controller-leader",
         ManagementFactory.getRuntimeMXBean().getName(), new Leadership.Duties() {
           @Override
@@ -89,6 +92,11 @@ public final class Controller implements AutoCloseable {
             duties.stopLeading();
           }
         });
+  }
+
+  private CuratorFramework zookeeper(String connect) {
+    return zookeepers.computeIfAbsent(connect, c -> CuratorFrameworkFactory.newClient(c, 10_000, 5_000,
+        new ExponentialBackoffRetry(200, 10)));
   }
 
   private static ClusterKey clusterKey(ControllerConfig config) {
@@ -115,10 +123,10 @@ public final class Controller implements AutoCloseable {
       throw new IllegalStateException("the API cannot listen on " + config.listenHost() + ":"
           + config.listenPort() + ": " + e.getMessage(), e);
     }
+    controller.zookeepers.values().forEach(CuratorFramework::start);
     controller.marathonLeader.ifPresent(LeaderFollower::start);
     controller.mesosLeader.ifPresent(f -> f.start().onChange(() -> controller.mesos.refresh()));
     controller.mesos.start();
-    controller.curator.start();
     controller.leadership.start();
     LOG.info("Ferry controller {} serving on {}:{}", ApiServer.version(), config.listenHost(), controller.api.port());
     return controller;
@@ -153,11 +161,11 @@ public final class Controller implements AutoCloseable {
   @Override
   public void close() {
     leadership.close();
-    curator.close();
     gitops.stop();
     mesos.close();
     mesosLeader.ifPresent(LeaderFollower::close);
     marathonLeader.ifPresent(LeaderFollower::close);
+    zookeepers.values().forEach(CuratorFramework::close);
     marathon.close();
     try {
       vertx.close().await(30, TimeUnit.SECONDS);

@@ -11,11 +11,9 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
-import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.utils.ZKPaths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * (NOTES.md §5.3): Marathon's Curator {@code LeaderLatch} under {@code <path>/leader-curator},
  * whose members' data is {@code host:port}; Mesos's {@code json.info_} members under
  * {@code <path>}, whose data is the master's {@code MasterInfo} as JSON. Read-only: it never
- * joins an election.
+ * joins an election. It uses the caller's ZooKeeper client, which the caller starts and closes.
  */
 public final class LeaderFollower implements AutoCloseable {
 
@@ -36,37 +34,42 @@ public final class LeaderFollower implements AutoCloseable {
   private final String electionPath;
   private final String marker;
   private final Function<byte[], Optional<URI>> address;
-  private final CuratorFramework curator;
   private final CuratorCache cache;
   private final CopyOnWriteArrayList<Runnable> listeners = new CopyOnWriteArrayList<>();
   private volatile Optional<URI> leader = Optional.empty();
 
-  private LeaderFollower(String what, ZkUrl zk, String electionPath, String marker,
+  private LeaderFollower(CuratorFramework curator, String what, ZkUrl zk, String electionPath, String marker,
       Function<byte[], Optional<URI>> address) {
     this.what = what;
     this.zk = zk;
     this.electionPath = electionPath;
     this.marker = marker;
     this.address = address;
-    this.curator = CuratorFrameworkFactory.newClient(zk.connect(), 10_000, 5_000, new ExponentialBackoffRetry(200, 10));
     this.cache = CuratorCache.build(curator, electionPath);
     cache.listenable().addListener(CuratorCacheListener.builder().forAll((type, before, after) -> recompute())
         .forInitialized(this::recompute).build());
   }
 
-  /** Marathon's leader, from {@code zk://.../marathon} (Marathon's {@code --zk}). */
-  public static LeaderFollower marathon(ZkUrl zk) {
-    return new LeaderFollower("Marathon", zk, ZKPaths.makePath(zk.path(), "leader-curator"), "latch-",
+  /**
+   * Marathon's leader, from {@code zk://.../marathon} (Marathon's {@code --zk}).
+   *
+   * @param curator a client of {@code zk}'s ensemble
+   */
+  public static LeaderFollower marathon(CuratorFramework curator, ZkUrl zk) {
+    return new LeaderFollower(curator, "Marathon", zk, ZKPaths.makePath(zk.path(), "leader-curator"), "latch-",
         LeaderFollower::hostPort);
   }
 
-  /** The leading Mesos master, from {@code zk://.../mesos} (the masters' {@code --zk}). */
-  public static LeaderFollower mesos(ZkUrl zk) {
-    return new LeaderFollower("the Mesos master", zk, zk.path(), "json.info_", LeaderFollower::masterInfo);
+  /**
+   * The leading Mesos master, from {@code zk://.../mesos} (the masters' {@code --zk}).
+   *
+   * @param curator a client of {@code zk}'s ensemble
+   */
+  public static LeaderFollower mesos(CuratorFramework curator, ZkUrl zk) {
+    return new LeaderFollower(curator, "the Mesos master", zk, zk.path(), "json.info_", LeaderFollower::masterInfo);
   }
 
   public LeaderFollower start() {
-    curator.start();
     cache.start();
     return this;
   }
@@ -116,6 +119,5 @@ public final class LeaderFollower implements AutoCloseable {
   @Override
   public void close() {
     cache.close();
-    curator.close();
   }
 }

@@ -78,7 +78,7 @@ class DiscoveryTest {
     ZkUrl zk = ZkUrl.parse("zk://" + zookeeper.connectString() + "/marathon", "marathon.zk");
     LeaderLatch first = new LeaderLatch(curator, "/marathon/leader-curator", real.getHost() + ":" + real.getPort());
     try (LeaderLatch second = new LeaderLatch(curator, "/marathon/leader-curator", "127.0.0.1:9");
-         LeaderFollower leader = LeaderFollower.marathon(zk)) {
+         LeaderFollower leader = LeaderFollower.marathon(curator, zk)) {
       first.start();
       assertThat(first.await(30, TimeUnit.SECONDS)).isTrue();
       second.start();
@@ -117,7 +117,7 @@ class DiscoveryTest {
         .forPath("/mesos/json.info_", standby.getBytes(StandardCharsets.UTF_8));
     curator.create().forPath("/mesos/log_replicas");
 
-    try (LeaderFollower master = LeaderFollower.mesos(ZkUrl.parse("zk://" + zookeeper.connectString() + "/mesos", "mesos.zk"));
+    try (LeaderFollower master = LeaderFollower.mesos(curator, ZkUrl.parse("zk://" + zookeeper.connectString() + "/mesos", "mesos.zk"));
          MesosAgents agents = MesosAgents.polling(VERTX, master::leader, Duration.ofSeconds(1))) {
       master.start();
       await().atMost(Duration.ofSeconds(30)).until(() -> master.leader().equals(Optional.of(real)));
