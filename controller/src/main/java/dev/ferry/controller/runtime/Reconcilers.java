@@ -14,6 +14,7 @@ import dev.ferry.controller.migration.MigrationReconciler;
 import dev.ferry.controller.queue.Backoff;
 import dev.ferry.controller.queue.TokenBucket;
 import dev.ferry.controller.queue.WorkQueue;
+import dev.ferry.controller.statefulapp.AppConditions;
 import dev.ferry.controller.statefulapp.StatefulAppReconciler;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -155,9 +156,7 @@ public final class Reconcilers implements AutoCloseable {
       return;
     }
     apps.add(owner);
-    cluster.migrations().list().stream()
-        .filter(m -> m.spec().statefulApp().equals(owner) && !m.status().phase().isFinished())
-        .forEach(m -> migrations.add(m.name()));
+    AppConditions.active(owner, cluster.migrations().list()).ifPresent(m -> migrations.add(m.name()));
   }
 
   private void marathonReconnected() {

@@ -103,8 +103,13 @@ public final class AppConditions {
 
   /** The unfinished migration of {@code app} among {@code migrations}, if there is one. */
   public static Optional<Migration> active(StatefulApp app, List<Migration> migrations) {
+    return active(app.name(), migrations);
+  }
+
+  /** The unfinished migration of the StatefulApp named {@code app}, if there is one. */
+  public static Optional<Migration> active(String app, List<Migration> migrations) {
     return migrations.stream()
-        .filter(m -> m.spec().statefulApp().equals(app.name()) && !m.status().phase().isFinished())
+        .filter(m -> m.spec().statefulApp().equals(app) && !m.status().phase().isFinished())
         .findFirst();
   }
 }

@@ -53,12 +53,13 @@ public final class StatefulAppReconciler implements Reconciler {
     }
     StatefulApp app = found.get();
     Optional<Dataset> dataset = app.spec().datasetRef().flatMap(d -> cluster.datasets().get(d.name()));
-    Optional<Migration> migration = AppConditions.active(app, cluster.migrations().list());
+    List<Migration> migrations = cluster.migrations().list();
+    Optional<Migration> migration = AppConditions.active(app, migrations);
     return cluster.marathonCache().app(MarathonApps.appId(app)).compose(marathon -> {
       boolean lockHolderGone = dataset.map(d -> !d.spec().migration().isEmpty()
           && cluster.migrations().get(d.spec().migration()).isEmpty()).orElse(false);
       AppState state = new AppState(app, dataset, cluster.placementNodes(), migration, marathon,
-          MigrationRetry.of(app.name(), cluster.migrations().list()), lockHolderGone, cluster.clock().instant());
+          MigrationRetry.of(app.name(), migrations), lockHolderGone, cluster.clock().instant());
       AppStep step = StatefulAppPlanner.plan(state);
       if (step instanceof AppStep.AddFinalizer) {
         // Nothing else has happened yet: go straight on to the next step (the cache already
