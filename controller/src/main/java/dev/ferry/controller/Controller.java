@@ -63,7 +63,7 @@ public final class Controller implements AutoCloseable {
     Tokens tokens = TokenFile.read(config.tokensFile());
     this.store = EtcdStore.connect(config.etcd());
     this.vertx = Vertx.vertx();
-    this.gitops = new GitOps(store, config.gitopsCacheDir(), metrics);
+    this.gitops = new GitOps(config.gitopsCacheDir(), metrics);
     this.api = new ApiServer(ApiServerOptions.defaults().withListen(config.listenHost(), config.listenPort()),
         store, tokens, metrics, gitops);
     this.curator = zookeeper(config.zookeeperConnect());
@@ -76,22 +76,10 @@ public final class Controller implements AutoCloseable {
         .orElseGet(MesosAgents::none);
     ReconcilerMetrics reconcilerMetrics = new ReconcilerMetrics(metrics);
     this.duties = new LeaderDuties(vertx, store, marathon, mesos, clusterKey(config), Reconcilers.Settings.DEFAULT,
-        Clock.systemUTC(), reconcilerMetrics);
+        Clock.systemUTC(), reconcilerMetrics).also(gitops);
     reconcilerMetrics.watch(metrics, duties);
     this.leadership = new Leadership(curator, config.zookeeperPath() + "/controller-leader",
-        ManagementFactory.getRuntimeMXBean().getName(), new Leadership.Duties() {
-          @Override
-          public void lead() {
-            duties.lead();
-            gitops.start();
-          }
-
-          @Override
-          public void stopLeading() {
-            gitops.stop();
-            duties.stopLeading();
-          }
-        });
+        ManagementFactory.getRuntimeMXBean().getName(), duties);
   }
 
   private CuratorFramework zookeeper(String connect) {

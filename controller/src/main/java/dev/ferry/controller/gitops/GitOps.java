@@ -11,6 +11,7 @@ import dev.ferry.api.store.Subscription;
 import dev.ferry.api.store.WatchEvent;
 import dev.ferry.controller.metrics.Counter;
 import dev.ferry.controller.metrics.MetricsRegistry;
+import dev.ferry.controller.runtime.LeaderDuties;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,17 +28,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps every GitSource synced: watches the GitSources, and on one thread of its own (git and
  * the store's answers are waited for there, never on an event loop) syncs each one when its
- * interval has passed, when its spec changed, or when {@link #syncNow} asks. Meant to run on
- * the leader only: {@link #start} and {@link #stop} may be called as leadership comes and goes.
+ * interval has passed, when its spec changed, or when {@link #syncNow} asks. One of the leader's
+ * jobs ({@link LeaderDuties.Job}): it starts with the leader's fenced store, so a deposed
+ * leader's applies and prunes fail, and stops when leadership goes.
  */
-public final class GitOps implements GitSyncTrigger {
+public final class GitOps implements GitSyncTrigger, LeaderDuties.Job {
 
   private static final Logger LOG = LoggerFactory.getLogger(GitOps.class);
   private static final Duration TICK = Duration.ofMillis(500);
 
-  private final EtcdStore store;
   private final Path cacheDir;
-  private final GitSync sync;
+  /** The leader's fenced store and the sync over it, while started. */
+  private EtcdStore store;
+  private GitSync sync;
   private final Counter syncs;
   /** Confined to the worker thread. */
   private final Map<String, GitSource> sources = new HashMap<>();
@@ -45,18 +48,19 @@ public final class GitOps implements GitSyncTrigger {
   private Optional<ScheduledExecutorService> worker = Optional.empty();
   private Optional<Subscription> watch = Optional.empty();
 
-  public GitOps(EtcdStore store, Path cacheDir, MetricsRegistry metrics) {
-    this.store = store;
+  public GitOps(Path cacheDir, MetricsRegistry metrics) {
     this.cacheDir = cacheDir;
-    this.sync = new GitSync(store);
     this.syncs = metrics.counter("ferry_gitops_syncs_total", "GitSource syncs by source and result", "source", "result");
   }
 
-  /** Starts watching and syncing; does nothing if already started. */
-  public synchronized void start() {
+  /** Starts watching and syncing, writing through {@code fenced}; does nothing if already started. */
+  @Override
+  public synchronized void start(EtcdStore fenced) {
     if (worker.isPresent()) {
       return;
     }
+    store = fenced;
+    sync = new GitSync(fenced);
     ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "ferry-gitops");
       t.setDaemon(true);
@@ -69,6 +73,7 @@ public final class GitOps implements GitSyncTrigger {
   }
 
   /** Stops syncing; a sync in progress finishes first. */
+  @Override
   public synchronized void stop() {
     watch.ifPresent(Subscription::close);
     watch = Optional.empty();
@@ -86,14 +91,16 @@ public final class GitOps implements GitSyncTrigger {
   @Override
   public CompletableFuture<GitSource> syncNow(String name) {
     Optional<ScheduledExecutorService> running;
+    EtcdStore leaders;
     synchronized (this) {
       running = worker;
+      leaders = store;
     }
     if (running.isEmpty()) {
       return GitSyncTrigger.NOT_RUNNING.syncNow(name);
     }
     return CompletableFuture.supplyAsync(() -> {
-      GitSource source = GitSync.await(store.get(Kind.GIT_SOURCE, name))
+      GitSource source = GitSync.await(leaders.get(Kind.GIT_SOURCE, name))
           .orElseThrow(() -> new NotFoundException(Kind.GIT_SOURCE.name(), name));
       return syncAndRecord(source, true);
     }, running.get());

@@ -13,7 +13,9 @@ import dev.ferry.controller.marathon.MarathonClient;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,7 @@ public final class LeaderDuties implements Leadership.Duties {
   private final EtcdStore store;
   private final MarathonClient marathon;
   private final MesosAgents mesos;
+  private final List<Job> jobs = new CopyOnWriteArrayList<>();
   private final ClusterKey key;
   private final Reconcilers.Settings settings;
   private final Clock clock;
@@ -57,6 +60,22 @@ public final class LeaderDuties implements Leadership.Duties {
     this.metrics = metrics;
   }
 
+  /**
+   * Other work that runs only while this controller leads (GitOps), writing through the
+   * leader's fenced store. Started after the reconcilers, stopped after them.
+   */
+  public interface Job {
+    void start(EtcdStore fenced);
+
+    void stop();
+  }
+
+  /** Adds {@code job} to what leading means; call before leadership starts. */
+  public LeaderDuties also(Job job) {
+    jobs.add(job);
+    return this;
+  }
+
   @Override
   public synchronized void lead() {
     long mine = ++term;
@@ -79,15 +98,18 @@ public final class LeaderDuties implements Leadership.Duties {
         new ObjectCache<>(Kind.NODE), new ObjectCache<>(Kind.MIGRATION), marathon,
         new MarathonCache(marathon, Duration.ofMinutes(10)), mesos, new EventRecorder(fenced, "controller", clock), clock);
     running = new Reconcilers(vertx, cluster, key, settings, metrics);
+    jobs.forEach(job -> job.start(fenced));
   }
 
   @Override
   public synchronized void stopLeading() {
     term++;
+    // The reconcilers first: they stop at once, while a job may finish what it is doing.
     if (running != null) {
       running.close();
       running = null;
     }
+    jobs.forEach(Job::stop);
   }
 
   /** The reconcilers, while this controller leads and they run. */

@@ -62,9 +62,9 @@ class GitOpsTest {
     repo = Git.init().setDirectory(temp.resolve("repo").toFile()).setInitialBranch("main").call();
     var config = etcd.config().withKeyPrefix("/" + test.getTestMethod().orElseThrow().getName());
     var store = dev.ferry.api.store.EtcdStore.connect(config);
-    gitops = new GitOps(store, temp.resolve("cache"), new dev.ferry.controller.metrics.MetricsRegistry());
+    gitops = new GitOps(temp.resolve("cache"), new dev.ferry.controller.metrics.MetricsRegistry());
     api = ApiFixture.start(config, ApiServerOptions.defaults().withListen("127.0.0.1", 0), gitops);
-    gitops.start();
+    gitops.start(store);
     storeToClose = store;
   }
 
