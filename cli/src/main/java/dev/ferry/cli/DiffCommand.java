@@ -27,24 +27,26 @@ final class DiffCommand extends Verb {
 
   @Override
   public Integer call() {
-    try {
-      List<FerryObject<?, ?, ?>> objects = ManifestFiles.read(files, recursive, root.env);
-      FerryClient client = client();
-      boolean different = false;
-      for (FerryObject<?, ?, ?> object : objects) {
-        Kind<?, ?, ?> kind = kind(object.kind());
-        Optional<JsonNode> live = client.get(kind, object.name());
-        JsonNode merged = client.apply(kind, object.name(), Manifests.toJson(object), true).body();
-        String ref = ref(kind.name(), object.name());
-        String diff = LineDiff.unified("live/" + ref, live.map(DiffCommand::yaml).orElse(""), "merged/" + ref, yaml(merged));
-        out().print(diff);
-        different |= !diff.isEmpty();
-      }
-      out().flush();
-      return different ? ExitCodes.DIFFERENT : ExitCodes.OK;
-    } catch (CliException e) {
-      throw new CliException(e.getMessage(), ExitCodes.DIFF_ERROR);
+    List<FerryObject<?, ?, ?>> objects = ManifestFiles.read(files, recursive, root.env);
+    FerryClient client = client();
+    boolean different = false;
+    for (FerryObject<?, ?, ?> object : objects) {
+      Kind<?, ?, ?> kind = kind(object.kind());
+      Optional<JsonNode> live = client.get(kind, object.name());
+      JsonNode merged = client.apply(kind, object.name(), Manifests.toJson(object), true).body();
+      String ref = ref(kind.name(), object.name());
+      String diff = LineDiff.unified("live/" + ref, live.map(DiffCommand::yaml).orElse(""), "merged/" + ref, yaml(merged));
+      out().print(diff);
+      different |= !diff.isEmpty();
     }
+    out().flush();
+    return different ? ExitCodes.DIFFERENT : ExitCodes.OK;
+  }
+
+  /** Any failure, a usage error included, exits 2: 1 means "different". */
+  @Override
+  int errorExitCode() {
+    return ExitCodes.DIFF_ERROR;
   }
 
   private static String yaml(JsonNode object) {

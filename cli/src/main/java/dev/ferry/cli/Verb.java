@@ -24,6 +24,11 @@ abstract class Verb implements Callable<Integer> {
     return root.client();
   }
 
+  /** The exit code when this command fails (a usage error or any exception): 1, as kubectl's. */
+  int errorExitCode() {
+    return ExitCodes.ERROR;
+  }
+
   /** A kind from what a user types: {@code statefulapps}, {@code StatefulApp}, {@code statefulapp}. */
   static Kind<?, ?, ?> kind(String word) {
     return Kind.find(word).orElseThrow(() -> new CliException("error: the server doesn't have a resource type \""

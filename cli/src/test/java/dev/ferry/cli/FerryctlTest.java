@@ -115,6 +115,16 @@ class FerryctlTest extends CliTestCase {
   }
 
   @Test
+  void diffUsageErrorsExitTwoWhereOtherCommandsExitOne() {
+    CliFixture.Run diff = ferry.run("diff");
+    CliFixture.Run apply = ferry.run("apply");
+
+    assertThat(diff.exit()).as(diff.err()).isEqualTo(2);
+    assertThat(diff.err()).contains("--filename");
+    assertThat(apply.exit()).as(apply.err()).isEqualTo(1);
+  }
+
+  @Test
   void getPrintsTablesYamlJsonAndNames() throws Exception {
     ferry.run("apply", "-f", write("get/db.yaml", app("get-db", "{tier: db}", "ssd")).toString());
 
