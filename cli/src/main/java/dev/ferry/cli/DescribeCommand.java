@@ -98,11 +98,7 @@ final class DescribeCommand extends Verb {
   private void events(FerryClient client, Kind<?, ?, ?> kind) {
     out().println("Events:");
     List<JsonNode> mine = new ArrayList<>();
-    client.list(Kind.EVENT, "").path("items").forEach(e -> {
-      if (e.at("/spec/involvedObject/kind").asText().equals(kind.name()) && e.at("/spec/involvedObject/name").asText().equals(name)) {
-        mine.add(e);
-      }
-    });
+    client.list(Kind.EVENT, EventsCommand.selectorFor(kind.name(), name)).path("items").forEach(mine::add);
     if (mine.isEmpty()) {
       out().println("  <none>");
       return;

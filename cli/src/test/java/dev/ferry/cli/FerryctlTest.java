@@ -5,9 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.codec.Json;
+import dev.ferry.api.events.EventRecorder;
+import dev.ferry.api.model.ObjectReference;
 import dev.ferry.testing.TestManifests;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -176,6 +179,35 @@ class FerryctlTest extends CliTestCase {
     assertThat(deleted.out()).isEqualTo("statefulapp/misc-db deleted\n");
     assertThat(gone.exit()).isEqualTo(1);
     assertThat(gone.err()).contains("NotFound");
+  }
+
+  @Test
+  void eventsForAnObjectAndDescribeShowThatObjectsEventsOnly() throws Exception {
+    ferry.run("apply", "-f", write("events/db.yaml", app("ev-db", "{}", "ssd")).toString());
+    EventRecorder recorder = new EventRecorder(ferry.store, "test", Clock.systemUTC());
+    ObjectReference app = new ObjectReference("StatefulApp", "ev-db", "");
+    recorder.normal(app, "Wanted", "about statefulapp/ev-db").join();
+    recorder.normal(new ObjectReference("StatefulApp", "ev-db-2", ""), "OtherApp", "about statefulapp/ev-db-2").join();
+    recorder.normal(new ObjectReference("Node", "ev-db", ""), "OtherKind", "about node/ev-db").join();
+
+    CliFixture.Run all = ferry.run("events");
+    CliFixture.Run mine = ferry.run("events", "--for", "StatefulApp/ev-db");
+    CliFixture.Run describe = ferry.run("describe", "statefulapp", "ev-db");
+    CliFixture.Run malformed = ferry.run("events", "--for", "ev-db");
+
+    assertThat(all.out()).contains("Wanted", "OtherApp", "OtherKind");
+    assertThat(mine.exit()).as(mine.err()).isZero();
+    assertThat(mine.out()).startsWith("LAST SEEN").contains("Wanted", "statefulapp/ev-db").doesNotContain("OtherApp", "OtherKind");
+    assertThat(describe.out()).contains("Wanted").doesNotContain("OtherApp", "OtherKind");
+    assertThat(malformed.exit()).isEqualTo(1);
+    assertThat(malformed.err()).contains("--for wants KIND/NAME");
+    try (CliFixture.Background watch = ferry.background("events", "-w", "--for", "statefulapp/ev-db")) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> watch.output().contains("Wanted"));
+      recorder.normal(new ObjectReference("StatefulApp", "ev-db-2", ""), "LaterOther", "about statefulapp/ev-db-2").join();
+      recorder.normal(app, "LaterWanted", "about statefulapp/ev-db").join();
+      await().atMost(Duration.ofSeconds(20)).until(() -> watch.output().contains("LaterWanted"));
+      assertThat(watch.output()).doesNotContain("OtherApp", "OtherKind", "LaterOther");
+    }
   }
 
   @Test
