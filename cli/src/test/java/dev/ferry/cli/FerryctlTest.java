@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.codec.Json;
 import dev.ferry.api.events.EventRecorder;
 import dev.ferry.api.model.ObjectReference;
+import dev.ferry.controller.api.ApiFixture;
 import dev.ferry.testing.TestManifests;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -184,7 +185,7 @@ class FerryctlTest extends CliTestCase {
   @Test
   void eventsForAnObjectAndDescribeShowThatObjectsEventsOnly() throws Exception {
     ferry.run("apply", "-f", write("events/db.yaml", app("ev-db", "{}", "ssd")).toString());
-    EventRecorder recorder = new EventRecorder(ferry.store, "test", Clock.systemUTC());
+    EventRecorder recorder = new EventRecorder(ferry.api.store, "test", Clock.systemUTC());
     ObjectReference app = new ObjectReference("StatefulApp", "ev-db", "");
     recorder.normal(app, "Wanted", "about statefulapp/ev-db").join();
     recorder.normal(new ObjectReference("StatefulApp", "ev-db-2", ""), "OtherApp", "about statefulapp/ev-db-2").join();
@@ -214,7 +215,7 @@ class FerryctlTest extends CliTestCase {
   void contextsAndTokens() {
     Map<String, String> noEnv = Map.of("FERRY_SERVER", "", "FERRY_TOKEN", "");
 
-    CliFixture.Run set = ferry.runWith(noEnv, "", "config", "set-context", "test", "--server", ferry.url(), "--token", CliFixture.VIEW);
+    CliFixture.Run set = ferry.runWith(noEnv, "", "config", "set-context", "test", "--server", ferry.api.url(), "--token", ApiFixture.VIEW);
     CliFixture.Run view = ferry.runWith(noEnv, "", "config", "view", "-o", "json");
     CliFixture.Run readable = ferry.runWith(noEnv, "", "get", "statefulapps");
     CliFixture.Run notAllowed = ferry.runWith(noEnv, "", "delete", "statefulapp", "anything");
@@ -222,7 +223,7 @@ class FerryctlTest extends CliTestCase {
     CliFixture.Run current = ferry.runWith(noEnv, "", "config", "current-context");
 
     assertThat(set.exit()).isZero();
-    assertThat(view.out()).contains("\"current-context\" : \"test\"").contains("REDACTED").doesNotContain(CliFixture.VIEW);
+    assertThat(view.out()).contains("\"current-context\" : \"test\"").contains("REDACTED").doesNotContain(ApiFixture.VIEW);
     assertThat(readable.exit()).as(readable.err()).isZero();
     assertThat(notAllowed.exit()).isEqualTo(1);
     assertThat(notAllowed.err()).contains("Forbidden");
