@@ -44,7 +44,6 @@ final class DescribeCommand extends Verb {
     conditions(object.at("/status/conditions"));
     migration(client, kind, object);
     events(client, kind);
-    out().flush();
     return ExitCodes.OK;
   }
 

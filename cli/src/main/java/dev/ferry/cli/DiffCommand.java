@@ -39,7 +39,6 @@ final class DiffCommand extends Verb {
       out().print(diff);
       different |= !diff.isEmpty();
     }
-    out().flush();
     return different ? ExitCodes.DIFFERENT : ExitCodes.OK;
   }
 

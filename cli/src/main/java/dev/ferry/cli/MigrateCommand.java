@@ -48,7 +48,6 @@ final class MigrateCommand extends Verb {
     }
     var answer = client.apply(Kind.MIGRATION, migration, manifest.toString(), false);
     out().println("migration/" + migration + " " + answer.outcome() + ": " + name + " moves from " + from + " to " + to);
-    out().flush();
     return ExitCodes.OK;
   }
 
