@@ -121,11 +121,11 @@ final class ConfigCommand implements Runnable {
       Optional<String> server = Optional.ofNullable(config.root.server);
       Optional<String> token = Optional.ofNullable(config.root.token);
       ClientConfig c = config.load();
-      boolean existed = c.context(name).isPresent();
-      ClientConfig.Context before = c.context(name).orElse(new ClientConfig.Context(name, "", ""));
+      Optional<ClientConfig.Context> existing = c.context(name);
+      ClientConfig.Context before = existing.orElse(new ClientConfig.Context(name, "", ""));
       c = c.with(new ClientConfig.Context(name, server.orElse(before.server()), token.orElse(before.token())));
       config.save(c);
-      config.out().println("Context \"" + name + "\" " + (existed ? "modified" : "created") + ".");
+      config.out().println("Context \"" + name + "\" " + (existing.isPresent() ? "modified" : "created") + ".");
       return ExitCodes.OK;
     }
   }
