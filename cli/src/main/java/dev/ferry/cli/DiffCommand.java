@@ -1,8 +1,6 @@
 package dev.ferry.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ferry.api.codec.Json;
 import dev.ferry.api.codec.Manifests;
 import dev.ferry.api.model.FerryObject;
 import dev.ferry.api.model.Kind;
@@ -35,7 +33,7 @@ final class DiffCommand extends Verb {
       Optional<JsonNode> live = client.get(kind, object.name());
       JsonNode merged = client.apply(kind, object.name(), Manifests.toJson(object), true).body();
       String ref = ref(kind.name(), object.name());
-      String diff = LineDiff.unified("live/" + ref, live.map(DiffCommand::yaml).orElse(""), "merged/" + ref, yaml(merged));
+      String diff = LineDiff.unified("live/" + ref, live.map(Output::yaml).orElse(""), "merged/" + ref, Output.yaml(merged));
       out().print(diff);
       different |= !diff.isEmpty();
     }
@@ -46,13 +44,5 @@ final class DiffCommand extends Verb {
   @Override
   int errorExitCode() {
     return ExitCodes.DIFF_ERROR;
-  }
-
-  private static String yaml(JsonNode object) {
-    try {
-      return Json.yaml().writeValueAsString(object);
-    } catch (JsonProcessingException e) {
-      throw new CliException("cannot print an object as YAML: " + e.getMessage());
-    }
   }
 }
