@@ -27,8 +27,7 @@ final class DescribeCommand extends Verb {
   public Integer call() {
     Kind<?, ?, ?> kind = kind(kindWord);
     FerryClient client = client();
-    JsonNode object = client.get(kind, name).orElseThrow(() -> new CliException(
-        "Error from server (NotFound): " + kind.plural() + " \"" + name + "\" not found"));
+    JsonNode object = client.get(kind, name).orElseThrow(() -> notFound(kind, name));
     JsonNode meta = object.path("metadata");
     line("Name:", name);
     line("Kind:", kind.name());

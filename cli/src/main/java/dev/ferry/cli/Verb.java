@@ -35,6 +35,11 @@ abstract class Verb implements Callable<Integer> {
         + word + "\": use one of " + String.join(", ", Kind.ALL.stream().map(Kind::plural).toList())));
   }
 
+  /** kubectl's answer for an object that is not there: {@code Error from server (NotFound): statefulapps "x" not found}. */
+  static CliException notFound(Kind<?, ?, ?> kind, String name) {
+    return new CliException("Error from server (NotFound): " + kind.plural() + " \"" + name + "\" not found");
+  }
+
   /** How kubectl names an object in its output: {@code statefulapp/todos-db}. */
   static String ref(String kindName, String name) {
     return kindName.toLowerCase(Locale.ROOT) + "/" + name;

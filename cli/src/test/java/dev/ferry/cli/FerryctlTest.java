@@ -151,6 +151,20 @@ class FerryctlTest extends CliTestCase {
   }
 
   @Test
+  void getDescribeAndMigrateSayNotFoundAsKubectl() {
+    CliFixture.Run get = ferry.run("get", "statefulapp", "no-such-app");
+    CliFixture.Run describe = ferry.run("describe", "dataset", "no-such-data");
+    CliFixture.Run migrate = ferry.run("migrate", "no-such-app", "--to", "node2");
+
+    assertThat(get.exit()).isEqualTo(1);
+    assertThat(get.err()).isEqualTo("Error from server (NotFound): statefulapps \"no-such-app\" not found\n");
+    assertThat(describe.exit()).isEqualTo(1);
+    assertThat(describe.err()).isEqualTo("Error from server (NotFound): datasets \"no-such-data\" not found\n");
+    assertThat(migrate.exit()).isEqualTo(1);
+    assertThat(migrate.err()).isEqualTo("Error from server (NotFound): statefulapps \"no-such-app\" not found\n");
+  }
+
+  @Test
   void getWatchSeesAChange() throws Exception {
     ferry.run("apply", "-f", write("watch/db.yaml", app("watch-db", "{}", "spinning")).toString());
 
