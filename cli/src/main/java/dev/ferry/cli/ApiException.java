@@ -8,21 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public final class ApiException extends CliException {
 
-  private final int status;
-  private final String reason;
-
   ApiException(int status, JsonNode body) {
     super(format(status, body));
-    this.status = status;
-    this.reason = body.path("reason").asText("");
-  }
-
-  public int status() {
-    return status;
-  }
-
-  public String reason() {
-    return reason;
   }
 
   private static String format(int status, JsonNode body) {

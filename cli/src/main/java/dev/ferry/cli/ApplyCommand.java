@@ -49,7 +49,6 @@ final class ApplyCommand extends Verb {
     if (dryRun == DryRun.CLIENT) {
       // Reading the files validated every object as the server would; nothing is sent.
       objects.forEach(o -> out().println(ref(o.kind(), o.name()) + " valid" + suffix));
-      out().flush();
       return ExitCodes.OK;
     }
     FerryClient client = client();
@@ -69,7 +68,6 @@ final class ApplyCommand extends Verb {
     if (prune && !failed) {
       Pruning.prune(client, selector, applied, dryRun == DryRun.SERVER, out(), suffix);
     }
-    out().flush();
     return failed ? ExitCodes.ERROR : ExitCodes.OK;
   }
 }

@@ -1,20 +1,9 @@
 package dev.ferry.cli;
 
-/** A failure ferryctl reports as one message (and exit code 1, unless said otherwise). */
+/** A failure ferryctl reports as one message; the failing command decides the exit code ({@link Verb#errorExitCode}). */
 public class CliException extends RuntimeException {
 
-  private final int exitCode;
-
   public CliException(String message) {
-    this(message, ExitCodes.ERROR);
-  }
-
-  public CliException(String message, int exitCode) {
     super(message);
-    this.exitCode = exitCode;
-  }
-
-  public int exitCode() {
-    return exitCode;
   }
 }

@@ -68,7 +68,6 @@ final class ConfigCommand implements Runnable {
         case "json" -> config.out().println(Output.json(tree));
         default -> throw new CliException("error: unknown output format '" + output + "': use yaml or json");
       }
-      config.out().flush();
       return ExitCodes.OK;
     }
   }
@@ -82,7 +81,6 @@ final class ConfigCommand implements Runnable {
         throw new CliException("error: current-context is not set");
       }
       config.out().println(name);
-      config.out().flush();
       return ExitCodes.OK;
     }
   }
@@ -95,7 +93,6 @@ final class ConfigCommand implements Runnable {
       config.out().printf("%-9s %-20s %s%n", "CURRENT", "NAME", "SERVER");
       c.contexts().forEach(ctx -> config.out().printf("%-9s %-20s %s%n",
           ctx.name().equals(c.currentContext()) ? "*" : "", ctx.name(), ctx.server()));
-      config.out().flush();
       return ExitCodes.OK;
     }
   }
@@ -109,7 +106,6 @@ final class ConfigCommand implements Runnable {
     public Integer call() {
       config.save(config.load().using(name));
       config.out().println("Switched to context \"" + name + "\".");
-      config.out().flush();
       return ExitCodes.OK;
     }
   }
@@ -125,12 +121,11 @@ final class ConfigCommand implements Runnable {
       Optional<String> server = Optional.ofNullable(config.root.server);
       Optional<String> token = Optional.ofNullable(config.root.token);
       ClientConfig c = config.load();
-      boolean existed = c.context(name).isPresent();
-      ClientConfig.Context before = c.context(name).orElse(new ClientConfig.Context(name, "", ""));
+      Optional<ClientConfig.Context> existing = c.context(name);
+      ClientConfig.Context before = existing.orElse(new ClientConfig.Context(name, "", ""));
       c = c.with(new ClientConfig.Context(name, server.orElse(before.server()), token.orElse(before.token())));
       config.save(c);
-      config.out().println("Context \"" + name + "\" " + (existed ? "modified" : "created") + ".");
-      config.out().flush();
+      config.out().println("Context \"" + name + "\" " + (existing.isPresent() ? "modified" : "created") + ".");
       return ExitCodes.OK;
     }
   }

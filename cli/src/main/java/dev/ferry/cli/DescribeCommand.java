@@ -27,8 +27,7 @@ final class DescribeCommand extends Verb {
   public Integer call() {
     Kind<?, ?, ?> kind = kind(kindWord);
     FerryClient client = client();
-    JsonNode object = client.get(kind, name).orElseThrow(() -> new CliException(
-        "Error from server (NotFound): " + kind.plural() + " \"" + name + "\" not found"));
+    JsonNode object = client.get(kind, name).orElseThrow(() -> notFound(kind, name));
     JsonNode meta = object.path("metadata");
     line("Name:", name);
     line("Kind:", kind.name());
@@ -44,7 +43,6 @@ final class DescribeCommand extends Verb {
     conditions(object.at("/status/conditions"));
     migration(client, kind, object);
     events(client, kind);
-    out().flush();
     return ExitCodes.OK;
   }
 
@@ -98,11 +96,7 @@ final class DescribeCommand extends Verb {
   private void events(FerryClient client, Kind<?, ?, ?> kind) {
     out().println("Events:");
     List<JsonNode> mine = new ArrayList<>();
-    client.list(Kind.EVENT, "").path("items").forEach(e -> {
-      if (e.at("/spec/involvedObject/kind").asText().equals(kind.name()) && e.at("/spec/involvedObject/name").asText().equals(name)) {
-        mine.add(e);
-      }
-    });
+    client.list(Kind.EVENT, EventsCommand.selectorFor(kind.name(), name)).path("items").forEach(mine::add);
     if (mine.isEmpty()) {
       out().println("  <none>");
       return;

@@ -1,8 +1,6 @@
 package dev.ferry.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ferry.api.codec.Json;
 import dev.ferry.api.codec.Manifests;
 import dev.ferry.api.model.FerryObject;
 import dev.ferry.api.model.Kind;
@@ -27,31 +25,24 @@ final class DiffCommand extends Verb {
 
   @Override
   public Integer call() {
-    try {
-      List<FerryObject<?, ?, ?>> objects = ManifestFiles.read(files, recursive, root.env);
-      FerryClient client = client();
-      boolean different = false;
-      for (FerryObject<?, ?, ?> object : objects) {
-        Kind<?, ?, ?> kind = kind(object.kind());
-        Optional<JsonNode> live = client.get(kind, object.name());
-        JsonNode merged = client.apply(kind, object.name(), Manifests.toJson(object), true).body();
-        String ref = ref(kind.name(), object.name());
-        String diff = LineDiff.unified("live/" + ref, live.map(DiffCommand::yaml).orElse(""), "merged/" + ref, yaml(merged));
-        out().print(diff);
-        different |= !diff.isEmpty();
-      }
-      out().flush();
-      return different ? ExitCodes.DIFFERENT : ExitCodes.OK;
-    } catch (CliException e) {
-      throw new CliException(e.getMessage(), ExitCodes.DIFF_ERROR);
+    List<FerryObject<?, ?, ?>> objects = ManifestFiles.read(files, recursive, root.env);
+    FerryClient client = client();
+    boolean different = false;
+    for (FerryObject<?, ?, ?> object : objects) {
+      Kind<?, ?, ?> kind = kind(object.kind());
+      Optional<JsonNode> live = client.get(kind, object.name());
+      JsonNode merged = client.apply(kind, object.name(), Manifests.toJson(object), true).body();
+      String ref = ref(kind.name(), object.name());
+      String diff = LineDiff.unified("live/" + ref, live.map(Output::yaml).orElse(""), "merged/" + ref, Output.yaml(merged));
+      out().print(diff);
+      different |= !diff.isEmpty();
     }
+    return different ? ExitCodes.DIFFERENT : ExitCodes.OK;
   }
 
-  private static String yaml(JsonNode object) {
-    try {
-      return Json.yaml().writeValueAsString(object);
-    } catch (JsonProcessingException e) {
-      throw new CliException("cannot print an object as YAML: " + e.getMessage());
-    }
+  /** Any failure, a usage error included, exits 2: 1 means "different". */
+  @Override
+  int errorExitCode() {
+    return ExitCodes.DIFF_ERROR;
   }
 }

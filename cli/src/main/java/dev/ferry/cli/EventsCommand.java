@@ -2,9 +2,11 @@ package dev.ferry.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.model.Kind;
+import dev.ferry.api.validation.Names;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,30 +26,42 @@ final class EventsCommand extends Verb {
 
   @Override
   public Integer call() {
+    String selector = about.map(EventsCommand::selectorFor).orElse("");
     FerryClient client = client();
     Output printer = new Output(output, Kind.EVENT, out());
-    JsonNode list = client.list(Kind.EVENT, "");
+    JsonNode list = client.list(Kind.EVENT, selector);
     List<JsonNode> events = new ArrayList<>();
-    list.path("items").forEach(e -> {
-      if (concerns(e)) {
-        events.add(e);
-      }
-    });
+    list.path("items").forEach(events::add);
     events.sort(Comparator.comparing(e -> e.at("/spec/lastTimestamp").asText()));
     printer.print(events, false);
     if (!watch) {
       return ExitCodes.OK;
     }
-    return Watching.follow(client, "kind=events&resourceVersion=" + list.at("/metadata/resourceVersion").asLong(),
-        (type, event) -> {
-          if (!type.equals("DELETED") && concerns(event)) {
-            printer.printEvent(type, event);
-          }
-        });
+    String query = "kind=events&resourceVersion=" + list.at("/metadata/resourceVersion").asLong()
+        + (selector.isEmpty() ? "" : "&labelSelector=" + FerryClient.encode(selector));
+    return Watching.follow(client, query, (type, event) -> {
+      if (!type.equals("DELETED")) {
+        printer.printEvent(type, event);
+      }
+    });
   }
 
-  private boolean concerns(JsonNode event) {
-    return about.map(a -> a.equalsIgnoreCase(ref(event.at("/spec/involvedObject/kind").asText(),
-        event.at("/spec/involvedObject/name").asText()))).orElse(true);
+  /**
+   * The label selector for the events about one object: EventRecorder labels each Event
+   * {@code ferry.dev/kind=<lower-case kind>} and {@code ferry.dev/name=<name>}.
+   */
+  static String selectorFor(String kindName, String name) {
+    return "ferry.dev/kind=" + kindName.toLowerCase(Locale.ROOT) + ",ferry.dev/name=" + name;
+  }
+
+  /** {@code --for KIND/NAME}, either in any case (object names are lower-case). */
+  private static String selectorFor(String about) {
+    int slash = about.indexOf('/');
+    String kind = slash < 0 ? "" : about.substring(0, slash).toLowerCase(Locale.ROOT);
+    String name = slash < 0 ? "" : about.substring(slash + 1).toLowerCase(Locale.ROOT);
+    if (kind.isEmpty() || name.isEmpty() || Names.checkLabelValue(kind).isPresent() || Names.checkLabelValue(name).isPresent()) {
+      throw new CliException("error: --for wants KIND/NAME, e.g. statefulapp/todos-db, not '" + about + "'");
+    }
+    return selectorFor(kind, name);
   }
 }

@@ -45,11 +45,11 @@ public final class Ferryctl implements Runnable {
     cli.setParameterExceptionHandler((e, given) -> {
       env.err().println("error: " + e.getMessage());
       env.err().println("See 'ferryctl --help'.");
-      return ExitCodes.ERROR;
+      return errorExitCode(e.getCommandLine());
     });
     cli.setExecutionExceptionHandler((e, command, parsed) -> {
       env.err().println(e instanceof CliException ? e.getMessage() : "error: " + e);
-      return e instanceof CliException c ? c.exitCode() : ExitCodes.ERROR;
+      return errorExitCode(command);
     });
     try {
       return cli.execute(args);
@@ -57,6 +57,11 @@ public final class Ferryctl implements Runnable {
       env.out().flush();
       env.err().flush();
     }
+  }
+
+  /** What a failure of {@code command} exits with: the command's own choice ({@code diff}: 2), else 1. */
+  private static int errorExitCode(CommandLine command) {
+    return command != null && command.getCommand() instanceof Verb verb ? verb.errorExitCode() : ExitCodes.ERROR;
   }
 
   @Override

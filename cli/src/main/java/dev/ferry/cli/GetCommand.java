@@ -39,8 +39,7 @@ final class GetCommand extends Verb {
     List<JsonNode> objects = new ArrayList<>();
     long revision;
     if (name.isPresent()) {
-      JsonNode object = client.get(kind, name.get()).orElseThrow(() -> new CliException(
-          "Error from server (NotFound): " + kind.plural() + " \"" + name.get() + "\" not found"));
+      JsonNode object = client.get(kind, name.get()).orElseThrow(() -> notFound(kind, name.get()));
       objects.add(object);
       revision = object.at("/metadata/resourceVersion").asLong();
     } else {

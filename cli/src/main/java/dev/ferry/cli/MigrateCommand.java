@@ -30,8 +30,7 @@ final class MigrateCommand extends Verb {
   @Override
   public Integer call() {
     FerryClient client = client();
-    JsonNode app = client.get(Kind.STATEFUL_APP, name).orElseThrow(() -> new CliException(
-        "Error from server (NotFound): statefulapps \"" + name + "\" not found"));
+    JsonNode app = client.get(Kind.STATEFUL_APP, name).orElseThrow(() -> notFound(Kind.STATEFUL_APP, name));
     String from = app.at("/status/node").asText("");
     if (from.isEmpty()) {
       throw new CliException("error: statefulapp/" + name + " is not placed on a node yet: nothing to move");
@@ -48,7 +47,6 @@ final class MigrateCommand extends Verb {
     }
     var answer = client.apply(Kind.MIGRATION, migration, manifest.toString(), false);
     out().println("migration/" + migration + " " + answer.outcome() + ": " + name + " moves from " + from + " to " + to);
-    out().flush();
     return ExitCodes.OK;
   }
 

@@ -24,10 +24,20 @@ abstract class Verb implements Callable<Integer> {
     return root.client();
   }
 
+  /** The exit code when this command fails (a usage error or any exception): 1, as kubectl's. */
+  int errorExitCode() {
+    return ExitCodes.ERROR;
+  }
+
   /** A kind from what a user types: {@code statefulapps}, {@code StatefulApp}, {@code statefulapp}. */
   static Kind<?, ?, ?> kind(String word) {
     return Kind.find(word).orElseThrow(() -> new CliException("error: the server doesn't have a resource type \""
         + word + "\": use one of " + String.join(", ", Kind.ALL.stream().map(Kind::plural).toList())));
+  }
+
+  /** kubectl's answer for an object that is not there: {@code Error from server (NotFound): statefulapps "x" not found}. */
+  static CliException notFound(Kind<?, ?, ?> kind, String name) {
+    return new CliException("Error from server (NotFound): " + kind.plural() + " \"" + name + "\" not found");
   }
 
   /** How kubectl names an object in its output: {@code statefulapp/todos-db}. */

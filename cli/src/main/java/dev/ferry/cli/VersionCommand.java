@@ -22,7 +22,6 @@ final class VersionCommand extends Verb {
     if (!clientOnly) {
       out().println("Server Version: " + client().version().path("version").asText("unknown"));
     }
-    out().flush();
     return ExitCodes.OK;
   }
 

@@ -5,9 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.codec.Json;
+import dev.ferry.api.events.EventRecorder;
+import dev.ferry.api.model.ObjectReference;
+import dev.ferry.controller.api.ApiFixture;
 import dev.ferry.testing.TestManifests;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -115,6 +119,16 @@ class FerryctlTest extends CliTestCase {
   }
 
   @Test
+  void diffUsageErrorsExitTwoWhereOtherCommandsExitOne() {
+    CliFixture.Run diff = ferry.run("diff");
+    CliFixture.Run apply = ferry.run("apply");
+
+    assertThat(diff.exit()).as(diff.err()).isEqualTo(2);
+    assertThat(diff.err()).contains("--filename");
+    assertThat(apply.exit()).as(apply.err()).isEqualTo(1);
+  }
+
+  @Test
   void getPrintsTablesYamlJsonAndNames() throws Exception {
     ferry.run("apply", "-f", write("get/db.yaml", app("get-db", "{tier: db}", "ssd")).toString());
 
@@ -134,6 +148,20 @@ class FerryctlTest extends CliTestCase {
     assertThat(unknown.exit()).isEqualTo(1);
     assertThat(unknown.err()).contains("doesn't have a resource type \"pods\"");
     assertThat(none.out()).isEqualTo("No statefulapps found.\n");
+  }
+
+  @Test
+  void getDescribeAndMigrateSayNotFoundAsKubectl() {
+    CliFixture.Run get = ferry.run("get", "statefulapp", "no-such-app");
+    CliFixture.Run describe = ferry.run("describe", "dataset", "no-such-data");
+    CliFixture.Run migrate = ferry.run("migrate", "no-such-app", "--to", "node2");
+
+    assertThat(get.exit()).isEqualTo(1);
+    assertThat(get.err()).isEqualTo("Error from server (NotFound): statefulapps \"no-such-app\" not found\n");
+    assertThat(describe.exit()).isEqualTo(1);
+    assertThat(describe.err()).isEqualTo("Error from server (NotFound): datasets \"no-such-data\" not found\n");
+    assertThat(migrate.exit()).isEqualTo(1);
+    assertThat(migrate.err()).isEqualTo("Error from server (NotFound): statefulapps \"no-such-app\" not found\n");
   }
 
   @Test
@@ -169,10 +197,39 @@ class FerryctlTest extends CliTestCase {
   }
 
   @Test
+  void eventsForAnObjectAndDescribeShowThatObjectsEventsOnly() throws Exception {
+    ferry.run("apply", "-f", write("events/db.yaml", app("ev-db", "{}", "ssd")).toString());
+    EventRecorder recorder = new EventRecorder(ferry.api.store, "test", Clock.systemUTC());
+    ObjectReference app = new ObjectReference("StatefulApp", "ev-db", "");
+    recorder.normal(app, "Wanted", "about statefulapp/ev-db").join();
+    recorder.normal(new ObjectReference("StatefulApp", "ev-db-2", ""), "OtherApp", "about statefulapp/ev-db-2").join();
+    recorder.normal(new ObjectReference("Node", "ev-db", ""), "OtherKind", "about node/ev-db").join();
+
+    CliFixture.Run all = ferry.run("events");
+    CliFixture.Run mine = ferry.run("events", "--for", "StatefulApp/ev-db");
+    CliFixture.Run describe = ferry.run("describe", "statefulapp", "ev-db");
+    CliFixture.Run malformed = ferry.run("events", "--for", "ev-db");
+
+    assertThat(all.out()).contains("Wanted", "OtherApp", "OtherKind");
+    assertThat(mine.exit()).as(mine.err()).isZero();
+    assertThat(mine.out()).startsWith("LAST SEEN").contains("Wanted", "statefulapp/ev-db").doesNotContain("OtherApp", "OtherKind");
+    assertThat(describe.out()).contains("Wanted").doesNotContain("OtherApp", "OtherKind");
+    assertThat(malformed.exit()).isEqualTo(1);
+    assertThat(malformed.err()).contains("--for wants KIND/NAME");
+    try (CliFixture.Background watch = ferry.background("events", "-w", "--for", "statefulapp/ev-db")) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> watch.output().contains("Wanted"));
+      recorder.normal(new ObjectReference("StatefulApp", "ev-db-2", ""), "LaterOther", "about statefulapp/ev-db-2").join();
+      recorder.normal(app, "LaterWanted", "about statefulapp/ev-db").join();
+      await().atMost(Duration.ofSeconds(20)).until(() -> watch.output().contains("LaterWanted"));
+      assertThat(watch.output()).doesNotContain("OtherApp", "OtherKind", "LaterOther");
+    }
+  }
+
+  @Test
   void contextsAndTokens() {
     Map<String, String> noEnv = Map.of("FERRY_SERVER", "", "FERRY_TOKEN", "");
 
-    CliFixture.Run set = ferry.runWith(noEnv, "", "config", "set-context", "test", "--server", ferry.url(), "--token", CliFixture.VIEW);
+    CliFixture.Run set = ferry.runWith(noEnv, "", "config", "set-context", "test", "--server", ferry.api.url(), "--token", ApiFixture.VIEW);
     CliFixture.Run view = ferry.runWith(noEnv, "", "config", "view", "-o", "json");
     CliFixture.Run readable = ferry.runWith(noEnv, "", "get", "statefulapps");
     CliFixture.Run notAllowed = ferry.runWith(noEnv, "", "delete", "statefulapp", "anything");
@@ -180,7 +237,7 @@ class FerryctlTest extends CliTestCase {
     CliFixture.Run current = ferry.runWith(noEnv, "", "config", "current-context");
 
     assertThat(set.exit()).isZero();
-    assertThat(view.out()).contains("\"current-context\" : \"test\"").contains("REDACTED").doesNotContain(CliFixture.VIEW);
+    assertThat(view.out()).contains("\"current-context\" : \"test\"").contains("REDACTED").doesNotContain(ApiFixture.VIEW);
     assertThat(readable.exit()).as(readable.err()).isZero();
     assertThat(notAllowed.exit()).isEqualTo(1);
     assertThat(notAllowed.err()).contains("Forbidden");

@@ -2,12 +2,9 @@ package dev.ferry.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.api.model.Kind;
-import dev.ferry.api.model.LabelSelector;
 import dev.ferry.testing.HostileManifests;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -19,15 +16,11 @@ class HostileManifestCliTest extends CliTestCase {
     return HostileManifests.all().stream().filter(c -> !c.oneRequest());
   }
 
-  static long revision() throws Exception {
-    return ferry.store.list(Kind.EVENT, LabelSelector.EVERYTHING).get(20, TimeUnit.SECONDS).revision();
-  }
-
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void isRefusedNamingTheField(HostileManifests.Case hostile) throws Exception {
     Path file = Files.writeString(temp.resolve("hostile.yaml"), hostile.manifest());
-    long before = revision();
+    long before = ferry.api.revision();
 
     CliFixture.Run apply = ferry.run("apply", "-f", file.toString());
     CliFixture.Run serverDryRun = ferry.run("apply", "--dry-run=server", "-f", file.toString());
@@ -38,6 +31,6 @@ class HostileManifestCliTest extends CliTestCase {
     assertThat(apply.out()).isEmpty();
     assertThat(serverDryRun.exit()).isEqualTo(1);
     assertThat(diff.exit()).isEqualTo(2);
-    assertThat(revision()).isEqualTo(before);
+    assertThat(ferry.api.revision()).isEqualTo(before);
   }
 }
