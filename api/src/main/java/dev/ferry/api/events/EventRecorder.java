@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Records Events for people to read ({@code ferryctl describe}, {@code ferryctl events}). The
  * same reason and message about the same object make one Event whose {@code count} goes up, as
- * in Kubernetes. Each Event lives on an etcd lease of {@link #TTL}, renewed on every repeat, so
- * the store does not fill up. Recording is best effort: a failure is logged, never thrown, since
+ * in Kubernetes. Each Event lives on an etcd lease of {@link #TTL} from when it was first
+ * recorded (a repeat counts up, it does not extend the lease), so the store does not fill up. Recording is best effort: a failure is logged, never thrown, since
  * no reconcile should fail because its diary could not be written.
  */
 public final class EventRecorder {
@@ -72,12 +72,13 @@ public final class EventRecorder {
     Event event = new Event(new ObjectMeta(name, Map.of("ferry.dev/kind", about.kind().toLowerCase(Locale.ROOT),
         "ferry.dev/name", about.name()), Map.of(), "", 0, 0, null, null, null),
         new EventSpec(about, type, reason, message, 1, now, now, source));
-    return store.grantLease(TTL)
-        .thenCompose(lease -> store.create(event, lease))
-        .thenApply(created -> (Void) null)
+    return store.grantLease(TTL).thenCompose(lease -> store.create(event, lease)
+        .<Void>thenApply(created -> null)
         .exceptionallyCompose(e -> unwrap(e) instanceof AlreadyExistsException
-            ? store.get(Kind.EVENT, name).thenCompose(f -> f.map(this::repeat).orElse(CompletableFuture.completedFuture(null)))
-            : CompletableFuture.failedFuture(e));
+            // Another recorder made it first: our lease holds nothing, and would linger an hour.
+            ? store.revokeLease(lease).thenCompose(v -> store.get(Kind.EVENT, name))
+                .thenCompose(f -> f.map(this::repeat).orElse(CompletableFuture.completedFuture(null)))
+            : CompletableFuture.failedFuture(e)));
   }
 
   private CompletableFuture<Void> repeat(Event event) {
