@@ -1,12 +1,14 @@
 package dev.ferry.api.validation;
 
+import dev.ferry.api.placement.Operator;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import java.util.stream.Collectors;
 
 /**
  * The parts of Marathon's own validation that Ferry repeats before it writes an app, so that a
@@ -15,10 +17,6 @@ import java.util.regex.PatternSyntaxException;
  * Marathon's where it has one.
  */
 public final class MarathonRules {
-
-  /** The operators in the order Ferry lists them in messages. */
-  public static final List<String> OPERATORS =
-      List.of("UNIQUE", "CLUSTER", "GROUP_BY", "LIKE", "UNLIKE", "MAX_PER", "IS");
 
   private static final Pattern SEGMENT = Pattern.compile(
       "(([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])\\.)*([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])|\\.|\\.\\.");
@@ -63,26 +61,27 @@ public final class MarathonRules {
     if (constraint.get(0).isBlank()) {
       errors.add(FieldError.at(path.index(0), "field must name an agent attribute or hostname"));
     }
-    String operator = constraint.get(1).toUpperCase(Locale.ROOT);
-    if (!OPERATORS.contains(operator)) {
-      errors.add(FieldError.at(path.index(1), "operator must be one of " + String.join(", ", OPERATORS)));
+    Optional<Operator> operator = Operator.named(constraint.get(1));
+    if (operator.isEmpty()) {
+      errors.add(FieldError.at(path.index(1), "operator must be one of "
+          + Arrays.stream(Operator.values()).map(Operator::name).collect(Collectors.joining(", "))));
       return errors;
     }
     String value = constraint.size() == 3 ? constraint.get(2) : null;
-    checkValue(operator, value).ifPresent(m -> errors.add(FieldError.at(path.index(constraint.size() - 1), m)));
+    checkValue(operator.get(), value).ifPresent(m -> errors.add(FieldError.at(path.index(constraint.size() - 1), m)));
     return errors;
   }
 
-  private static Optional<String> checkValue(String operator, String value) {
+  private static Optional<String> checkValue(Operator operator, String value) {
     return Optional.ofNullable(switch (operator) {
-      case "UNIQUE" -> value == null ? null : "UNIQUE does not accept a value";
-      case "GROUP_BY" -> value == null || value.isEmpty() || INTEGER.matcher(value).matches()
+      case UNIQUE -> value == null ? null : "UNIQUE does not accept a value";
+      case GROUP_BY -> value == null || value.isEmpty() || INTEGER.matcher(value).matches()
           ? null : "GROUP_BY must define an integer value or else no value at all";
-      case "MAX_PER" -> value != null && INTEGER.matcher(value).matches() ? null : "MAX_PER requires an integer value";
-      case "LIKE", "UNLIKE" -> checkRegex(value);
-      case "IS" -> value == null ? "IS requires a value"
+      case MAX_PER -> value != null && INTEGER.matcher(value).matches() ? null : "MAX_PER requires an integer value";
+      case LIKE, UNLIKE -> checkRegex(value);
+      case IS -> value == null ? "IS requires a value"
           : IS_VALUE.matcher(value).matches() ? null : "IS only supports Mesos text and float values";
-      default -> null;
+      case CLUSTER -> null;
     });
   }
 
