@@ -50,7 +50,6 @@ public final class ZfsPoolExtension
   public static final long DEFAULT_SIZE = 256L << 20;
   public static final long MIN_SIZE = 64L << 20;
 
-  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration DAEMON_START_TIMEOUT = Duration.ofSeconds(20);
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Path PID_FILE = Path.of("/var/run/zfs-fuse.pid");

@@ -2,7 +2,6 @@ package dev.ferry.api.codec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.api.model.FerryObject;
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.validation.FieldError;
@@ -78,9 +77,6 @@ public final class Manifests {
     return write(() -> Json.json().writeValueAsString(object));
   }
 
-  public static ObjectNode toTree(FerryObject<?, ?, ?> object) {
-    return Json.json().valueToTree(object);
-  }
 
   private interface Writing {
     String run() throws JsonProcessingException;

@@ -41,14 +41,6 @@ public final class Durations {
     }
   }
 
-  public static boolean isValid(String text) {
-    try {
-      parse(text);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
 
   /** Formats a duration the way {@link #parse} reads it; zero is {@code 0s}. */
   public static String format(Duration d) {

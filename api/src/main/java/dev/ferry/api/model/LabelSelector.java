@@ -103,9 +103,6 @@ public record LabelSelector(List<Requirement> requirements) {
     return requirements.stream().allMatch(r -> r.matches(labels));
   }
 
-  public boolean isEverything() {
-    return requirements.isEmpty();
-  }
 
   /** The selector in the syntax {@link #parse} reads. */
   @Override

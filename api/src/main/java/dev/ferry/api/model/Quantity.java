@@ -74,15 +74,6 @@ public record Quantity(long bytes, String text) implements Comparable<Quantity> 
     return new Quantity(Math.multiplyExact(gib, 1L << 30), gib + "Gi");
   }
 
-  /** True when the text is a valid quantity. */
-  public static boolean isValid(String text) {
-    try {
-      parse(text);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
 
   @JsonValue
   @Override

@@ -48,9 +48,6 @@ public final class FieldPath {
     return new FieldPath(text + "[" + i + "]");
   }
 
-  public boolean isRoot() {
-    return text.isEmpty();
-  }
 
   @Override
   public String toString() {
