@@ -173,12 +173,15 @@ public final class ZfsDriver {
     }
   }
 
-  /** Releases the hold {@code tag}; releasing a tag that is not there is a no-op. */
+  /**
+   * Releases the hold {@code tag}; releasing a tag that is not there, or on a snapshot that is not
+   * there, is a no-op.
+   */
   public void release(DatasetName dataset, String snapshot, String tag) {
     try {
       cli.zfs("release", DatasetName.requireLabel("hold tag", tag), layout.snapshot(dataset, snapshot));
     } catch (ZfsException e) {
-      if (!e.getMessage().contains("no such tag")) {
+      if (e.reason() != ZfsException.Reason.NOT_FOUND) {
         throw e;
       }
     }
