@@ -18,7 +18,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -66,15 +65,13 @@ public final class TransferClient {
    */
   public Future<TransferResult> send(TransferRequest request, Consumer<TransferProgress> progress) {
     Context context = vertx.getOrCreateContext();
-    long started = System.nanoTime();
     return vertx.executeBlocking(() -> prepare(request), false).compose(prepared -> {
       InputStreamReadStream body = new InputStreamReadStream(context, prepared.process().output(),
           prepared.process()::awaitSuccess);
       ProgressReporter reporter = new ProgressReporter(vertx, request.dataset().value(), body::bytes, progress);
       return post(request, prepared, body)
           .compose(answer -> answer(answer, prepared.snapshot()))
-          .map(guid -> new TransferResult(request.snapshot(), guid, body.bytes(),
-              Duration.ofNanos(System.nanoTime() - started)))
+          .map(guid -> new TransferResult(guid, body.bytes()))
           .onComplete(ar -> {
             reporter.stop();
             // Kills a send that is still running because the target gave up early.
