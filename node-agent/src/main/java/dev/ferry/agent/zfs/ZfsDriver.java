@@ -300,13 +300,12 @@ public final class ZfsDriver {
   /** @throws ZfsException {@code NOT_FOUND} when the dataset does not exist */
   public DatasetState state(DatasetName dataset) {
     Map<String, String> p = get(layout.filesystem(dataset),
-        "used", "available", "referenced", "refquota", "mounted", "readonly", "mountpoint", READONLY_PROPERTY);
+        "used", "available", "refquota", "mounted", "readonly", "mountpoint", READONLY_PROPERTY);
     String readonly = p.get(READONLY_PROPERTY).equals("-") ? p.get("readonly") : p.get(READONLY_PROPERTY);
     String mountpoint = p.get("mountpoint");
     return new DatasetState(
         parseBytes(p.get("used")),
         parseBytes(p.get("available")),
-        parseBytes(p.get("referenced")),
         parseBytes(p.get("refquota")),
         "yes".equals(p.get("mounted")),
         "on".equals(readonly),
