@@ -132,7 +132,7 @@ public final class TransferClient {
             }
             return Future.succeededFuture(answer);
           })
-          .recover(e -> Future.failedFuture(sendFailure(prepared, e)));
+          .recover(e -> sendFailure(prepared, e));
     }).andThen(ar -> {
       streams.remove(own);
       own.close();
@@ -143,8 +143,18 @@ public final class TransferClient {
     request.reset(0, cause);
   }
 
-  /** When the connection broke because the send failed, the send's error is the one to report. */
-  private static Throwable sendFailure(Prepared prepared, Throwable connectionError) {
+  /**
+   * Fails with the send's error when the connection broke because the send failed, else with the
+   * connection's. Reading the send's exit status and error output blocks, so it runs on a worker
+   * thread, not on the HTTP client's event loop.
+   */
+  private <T> Future<T> sendFailure(Prepared prepared, Throwable connectionError) {
+    return vertx.executeBlocking(() -> sendError(prepared, connectionError), false)
+        .transform(ar -> Future.failedFuture(ar.succeeded() ? ar.result() : ar.cause()));
+  }
+
+  /** Blocking. */
+  private static Throwable sendError(Prepared prepared, Throwable connectionError) {
     if (prepared.process().isAlive()) {
       return connectionError;
     }
