@@ -83,22 +83,26 @@ public final class DatasetKeeper {
     // Without an object only Leave is decided, so the uid-less reference is never recorded.
     ObjectReference about = current.or(() -> deleted).map(ObjectReference::to)
         .orElseGet(() -> new ObjectReference("Dataset", name, ""));
-    apply(dataset, action, about);
+    apply(dataset, action, local, about);
     if (current.isEmpty()) {
       deleted.ifPresent(d -> view.forgetDeleted(name, d));
       return;
     }
-    if (zfs.exists(dataset)) {
+    // With a Dataset, no action destroys the copy (Destroy is only decided for a deleted one): it
+    // exists now when it did above or was just created, and pruning leaves it in place.
+    boolean exists = local.isPresent() || action instanceof CopyAction.Create;
+    if (exists) {
       int pruned = housekeeping.tidy(dataset, current.get());
       if (pruned > 0) {
         events.normal(about, "SnapshotsPruned", "destroyed " + pruned + " snapshot(s) on " + node
             + " older than the newest one each other copy shares");
       }
     }
-    reporter.report(name, observe(dataset));
+    reporter.report(name, exists ? Optional.of(observe(dataset)) : Optional.empty());
   }
 
-  private void apply(DatasetName dataset, CopyAction action, ObjectReference about) {
+  /** @param local the copy as read before deciding {@code action}; nothing has changed it since */
+  private void apply(DatasetName dataset, CopyAction action, Optional<DatasetState> local, ObjectReference about) {
     if (action instanceof CopyAction.Create c) {
       LOG.info("creating dataset {} ({} bytes), the primary copy", dataset, c.refquotaBytes());
       try {
@@ -113,7 +117,8 @@ public final class DatasetKeeper {
           + " bytes)");
     } else if (action instanceof CopyAction.MakePrimary p) {
       LOG.info("making the copy of {} the primary: mounted, writable, refquota {}", dataset, p.refquotaBytes());
-      if (zfs.state(dataset).refquotaBytes() != p.refquotaBytes()) {
+      // MakePrimary is only decided for an existing copy.
+      if (local.orElseThrow().refquotaBytes() != p.refquotaBytes()) {
         zfs.setRefquota(dataset, p.refquotaBytes());
       }
       zfs.placeMountpoint(dataset);
@@ -135,13 +140,13 @@ public final class DatasetKeeper {
     }
   }
 
-  /** This node's copy as the Dataset's status reports it, empty when there is none. */
-  private Optional<DatasetCopy> observe(DatasetName dataset) {
-    if (!zfs.exists(dataset)) {
-      return Optional.empty();
-    }
+  /**
+   * This node's copy, which exists, as the Dataset's status reports it: read afresh, as this pass
+   * may have changed it.
+   */
+  private DatasetCopy observe(DatasetName dataset) {
     DatasetState state = zfs.state(dataset);
-    return Optional.of(new DatasetCopy(zfs.snapshots(dataset), state.usedBytes(), state.availableBytes(),
-        state.mounted(), state.readonly(), clock.instant()));
+    return new DatasetCopy(zfs.snapshots(dataset), state.usedBytes(), state.availableBytes(),
+        state.mounted(), state.readonly(), clock.instant());
   }
 }

@@ -68,11 +68,6 @@ public final class NodeRegistration {
         .onFailure(e -> LOG.warn("cannot refresh Node {}: {}", name, e.toString()))));
   }
 
-  /** The lease the Node is attached to. */
-  public long leaseId() {
-    return leaseId;
-  }
-
   /**
    * Makes the stored Node match what this agent observes; registers it when it is missing. A
    * refresh asked for while one runs is that one: two at once could register twice.

@@ -2,12 +2,11 @@ package dev.ferry.agent.snapshots;
 
 import dev.ferry.api.model.DatasetCopy;
 import dev.ferry.api.model.Snapshot;
+import dev.ferry.api.transfer.TransferPlanner;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Which of one copy's snapshots may be destroyed, from the copy's snapshots and the other copies
@@ -39,7 +38,7 @@ public final class SnapshotPruning {
     Set<String> anchors = new HashSet<>();
     copies.forEach((other, copy) -> {
       if (!other.equals(node)) {
-        newestShared(local, copy).ifPresent(anchors::add);
+        TransferPlanner.newestCommon(copy.snapshots(), local).map(Snapshot::guid).ifPresent(anchors::add);
       }
     });
     int newestAnchor = -1;
@@ -51,15 +50,5 @@ public final class SnapshotPruning {
     return local.subList(0, Math.max(newestAnchor, 0)).stream()
         .filter(s -> s.name().startsWith(PREFIX) && !anchors.contains(s.guid()) && !held.contains(s.name()))
         .toList();
-  }
-
-  private static Optional<String> newestShared(List<Snapshot> local, DatasetCopy other) {
-    Set<String> theirs = other.snapshots().stream().map(Snapshot::guid).collect(Collectors.toSet());
-    for (int i = local.size() - 1; i >= 0; i--) {
-      if (theirs.contains(local.get(i).guid())) {
-        return Optional.of(local.get(i).guid());
-      }
-    }
-    return Optional.empty();
   }
 }

@@ -18,7 +18,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -66,15 +65,13 @@ public final class TransferClient {
    */
   public Future<TransferResult> send(TransferRequest request, Consumer<TransferProgress> progress) {
     Context context = vertx.getOrCreateContext();
-    long started = System.nanoTime();
     return vertx.executeBlocking(() -> prepare(request), false).compose(prepared -> {
       InputStreamReadStream body = new InputStreamReadStream(context, prepared.process().output(),
           prepared.process()::awaitSuccess);
       ProgressReporter reporter = new ProgressReporter(vertx, request.dataset().value(), body::bytes, progress);
       return post(request, prepared, body)
           .compose(answer -> answer(answer, prepared.snapshot()))
-          .map(guid -> new TransferResult(request.snapshot(), guid, body.bytes(),
-              Duration.ofNanos(System.nanoTime() - started)))
+          .map(guid -> new TransferResult(guid, body.bytes()))
           .onComplete(ar -> {
             reporter.stop();
             // Kills a send that is still running because the target gave up early.
@@ -135,7 +132,7 @@ public final class TransferClient {
             }
             return Future.succeededFuture(answer);
           })
-          .recover(e -> Future.failedFuture(sendFailure(prepared, e)));
+          .recover(e -> sendFailure(prepared, e));
     }).andThen(ar -> {
       streams.remove(own);
       own.close();
@@ -146,8 +143,18 @@ public final class TransferClient {
     request.reset(0, cause);
   }
 
-  /** When the connection broke because the send failed, the send's error is the one to report. */
-  private static Throwable sendFailure(Prepared prepared, Throwable connectionError) {
+  /**
+   * Fails with the send's error when the connection broke because the send failed, else with the
+   * connection's. Reading the send's exit status and error output blocks, so it runs on a worker
+   * thread, not on the HTTP client's event loop.
+   */
+  private <T> Future<T> sendFailure(Prepared prepared, Throwable connectionError) {
+    return vertx.executeBlocking(() -> sendError(prepared, connectionError), false)
+        .transform(ar -> Future.failedFuture(ar.succeeded() ? ar.result() : ar.cause()));
+  }
+
+  /** Blocking. */
+  private static Throwable sendError(Prepared prepared, Throwable connectionError) {
     if (prepared.process().isAlive()) {
       return connectionError;
     }

@@ -14,14 +14,4 @@ import java.util.Optional;
  * @param snapshot the source's name of the snapshot to send
  */
 public record TransferRequest(String host, int port, String ticket, DatasetName dataset, Optional<String> base,
-    String snapshot) {
-
-  public static TransferRequest full(String host, int port, String ticket, DatasetName dataset, String snapshot) {
-    return new TransferRequest(host, port, ticket, dataset, Optional.empty(), snapshot);
-  }
-
-  public static TransferRequest incremental(String host, int port, String ticket, DatasetName dataset, String base,
-      String snapshot) {
-    return new TransferRequest(host, port, ticket, dataset, Optional.of(base), snapshot);
-  }
-}
+    String snapshot) {}

@@ -7,7 +7,6 @@ import dev.ferry.api.model.Migration;
 import dev.ferry.api.store.EtcdStore;
 import dev.ferry.api.store.Subscription;
 import dev.ferry.api.store.WatchEvent;
-import dev.ferry.api.store.WatchListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +31,6 @@ public final class ClusterView implements AutoCloseable {
   private final Map<String, Dataset> datasets = new ConcurrentHashMap<>();
   private final Map<String, Dataset> deletedDatasets = new ConcurrentHashMap<>();
   private final Map<String, Migration> migrations = new ConcurrentHashMap<>();
-  private final Set<String> synced = ConcurrentHashMap.newKeySet();
   private final List<Subscription> watches = new ArrayList<>();
 
   /**
@@ -43,35 +41,18 @@ public final class ClusterView implements AutoCloseable {
    *     name of its dataset (a migration's ownership changes what the dataset's agent does)
    */
   public void watch(EtcdStore store, Consumer<String> onDataset, Consumer<Migration> onMigration) {
-    ClusterView view = this;
-    watches.add(store.listAndWatch(Kind.DATASET, LabelSelector.EVERYTHING, new WatchListener<>() {
-      @Override
-      public void onEvent(WatchEvent<Dataset> event) {
-        view.apply(event);
-        onDataset.accept(event.object().name());
-      }
-
-      @Override
-      public void onSynced(long revision) {
-        view.synced.add(Kind.DATASET.name());
-      }
+    watches.add(store.listAndWatch(Kind.DATASET, LabelSelector.EVERYTHING, event -> {
+      apply(event);
+      onDataset.accept(event.object().name());
     }));
-    view.watches.add(store.listAndWatch(Kind.MIGRATION, LabelSelector.EVERYTHING, new WatchListener<>() {
-      @Override
-      public void onEvent(WatchEvent<Migration> event) {
-        String name = event.object().name();
-        if (event.type() == WatchEvent.Type.DELETED) {
-          view.migrations.remove(name);
-        } else {
-          view.migrations.put(name, event.object());
-        }
-        onMigration.accept(event.object());
+    watches.add(store.listAndWatch(Kind.MIGRATION, LabelSelector.EVERYTHING, event -> {
+      String name = event.object().name();
+      if (event.type() == WatchEvent.Type.DELETED) {
+        migrations.remove(name);
+      } else {
+        migrations.put(name, event.object());
       }
-
-      @Override
-      public void onSynced(long revision) {
-        view.synced.add(Kind.MIGRATION.name());
-      }
+      onMigration.accept(event.object());
     }));
   }
 
@@ -84,11 +65,6 @@ public final class ClusterView implements AutoCloseable {
       datasets.put(name, event.object());
       deletedDatasets.remove(name);
     }
-  }
-
-  /** Whether both watches have delivered their initial lists. */
-  public boolean synced() {
-    return synced.size() == 2;
   }
 
   public Optional<Dataset> dataset(String name) {

@@ -1,6 +1,6 @@
 package dev.ferry.agent.zfs;
 
-import java.util.regex.Pattern;
+import dev.ferry.api.validation.Names;
 
 /**
  * A dataset's or snapshot's short name that is safe to hand to {@code zfs}: a DNS-1123 label
@@ -11,8 +11,6 @@ import java.util.regex.Pattern;
  * runs.
  */
 public record DatasetName(String value) {
-
-  private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
   /** @throws IllegalArgumentException saying why, when {@code value} is not a DNS-1123 label */
   public DatasetName {
@@ -30,7 +28,7 @@ public record DatasetName(String value) {
    * @throws IllegalArgumentException when it is not a DNS-1123 label
    */
   public static String requireLabel(String what, String value) {
-    if (value == null || value.length() > 63 || !LABEL.matcher(value).matches()) {
+    if (!Names.isDnsLabel(value)) {
       throw new IllegalArgumentException(what + " '" + value + "' is not a DNS-1123 label: lower-case letters,"
           + " digits and '-', starting and ending with a letter or digit, at most 63 characters");
     }

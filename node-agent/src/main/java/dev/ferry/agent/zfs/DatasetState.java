@@ -7,14 +7,12 @@ import java.util.Optional;
  *
  * @param usedBytes space used by the dataset and its snapshots
  * @param availableBytes space the dataset can still use (bounded by its refquota and the pool)
- * @param referencedBytes data the live filesystem refers to
  * @param refquotaBytes the refquota, 0 when none is set
  * @param mountpoint the mountpoint property, empty when it is {@code none} or {@code legacy}
  */
 public record DatasetState(
     long usedBytes,
     long availableBytes,
-    long referencedBytes,
     long refquotaBytes,
     boolean mounted,
     boolean readonly,

@@ -173,12 +173,15 @@ public final class ZfsDriver {
     }
   }
 
-  /** Releases the hold {@code tag}; releasing a tag that is not there is a no-op. */
+  /**
+   * Releases the hold {@code tag}; releasing a tag that is not there, or on a snapshot that is not
+   * there, is a no-op.
+   */
   public void release(DatasetName dataset, String snapshot, String tag) {
     try {
       cli.zfs("release", DatasetName.requireLabel("hold tag", tag), layout.snapshot(dataset, snapshot));
     } catch (ZfsException e) {
-      if (!e.getMessage().contains("no such tag")) {
+      if (e.reason() != ZfsException.Reason.NOT_FOUND) {
         throw e;
       }
     }
@@ -297,13 +300,12 @@ public final class ZfsDriver {
   /** @throws ZfsException {@code NOT_FOUND} when the dataset does not exist */
   public DatasetState state(DatasetName dataset) {
     Map<String, String> p = get(layout.filesystem(dataset),
-        "used", "available", "referenced", "refquota", "mounted", "readonly", "mountpoint", READONLY_PROPERTY);
+        "used", "available", "refquota", "mounted", "readonly", "mountpoint", READONLY_PROPERTY);
     String readonly = p.get(READONLY_PROPERTY).equals("-") ? p.get("readonly") : p.get(READONLY_PROPERTY);
     String mountpoint = p.get("mountpoint");
     return new DatasetState(
         parseBytes(p.get("used")),
         parseBytes(p.get("available")),
-        parseBytes(p.get("referenced")),
         parseBytes(p.get("refquota")),
         "yes".equals(p.get("mounted")),
         "on".equals(readonly),

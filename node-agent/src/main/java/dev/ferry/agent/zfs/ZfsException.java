@@ -42,7 +42,8 @@ public final class ZfsException extends RuntimeException {
 
   static Reason classify(String stderr) {
     String s = stderr.toLowerCase(java.util.Locale.ROOT);
-    if (s.contains("does not exist") || s.contains("no such pool") || s.contains("could not find any snapshots")) {
+    if (s.contains("does not exist") || s.contains("no such pool") || s.contains("could not find any snapshots")
+        || s.contains("no such tag")) {
       return Reason.NOT_FOUND;
     }
     if (s.contains("already exists") || s.contains("must specify -f to overwrite")) {

@@ -12,7 +12,6 @@ import java.util.regex.Pattern;
  */
 public record ZfsLayout(String pool, Path datasetRoot) {
 
-  public static final Path DEFAULT_DATASET_ROOT = Path.of("/var/lib/ferry/datasets");
   private static final Pattern POOL = Pattern.compile("[A-Za-z][A-Za-z0-9_.:-]*");
 
   public ZfsLayout {

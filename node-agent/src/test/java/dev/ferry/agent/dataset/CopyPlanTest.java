@@ -103,6 +103,6 @@ class CopyPlanTest {
   }
 
   private static Optional<DatasetState> copy(boolean mounted, boolean readonly, long refquota) {
-    return Optional.of(new DatasetState(1, 1, 1, refquota, mounted, readonly, Optional.of("/data/db")));
+    return Optional.of(new DatasetState(1, 1, refquota, mounted, readonly, Optional.of("/data/db")));
   }
 }
