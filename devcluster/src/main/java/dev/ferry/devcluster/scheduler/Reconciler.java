@@ -12,7 +12,6 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.IntPredicate;
 
 /**
  * Moves each app's tasks one step towards its definition, level-triggered: replaces tasks of an
@@ -25,13 +24,13 @@ final class Reconciler {
   private final ClusterState state;
   private final TaskLifecycle lifecycle;
   private final EventBus events;
-  private final IntPredicate portFree;
+  private final PortsInUse portsInUse;
 
-  Reconciler(ClusterState state, TaskLifecycle lifecycle, EventBus events, IntPredicate portFree) {
+  Reconciler(ClusterState state, TaskLifecycle lifecycle, EventBus events, PortsInUse portsInUse) {
     this.state = state;
     this.lifecycle = lifecycle;
     this.events = events;
-    this.portFree = portFree;
+    this.portsInUse = portsInUse;
   }
 
   /** A pass over some apps only: those an API call or a task's change concerned. */
@@ -108,7 +107,7 @@ final class Reconciler {
     long live = current.stream().filter(t -> t.state() != TaskState.TASK_KILLING).count();
     long total = state.tasksOf(app.id()).stream().filter(Task::active).count();
     while (live < n && total < maximum) {
-      var choice = Placement.choose(app, state.nodes, state.active(), portFree);
+      var choice = Placement.choose(app, state.nodes, state.active(), portsInUse.snapshot());
       if (choice.isEmpty()) {
         return;
       }

@@ -19,7 +19,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.IntPredicate;
 
 /**
  * The Marathon-like scheduler: apps, their tasks and deployments over the configured nodes.
@@ -42,25 +41,27 @@ public final class Scheduler {
   private final Reconciler reconciler;
   private final SchedulerStore store;
   private final TaskRunner runner;
+  private final PortsInUse portsInUse;
   private long tick = -1;
   private boolean stopping;
 
   public Scheduler(Vertx vertx, String clusterId, List<NodeSpec> nodes, TaskRunner runner, EventBus events,
-      Path stateDir, IntPredicate portFree) {
+      Path stateDir) {
     this.vertx = vertx;
     this.state = new ClusterState(clusterId, nodes);
     this.events = events;
     this.store = new SchedulerStore(vertx, stateDir, state);
     this.lifecycle = new TaskLifecycle(state, runner, events, stateDir.resolve("nodes"), this::changed);
     this.lifecycle.useHealthMonitor(new HealthMonitor(vertx, new HealthProbe(vertx), lifecycle));
-    this.reconciler = new Reconciler(state, lifecycle, events, portFree);
+    this.portsInUse = new PortsInUse(vertx, !runner.simulated());
+    this.reconciler = new Reconciler(state, lifecycle, events, portsInUse);
     this.runner = runner;
   }
 
   /** Loads the stored apps, takes over their still-running tasks, and starts reconciling. */
   public Future<Void> start() {
-    return store.restore(runner, lifecycle).map(v -> {
-      tick = vertx.setPeriodic(TICK_MILLIS, t -> reconcile());
+    return store.restore(runner, lifecycle).compose(v -> portsInUse.refresh()).map(v -> {
+      tick = vertx.setPeriodic(TICK_MILLIS, t -> portsInUse.refresh().onComplete(r -> reconcile()));
       reconcile();
       return null;
     });
@@ -284,12 +285,13 @@ public final class Scheduler {
   /**
    * Coalesced: a burst of API calls (a controller writing a thousand apps) costs one short pass
    * per few milliseconds over the apps that changed, rather than a pass over all apps per call.
+   * Each pass first refreshes the ports in use (on a worker); changes meanwhile join the pass.
    */
   private void passSoon() {
     store.saveSoon();
     if (!reconcilePending) {
       reconcilePending = true;
-      vertx.setTimer(COALESCE_MILLIS, t -> {
+      vertx.setTimer(COALESCE_MILLIS, t -> portsInUse.refresh().onComplete(r -> {
         reconcilePending = false;
         if (stopping) {
           return;
@@ -303,7 +305,7 @@ public final class Scheduler {
           changedApps.clear();
           reconciler.reconcileApps(apps);
         }
-      });
+      }));
     }
   }
 
