@@ -16,6 +16,9 @@ import java.util.Optional;
  */
 public record AppDefinition(ObjectNode json) {
 
+  /** Mesos's kill grace period when an app sets none. */
+  public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(3);
+
   public AppDefinition {
     json = json.deepCopy();
   }
@@ -148,7 +151,7 @@ public record AppDefinition(ObjectNode json) {
 
   /** How long a task gets between SIGTERM and SIGKILL; Mesos's default is 3 seconds. */
   public Duration killGracePeriod() {
-    return Duration.ofMillis((long) (json.path("taskKillGracePeriodSeconds").asDouble(3) * 1000));
+    return Duration.ofMillis((long) (json.path("taskKillGracePeriodSeconds").asDouble(DEFAULT_KILL_GRACE.toSeconds()) * 1000));
   }
 
   public boolean killOldestFirst() {

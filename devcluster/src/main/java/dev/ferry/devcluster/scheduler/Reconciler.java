@@ -5,7 +5,6 @@ import dev.ferry.devcluster.apps.AppId;
 import dev.ferry.devcluster.events.EventBus;
 import dev.ferry.devcluster.tasks.Task;
 import dev.ferry.devcluster.tasks.TaskState;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -49,7 +48,7 @@ final class Reconciler {
     AppDefinition app = state.apps.get(id);
     List<Task> active = state.tasksOf(id).stream().filter(Task::active).toList();
     if (app == null) {
-      active.forEach(t -> lifecycle.kill(t, Duration.ofSeconds(3)));
+      active.forEach(lifecycle::kill);
       if (active.isEmpty()) {
         finishDeployments(id);
       }
@@ -76,7 +75,7 @@ final class Reconciler {
     int extra = alive.size() - n;
     for (int i = 0; i < extra; i++) {
       Task victim = app.killOldestFirst() ? alive.get(i) : alive.get(alive.size() - 1 - i);
-      lifecycle.kill(victim, app.killGracePeriod());
+      lifecycle.kill(victim);
     }
   }
 
@@ -90,9 +89,9 @@ final class Reconciler {
         continue;
       }
       if (!healthy(task)) {
-        lifecycle.kill(task, app.killGracePeriod());
+        lifecycle.kill(task);
       } else if (healthy - 1 >= minimum) {
-        lifecycle.kill(task, app.killGracePeriod());
+        lifecycle.kill(task);
         healthy--;
       }
     }

@@ -72,10 +72,7 @@ public final class Scheduler {
     // From here on nothing is launched: a task that ends must not be replaced.
     stopping = true;
     vertx.cancelTimer(tick);
-    for (Task task : List.copyOf(state.tasks.values())) {
-      lifecycle.kill(task, Optional.ofNullable(state.apps.get(task.appId())).map(AppDefinition::killGracePeriod)
-          .orElse(java.time.Duration.ofSeconds(3)));
-    }
+    List.copyOf(state.tasks.values()).forEach(lifecycle::kill);
     return Future.join(new ArrayList<>(lifecycle.exits())).<Void>mapEmpty()
         .compose(v -> store.flush());
   }
@@ -197,7 +194,7 @@ public final class Scheduler {
     for (String id : taskIds) {
       Optional.ofNullable(state.tasks.get(id)).filter(Task::active).ifPresent(task -> {
         killed.add(task);
-        lifecycle.kill(task, app(task.appId()).map(AppDefinition::killGracePeriod).orElse(java.time.Duration.ofSeconds(3)));
+        lifecycle.kill(task);
       });
     }
     changed();

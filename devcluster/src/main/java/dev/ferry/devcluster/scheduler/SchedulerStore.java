@@ -100,7 +100,7 @@ final class SchedulerStore {
       for (Adopted a : restored.adopted()) {
         AppDefinition app = state.apps.get(a.task().appId());
         if (app == null) {
-          a.process().kill(java.time.Duration.ofSeconds(3));
+          a.process().kill(AppDefinition.DEFAULT_KILL_GRACE);
         } else {
           lifecycle.adopt(a.task(), a.process(), app);
         }
