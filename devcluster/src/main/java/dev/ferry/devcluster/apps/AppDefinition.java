@@ -157,11 +157,4 @@ public record AppDefinition(ObjectNode json) {
   public boolean killOldestFirst() {
     return json.path("killSelection").asText().equals("OLDEST_FIRST");
   }
-
-  /** This definition with {@code field} replaced, e.g. a new version or instance count. */
-  public AppDefinition with(String field, JsonNode value) {
-    ObjectNode copy = json();
-    copy.set(field, value);
-    return new AppDefinition(copy);
-  }
 }

@@ -42,6 +42,7 @@ public final class Scheduler {
   private final SchedulerStore store;
   private final TaskRunner runner;
   private final PortsInUse portsInUse;
+  private final HealthProbe probe;
   private long tick = -1;
   private boolean stopping;
 
@@ -52,7 +53,8 @@ public final class Scheduler {
     this.events = events;
     this.store = new SchedulerStore(vertx, stateDir, state);
     this.lifecycle = new TaskLifecycle(state, runner, events, stateDir.resolve("nodes"), this::changed);
-    this.lifecycle.useHealthMonitor(new HealthMonitor(vertx, new HealthProbe(vertx), lifecycle));
+    this.probe = new HealthProbe(vertx);
+    this.lifecycle.useHealthMonitor(new HealthMonitor(vertx, probe, lifecycle));
     this.portsInUse = new PortsInUse(vertx, !runner.simulated());
     this.reconciler = new Reconciler(state, lifecycle, events, portsInUse);
     this.runner = runner;
@@ -67,14 +69,18 @@ public final class Scheduler {
     });
   }
 
-  /** Stops every task (SIGTERM, then SIGKILL after each app's grace period) and waits for all to end. */
+  /**
+   * Stops every task (SIGTERM, then SIGKILL after each app's grace period), waits for all to end,
+   * writes the state and closes the health checks' HTTP clients.
+   */
   public Future<Void> stop() {
     // From here on nothing is launched: a task that ends must not be replaced.
     stopping = true;
     vertx.cancelTimer(tick);
     List.copyOf(state.tasks.values()).forEach(lifecycle::kill);
     return Future.join(new ArrayList<>(lifecycle.exits())).<Void>mapEmpty()
-        .compose(v -> store.flush());
+        .compose(v -> store.flush())
+        .eventually(probe::close);
   }
 
   public EventBus events() {
@@ -213,11 +219,6 @@ public final class Scheduler {
     }));
     kill(taskIds);
     return started;
-  }
-
-  /** The app's safe name for a task id's prefix, to tell unknown ids from malformed ones. */
-  public Optional<AppId> appOfSafeName(String safeName) {
-    return state.appBySafeName(safeName);
   }
 
   /** Cancels a deployment without rollback ({@code force=true}). */

@@ -44,18 +44,6 @@ final class SchedulerStore {
     this.state = state;
   }
 
-  /** The cluster id stored in {@code stateDir}, if a scheduler ran there before. Blocking. */
-  static Optional<String> storedClusterId(Path stateDir) {
-    try {
-      Path file = stateDir.resolve("state.json");
-      return Files.exists(file)
-          ? Optional.of(Json.json().readTree(file.toFile()).path("clusterId").asText()).filter(s -> !s.isEmpty())
-          : Optional.empty();
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("cannot read " + stateDir.resolve("state.json") + ": " + e.getMessage(), e);
-    }
-  }
-
   /**
    * Writes the state soon: once for any number of changes within {@link #SAVE_DELAY_MILLIS}, as
    * each write serialises every app.
