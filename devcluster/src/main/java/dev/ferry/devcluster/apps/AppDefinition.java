@@ -47,6 +47,15 @@ public record AppDefinition(ObjectNode json) {
     return ports;
   }
 
+  /**
+   * The value of label {@code key}, empty when the app has no such label; read without copying
+   * the definition, as {@code GET /v2/apps?label=...} asks every app on every poll.
+   */
+  public Optional<String> label(String key) {
+    JsonNode value = json.path("labels").get(key);
+    return value == null || value.isNull() ? Optional.empty() : Optional.of(value.asText());
+  }
+
   /** When its configuration last changed (not its scale): tasks older than that are replaced. */
   public String lastConfigChangeAt() {
     return json.path("versionInfo").path("lastConfigChangeAt").asText(version());
