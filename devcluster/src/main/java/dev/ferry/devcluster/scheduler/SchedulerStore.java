@@ -55,13 +55,13 @@ final class SchedulerStore {
     pending = true;
     vertx.setTimer(SAVE_DELAY_MILLIS, t -> {
       pending = false;
-      byte[] snapshot = snapshot();
+      ObjectNode snapshot = snapshot();
       lastWrite = lastWrite.transform(x -> vertx.executeBlocking(() -> write(snapshot), true));
     });
   }
 
   Future<Void> flush() {
-    byte[] snapshot = snapshot();
+    ObjectNode snapshot = snapshot();
     lastWrite = lastWrite.transform(x -> vertx.executeBlocking(() -> write(snapshot), true));
     return lastWrite;
   }
@@ -97,25 +97,24 @@ final class SchedulerStore {
     });
   }
 
-  private Void write(byte[] snapshot) throws java.io.IOException {
+  /** Pretty-prints {@code snapshot} and writes it: on a worker, as both take time for many apps. */
+  private Void write(ObjectNode snapshot) throws java.io.IOException {
+    byte[] bytes = Json.json().writerWithDefaultPrettyPrinter().writeValueAsBytes(snapshot);
     Files.createDirectories(file.getParent());
     Path temp = file.resolveSibling("state.json.tmp");
-    Files.write(temp, snapshot);
+    Files.write(temp, bytes);
     Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     return null;
   }
 
-  private byte[] snapshot() {
+  /** The state as JSON, built on the scheduler's context; it shares nothing with the state. */
+  private ObjectNode snapshot() {
     ObjectNode root = JsonNodeFactory.instance.objectNode().put("clusterId", state.clusterId);
     ArrayNode apps = root.putArray("apps");
     state.apps.values().forEach(a -> apps.add(a.json()));
     ArrayNode tasks = root.putArray("tasks");
     state.tasks.values().stream().filter(Task::active).forEach(t -> tasks.add(writeTask(t)));
-    try {
-      return Json.json().writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return root;
   }
 
   private static ObjectNode writeTask(Task t) {
