@@ -11,8 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.util.UUID;
 
 /**
@@ -45,7 +43,7 @@ public final class Devcluster {
   private Future<Void> boot() {
     return vertx.executeBlocking(() -> SchedulerIds.clusterId(config.stateDir()), false).compose(clusterId -> {
       TaskRunner runner = config.simulateTasks() ? new SimulatedRunner() : new ProcessRunner(vertx);
-      scheduler = new Scheduler(vertx, clusterId, config.nodes(), runner, new EventBus(), config.stateDir(), Devcluster::portFree);
+      scheduler = new Scheduler(vertx, clusterId, config.nodes(), runner, new EventBus(), config.stateDir());
       server = new MarathonServer(vertx, scheduler);
       return server.listen(config.host(), config.port());
     }).compose(actual -> {
@@ -68,16 +66,6 @@ public final class Devcluster {
     Promise<Void> stopped = Promise.promise();
     context.runOnContext(v -> server.close().transform(x -> scheduler.stop()).onComplete(stopped));
     return stopped.future();
-  }
-
-  private static boolean portFree(int port) {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.setReuseAddress(false);
-      socket.bind(new InetSocketAddress(port));
-      return true;
-    } catch (IOException taken) {
-      return false;
-    }
   }
 
   /** The cluster id, kept in the state dir so slave ids stay the same across restarts. */

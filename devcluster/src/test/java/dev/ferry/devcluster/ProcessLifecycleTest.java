@@ -112,10 +112,11 @@ class ProcessLifecycleTest {
    * {@code sh -c} forks its command, and SIGTERM ends the shell at once; the command (here a
    * shell standing in for Redis's last fsync) takes its time. The task is killed only once it
    * has exited: Ferry snapshots and unmounts a dataset when Marathon says its task is gone.
+   * Its shutdown outlasts the default 3 s grace: deleting the app kills with the app's own.
    */
   @Test
   void aTaskCountsAsKilledOnlyOnceEveryProcessOfItHasExited() throws Exception {
-    String slowStop = "trap 'sleep 1.5; touch stopped; exit 0' TERM; echo $$ > child.pid; while :; do sleep 0.1; done";
+    String slowStop = "trap 'sleep 4; touch stopped; exit 0' TERM; echo $$ > child.pid; while :; do sleep 0.1; done";
     var app = Json.json().createObjectNode().put("id", "/slow").put("cpus", 0.1).put("mem", 16)
         .put("cmd", "sh -c \"" + slowStop + "\"").put("taskKillGracePeriodSeconds", 10);
     app.putArray("constraints").addArray().add("hostname").add("CLUSTER").add("node1");

@@ -16,6 +16,9 @@ import java.util.Optional;
  */
 public record AppDefinition(ObjectNode json) {
 
+  /** Mesos's kill grace period when an app sets none. */
+  public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(3);
+
   public AppDefinition {
     json = json.deepCopy();
   }
@@ -42,6 +45,15 @@ public record AppDefinition(ObjectNode json) {
     List<Integer> ports = new ArrayList<>();
     json.path("portDefinitions").forEach(p -> ports.add(p.path("port").asInt()));
     return ports;
+  }
+
+  /**
+   * The value of label {@code key}, empty when the app has no such label; read without copying
+   * the definition, as {@code GET /v2/apps?label=...} asks every app on every poll.
+   */
+  public Optional<String> label(String key) {
+    JsonNode value = json.path("labels").get(key);
+    return value == null || value.isNull() ? Optional.empty() : Optional.of(value.asText());
   }
 
   /** When its configuration last changed (not its scale): tasks older than that are replaced. */
@@ -148,17 +160,10 @@ public record AppDefinition(ObjectNode json) {
 
   /** How long a task gets between SIGTERM and SIGKILL; Mesos's default is 3 seconds. */
   public Duration killGracePeriod() {
-    return Duration.ofMillis((long) (json.path("taskKillGracePeriodSeconds").asDouble(3) * 1000));
+    return Duration.ofMillis((long) (json.path("taskKillGracePeriodSeconds").asDouble(DEFAULT_KILL_GRACE.toSeconds()) * 1000));
   }
 
   public boolean killOldestFirst() {
     return json.path("killSelection").asText().equals("OLDEST_FIRST");
-  }
-
-  /** This definition with {@code field} replaced, e.g. a new version or instance count. */
-  public AppDefinition with(String field, JsonNode value) {
-    ObjectNode copy = json();
-    copy.set(field, value);
-    return new AppDefinition(copy);
   }
 }

@@ -79,8 +79,8 @@ public final class HealthProbe {
     }, false);
   }
 
-  public void close() {
-    http.close();
-    https.close();
+  /** Closes its HTTP clients; the probe is not used after. */
+  public Future<Void> close() {
+    return Future.join(http.close(), https.close()).mapEmpty();
   }
 }

@@ -24,14 +24,6 @@ record Readiness(String what, BooleanSupplier probe) {
     return new Readiness("answering " + url, () -> answers(url, expected));
   }
 
-  static Readiness always() {
-    return new Readiness("started", () -> true);
-  }
-
-  boolean ready() {
-    return probe.getAsBoolean();
-  }
-
   static boolean accepts(String host, int port) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(host, port), 500);

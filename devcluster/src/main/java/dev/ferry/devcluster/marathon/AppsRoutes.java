@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /** {@code /v2/apps}: create, read, update, delete and restart apps ({@code AppsResource}). */
 final class AppsRoutes {
@@ -48,11 +49,12 @@ final class AppsRoutes {
     embeds.add(AppJson.Embed.DEPLOYMENTS);
     String cmd = Optional.ofNullable(ctx.request().getParam("cmd")).orElse("").toLowerCase(Locale.ROOT);
     String id = Optional.ofNullable(ctx.request().getParam("id")).orElse("").toLowerCase(Locale.ROOT);
+    Predicate<AppDefinition> labels = LabelSelector.parse(ctx.request().getParam("label"));
     ArrayNode apps = F.arrayNode();
     scheduler.apps().stream()
         .filter(a -> a.cmd().orElse("").toLowerCase(Locale.ROOT).contains(cmd))
         .filter(a -> a.id().path().contains(id))
-        .filter(a -> LabelSelector.parse(ctx.request().getParam("label")).test(a))
+        .filter(labels)
         .forEach(a -> apps.add(AppJson.of(a, scheduler, embeds)));
     Http.json(ctx, 200, F.objectNode().set("apps", apps));
   }

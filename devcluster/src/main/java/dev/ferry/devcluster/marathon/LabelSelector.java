@@ -27,13 +27,13 @@ final class LabelSelector {
       if (m.group(2) != null) {
         String value = m.group(3);
         boolean equal = m.group(2).equals("==");
-        terms.add(a -> value.equals(a.json().path("labels").path(key).asText(null)) == equal);
+        terms.add(a -> value.equals(a.label(key).orElse(null)) == equal);
       } else if (m.group(4) != null) {
         Set<String> values = Set.of(m.group(5).split("\\s*,\\s*"));
         boolean in = m.group(4).equals("in");
-        terms.add(a -> values.contains(a.json().path("labels").path(key).asText("")) == in);
+        terms.add(a -> values.contains(a.label(key).orElse("")) == in);
       } else {
-        terms.add(a -> a.json().path("labels").has(key));
+        terms.add(a -> a.label(key).isPresent());
       }
     }
     return a -> terms.stream().allMatch(t -> t.test(a));

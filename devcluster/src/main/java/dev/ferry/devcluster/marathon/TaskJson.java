@@ -17,8 +17,7 @@ final class TaskJson {
     ArrayNode ports = json.putArray("ports");
     task.ports().forEach(ports::add);
     ArrayNode servicePorts = json.putArray("servicePorts");
-    scheduler.app(task.appId()).ifPresent(app ->
-        app.json().path("portDefinitions").forEach(p -> servicePorts.add(p.path("port").asInt())));
+    scheduler.app(task.appId()).ifPresent(app -> app.servicePorts().forEach(servicePorts::add));
     json.putArray("ipAddresses").addObject().put("ipAddress", task.host()).put("protocol", "IPv4");
     json.put("stagedAt", task.stagedAt().toString());
     task.startedAt().ifPresent(s -> json.put("startedAt", s.toString()));

@@ -65,11 +65,6 @@ final class ClusterState {
     return deployments.values().stream().filter(d -> d.app().equals(app)).toList();
   }
 
-  Optional<AppId> appBySafeName(String safeName) {
-    return apps.keySet().stream().filter(a -> a.safeName().equals(safeName)).findFirst()
-        .or(() -> tasks.values().stream().map(Task::appId).filter(a -> a.safeName().equals(safeName)).findFirst());
-  }
-
   /** The Mesos agent id of a node, {@code <cluster id>-S<index>}. */
   String slaveId(NodeSpec node) {
     return clusterId + "-S" + nodes.indexOf(node);

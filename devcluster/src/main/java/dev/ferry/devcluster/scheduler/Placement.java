@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.IntPredicate;
 import java.util.stream.Collectors;
 
 /**
@@ -29,9 +28,9 @@ final class Placement {
 
   /**
    * @param active every active task of every app (they hold resources and ports)
-   * @param portFree whether a port is free on the machine (nothing else listens on it)
+   * @param inUse ports something else on the machine listens on (a snapshot, see {@link PortsInUse})
    */
-  static Optional<Choice> choose(AppDefinition app, List<NodeSpec> nodes, Collection<Task> active, IntPredicate portFree) {
+  static Optional<Choice> choose(AppDefinition app, List<NodeSpec> nodes, Collection<Task> active, Set<Integer> inUse) {
     Map<String, NodeSpec> byName = nodes.stream().collect(Collectors.toMap(NodeSpec::name, n -> n));
     List<NodeOffer> placed = active.stream().filter(t -> t.appId().equals(app.id()))
         .map(t -> byName.get(t.node())).filter(java.util.Objects::nonNull).map(NodeSpec::offer).toList();
@@ -41,7 +40,7 @@ final class Placement {
         .filter(n -> fits(app, n, active))
         .sorted(Comparator.comparingLong((NodeSpec n) -> placed.stream().filter(p -> p.hostname().equals(n.name())).count())
             .thenComparingDouble(n -> used(n, active, t -> 1.0)))
-        .map(n -> ports(app, n, taken, portFree).map(p -> new Choice(n, p)))
+        .map(n -> ports(app, n, taken, inUse).map(p -> new Choice(n, p)))
         .flatMap(Optional::stream)
         .findFirst();
   }
@@ -55,15 +54,15 @@ final class Placement {
     return active.stream().filter(t -> t.node().equals(node.name())).mapToDouble(what).sum();
   }
 
-  private static Optional<List<Integer>> ports(AppDefinition app, NodeSpec node, Set<Integer> taken, IntPredicate free) {
+  private static Optional<List<Integer>> ports(AppDefinition app, NodeSpec node, Set<Integer> taken, Set<Integer> inUse) {
     int wanted = app.portNames().size();
     if (app.requirePorts()) {
       List<Integer> fixed = app.servicePorts();
-      return fixed.stream().allMatch(p -> !taken.contains(p) && free.test(p)) ? Optional.of(fixed) : Optional.empty();
+      return fixed.stream().allMatch(p -> !taken.contains(p) && !inUse.contains(p)) ? Optional.of(fixed) : Optional.empty();
     }
     List<Integer> chosen = new ArrayList<>();
     for (int port = node.ports().first(); port <= node.ports().last() && chosen.size() < wanted; port++) {
-      if (!taken.contains(port) && free.test(port)) {
+      if (!taken.contains(port) && !inUse.contains(port)) {
         chosen.add(port);
       }
     }

@@ -5,14 +5,12 @@ import dev.ferry.devcluster.apps.AppId;
 import dev.ferry.devcluster.events.EventBus;
 import dev.ferry.devcluster.tasks.Task;
 import dev.ferry.devcluster.tasks.TaskState;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.IntPredicate;
 
 /**
  * Moves each app's tasks one step towards its definition, level-triggered: replaces tasks of an
@@ -25,13 +23,13 @@ final class Reconciler {
   private final ClusterState state;
   private final TaskLifecycle lifecycle;
   private final EventBus events;
-  private final IntPredicate portFree;
+  private final PortsInUse portsInUse;
 
-  Reconciler(ClusterState state, TaskLifecycle lifecycle, EventBus events, IntPredicate portFree) {
+  Reconciler(ClusterState state, TaskLifecycle lifecycle, EventBus events, PortsInUse portsInUse) {
     this.state = state;
     this.lifecycle = lifecycle;
     this.events = events;
-    this.portFree = portFree;
+    this.portsInUse = portsInUse;
   }
 
   /** A pass over some apps only: those an API call or a task's change concerned. */
@@ -50,7 +48,7 @@ final class Reconciler {
     AppDefinition app = state.apps.get(id);
     List<Task> active = state.tasksOf(id).stream().filter(Task::active).toList();
     if (app == null) {
-      active.forEach(t -> lifecycle.kill(t, Duration.ofSeconds(3)));
+      active.forEach(lifecycle::kill);
       if (active.isEmpty()) {
         finishDeployments(id);
       }
@@ -77,7 +75,7 @@ final class Reconciler {
     int extra = alive.size() - n;
     for (int i = 0; i < extra; i++) {
       Task victim = app.killOldestFirst() ? alive.get(i) : alive.get(alive.size() - 1 - i);
-      lifecycle.kill(victim, app.killGracePeriod());
+      lifecycle.kill(victim);
     }
   }
 
@@ -91,9 +89,9 @@ final class Reconciler {
         continue;
       }
       if (!healthy(task)) {
-        lifecycle.kill(task, app.killGracePeriod());
+        lifecycle.kill(task);
       } else if (healthy - 1 >= minimum) {
-        lifecycle.kill(task, app.killGracePeriod());
+        lifecycle.kill(task);
         healthy--;
       }
     }
@@ -108,7 +106,7 @@ final class Reconciler {
     long live = current.stream().filter(t -> t.state() != TaskState.TASK_KILLING).count();
     long total = state.tasksOf(app.id()).stream().filter(Task::active).count();
     while (live < n && total < maximum) {
-      var choice = Placement.choose(app, state.nodes, state.active(), portFree);
+      var choice = Placement.choose(app, state.nodes, state.active(), portsInUse.snapshot());
       if (choice.isEmpty()) {
         return;
       }

@@ -19,7 +19,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.IntPredicate;
 
 /**
  * The Marathon-like scheduler: apps, their tasks and deployments over the configured nodes.
@@ -42,41 +41,46 @@ public final class Scheduler {
   private final Reconciler reconciler;
   private final SchedulerStore store;
   private final TaskRunner runner;
+  private final PortsInUse portsInUse;
+  private final HealthProbe probe;
   private long tick = -1;
   private boolean stopping;
 
   public Scheduler(Vertx vertx, String clusterId, List<NodeSpec> nodes, TaskRunner runner, EventBus events,
-      Path stateDir, IntPredicate portFree) {
+      Path stateDir) {
     this.vertx = vertx;
     this.state = new ClusterState(clusterId, nodes);
     this.events = events;
     this.store = new SchedulerStore(vertx, stateDir, state);
     this.lifecycle = new TaskLifecycle(state, runner, events, stateDir.resolve("nodes"), this::changed);
-    this.lifecycle.useHealthMonitor(new HealthMonitor(vertx, new HealthProbe(vertx), lifecycle));
-    this.reconciler = new Reconciler(state, lifecycle, events, portFree);
+    this.probe = new HealthProbe(vertx);
+    this.lifecycle.useHealthMonitor(new HealthMonitor(vertx, probe, lifecycle));
+    this.portsInUse = new PortsInUse(vertx, !runner.simulated());
+    this.reconciler = new Reconciler(state, lifecycle, events, portsInUse);
     this.runner = runner;
   }
 
   /** Loads the stored apps, takes over their still-running tasks, and starts reconciling. */
   public Future<Void> start() {
-    return store.restore(runner, lifecycle).map(v -> {
-      tick = vertx.setPeriodic(TICK_MILLIS, t -> reconcile());
+    return store.restore(runner, lifecycle).compose(v -> portsInUse.refresh()).map(v -> {
+      tick = vertx.setPeriodic(TICK_MILLIS, t -> portsInUse.refresh().onComplete(r -> reconcile()));
       reconcile();
       return null;
     });
   }
 
-  /** Stops every task (SIGTERM, then SIGKILL after each app's grace period) and waits for all to end. */
+  /**
+   * Stops every task (SIGTERM, then SIGKILL after each app's grace period), waits for all to end,
+   * writes the state and closes the health checks' HTTP clients.
+   */
   public Future<Void> stop() {
     // From here on nothing is launched: a task that ends must not be replaced.
     stopping = true;
     vertx.cancelTimer(tick);
-    for (Task task : List.copyOf(state.tasks.values())) {
-      lifecycle.kill(task, Optional.ofNullable(state.apps.get(task.appId())).map(AppDefinition::killGracePeriod)
-          .orElse(java.time.Duration.ofSeconds(3)));
-    }
+    List.copyOf(state.tasks.values()).forEach(lifecycle::kill);
     return Future.join(new ArrayList<>(lifecycle.exits())).<Void>mapEmpty()
-        .compose(v -> store.flush());
+        .compose(v -> store.flush())
+        .eventually(probe::close);
   }
 
   public EventBus events() {
@@ -196,7 +200,7 @@ public final class Scheduler {
     for (String id : taskIds) {
       Optional.ofNullable(state.tasks.get(id)).filter(Task::active).ifPresent(task -> {
         killed.add(task);
-        lifecycle.kill(task, app(task.appId()).map(AppDefinition::killGracePeriod).orElse(java.time.Duration.ofSeconds(3)));
+        lifecycle.kill(task);
       });
     }
     changed();
@@ -215,11 +219,6 @@ public final class Scheduler {
     }));
     kill(taskIds);
     return started;
-  }
-
-  /** The app's safe name for a task id's prefix, to tell unknown ids from malformed ones. */
-  public Optional<AppId> appOfSafeName(String safeName) {
-    return state.appBySafeName(safeName);
   }
 
   /** Cancels a deployment without rollback ({@code force=true}). */
@@ -284,12 +283,13 @@ public final class Scheduler {
   /**
    * Coalesced: a burst of API calls (a controller writing a thousand apps) costs one short pass
    * per few milliseconds over the apps that changed, rather than a pass over all apps per call.
+   * Each pass first refreshes the ports in use (on a worker); changes meanwhile join the pass.
    */
   private void passSoon() {
     store.saveSoon();
     if (!reconcilePending) {
       reconcilePending = true;
-      vertx.setTimer(COALESCE_MILLIS, t -> {
+      vertx.setTimer(COALESCE_MILLIS, t -> portsInUse.refresh().onComplete(r -> {
         reconcilePending = false;
         if (stopping) {
           return;
@@ -303,7 +303,7 @@ public final class Scheduler {
           changedApps.clear();
           reconciler.reconcileApps(apps);
         }
-      });
+      }));
     }
   }
 

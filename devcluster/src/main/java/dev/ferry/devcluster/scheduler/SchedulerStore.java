@@ -44,18 +44,6 @@ final class SchedulerStore {
     this.state = state;
   }
 
-  /** The cluster id stored in {@code stateDir}, if a scheduler ran there before. Blocking. */
-  static Optional<String> storedClusterId(Path stateDir) {
-    try {
-      Path file = stateDir.resolve("state.json");
-      return Files.exists(file)
-          ? Optional.of(Json.json().readTree(file.toFile()).path("clusterId").asText()).filter(s -> !s.isEmpty())
-          : Optional.empty();
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("cannot read " + stateDir.resolve("state.json") + ": " + e.getMessage(), e);
-    }
-  }
-
   /**
    * Writes the state soon: once for any number of changes within {@link #SAVE_DELAY_MILLIS}, as
    * each write serialises every app.
@@ -67,13 +55,13 @@ final class SchedulerStore {
     pending = true;
     vertx.setTimer(SAVE_DELAY_MILLIS, t -> {
       pending = false;
-      byte[] snapshot = snapshot();
+      ObjectNode snapshot = snapshot();
       lastWrite = lastWrite.transform(x -> vertx.executeBlocking(() -> write(snapshot), true));
     });
   }
 
   Future<Void> flush() {
-    byte[] snapshot = snapshot();
+    ObjectNode snapshot = snapshot();
     lastWrite = lastWrite.transform(x -> vertx.executeBlocking(() -> write(snapshot), true));
     return lastWrite;
   }
@@ -100,7 +88,7 @@ final class SchedulerStore {
       for (Adopted a : restored.adopted()) {
         AppDefinition app = state.apps.get(a.task().appId());
         if (app == null) {
-          a.process().kill(java.time.Duration.ofSeconds(3));
+          a.process().kill(AppDefinition.DEFAULT_KILL_GRACE);
         } else {
           lifecycle.adopt(a.task(), a.process(), app);
         }
@@ -109,25 +97,24 @@ final class SchedulerStore {
     });
   }
 
-  private Void write(byte[] snapshot) throws java.io.IOException {
+  /** Pretty-prints {@code snapshot} and writes it: on a worker, as both take time for many apps. */
+  private Void write(ObjectNode snapshot) throws java.io.IOException {
+    byte[] bytes = Json.json().writerWithDefaultPrettyPrinter().writeValueAsBytes(snapshot);
     Files.createDirectories(file.getParent());
     Path temp = file.resolveSibling("state.json.tmp");
-    Files.write(temp, snapshot);
+    Files.write(temp, bytes);
     Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     return null;
   }
 
-  private byte[] snapshot() {
+  /** The state as JSON, built on the scheduler's context; it shares nothing with the state. */
+  private ObjectNode snapshot() {
     ObjectNode root = JsonNodeFactory.instance.objectNode().put("clusterId", state.clusterId);
     ArrayNode apps = root.putArray("apps");
     state.apps.values().forEach(a -> apps.add(a.json()));
     ArrayNode tasks = root.putArray("tasks");
     state.tasks.values().stream().filter(Task::active).forEach(t -> tasks.add(writeTask(t)));
-    try {
-      return Json.json().writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return root;
   }
 
   private static ObjectNode writeTask(Task t) {

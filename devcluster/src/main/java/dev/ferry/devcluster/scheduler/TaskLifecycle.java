@@ -38,6 +38,11 @@ final class TaskLifecycle implements HealthMonitor.Listener {
   private final Path nodesDir;
   private final Consumer<AppId> changed;
   private final Map<String, RunningTask> running = new HashMap<>();
+  /**
+   * Each task's kill grace period, its app's when it was launched or adopted (as Mesos keeps a
+   * task's kill policy): a task of a deleted or changed app is killed as its app said.
+   */
+  private final Map<String, Duration> grace = new HashMap<>();
   private final Map<String, Duration> killRequested = new HashMap<>();
   private final Map<String, Promise<Exit>> ends = new HashMap<>();
   private HealthMonitor health;
@@ -65,6 +70,7 @@ final class TaskLifecycle implements HealthMonitor.Listener {
         state.slaveId(node), choice.ports(), Instant.now(), app.cpus(), app.mem());
     update(task);
     ends.put(task.id(), Promise.promise());
+    grace.put(task.id(), app.killGracePeriod());
     Path sandbox = sandbox(task);
     Map<String, String> env = TaskEnvironment.of(app, task, sandbox);
     LaunchSpec spec = new LaunchSpec(task.id(), command(app), env, sandbox, app.hostVolumes(), app.user(),
@@ -82,6 +88,7 @@ final class TaskLifecycle implements HealthMonitor.Listener {
   void adopt(Task task, RunningTask process, AppDefinition app) {
     state.putTask(task);
     ends.put(task.id(), Promise.promise());
+    grace.put(task.id(), app.killGracePeriod());
     Path sandbox = sandbox(task);
     started(task.id(), process, app, sandbox, TaskEnvironment.of(app, task, sandbox));
   }
@@ -103,17 +110,18 @@ final class TaskLifecycle implements HealthMonitor.Listener {
     Optional.ofNullable(killRequested.remove(taskId)).ifPresent(process::kill);
   }
 
-  /** Asks the task to stop: SIGTERM now, SIGKILL after {@code grace}. Idempotent. */
-  void kill(Task task, Duration grace) {
+  /** Asks the task to stop: SIGTERM now, SIGKILL after its kill grace period. Idempotent. */
+  void kill(Task task) {
     if (!task.active() || task.state() == TaskState.TASK_KILLING) {
       return;
     }
     update(task.withState(TaskState.TASK_KILLING, "Killing task"));
+    Duration period = grace.getOrDefault(task.id(), AppDefinition.DEFAULT_KILL_GRACE);
     RunningTask process = running.get(task.id());
     if (process == null) {
-      killRequested.put(task.id(), grace);
+      killRequested.put(task.id(), period);
     } else {
-      process.kill(grace);
+      process.kill(period);
     }
   }
 
@@ -124,6 +132,7 @@ final class TaskLifecycle implements HealthMonitor.Listener {
 
   private void ended(String taskId, Exit exit) {
     running.remove(taskId);
+    grace.remove(taskId);
     Optional.ofNullable(ends.remove(taskId)).ifPresent(p -> p.tryComplete(exit));
     health.forget(taskId);
     Task task = state.tasks.get(taskId);
@@ -165,8 +174,7 @@ final class TaskLifecycle implements HealthMonitor.Listener {
   public void unhealthy(String taskId, String cause) {
     Optional.ofNullable(state.tasks.get(taskId)).filter(t -> t.state() != TaskState.TASK_KILLING).ifPresent(t -> {
       events.publish(Events.unhealthyKill(t, cause));
-      AppDefinition app = state.apps.get(t.appId());
-      kill(t, app == null ? Duration.ofSeconds(3) : app.killGracePeriod());
+      kill(t);
     });
   }
 

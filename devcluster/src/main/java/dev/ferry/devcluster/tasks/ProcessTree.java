@@ -1,5 +1,6 @@
 package dev.ferry.devcluster.tasks;
 
+import dev.ferry.api.process.Command;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -66,15 +67,8 @@ final class ProcessTree {
 
   /** Sends {@code signal} (TERM or KILL) to the group {@code pid} and to {@code members}. */
   static void signal(long pid, String signal, List<ProcessHandle> members) {
-    try {
-      new ProcessBuilder("kill", "-s", signal, "--", "-" + pid)
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .start().waitFor();
-    } catch (IOException e) {
-      // The group is gone or kill is missing: the per-process signals below still apply.
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    // Its result is ignored: if the group is gone or kill is missing, the per-process signals below still apply.
+    Command.run("kill", "-s", signal, "--", "-" + pid);
     for (ProcessHandle member : members) {
       if (signal.equals("KILL")) {
         member.destroyForcibly();
