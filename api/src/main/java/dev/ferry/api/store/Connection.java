@@ -17,12 +17,14 @@ import javax.net.ssl.SSLException;
 /**
  * One etcd client and what hangs off it, shared by a store and its fenced views: the pool that
  * runs callers' continuations and watch listeners (so that they never run on, or block, jetcd's
- * threads) and the open watches, closed with the connection.
+ * threads), the open watches, closed with the connection, and the values it saw last.
  */
 final class Connection implements AutoCloseable {
 
   final Client client;
   final Set<Subscription> watches = ConcurrentHashMap.newKeySet();
+  /** What this connection last saw of each key, so that an update need not read it again. */
+  final RecentValues recent = new RecentValues(10_000);
   private final ExecutorService pool = Executors.newCachedThreadPool(daemonThreads());
 
   private Connection(Client client) {

@@ -6,6 +6,7 @@ import dev.ferry.api.model.FerryObject;
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.model.LabelSelector;
 import dev.ferry.api.model.ObjectMeta;
+import dev.ferry.api.store.RecentValues.Seen;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.TxnResponse;
@@ -107,7 +108,7 @@ public final class EtcdStore implements AutoCloseable {
   public <O extends FerryObject<O, S, T>, S, T> CompletableFuture<Optional<O>> get(
       Kind<O, S, T> kind, String name) {
     return handOff(() -> connection.client.getKVClient().get(keys.key(kind, name))
-        .thenApply(r -> r.getKvs().stream().findFirst().map(kv -> ObjectCodec.decode(kind.type(), kv))));
+        .thenApply(r -> r.getKvs().stream().findFirst().map(kv -> decode(kind, kv))));
   }
 
   /** The objects of a kind whose labels match, sorted by name, with the revision of the read. */
@@ -119,7 +120,7 @@ public final class EtcdStore implements AutoCloseable {
     return handOff(() -> connection.client.getKVClient().get(keys.prefix(kind), option)
         .thenApply(r -> new ObjectList<>(
             r.getKvs().stream()
-                .map(kv -> ObjectCodec.decode(kind.type(), kv))
+                .map(kv -> decode(kind, kv))
                 .filter(o -> selector.matches(o.metadata().labels()))
                 .toList(),
             r.getHeader().getRevision())));
@@ -150,9 +151,11 @@ public final class EtcdStore implements AutoCloseable {
       ByteSequence key = keys.key(kind, m.name());
       Cmp absent = new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0));
       PutOption put = PutOption.builder().withLeaseId(leaseId).build();
-      return write(key, Optional.of(absent), Op.put(key, ObjectCodec.encode(toStore), put))
+      ByteSequence value = ObjectCodec.encode(toStore);
+      return write(key, Optional.of(absent), Op.put(key, value, put))
           .thenApply(r -> {
             if (r.isSucceeded()) {
+              connection.recent.remember(key, new Seen(value, r.getHeader().getRevision(), leaseId));
               return withVersion(toStore, r.getHeader().getRevision());
             }
             stored(r);
@@ -206,6 +209,7 @@ public final class EtcdStore implements AutoCloseable {
           : Optional.of(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedResourceVersion)));
       return write(key, unchanged, Op.delete(key, DeleteOption.DEFAULT)).thenApply(r -> {
         if (r.isSucceeded()) {
+          connection.recent.forget(key);
           return r.getDeleteResponses().get(0).getDeleted() > 0;
         }
         Optional<KeyValue> current = stored(r);
@@ -377,19 +381,16 @@ public final class EtcdStore implements AutoCloseable {
       @SuppressWarnings("unchecked")
       Class<O> type = (Class<O>) wanted.getClass();
       ByteSequence key = keys.key(kind, name);
-      return connection.client.getKVClient().get(key).thenCompose(got -> {
-        KeyValue current = got.getKvs().stream().findFirst()
-            .orElseThrow(() -> new NotFoundException(kind.name(), name));
-        if (current.getModRevision() != expected) {
-          throw new ConflictException(kind.name(), name, expected, current.getModRevision());
-        }
-        O next = merge.apply(ObjectCodec.decode(type, current), wanted);
+      return current(key, kind, name, expected).thenCompose(current -> {
+        O next = merge.apply(ObjectCodec.decode(type, key, current.value(), current.modRevision()), wanted);
         Cmp unchanged = new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expected));
         // A put without the lease would detach the key from it (a Node would stop expiring).
-        PutOption put = PutOption.builder().withLeaseId(current.getLease()).build();
-        return write(key, Optional.of(unchanged), Op.put(key, ObjectCodec.encode(next), put))
+        PutOption put = PutOption.builder().withLeaseId(current.lease()).build();
+        ByteSequence value = ObjectCodec.encode(next);
+        return write(key, Optional.of(unchanged), Op.put(key, value, put))
             .thenApply(r -> {
               if (r.isSucceeded()) {
+                connection.recent.remember(key, new Seen(value, r.getHeader().getRevision(), current.lease()));
                 return withVersion(next, r.getHeader().getRevision());
               }
               Optional<KeyValue> now = stored(r);
@@ -400,6 +401,38 @@ public final class EtcdStore implements AutoCloseable {
             });
       });
     });
+  }
+
+  /**
+   * The key's value at {@code expected}, the revision the caller read: from what this connection
+   * saw last when that is the same revision (the write's compare still refuses anything newer),
+   * else read from etcd.
+   */
+  private CompletableFuture<Seen> current(ByteSequence key, Kind<?, ?, ?> kind, String name, long expected) {
+    Optional<Seen> known = connection.recent.at(key, expected);
+    if (known.isPresent()) {
+      return CompletableFuture.completedFuture(known.get());
+    }
+    return connection.client.getKVClient().get(key).thenApply(got -> {
+      KeyValue kv = got.getKvs().stream().findFirst().orElseThrow(() -> new NotFoundException(kind.name(), name));
+      connection.recent.remember(kv);
+      if (kv.getModRevision() != expected) {
+        throw new ConflictException(kind.name(), name, expected, kv.getModRevision());
+      }
+      return Seen.of(kv);
+    });
+  }
+
+  /** Decodes a value read from etcd, and remembers it for a later update. */
+  <O extends FerryObject<O, S, T>, S, T> O decode(Kind<O, S, T> kind, KeyValue kv) {
+    O object = ObjectCodec.decode(kind.type(), kv);
+    connection.recent.remember(kv);
+    return object;
+  }
+
+  /** A key deleted, as a watch saw it. */
+  void forget(ByteSequence key) {
+    connection.recent.forget(key);
   }
 
   /**

@@ -28,12 +28,17 @@ final class ObjectCodec {
 
   /** The stored object, with its resourceVersion set to the value's mod revision. */
   static <O extends FerryObject<O, ?, ?>> O decode(Class<O> type, KeyValue kv) {
+    return decode(type, kv.getKey(), kv.getValue(), kv.getModRevision());
+  }
+
+  /** The object stored at {@code key} as {@code value} at {@code modRevision}. */
+  static <O extends FerryObject<O, ?, ?>> O decode(Class<O> type, ByteSequence key, ByteSequence value, long modRevision) {
     try {
-      O object = Json.json().readValue(kv.getValue().getBytes(), type);
-      return object.withMetadata(object.metadata().withResourceVersion(kv.getModRevision()));
+      O object = Json.json().readValue(value.getBytes(), type);
+      return object.withMetadata(object.metadata().withResourceVersion(modRevision));
     } catch (IOException e) {
       throw new StoreException("cannot decode " + type.getSimpleName() + " at "
-          + kv.getKey().toString(StandardCharsets.UTF_8) + ": " + e.getMessage(), e);
+          + key.toString(StandardCharsets.UTF_8) + ": " + e.getMessage(), e);
     }
   }
 

@@ -147,9 +147,11 @@ final class WatchLoop<O extends FerryObject<O, S, T>, S, T> implements Subscript
         continue;
       }
       switch (event.getEventType()) {
-        case PUT -> decode(event.getKeyValue()).ifPresent(o -> put(o, revision));
-        case DELETE -> removed(store.keys().name(kind, event.getKeyValue().getKey()),
-            decode(event.getPrevKV()), revision);
+        case PUT -> decode(event.getKeyValue(), true).ifPresent(o -> put(o, revision));
+        case DELETE -> {
+          store.forget(event.getKeyValue().getKey());
+          removed(store.keys().name(kind, event.getKeyValue().getKey()), decode(event.getPrevKV(), false), revision);
+        }
         default -> LOG.debug("ignoring unrecognized watch event on {}", kind.plural());
       }
       delivered = Math.max(delivered, revision);
@@ -236,12 +238,13 @@ final class WatchLoop<O extends FerryObject<O, S, T>, S, T> implements Subscript
     }
   }
 
-  private Optional<O> decode(KeyValue kv) {
+  /** @param current the key's value now (remembered for a later update), not a previous one */
+  private Optional<O> decode(KeyValue kv, boolean current) {
     if (kv == null || kv.getValue().isEmpty()) {
       return Optional.empty();
     }
     try {
-      return Optional.of(ObjectCodec.decode(kind.type(), kv));
+      return Optional.of(current ? store.decode(kind, kv) : ObjectCodec.decode(kind.type(), kv));
     } catch (StoreException e) {
       // One unreadable value must not stop the watch of every other object.
       LOG.error("skipping an unreadable {} in a watch", kind, e);
