@@ -1,10 +1,8 @@
 package dev.ferry.e2e.bench;
 
+import dev.ferry.api.process.Command;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -15,7 +13,7 @@ final class JavaHeap {
 
   private JavaHeap() {}
 
-  static double mebibytesAfterGc(long pid) throws IOException, InterruptedException {
+  static double mebibytesAfterGc(long pid) throws IOException {
     jcmd(pid, "GC.run");
     String info = jcmd(pid, "GC.heap_info");
     long usedKiB = 0;
@@ -33,13 +31,11 @@ final class JavaHeap {
     return usedKiB / 1024.0;
   }
 
-  private static String jcmd(long pid, String command) throws IOException, InterruptedException {
-    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-    Process p = new ProcessBuilder(List.of(jcmd.toString(), Long.toString(pid), command)).redirectErrorStream(true).start();
-    byte[] out = p.getInputStream().readAllBytes();
-    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IOException("jcmd " + pid + " " + command + " failed: " + new String(out, StandardCharsets.UTF_8));
+  private static String jcmd(long pid, String command) throws IOException {
+    Command jcmd = Command.run(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid), command);
+    if (!jcmd.ok()) {
+      throw new IOException(jcmd.failure());
     }
-    return new String(out, StandardCharsets.UTF_8);
+    return jcmd.stdout();
   }
 }

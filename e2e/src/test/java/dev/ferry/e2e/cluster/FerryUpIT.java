@@ -1,11 +1,12 @@
 package dev.ferry.e2e.cluster;
 
-import dev.ferry.api.process.FreePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.codec.Json;
+import dev.ferry.api.process.Command;
+import dev.ferry.api.process.FreePort;
 import dev.ferry.api.process.ManagedProcess;
 import java.io.IOException;
 import java.net.URI;
@@ -155,14 +156,8 @@ class FerryUpIT {
   }
 
   private List<String> poolsOfThisTest() {
-    ManagedProcess zpool = ManagedProcess.start("zpool list", List.of("zpool", "list", "-H", "-o", "name"), Map.of(),
-        dir.resolve("zpool-" + System.nanoTime() + ".log"));
-    zpool.awaitExit(Duration.ofSeconds(60));
-    try {
-      return Files.readString(zpool.logFile()).lines().filter(name -> name.startsWith(poolPrefix)).toList();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return Command.run("zpool", "list", "-H", "-o", "name").stdout().lines()
+        .filter(name -> name.startsWith(poolPrefix)).toList();
   }
 
   private static List<Long> processesMentioning(String text) throws IOException {
