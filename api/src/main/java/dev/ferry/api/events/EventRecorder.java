@@ -8,6 +8,7 @@ import dev.ferry.api.model.ObjectMeta;
 import dev.ferry.api.model.ObjectReference;
 import dev.ferry.api.store.AlreadyExistsException;
 import dev.ferry.api.store.EtcdStore;
+import dev.ferry.api.store.Failures;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,7 +18,6 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +74,7 @@ public final class EventRecorder {
         new EventSpec(about, type, reason, message, 1, now, now, source));
     return store.grantLease(TTL).thenCompose(lease -> store.create(event, lease)
         .<Void>thenApply(created -> null)
-        .exceptionallyCompose(e -> unwrap(e) instanceof AlreadyExistsException
+        .exceptionallyCompose(e -> Failures.cause(e) instanceof AlreadyExistsException
             // Another recorder made it first: our lease holds nothing, and would linger an hour.
             ? store.revokeLease(lease).thenCompose(v -> store.get(Kind.EVENT, name))
                 .thenCompose(f -> f.map(this::repeat).orElse(CompletableFuture.completedFuture(null)))
@@ -106,12 +106,8 @@ public final class EventRecorder {
     }
   }
 
-  private static Throwable unwrap(Throwable e) {
-    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-  }
-
   private static String rootMessage(Throwable e) {
-    Throwable t = unwrap(e);
+    Throwable t = Failures.cause(e);
     return t.getMessage() == null ? t.toString() : t.getMessage();
   }
 }

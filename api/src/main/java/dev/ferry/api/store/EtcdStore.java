@@ -27,8 +27,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.function.BinaryOperator;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -492,11 +490,7 @@ public final class EtcdStore implements AutoCloseable {
   }
 
   private static Throwable translate(Throwable error) {
-    Throwable cause = error;
-    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-        && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
+    Throwable cause = Failures.cause(error);
     if (cause instanceof StoreException || cause instanceof IllegalArgumentException) {
       return cause;
     }

@@ -7,9 +7,9 @@ import dev.ferry.api.model.ObjectMeta;
 import dev.ferry.api.store.AlreadyExistsException;
 import dev.ferry.api.store.ConflictException;
 import dev.ferry.api.store.EtcdStore;
+import dev.ferry.api.store.Failures;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Apply: create an object, or update the stored one to what the user wants. The one write path
@@ -47,7 +47,7 @@ public final class Applier {
     return store.get(kind, desired.name())
         .thenCompose(stored -> write(desired, stored, dryRun))
         .handle((applied, error) -> {
-          Throwable cause = unwrap(error);
+          Throwable cause = Failures.cause(error);
           boolean lostRace = cause instanceof ConflictException || cause instanceof AlreadyExistsException;
           if (lostRace && precondition == 0 && attempt < ATTEMPTS) {
             return attempt(kind, desired, dryRun, attempt + 1);
@@ -94,13 +94,5 @@ public final class Applier {
     return a.metadata().labels().equals(b.metadata().labels())
         && a.metadata().annotations().equals(b.metadata().annotations())
         && Json.sameJson(a.spec(), b.spec());
-  }
-
-  static Throwable unwrap(Throwable error) {
-    Throwable cause = error;
-    while (cause instanceof CompletionException && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause;
   }
 }

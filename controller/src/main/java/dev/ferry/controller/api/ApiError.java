@@ -2,6 +2,7 @@ package dev.ferry.controller.api;
 
 import dev.ferry.api.store.AlreadyExistsException;
 import dev.ferry.api.store.ConflictException;
+import dev.ferry.api.store.Failures;
 import dev.ferry.api.store.FencedException;
 import dev.ferry.api.store.HistoryCompactedException;
 import dev.ferry.api.store.NotFoundException;
@@ -9,7 +10,6 @@ import dev.ferry.api.store.StoreException;
 import dev.ferry.api.validation.FieldError;
 import dev.ferry.controller.admission.AdmissionException;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 
 /**
  * The body of every error the API answers, shaped like a Kubernetes Status:
@@ -50,10 +50,7 @@ public record ApiError(int code, String reason, String message, List<FieldError>
 
   /** The error a failure stands for; anything unexpected is a 500 that says no more than it must. */
   public static ApiError from(Throwable failure) {
-    Throwable e = failure;
-    while (e instanceof CompletionException && e.getCause() != null) {
-      e = e.getCause();
-    }
+    Throwable e = Failures.cause(failure);
     if (e instanceof AdmissionException a) {
       return a.problem() == AdmissionException.Problem.MALFORMED
           ? new ApiError(400, "BadRequest", a.getMessage(), a.errors())

@@ -14,6 +14,7 @@ import dev.ferry.api.model.ObjectReference;
 import dev.ferry.api.model.StatefulApp;
 import dev.ferry.api.model.StatefulAppStatus;
 import dev.ferry.api.store.AlreadyExistsException;
+import dev.ferry.api.store.Failures;
 import dev.ferry.controller.marathon.MarathonApps;
 import dev.ferry.controller.marathon.MarathonRejectedException;
 import dev.ferry.controller.queue.ReconcileResult;
@@ -28,7 +29,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Reconciles one StatefulApp: reads what the caches and Marathon say, asks
@@ -68,8 +68,8 @@ public final class StatefulAppReconciler implements Reconciler {
       }
       return execute(state, step)
           .map(v -> Optional.<String>empty())
-          .recover(e -> unwrap(e) instanceof MarathonRejectedException r ? Future.succeededFuture(Optional.of(r.getMessage()))
-              : Future.failedFuture(unwrap(e)))
+          .recover(e -> Failures.cause(e) instanceof MarathonRejectedException r ? Future.succeededFuture(Optional.of(r.getMessage()))
+              : Future.failedFuture(Failures.cause(e)))
           .compose(marathonError -> writeStatus(state, step, marathonError))
           .map(step instanceof AppStep.MoveLater later ? ReconcileResult.requeueAfter(later.retryIn())
               : ReconcileResult.done());
@@ -140,7 +140,7 @@ public final class StatefulAppReconciler implements Reconciler {
     Dataset dataset = new Dataset(ObjectMeta.named(ref.name()).withLabels(Map.of(OWNER_LABEL, app.name())),
         new DatasetSpec(ref.size(), node, "", ref.reclaimPolicy()));
     return onContext(cluster.store().create(dataset)).map(cluster.datasets()::remember).<Void>mapEmpty()
-        .recover(e -> unwrap(e) instanceof AlreadyExistsException ? Future.succeededFuture() : Future.failedFuture(e));
+        .recover(e -> Failures.cause(e) instanceof AlreadyExistsException ? Future.succeededFuture() : Future.failedFuture(e));
   }
 
   private Future<Migration> startMigration(StatefulApp app, AppStep.StartMigration start) {
@@ -171,9 +171,5 @@ public final class StatefulAppReconciler implements Reconciler {
 
   private static Future<Void> event(CompletableFuture<Void> recorded) {
     return onContext(recorded);
-  }
-
-  private static Throwable unwrap(Throwable e) {
-    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
   }
 }

@@ -6,13 +6,12 @@ import dev.ferry.api.model.DatasetStatus;
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.store.ConflictException;
 import dev.ferry.api.store.EtcdStore;
+import dev.ferry.api.store.Failures;
 import dev.ferry.api.store.NotFoundException;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -82,10 +81,7 @@ public final class CopyReporter {
     try {
       return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
-      Throwable cause = Objects.requireNonNullElse(e.getCause(), e);
-      while (cause instanceof CompletionException && cause.getCause() != null) {
-        cause = cause.getCause();
-      }
+      Throwable cause = Failures.cause(e);
       if (cause instanceof RuntimeException r) {
         throw r;
       }

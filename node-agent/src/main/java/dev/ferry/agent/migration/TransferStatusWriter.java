@@ -5,9 +5,9 @@ import dev.ferry.api.model.Migration;
 import dev.ferry.api.model.Transfer;
 import dev.ferry.api.store.ConflictException;
 import dev.ferry.api.store.EtcdStore;
+import dev.ferry.api.store.Failures;
 import io.vertx.core.Future;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 import java.util.function.UnaryOperator;
 
 /**
@@ -49,10 +49,6 @@ final class TransferStatusWriter {
   }
 
   private static boolean isConflict(Throwable e) {
-    Throwable cause = e;
-    while (cause instanceof CompletionException && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause instanceof ConflictException;
+    return Failures.cause(e) instanceof ConflictException;
   }
 }
