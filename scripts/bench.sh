@@ -25,12 +25,9 @@ ferry_bench() {
 ferry_bench_main() {
   local module=$1 main=$2
   shift 2
-  local target="$FERRY_HOME/$module/target"
-  if [ ! -f "$target/runtime-classpath.txt" ] || [ ! -f "$target/classes/${main//.//}.class" ]; then
-    ferry_log "the benchmark is not built (no $main in $module/target): run ./ferry setup"
-    return 1
-  fi
-  java -Xmx1g -Dferry.home="$FERRY_HOME" -cp "$target/classes:$(cat "$target/runtime-classpath.txt")" "$main" "$@"
+  local classpath
+  classpath=$(ferry_module_classpath "$module" "$main") || return 1
+  java -Xmx1g -Dferry.home="$FERRY_HOME" -cp "$classpath" "$main" "$@"
 }
 
 # Agent-to-agent transfer against a plain `zfs send | zfs receive` between the same two pools.

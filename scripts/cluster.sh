@@ -8,12 +8,8 @@ FERRY_LAUNCHER_MAIN=dev.ferry.devcluster.launcher.LauncherMain
 ferry_cluster() {
   local command=$1
   shift
-  local target="$FERRY_HOME/devcluster/target"
-  if [ ! -f "$target/runtime-classpath.txt" ] || [ ! -f "$target/classes/${FERRY_LAUNCHER_MAIN//.//}.class" ]; then
-    ferry_log "the launcher is not built (no $FERRY_LAUNCHER_MAIN in devcluster/target):"
-    ferry_log "run ./ferry setup, or: mvn -B -q package -DskipTests"
-    return 1
-  fi
+  local classpath
+  classpath=$(ferry_module_classpath devcluster "$FERRY_LAUNCHER_MAIN") || return 1
   if ! command -v java >/dev/null 2>&1; then
     ferry_log "java is missing: install openjdk-17-jdk-headless (./ferry setup does it)"
     return 1
@@ -21,7 +17,5 @@ ferry_cluster() {
   if [ "$command" = up ]; then
     ferry_start_zfs_fuse || return 1
   fi
-  local classpath
-  classpath="$target/classes:$(cat "$target/runtime-classpath.txt")"
   java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$classpath" "$FERRY_LAUNCHER_MAIN" "$command" "$@"
 }

@@ -12,13 +12,10 @@ fi
 module=$1
 main=$2
 shift 2
-home=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
-target="$home/$module/target"
-if [ ! -f "$target/runtime-classpath.txt" ]; then
-  echo "java-main.sh: $module is not built ($target/runtime-classpath.txt is missing): run ./ferry setup" >&2
-  exit 1
-fi
-classpath="$target/classes:$(cat "$target/runtime-classpath.txt")"
+FERRY_HOME=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+# shellcheck source=scripts/setup.sh
+source "$FERRY_HOME/scripts/setup.sh"
+classpath=$(ferry_module_classpath "$module" "$main")
 # Small heaps and the quick JIT tier: these are demo processes on a shared machine.
 # shellcheck disable=SC2086 # FERRY_JAVA_OPTS is a list of options
 exec java -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 ${FERRY_TASK_JAVA_OPTS:-} -cp "$classpath" "$main" "$@"

@@ -97,6 +97,18 @@ ferry_start_zfs_fuse() {
   return 1
 }
 
+# Prints the classpath that runs MAIN of MODULE from this checkout's build (target/classes and
+# the runtime classpath `mvn package` writes); says what to do and fails when it is not built.
+ferry_module_classpath() {
+  local module=$1 main=$2
+  local target="$FERRY_HOME/$module/target"
+  if [ ! -f "$target/runtime-classpath.txt" ] || [ ! -f "$target/classes/${main//.//}.class" ]; then
+    ferry_log "$module is not built (no $main in $module/target): run ./ferry setup, or mvn -B -q package -DskipTests"
+    return 1
+  fi
+  echo "$target/classes:$(cat "$target/runtime-classpath.txt")"
+}
+
 ferry_build() {
   ferry_log "building (mvn install -DskipTests)"
   (cd "$FERRY_HOME" && mvn -B -ntp -q install -DskipTests)
