@@ -35,7 +35,7 @@ final class ComponentConfigs {
   }
 
   String etcdEndpoint() {
-    return "http://127.0.0.1:" + options.etcdPort();
+    return EtcdCommand.url(options.etcdPort());
   }
 
   String schedulerUrl() {

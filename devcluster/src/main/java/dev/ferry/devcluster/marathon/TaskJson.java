@@ -23,7 +23,7 @@ final class TaskJson {
     task.startedAt().ifPresent(s -> json.put("startedAt", s.toString()));
     json.put("version", task.version()).put("slaveId", task.slaveId()).put("state", task.state().name());
     ArrayNode health = json.putArray("healthCheckResults");
-    String instanceId = task.id().replaceFirst("\\._app\\.\\d+$", "");
+    String instanceId = task.instanceId();
     scheduler.health(task.id()).forEach(h -> health.add(h.json(instanceId)));
     json.putArray("localVolumes");
     json.put("role", "*");

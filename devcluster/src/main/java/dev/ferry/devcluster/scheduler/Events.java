@@ -24,12 +24,12 @@ final class Events {
 
   static MarathonEvent healthChanged(Task task, boolean alive) {
     return MarathonEvent.of("health_status_changed_event", F.objectNode().put("appId", task.appId().path())
-        .put("instanceId", instanceId(task)).put("version", task.version()).put("alive", alive));
+        .put("instanceId", task.instanceId()).put("version", task.version()).put("alive", alive));
   }
 
   static MarathonEvent unhealthyKill(Task task, String reason) {
     return MarathonEvent.of("unhealthy_instance_kill_event", F.objectNode().put("appId", task.appId().path())
-        .put("taskId", task.id()).put("instanceId", instanceId(task)).put("version", task.version())
+        .put("taskId", task.id()).put("instanceId", task.instanceId()).put("version", task.version())
         .put("reason", reason).put("host", task.host()).put("slaveId", task.slaveId()));
   }
 
@@ -68,10 +68,5 @@ final class Events {
 
   static MarathonEvent appTerminated(String appId) {
     return MarathonEvent.of("app_terminated_event", F.objectNode().put("appId", appId));
-  }
-
-  /** The instance id is the task id without its {@code ._app.N} incarnation suffix. */
-  static String instanceId(Task task) {
-    return task.id().replaceFirst("\\._app\\.\\d+$", "");
   }
 }

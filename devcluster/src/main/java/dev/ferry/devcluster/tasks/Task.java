@@ -43,6 +43,11 @@ public record Task(String id, AppId appId, String version, String node, String h
         OptionalLong.of(processId), cpus, mem);
   }
 
+  /** The Marathon instance the task belongs to: its id without the {@code ._app.N} suffix. */
+  public String instanceId() {
+    return id.replaceFirst("\\._app\\.\\d+$", "");
+  }
+
   public boolean active() {
     return !state.terminal();
   }
