@@ -10,6 +10,7 @@ import dev.ferry.api.store.EtcdStore;
 import dev.ferry.api.store.Failures;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Apply: create an object, or update the stored one to what the user wants. The one write path
@@ -35,22 +36,35 @@ public final class Applier {
 
   /** Applies {@code desired}; with {@code dryRun}, decides the same but writes nothing. */
   public CompletableFuture<Applied> apply(FerryObject<?, ?, ?> desired, boolean dryRun) {
-    Kind<?, ?, ?> kind = Kind.find(desired.kind()).orElseThrow(
-        () -> new IllegalArgumentException("unknown kind " + desired.kind()));
-    return attempt(kind, desired, dryRun, 1);
+    return apply(desired, dryRun, stored -> { });
   }
 
-  private <O extends FerryObject<O, S, T>, S, T> CompletableFuture<Applied> attempt(
-      Kind<O, S, T> kind, FerryObject<?, ?, ?> anyDesired, boolean dryRun, int attempt) {
+  /**
+   * Applies {@code desired} if {@code check} accepts what is stored (empty when nothing is): it
+   * sees the same read the write is based on, again on each retry, and refuses by throwing.
+   */
+  public CompletableFuture<Applied> apply(FerryObject<?, ?, ?> desired, boolean dryRun,
+      Consumer<Optional<? extends FerryObject<?, ?, ?>>> check) {
+    Kind<?, ?, ?> kind = Kind.find(desired.kind()).orElseThrow(
+        () -> new IllegalArgumentException("unknown kind " + desired.kind()));
+    return attempt(kind, desired, dryRun, check, 1);
+  }
+
+  private <O extends FerryObject<O, S, T>, S, T> CompletableFuture<Applied> attempt(Kind<O, S, T> kind,
+      FerryObject<?, ?, ?> anyDesired, boolean dryRun, Consumer<Optional<? extends FerryObject<?, ?, ?>>> check,
+      int attempt) {
     O desired = kind.cast(anyDesired);
     long precondition = desired.metadata().resourceVersion();
     return store.get(kind, desired.name())
-        .thenCompose(stored -> write(desired, stored, dryRun))
+        .thenCompose(stored -> {
+          check.accept(stored);
+          return write(desired, stored, dryRun);
+        })
         .handle((applied, error) -> {
           Throwable cause = Failures.cause(error);
           boolean lostRace = cause instanceof ConflictException || cause instanceof AlreadyExistsException;
           if (lostRace && precondition == 0 && attempt < ATTEMPTS) {
-            return attempt(kind, desired, dryRun, attempt + 1);
+            return attempt(kind, desired, dryRun, check, attempt + 1);
           }
           return error == null ? CompletableFuture.completedFuture(applied)
               : CompletableFuture.<Applied>failedFuture(cause);

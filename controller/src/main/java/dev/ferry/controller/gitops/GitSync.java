@@ -102,14 +102,14 @@ final class GitSync {
   private boolean apply(String owner, List<FerryObject<?, ?, ?>> desired, boolean write) {
     boolean drift = false;
     for (FerryObject<?, ?, ?> object : desired) {
-      Kind<?, ?, ?> kind = Kind.find(object.kind()).orElseThrow();
-      Optional<? extends FerryObject<?, ?, ?>> stored = await(store.get(kind, object.name()));
-      String holder = stored.map(s -> s.metadata().labels().getOrDefault(OWNER, "")).orElse(owner);
-      if (!holder.equals(owner)) {
-        throw new GitException(object.kind() + "/" + object.name() + " exists and is not owned by this GitSource"
-            + (holder.isEmpty() ? "" : " (it belongs to GitSource " + holder + ")") + ": delete it or rename it in git");
-      }
-      Applied applied = await(applier.apply(object, !write));
+      // The owner is checked on the read the apply writes over, not on one of its own.
+      Applied applied = await(applier.apply(object, !write, stored -> {
+        String holder = stored.map(s -> s.metadata().labels().getOrDefault(OWNER, "")).orElse(owner);
+        if (!holder.equals(owner)) {
+          throw new GitException(object.kind() + "/" + object.name() + " exists and is not owned by this GitSource"
+              + (holder.isEmpty() ? "" : " (it belongs to GitSource " + holder + ")") + ": delete it or rename it in git");
+        }
+      }));
       drift |= !write && applied.outcome() != ApplyOutcome.UNCHANGED;
     }
     return drift;
