@@ -9,6 +9,7 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import dev.ferry.api.codec.Json;
+import dev.ferry.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +32,7 @@ class MarathonContractTest {
   /** Fields Marathon gained after the JSON schema was dropped in 1.8 (app.raml has them). */
   private static final List<String> AFTER_SCHEMA = List.of("role", "check", "tty", "resourceLimits");
 
-  private static final Path MARATHON = MarathonFiles.dir();
+  private static final Path MARATHON = TestData.path("marathon");
   private TestCluster cluster;
   private JsonSchema schema;
 

@@ -13,7 +13,7 @@ import dev.ferry.api.codec.Manifests;
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.model.StatefulApp;
 import dev.ferry.controller.marathon.MarathonApps.Pin;
-import dev.ferry.testing.SharedFiles;
+import dev.ferry.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -66,7 +66,7 @@ class MarathonAppsTest {
   @BeforeAll
   static void loadMarathonSchema() throws IOException {
     ObjectNode schema = (ObjectNode) Json.json().readTree(
-        Files.readString(SharedFiles.path("marathon/schema/AppDefinition.json")));
+        Files.readString(TestData.path("marathon/schema/AppDefinition.json")));
     // Marathon's file names the bare "http://json-schema.org/schema#"; its keywords are draft 4's.
     schema.remove("$schema");
     marathonSchema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(schema);

@@ -18,7 +18,7 @@ import dev.ferry.api.model.StatefulApp;
 import dev.ferry.controller.ControllerConfig;
 import dev.ferry.controller.marathon.MarathonApps;
 import dev.ferry.controller.marathon.MarathonApps.Pin;
-import dev.ferry.testing.SharedFiles;
+import dev.ferry.testing.TestData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -243,7 +243,7 @@ class VagrantFilesIT {
 
   private static JsonSchema marathonSchema() throws IOException {
     ObjectNode schema = (ObjectNode) Json.json().readTree(
-        Files.readString(SharedFiles.path("marathon/schema/AppDefinition.json")));
+        Files.readString(TestData.path("marathon/schema/AppDefinition.json")));
     // Marathon's file names the bare "http://json-schema.org/schema#"; its keywords are draft 4's.
     schema.remove("$schema");
     return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(schema);
