@@ -71,7 +71,7 @@ class MigrationPlannerTest {
 
   private static Dataset dataset(String primary, String lock, Map<String, DatasetCopy> copies) {
     return new Dataset(ObjectMeta.named("todos-data"), new DatasetSpec(Quantity.gibibytes(1), primary, lock,
-        ReclaimPolicy.Retain)).withStatus(new DatasetStatus(1, copies, List.of()));
+        ReclaimPolicy.Retain)).withStatus(new DatasetStatus(1, copies, List.of(), ""));
   }
 
   private static Dataset locked(String primary) {

@@ -79,7 +79,7 @@ final class Fixtures {
             !c.equals(primary), Instant.EPOCH)));
     return new Dataset(ObjectMeta.named("todos-data"),
         new DatasetSpec(Quantity.gibibytes(1), primary, "", ReclaimPolicy.Retain))
-        .withStatus(new DatasetStatus(1, reported, List.of()));
+        .withStatus(new DatasetStatus(1, reported, List.of(), ""));
   }
 
   static Dataset lockedBy(Dataset d, String migration) {

@@ -56,7 +56,7 @@ public final class CopyReporter {
       copy.ifPresentOrElse(c -> copies.put(node, c), () -> copies.remove(node));
       try {
         await(store.updateStatus(current.get().withStatus(
-            new DatasetStatus(status.observedGeneration(), copies, status.conditions()))));
+            status.withCopies(copies))));
         return true;
       } catch (ConflictException e) {
         if (attempt == ATTEMPTS) {
