@@ -93,7 +93,15 @@ demo_run() {
   fi
 
   demo_say "Starting the one-machine cluster (./ferry up)"
+  # The demo ends with `./ferry down`, which destroys the cluster's apps and pools: it must never
+  # run on a cluster somebody else started, so it refuses a state directory that holds one.
+  if [ -e "$state_dir/cluster.json" ]; then
+    demo_fail "a cluster is already up in $state_dir, and the demo would stop it and destroy its pools at the end:" \
+      "stop it first (./ferry down), or run the demo beside it with a state directory and ports of its own" \
+      "(./ferry demo --state-dir DIR --scheduler-port ... ; see ./ferry up --help)"
+  fi
   DEMO_REASON="./ferry up failed (see above)"
+  DEMO_OWNS_CLUSTER=true
   "$FERRY_HOME/ferry" up --state-dir "$state_dir" "$@"
   local cluster="$state_dir/cluster.json"
   local scheduler ferryctl_config
@@ -264,7 +272,7 @@ demo_finish() {
   if [ -n "${DEMO_WORK:-}" ]; then
     rm -rf "$DEMO_WORK"
   fi
-  if [ "$keep" != true ] && [ -f "$state_dir/cluster.json" ]; then
+  if [ "$keep" != true ] && [ "${DEMO_OWNS_CLUSTER:-}" = true ] && [ -f "$state_dir/cluster.json" ]; then
     demo_say "Stopping the cluster (./ferry down)"
     "$FERRY_HOME/ferry" down --state-dir "$state_dir"
   fi

@@ -94,6 +94,13 @@ class FerryUpIT {
     assertThat(again.output()).contains("already up");
     assertThat(Long.parseLong(Files.readString(stateDir.resolve("supervisor.pid")).strip())).isEqualTo(supervisor);
 
+    // The demo ends with `down`: on a cluster that is already up it must refuse, not take it over.
+    Result demo = ferry(Map.of(), "demo", "--no-build", "--state-dir", stateDir.toString());
+    assertThat(demo.exit()).as(demo.output()).isEqualTo(1);
+    assertThat(demo.output()).contains("DEMO FAILED: a cluster is already up in " + stateDir.toRealPath());
+    assertThat(ProcessHandle.of(supervisor).map(ProcessHandle::isAlive)).as("the cluster still runs").contains(true);
+    assertThat(poolsOfThisTest()).containsExactlyInAnyOrder(poolPrefix + "-node1", poolPrefix + "-node2");
+
     String appId = "/e2e-sleeper-" + poolPrefix;
     HttpResponse<String> created = send("POST", "/v2/apps",
         "{\"id\":\"" + appId + "\",\"cmd\":\"sleep 3600\",\"cpus\":0.1,\"mem\":16,\"instances\":1}");
