@@ -102,6 +102,27 @@ public final class EtcdStore implements AutoCloseable {
     }));
   }
 
+  /**
+   * Completes when this store's fence still holds its epoch, read linearizably from etcd at the
+   * time of the call, and fails with {@link FencedException} when the epoch has moved on. For a
+   * write outside etcd (Marathon) that cannot carry the fence in its own transaction: checked
+   * right before it, it refuses a deposed or paused leader's write once a new leader advanced the
+   * epoch. An unfenced store always passes.
+   */
+  public CompletableFuture<Void> checkFence() {
+    if (fence.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    Fence f = fence.get();
+    return handOff(() -> connection.client.getKVClient().get(bytes(f.key())).thenApply(got -> {
+      String actual = got.getKvs().isEmpty() ? "" : got.getKvs().get(0).getValue().toString(StandardCharsets.UTF_8);
+      if (!actual.equals(f.value())) {
+        throw new FencedException(f, actual);
+      }
+      return null;
+    }));
+  }
+
   /** The object, or empty if there is none of this kind and name. */
   public <O extends FerryObject<O, S, T>, S, T> CompletableFuture<Optional<O>> get(
       Kind<O, S, T> kind, String name) {

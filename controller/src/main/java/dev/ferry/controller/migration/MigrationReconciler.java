@@ -125,7 +125,7 @@ public final class MigrationReconciler implements Reconciler {
     var desired = MarathonApps.build(app, Optional.of(new Pin(n.spec().hostnameOr(n.name()),
         n.spec().datasetPath(state.migration().spec().dataset()))), instances);
     // A migration must be able to stop the app even while a deployment of it runs.
-    return cluster.marathon().putApp(appId, desired, true)
+    return cluster.putApp(appId, desired, true)
         .onComplete(x -> cluster.marathonCache().invalidate(appId))
         .mapEmpty();
   }

@@ -1,5 +1,6 @@
 package dev.ferry.controller.runtime;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.api.events.EventRecorder;
 import dev.ferry.api.model.Dataset;
 import dev.ferry.api.model.DatasetSpec;
@@ -48,6 +49,22 @@ public record Cluster(
    */
   public List<Node> placementNodes() {
     return mesos.schedulable(nodes.list());
+  }
+
+  /**
+   * Writes the app to Marathon ({@link MarathonClient#putApp}) only while this controller's fence
+   * still holds: Marathon cannot take part in an etcd transaction, so the epoch is read
+   * linearizably right before the write, and a deposed or paused leader that wakes after a new
+   * one advanced the epoch fails with {@code FencedException} and writes nothing. Every Marathon
+   * write of a reconciler goes through here or {@link #deleteApp}.
+   */
+  public Future<String> putApp(String appId, ObjectNode app, boolean force) {
+    return onContext(store.checkFence()).compose(ok -> marathon.putApp(appId, app, force));
+  }
+
+  /** Deletes the app from Marathon, fenced as {@link #putApp} is. */
+  public Future<Void> deleteApp(String appId) {
+    return onContext(store.checkFence()).compose(ok -> marathon.deleteApp(appId));
   }
 
   /** A store future as a Vert.x future completing on the caller's context. */

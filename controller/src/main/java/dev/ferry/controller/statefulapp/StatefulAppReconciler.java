@@ -104,7 +104,7 @@ public final class StatefulAppReconciler implements Reconciler {
     }
     if (step instanceof AppStep.PutApp put) {
       String appId = MarathonApps.appId(app);
-      return cluster.marathon().putApp(appId, put.app(), put.force())
+      return cluster.putApp(appId, put.app(), put.force())
           .onComplete(x -> cluster.marathonCache().invalidate(appId))
           .compose(deployment -> put.drift()
               ? event(cluster.events().warning(ref, "DriftCorrected", "the Marathon app " + appId
@@ -114,7 +114,7 @@ public final class StatefulAppReconciler implements Reconciler {
     }
     if (step instanceof AppStep.DeleteApp) {
       String appId = MarathonApps.appId(app);
-      return cluster.marathon().deleteApp(appId).onComplete(x -> cluster.marathonCache().invalidate(appId))
+      return cluster.deleteApp(appId).onComplete(x -> cluster.marathonCache().invalidate(appId))
           .compose(v -> event(cluster.events().normal(ref, "MarathonAppDeleted", "deleted " + appId)));
     }
     if (step instanceof AppStep.DeleteDataset) {
