@@ -30,7 +30,7 @@ public record DevclusterConfig(String host, int port, List<NodeSpec> nodes, Path
     }
   }
 
-  /** The defaults of DESIGN.md: node1 spinning on 127.0.1.1, node2 ssd on 127.0.1.2, Marathon's port. */
+  /** The defaults (README, "The one-machine cluster"): node1 spinning on 127.0.1.1, node2 ssd on 127.0.1.2, Marathon's port. */
   public static List<NodeSpec> seedNodes() {
     return List.of(
         new NodeSpec("node1", "127.0.1.1", Map.of("disk", "spinning"), NodeSpec.DEFAULT_CPUS, NodeSpec.DEFAULT_MEM, new PortRange(31000, 31999)),

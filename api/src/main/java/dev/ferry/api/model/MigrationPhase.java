@@ -1,6 +1,6 @@
 package dev.ferry.api.model;
 
-/** The steps of a migration, in order, then its two ends. See DESIGN.md, "Migration". */
+/** The steps of a migration, in order, then its two ends. See docs/migration-protocol.md. */
 public enum MigrationPhase {
   Pending,
   Planned,

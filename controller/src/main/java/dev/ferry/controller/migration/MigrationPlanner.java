@@ -21,7 +21,7 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * The migration state machine of DESIGN.md, as a pure function from what the reconciler observed
+ * The migration state machine of docs/migration-protocol.md, as a pure function from what the reconciler observed
  * to its next step (see docs/migration-protocol.md for who writes what). Before
  * {@link MigrationPhase#Switch} any failure rolls back: the lock is released and the app runs on
  * the source again. From Switch on, the data is the target's and the migration only goes forward.

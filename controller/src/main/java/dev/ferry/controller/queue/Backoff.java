@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * Per-key exponential backoff: the first retry after {@code initial}, each next one after twice
- * the previous, never more than {@code max}. DESIGN.md: 5 ms doubling to 5 min.
+ * the previous, never more than {@code max}. The reconcilers use 5 ms doubling to 5 min.
  */
 public record Backoff(Duration initial, Duration max) {
 
