@@ -194,15 +194,7 @@ public final class EtcdStore implements AutoCloseable {
    * @throws NotFoundException (through the future) if it does not exist
    */
   public <O extends FerryObject<O, S, T>, S, T> CompletableFuture<O> update(O object) {
-    return replace(object, (stored, wanted) -> {
-      ObjectMeta s = stored.metadata();
-      ObjectMeta w = wanted.metadata();
-      long generation = s.generation() + (ObjectCodec.sameSpec(stored, wanted) ? 0 : 1);
-      return wanted
-          .withMetadata(new ObjectMeta(s.name(), w.labels(), w.annotations(), s.uid(), generation,
-              0, s.creationTimestamp(), w.deletionTimestamp(), w.finalizers()))
-          .withStatus(stored.status());
-    });
+    return replace(object, this::mergeSpec);
   }
 
   /**
@@ -389,36 +381,94 @@ public final class EtcdStore implements AutoCloseable {
 
   private <O extends FerryObject<O, S, T>, S, T> CompletableFuture<O> replace(
       O wanted, BinaryOperator<O> merge) {
-    return handOff(() -> {
-      Kind<?, ?, ?> kind = kindOf(wanted);
-      String name = wanted.name();
-      long expected = wanted.metadata().resourceVersion();
-      if (expected <= 0) {
-        throw new IllegalArgumentException(kind + " " + name
-            + ": an update needs the resourceVersion the caller read, not " + expected);
-      }
-      @SuppressWarnings("unchecked")
-      Class<O> type = (Class<O>) wanted.getClass();
-      ByteSequence key = keys.key(kind, name);
-      return current(key, kind, name, expected).thenCompose(current -> {
-        O next = merge.apply(ObjectCodec.decode(type, key, current.value(), current.modRevision()), wanted);
-        Cmp unchanged = new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expected));
-        // A put without the lease would detach the key from it (a Node would stop expiring).
-        PutOption put = PutOption.builder().withLeaseId(current.lease()).build();
-        ByteSequence value = ObjectCodec.encode(next);
-        return write(key, Optional.of(unchanged), Op.put(key, value, put))
-            .thenApply(r -> {
-              if (r.isSucceeded()) {
-                connection.recent.remember(key, new Seen(value, r.getHeader().getRevision(), current.lease()));
-                return withVersion(next, r.getHeader().getRevision());
-              }
-              Optional<KeyValue> now = stored(r);
-              if (now.isPresent()) {
-                throw new ConflictException(kind.name(), name, expected, now.get().getModRevision());
-              }
-              throw new NotFoundException(kind.name(), name);
-            });
-      });
+    return handOff(() -> prepare(wanted, merge).thenCompose(p ->
+        write(List.of(p.key()), List.of(p.unchanged()), List.of(p.put())).thenApply(r -> {
+          if (r.isSucceeded()) {
+            return p.stored(connection, r);
+          }
+          throw p.refusal(stored(r, 1).get(0));
+        })));
+  }
+
+  /**
+   * Two writes in one etcd transaction, both or neither: {@code specOf} replaces an object's
+   * metadata and spec as {@link #update} does, and {@code statusOf} another object's status as
+   * {@link #updateStatus} does, each under its own resourceVersion precondition (and the fence).
+   * For a step whose two halves must never be seen apart, e.g. a migration's final phase and the
+   * release of its dataset's lock.
+   *
+   * @return both objects as stored
+   * @throws ConflictException (through the future) if either was written since its caller read it
+   * @throws NotFoundException (through the future) if either is gone
+   */
+  public <A extends FerryObject<A, SA, TA>, SA, TA, B extends FerryObject<B, SB, TB>, SB, TB>
+      CompletableFuture<Pair<A, B>> updateWithStatusOf(A specOf, B statusOf) {
+    return handOff(() -> prepare(specOf, this::mergeSpec).thenCompose(a ->
+        prepare(statusOf, (stored, wanted) -> stored.withStatus(wanted.status())).thenCompose(b ->
+            write(List.of(a.key(), b.key()), List.of(a.unchanged(), b.unchanged()), List.of(a.put(), b.put()))
+                .thenApply(r -> {
+                  if (r.isSucceeded()) {
+                    return new Pair<>(a.stored(connection, r), b.stored(connection, r));
+                  }
+                  List<Optional<KeyValue>> now = stored(r, 2);
+                  boolean aChanged = now.get(0).map(kv -> kv.getModRevision() != a.expected()).orElse(true);
+                  throw aChanged ? a.refusal(now.get(0)) : b.refusal(now.get(1));
+                }))));
+  }
+
+  /** Two objects written together by {@link #updateWithStatusOf}. */
+  public record Pair<A, B>(A first, B second) {}
+
+  /** {@link #update}'s merge: the wanted metadata and spec over what is stored. */
+  private <O extends FerryObject<O, S, T>, S, T> O mergeSpec(O stored, O wanted) {
+    ObjectMeta s = stored.metadata();
+    ObjectMeta w = wanted.metadata();
+    long generation = s.generation() + (ObjectCodec.sameSpec(stored, wanted) ? 0 : 1);
+    return wanted
+        .withMetadata(new ObjectMeta(s.name(), w.labels(), w.annotations(), s.uid(), generation,
+            0, s.creationTimestamp(), w.deletionTimestamp(), w.finalizers()))
+        .withStatus(stored.status());
+  }
+
+  /** One object's half of a replacing write: what to compare, what to put, how to answer. */
+  private record Prepared<O extends FerryObject<O, ?, ?>>(
+      Kind<?, ?, ?> kind, String name, ByteSequence key, long expected, O next, ByteSequence value, long lease) {
+
+    Cmp unchanged() {
+      return new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expected));
+    }
+
+    Op put() {
+      // A put without the lease would detach the key from it (a Node would stop expiring).
+      return Op.put(key, value, PutOption.builder().withLeaseId(lease).build());
+    }
+
+    O stored(Connection connection, TxnResponse r) {
+      connection.recent.remember(key, new Seen(value, r.getHeader().getRevision(), lease));
+      return withVersion(next, r.getHeader().getRevision());
+    }
+
+    StoreException refusal(Optional<KeyValue> now) {
+      return now.isPresent()
+          ? new ConflictException(kind.name(), name, expected, now.get().getModRevision())
+          : new NotFoundException(kind.name(), name);
+    }
+  }
+
+  private <O extends FerryObject<O, S, T>, S, T> CompletableFuture<Prepared<O>> prepare(O wanted, BinaryOperator<O> merge) {
+    Kind<?, ?, ?> kind = kindOf(wanted);
+    String name = wanted.name();
+    long expected = wanted.metadata().resourceVersion();
+    if (expected <= 0) {
+      throw new IllegalArgumentException(kind + " " + name
+          + ": an update needs the resourceVersion the caller read, not " + expected);
+    }
+    @SuppressWarnings("unchecked")
+    Class<O> type = (Class<O>) wanted.getClass();
+    ByteSequence key = keys.key(kind, name);
+    return current(key, kind, name, expected).thenApply(current -> {
+      O next = merge.apply(ObjectCodec.decode(type, key, current.value(), current.modRevision()), wanted);
+      return new Prepared<>(kind, name, key, expected, next, ObjectCodec.encode(next), current.lease());
     });
   }
 
@@ -455,37 +505,50 @@ public final class EtcdStore implements AutoCloseable {
   }
 
   /**
-   * One write: {@code then} if the object's compare (if any) and the fence (if any) hold; else
-   * reads back the object and the fence, for {@link #stored} to explain the failure.
+   * One write: {@code then} if the objects' compares and the fence (if any) hold; else reads
+   * back the objects and the fence, for {@link #stored} to explain the failure.
    */
-  private CompletableFuture<TxnResponse> write(ByteSequence key, Optional<Cmp> compare, Op then) {
-    List<Cmp> compares = new ArrayList<>();
-    compare.ifPresent(compares::add);
-    List<Op> otherwise = new ArrayList<>(List.of(Op.get(key, GetOption.DEFAULT)));
+  private CompletableFuture<TxnResponse> write(List<ByteSequence> objectKeys, List<Cmp> compare, List<Op> then) {
+    List<Cmp> compares = new ArrayList<>(compare);
+    List<Op> otherwise = new ArrayList<>();
+    objectKeys.forEach(k -> otherwise.add(Op.get(k, GetOption.DEFAULT)));
     fence.ifPresent(f -> {
       compares.add(new Cmp(bytes(f.key()), Cmp.Op.EQUAL, CmpTarget.value(bytes(f.value()))));
       otherwise.add(Op.get(bytes(f.key()), GetOption.DEFAULT));
     });
     return connection.client.getKVClient().txn()
         .If(compares.toArray(Cmp[]::new))
-        .Then(then)
+        .Then(then.toArray(Op[]::new))
         .Else(otherwise.toArray(Op[]::new))
         .commit();
   }
 
+  private CompletableFuture<TxnResponse> write(ByteSequence key, Optional<Cmp> compare, Op then) {
+    return write(List.of(key), compare.map(List::of).orElse(List.of()), List.of(then));
+  }
+
   /**
-   * After a failed {@link #write}: throws FencedException if the fence moved (that takes
-   * precedence: a deposed leader must learn it is deposed), else returns what is stored.
+   * After a failed {@link #write} of {@code objects} keys: throws FencedException if the fence
+   * moved (that takes precedence: a deposed leader must learn it is deposed), else returns what
+   * is stored under each key.
    */
-  private Optional<KeyValue> stored(TxnResponse failed) {
+  private List<Optional<KeyValue>> stored(TxnResponse failed, int objects) {
     if (fence.isPresent()) {
-      List<KeyValue> fenceKvs = failed.getGetResponses().get(1).getKvs();
+      List<KeyValue> fenceKvs = failed.getGetResponses().get(objects).getKvs();
       String actual = fenceKvs.isEmpty() ? "" : fenceKvs.get(0).getValue().toString(StandardCharsets.UTF_8);
       if (!actual.equals(fence.get().value())) {
         throw new FencedException(fence.get(), actual);
       }
     }
-    return failed.getGetResponses().get(0).getKvs().stream().findFirst();
+    List<Optional<KeyValue>> out = new ArrayList<>();
+    for (int i = 0; i < objects; i++) {
+      out.add(failed.getGetResponses().get(i).getKvs().stream().findFirst());
+    }
+    return out;
+  }
+
+  private Optional<KeyValue> stored(TxnResponse failed) {
+    return stored(failed, 1).get(0);
   }
 
   private static <O extends FerryObject<O, ?, ?>> O withVersion(O object, long revision) {

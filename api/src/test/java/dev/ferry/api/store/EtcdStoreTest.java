@@ -296,6 +296,32 @@ class EtcdStoreTest {
         .containsEntry("disk", "spinning");
   }
 
+  @Test
+  void aSpecAndAnotherObjectsStatusAreWrittenBothOrNeither() {
+    Node one = await(store.create(node("node1")));
+    Node two = await(store.create(node("node2")));
+
+    EtcdStore.Pair<Node, Node> both = await(store.updateWithStatusOf(withDisk(one, "spinning"), two.withStatus(status(7))));
+    assertThat(await(store.get(Kind.NODE, "node1")).orElseThrow().spec().attributes()).containsEntry("disk", "spinning");
+    assertThat(await(store.get(Kind.NODE, "node2")).orElseThrow().status().poolFreeBytes()).isEqualTo(7);
+    assertThat(both.first().metadata().resourceVersion()).isEqualTo(both.second().metadata().resourceVersion());
+
+    // A stale read of either half refuses the whole: the other half is not written either.
+    assertThatThrownBy(() -> await(store.updateWithStatusOf(withDisk(both.first(), "nvme"), two.withStatus(status(9)))))
+        .isInstanceOf(ConflictException.class).hasMessageContaining("node2");
+    assertThatThrownBy(() -> await(store.updateWithStatusOf(withDisk(one, "nvme"), both.second().withStatus(status(9)))))
+        .isInstanceOf(ConflictException.class).hasMessageContaining("node1");
+    assertThat(await(store.get(Kind.NODE, "node1")).orElseThrow().spec().attributes()).containsEntry("disk", "spinning");
+    assertThat(await(store.get(Kind.NODE, "node2")).orElseThrow().status().poolFreeBytes()).isEqualTo(7);
+
+    String epochKey = "/test/fence/pair";
+    EtcdStore deposed = store.fenced(await(store.advanceFence(epochKey)));
+    await(store.advanceFence(epochKey));
+    assertThatThrownBy(() -> await(deposed.updateWithStatusOf(withDisk(both.first(), "nvme"), both.second().withStatus(status(9)))))
+        .isInstanceOf(FencedException.class);
+    assertThat(await(store.get(Kind.NODE, "node1")).orElseThrow().spec().attributes()).containsEntry("disk", "spinning");
+  }
+
   private static Node withDisk(Node node, String disk) {
     NodeSpec s = node.spec();
     return node.withSpec(new NodeSpec(s.hostname(), s.address(), s.transferPort(),

@@ -45,6 +45,13 @@ public final class MigrationPlanner {
     }
     Dataset dataset = state.dataset().get();
     boolean locked = m.name().equals(dataset.spec().migration());
+    if (status.phase() != MigrationPhase.Pending && !locked) {
+      // Someone else changed spec.migration: this migration no longer owns the data and must not
+      // touch it, its app or its lock again. Its own writes cannot have done this: its end and
+      // the lock's release are one transaction.
+      return finish(state, MigrationPhase.Failed, "dataset " + dataset.name() + " is no longer locked by this migration"
+          + " (spec.migration is '" + dataset.spec().migration() + "'): stopped in " + status.phase());
+    }
     if (status.phase().compareTo(MigrationPhase.Switch) < 0) {
       Optional<String> lost = lostNode(state);
       if (lost.isPresent() && status.phase() != MigrationPhase.Pending) {

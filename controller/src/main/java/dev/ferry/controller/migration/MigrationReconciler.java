@@ -4,6 +4,7 @@ import static dev.ferry.controller.runtime.Cluster.onContext;
 
 import dev.ferry.api.model.Dataset;
 import dev.ferry.api.model.DatasetSpec;
+import dev.ferry.api.model.Kind;
 import dev.ferry.api.model.Migration;
 import dev.ferry.api.model.MigrationPhase;
 import dev.ferry.api.model.MigrationStatus;
@@ -54,13 +55,28 @@ public final class MigrationReconciler implements Reconciler {
     Optional<StatefulApp> app = cluster.apps().get(m.spec().statefulApp());
     Future<Optional<MarathonView>> marathon = app.isPresent()
         ? cluster.marathonCache().app(MarathonApps.appId(app.get())) : Future.succeededFuture(Optional.empty());
-    return marathon.compose(view -> {
-      MigrationState state = new MigrationState(m, app, cluster.datasets().get(m.spec().dataset()),
+    return marathon.compose(view -> dataset(m).compose(dataset -> {
+      MigrationState state = new MigrationState(m, app, dataset,
           cluster.placementNodes(), view, cluster.clock().instant());
       MigrationStep step = MigrationPlanner.plan(state);
       return execute(state, step).map(v -> step instanceof MigrationStep.Wait w
           ? ReconcileResult.requeueAfter(w.recheck()) : ReconcileResult.done());
-    });
+    }));
+  }
+
+  /**
+   * The migration's Dataset: from the cache, unless the cache says a running migration lost its
+   * lock. The planner ends such a migration, so that is confirmed by a read from etcd first: the
+   * caches are fed by separate watches, and the Dataset's may lag behind the Migration's.
+   */
+  private Future<Optional<Dataset>> dataset(Migration m) {
+    Optional<Dataset> cached = cluster.datasets().get(m.spec().dataset());
+    boolean looksUnlocked = cached.map(d -> !d.spec().migration().equals(m.name())).orElse(true);
+    if (m.status().phase() == MigrationPhase.Pending || m.status().phase().isFinished() || !looksUnlocked) {
+      return Future.succeededFuture(cached);
+    }
+    return onContext(cluster.store().get(Kind.DATASET, m.spec().dataset()))
+        .map(fresh -> fresh.map(cluster.datasets()::remember));
   }
 
   private Future<Void> execute(MigrationState state, MigrationStep step) {
@@ -99,18 +115,27 @@ public final class MigrationReconciler implements Reconciler {
 
   private Future<Void> finish(MigrationState state, MigrationStep.Finish f) {
     Migration m = state.migration();
-    Future<Void> unlocked = state.dataset()
-        .filter(d -> d.spec().migration().equals(m.name()))
-        .map(d -> updateDataset(d, new DatasetSpec(d.spec().size(), d.spec().primary(), "", d.spec().reclaimPolicy())))
-        .orElse(Future.succeededFuture());
     MigrationStatus end = f.status();
+    // The final phase and the release of the dataset's lock in one transaction: a crash between
+    // the two would leave a migration that no longer owns its dataset but has not ended.
+    Future<Void> ended = state.dataset()
+        .filter(d -> d.spec().migration().equals(m.name()))
+        .map(d -> onContext(cluster.store().updateWithStatusOf(
+                d.withSpec(new DatasetSpec(d.spec().size(), d.spec().primary(), "", d.spec().reclaimPolicy())),
+                m.withStatus(end)))
+            .map(both -> {
+              cluster.datasets().remember(both.first());
+              cluster.migrations().remember(both.second());
+              return (Void) null;
+            }))
+        .orElseGet(() -> writeStatus(m, end));
     String summary = switch (f.phase()) {
       case Succeeded -> "moved " + end.bytesTransferred() + " bytes in " + end.rounds().size() + " rounds to "
           + m.spec().to() + "; the app was down for " + (end.downtime() == null ? "0s" : end.downtime().toMillis() + " ms");
       default -> end.message();
     };
     ObjectReference ref = ObjectReference.to(m);
-    return unlocked.compose(v -> writeStatus(m, end))
+    return ended
         .onSuccess(v -> metrics.migrationEnded(f.phase(), end))
         .compose(v -> onContext(f.phase() == MigrationPhase.Succeeded
             ? cluster.events().normal(ref, "MigrationSucceeded", summary)

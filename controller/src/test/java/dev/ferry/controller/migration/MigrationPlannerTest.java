@@ -34,6 +34,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.ParameterizedTest;
 
 class MigrationPlannerTest {
 
@@ -123,6 +125,17 @@ class MigrationPlannerTest {
     Dataset other = dataset("node1", "todos-db-0", Map.of());
     assertFinished(plan(migration(MigrationStatus.EMPTY), other), MigrationPhase.Failed,
         "dataset todos-data is being moved by migration todos-db-0");
+  }
+
+  @ParameterizedTest(name = "in {0}")
+  @EnumSource(value = MigrationPhase.class, names = {"Planned", "PreCopy", "Quiesce", "FinalSync", "Switch", "Start"})
+  void aMigrationWhoseLockWasTakenAwayStopsInEveryPhaseAfterPending(MigrationPhase phase) {
+    for (String lock : List.of("", "todos-db-2")) {
+      Dataset taken = dataset(phase.compareTo(MigrationPhase.Switch) > 0 ? "node2" : "node1", lock,
+          Map.of("node1", copy(true, "g1"), "node2", copy(false, "g1")));
+      assertFinished(plan(migration(withRounds(phase, 10 * MIB)), taken), MigrationPhase.Failed,
+          "dataset todos-data is no longer locked by this migration (spec.migration is '" + lock + "'): stopped in " + phase);
+    }
   }
 
   @Test
