@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -122,9 +123,13 @@ final class MigrateCommand extends Verb {
     return names;
   }
 
-  /** {@code <app>-<seconds in base 36>}, cut to fit a DNS label. */
+  /**
+   * {@code <app>-<seconds in base 36><two random base-36 digits>}, cut to fit a DNS label: a
+   * second migrate in the same second (after one that failed at once) must not overwrite the first.
+   */
   private String migrationName() {
-    String stamp = Long.toString(Instant.now().getEpochSecond(), 36).toLowerCase(Locale.ROOT);
+    String stamp = (Long.toString(Instant.now().getEpochSecond(), 36)
+        + Integer.toString(36 + ThreadLocalRandom.current().nextInt(36 * 35), 36).substring(0, 2)).toLowerCase(Locale.ROOT);
     String base = name.length() + 1 + stamp.length() > 63 ? name.substring(0, 62 - stamp.length()) : name;
     return base.replaceAll("-+$", "") + "-" + stamp;
   }
