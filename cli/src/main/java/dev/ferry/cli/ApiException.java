@@ -8,8 +8,16 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public final class ApiException extends CliException {
 
+  private final int status;
+
   ApiException(int status, JsonNode body) {
     super(format(status, body));
+    this.status = status;
+  }
+
+  /** The HTTP status the server answered. */
+  int status() {
+    return status;
   }
 
   private static String format(int status, JsonNode body) {

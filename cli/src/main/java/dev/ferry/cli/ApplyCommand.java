@@ -16,23 +16,29 @@ import picocli.CommandLine.Option;
  * ({@code pruned}). Objects a GitSource owns are never pruned. Keeps going after a refused
  * object and exits 1 at the end if any was refused.
  */
-@Command(name = "apply", description = "Create or update objects from manifest files.")
+@Command(name = "apply", description = "Create or update objects from manifest files.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  ferryctl apply -f manifests/todomvc/db.yaml",
+        "  ferryctl apply -R -f manifests/",
+        "  cat db.yaml | ferryctl apply -f -",
+        "  ferryctl apply --dry-run=server -f db.yaml",
+        "  ferryctl apply --prune -l app=todomvc -f manifests/todomvc/"})
 final class ApplyCommand extends Verb {
 
-  @Option(names = {"-f", "--filename"}, required = true, description = "file, folder or - (stdin)")
+  @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE", description = "file, folder or - (stdin)")
   List<String> files;
 
   @Option(names = {"-R", "--recursive"}, description = "process folders recursively")
   boolean recursive;
 
-  @Option(names = "--dry-run", arity = "0..1", fallbackValue = "client", defaultValue = "none",
+  @Option(names = "--dry-run", paramLabel = "MODE", arity = "0..1", fallbackValue = "client", defaultValue = "none",
       description = "none, client (validate here) or server (validate and decide there, write nothing)")
   DryRun dryRun;
 
   @Option(names = "--prune", description = "delete objects matching -l that are not in the files")
   boolean prune;
 
-  @Option(names = {"-l", "--selector"}, defaultValue = "", description = "label selector for --prune")
+  @Option(names = {"-l", "--selector"}, paramLabel = "SELECTOR", defaultValue = "", description = "label selector for --prune")
   String selector;
 
   @Override
@@ -40,7 +46,7 @@ final class ApplyCommand extends Verb {
     if (prune && selector.isBlank()) {
       throw new CliException("error: --prune needs -l/--selector: it deletes every object that matches and is not in the files");
     }
-    List<FerryObject<?, ?, ?>> objects = ManifestFiles.read(files, recursive, root.env);
+    List<FerryObject<?, ?, ?>> objects = ManifestFiles.read(files, recursive, "apply", root.env);
     String suffix = switch (dryRun) {
       case NONE -> "";
       case CLIENT -> " (dry run)";

@@ -15,6 +15,11 @@ import picocli.CommandLine.ParentCommand;
  * {@code --raw}.
  */
 @Command(name = "config", description = "Show or change the contexts file.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  ferryctl config set-context local --server http://127.0.0.1:7070 --token TOKEN",
+        "  ferryctl config use-context local",
+        "  ferryctl config get-contexts",
+        "  ferryctl config view --raw"},
     subcommands = {ConfigCommand.View.class, ConfigCommand.CurrentContext.class, ConfigCommand.GetContexts.class,
         ConfigCommand.UseContext.class, ConfigCommand.SetContext.class})
 final class ConfigCommand implements Runnable {
@@ -45,9 +50,10 @@ final class ConfigCommand implements Runnable {
     ConfigCommand config;
   }
 
-  @Command(name = "view", description = "Print the config (tokens hidden unless --raw).")
+  @Command(name = "view", description = "Print the config (tokens hidden unless --raw).",
+      footerHeading = "%nExamples:%n", footer = {"  ferryctl config view", "  ferryctl config view -o json --raw"})
   static final class View extends Sub {
-    @Option(names = {"-o", "--output"}, defaultValue = "yaml", description = "yaml or json")
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "yaml", description = "yaml or json")
     String output;
 
     @Option(names = "--raw", description = "show tokens")
@@ -72,7 +78,8 @@ final class ConfigCommand implements Runnable {
     }
   }
 
-  @Command(name = "current-context", description = "Print the current context's name.")
+  @Command(name = "current-context", description = "Print the current context's name.",
+      footerHeading = "%nExamples:%n", footer = "  ferryctl config current-context")
   static final class CurrentContext extends Sub {
     @Override
     public Integer call() {
@@ -85,7 +92,8 @@ final class ConfigCommand implements Runnable {
     }
   }
 
-  @Command(name = "get-contexts", description = "List the contexts.")
+  @Command(name = "get-contexts", description = "List the contexts.",
+      footerHeading = "%nExamples:%n", footer = "  ferryctl config get-contexts")
   static final class GetContexts extends Sub {
     @Override
     public Integer call() {
@@ -97,9 +105,10 @@ final class ConfigCommand implements Runnable {
     }
   }
 
-  @Command(name = "use-context", description = "Make a context the current one.")
+  @Command(name = "use-context", description = "Make a context the current one.",
+      footerHeading = "%nExamples:%n", footer = "  ferryctl config use-context devcluster")
   static final class UseContext extends Sub {
-    @Parameters(index = "0")
+    @Parameters(index = "0", paramLabel = "NAME", description = "the context")
     String name;
 
     @Override
@@ -111,9 +120,12 @@ final class ConfigCommand implements Runnable {
   }
 
   /** {@code set-context NAME [--server URL] [--token T]}: the global options give the context's values. */
-  @Command(name = "set-context", description = "Add or change a context (with --server and --token).")
+  @Command(name = "set-context", description = "Add or change a context (with --server and --token).",
+      footerHeading = "%nExamples:%n",
+      footer = {"  ferryctl config set-context local --server http://127.0.0.1:7070 --token TOKEN",
+          "  ferryctl config set-context local --token NEW-TOKEN"})
   static final class SetContext extends Sub {
-    @Parameters(index = "0")
+    @Parameters(index = "0", paramLabel = "NAME", description = "the context")
     String name;
 
     @Override

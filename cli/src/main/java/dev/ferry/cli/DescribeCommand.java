@@ -14,13 +14,17 @@ import picocli.CommandLine.Parameters;
  * {@code describe KIND NAME}: the object for people: metadata, spec, status, its conditions,
  * its current (or last) migration with progress, and the events about it.
  */
-@Command(name = "describe", description = "Show an object with its conditions, migration and events.")
+@Command(name = "describe", description = "Show an object with its conditions, migration and events.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  ferryctl describe statefulapp todos-db",
+        "  ferryctl describe migration todos-db-sl2k9a",
+        "  ferryctl describe node node1"})
 final class DescribeCommand extends Verb {
 
-  @Parameters(index = "0")
+  @Parameters(index = "0", paramLabel = "KIND", description = "statefulapp, node, dataset, migration, event, gitsource")
   String kindWord;
 
-  @Parameters(index = "1")
+  @Parameters(index = "1", paramLabel = "NAME", description = "the object's name")
   String name;
 
   @Override
@@ -101,7 +105,7 @@ final class DescribeCommand extends Verb {
       out().println("  <none>");
       return;
     }
-    mine.sort(Comparator.comparing(e -> e.at("/spec/lastTimestamp").asText()));
+    mine.sort(EventsCommand.OLDEST_FIRST);
     out().printf("  %-10s %-8s %-22s %s%n", "LAST SEEN", "TYPE", "REASON", "MESSAGE");
     mine.forEach(e -> out().printf("  %-10s %-8s %-22s %s%n", Columns.age(e.at("/spec/lastTimestamp")),
         e.at("/spec/type").asText(), e.at("/spec/reason").asText(), e.at("/spec/message").asText()));

@@ -12,16 +12,23 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code events [--for KIND/NAME] [-w]}: events, oldest first; with {@code -w}, then new ones as they come. */
-@Command(name = "events", description = "Show events, oldest first.")
+@Command(name = "events", description = "Show events, oldest first.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  ferryctl events",
+        "  ferryctl events --for statefulapp/todos-db",
+        "  ferryctl events -w -o yaml"})
 final class EventsCommand extends Verb {
 
-  @Option(names = "--for", description = "only events about this object, e.g. statefulapp/todos-db")
+  /** Events in the order they last happened. */
+  static final Comparator<JsonNode> OLDEST_FIRST = Comparator.comparing(e -> e.at("/spec/lastTimestamp").asText());
+
+  @Option(names = "--for", paramLabel = "KIND/NAME", description = "only events about this object, e.g. statefulapp/todos-db")
   Optional<String> about;
 
   @Option(names = {"-w", "--watch"}, description = "keep printing new events")
   boolean watch;
 
-  @Option(names = {"-o", "--output"}, defaultValue = "", description = "yaml, json, wide or name")
+  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "", description = "yaml, json, wide or name")
   String output;
 
   @Override
@@ -32,7 +39,7 @@ final class EventsCommand extends Verb {
     JsonNode list = client.list(Kind.EVENT, selector);
     List<JsonNode> events = new ArrayList<>();
     list.path("items").forEach(events::add);
-    events.sort(Comparator.comparing(e -> e.at("/spec/lastTimestamp").asText()));
+    events.sort(OLDEST_FIRST);
     printer.print(events, false);
     if (!watch) {
       return ExitCodes.OK;

@@ -10,20 +10,27 @@ import picocli.CommandLine.ScopeType;
  * {@code ferryctl}: Ferry's kubectl. {@link #run} is the whole program, so that tests run it
  * in-process with their own {@link CliEnv}; {@link #main} runs it for real.
  */
-@Command(name = "ferryctl", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+// scope = INHERIT gives every subcommand, and theirs, --help and --version (as kubectl's).
+@Command(name = "ferryctl", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
+    versionProvider = VersionCommand.Provider.class,
     description = "Controls Ferry: apply manifests, watch objects, move datasets.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  ferryctl apply -R -f manifests/",
+        "  ferryctl get statefulapps -w",
+        "  ferryctl explain statefulapp.spec.dataset",
+        "  ferryctl <command> --help"},
     subcommands = {ApplyCommand.class, DiffCommand.class, GetCommand.class, DescribeCommand.class,
-        DeleteCommand.class, EventsCommand.class, MigrateCommand.class, VersionCommand.class,
-        ConfigCommand.class, CommandLine.HelpCommand.class})
+        DeleteCommand.class, EventsCommand.class, MigrateCommand.class, ExplainCommand.class,
+        ApiResourcesCommand.class, VersionCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class Ferryctl implements Runnable {
 
-  @Option(names = "--server", scope = ScopeType.INHERIT, description = "API server URL (default: FERRY_SERVER, the context, or http://127.0.0.1:7070)")
+  @Option(names = "--server", paramLabel = "URL", scope = ScopeType.INHERIT, description = "API server URL (default: FERRY_SERVER, the context, or http://127.0.0.1:7070)")
   String server;
 
-  @Option(names = "--token", scope = ScopeType.INHERIT, description = "bearer token (default: FERRY_TOKEN or the context's)")
+  @Option(names = "--token", paramLabel = "TOKEN", scope = ScopeType.INHERIT, description = "bearer token (default: FERRY_TOKEN or the context's)")
   String token;
 
-  @Option(names = "--context", scope = ScopeType.INHERIT, description = "context of the config file to use")
+  @Option(names = "--context", paramLabel = "NAME", scope = ScopeType.INHERIT, description = "context of the config file to use")
   String context;
 
   final CliEnv env;

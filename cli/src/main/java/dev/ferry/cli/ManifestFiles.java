@@ -22,7 +22,8 @@ final class ManifestFiles {
 
   private ManifestFiles() {}
 
-  static List<FerryObject<?, ?, ?>> read(List<String> names, boolean recursive, CliEnv env) {
+  /** The objects in {@code names}; {@code verb} ({@code apply}, {@code delete}) words the error when there are none. */
+  static List<FerryObject<?, ?, ?>> read(List<String> names, boolean recursive, String verb, CliEnv env) {
     List<FerryObject<?, ?, ?>> objects = new ArrayList<>();
     List<String> deeper = new ArrayList<>();
     for (String name : names) {
@@ -47,7 +48,7 @@ final class ManifestFiles {
     if (objects.isEmpty()) {
       // As kubectl, a folder's subfolders are read only with -R; say so rather than leave the
       // user guessing why nothing happened.
-      throw new CliException("error: no objects passed to apply" + (deeper.isEmpty() ? ""
+      throw new CliException("error: no objects passed to " + verb + (deeper.isEmpty() ? ""
           : ": " + String.join(", ", deeper) + " has manifests only in subfolders; add -R to read them"));
     }
     return objects;

@@ -4,55 +4,132 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.api.codec.Json;
 import dev.ferry.api.model.Kind;
+import dev.ferry.api.placement.Constraint;
+import dev.ferry.api.placement.ConstraintMatcher;
+import dev.ferry.api.placement.NodeOffer;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
  * {@code migrate NAME --to NODE [--strategy PreCopy|StopAndCopy]}: asks for one move of a
- * StatefulApp's dataset by creating a Migration from the node it runs on now. Follow it with
+ * StatefulApp's dataset by creating a Migration from the node it runs on now. What can be
+ * checked here is checked before anything is created (the app has a dataset and a node, the
+ * target node exists and satisfies the app's placement), so a refused move changes nothing.
+ * After creating, it waits up to {@link #SETTLE} for the Migration to leave Pending: one the
+ * controller fails at once exits 1 with its reason. Follow it with
  * {@code describe statefulapp NAME} or {@code get migrations -w}.
  */
-@Command(name = "migrate", description = "Move a StatefulApp and its data to another node.")
+@Command(name = "migrate", description = "Move a StatefulApp and its data to another node.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  ferryctl migrate todos-db --to node2",
+        "  ferryctl migrate todos-db --to node2 --strategy StopAndCopy",
+        "  ferryctl get migrations -w"})
 final class MigrateCommand extends Verb {
 
-  @Parameters(index = "0", description = "the StatefulApp")
+  /** How long to wait for the controller to take the Migration up: it fails a hopeless one within milliseconds. */
+  static final Duration SETTLE = Duration.ofSeconds(2);
+
+  @Parameters(index = "0", paramLabel = "NAME", description = "the StatefulApp")
   String name;
 
-  @Option(names = "--to", required = true, description = "the node to move to")
+  @Option(names = "--to", required = true, paramLabel = "NODE", description = "the node to move to")
   String to;
 
-  @Option(names = "--strategy", defaultValue = "PreCopy", description = "PreCopy (default) or StopAndCopy")
+  @Option(names = "--strategy", paramLabel = "STRATEGY", defaultValue = "PreCopy", description = "PreCopy (default) or StopAndCopy")
   String strategy;
 
   @Override
-  public Integer call() {
+  public Integer call() throws InterruptedException {
     FerryClient client = client();
     JsonNode app = client.get(Kind.STATEFUL_APP, name).orElseThrow(() -> notFound(Kind.STATEFUL_APP, name));
     String from = app.at("/status/node").asText("");
+    String dataset = app.at("/spec/dataset/name").asText("");
+    if (dataset.isEmpty()) {
+      throw refused("it has no dataset: spec.dataset is not set, so there is no data to move");
+    }
     if (from.isEmpty()) {
       throw new CliException("error: statefulapp/" + name + " is not placed on a node yet: nothing to move");
     }
     if (from.equals(to)) {
       throw new CliException("error: statefulapp/" + name + " already runs on " + to);
     }
+    JsonNode node = client.get(Kind.NODE, to).orElseThrow(() -> refused("node \"" + to + "\" does not exist"
+        + " (nodes: " + String.join(", ", names(client.list(Kind.NODE, ""))) + ")"));
+    checkPlacement(app, node);
+
     String migration = migrationName();
     ObjectNode manifest = Json.json().createObjectNode().put("apiVersion", "ferry/v1").put("kind", "Migration");
     manifest.putObject("metadata").put("name", migration);
-    ObjectNode spec = manifest.putObject("spec").put("statefulApp", name).put("from", from).put("to", to).put("strategy", strategy);
-    if (app.at("/spec/dataset/name").isTextual()) {
-      spec.put("dataset", app.at("/spec/dataset/name").asText());
-    }
+    manifest.putObject("spec").put("statefulApp", name).put("from", from).put("to", to).put("strategy", strategy)
+        .put("dataset", dataset);
     var answer = client.apply(Kind.MIGRATION, migration, manifest.toString(), false);
+    JsonNode settled = settle(client, migration);
+    if (settled.at("/status/phase").asText().equals("Failed")) {
+      throw new CliException("error: migration/" + migration + " failed: " + settled.at("/status/message").asText());
+    }
     out().println("migration/" + migration + " " + answer.outcome() + ": " + name + " moves from " + from + " to " + to);
     return ExitCodes.OK;
   }
 
-  /** {@code <app>-<seconds in base 36>}, cut to fit a DNS label. */
+  /** Refuses a node the app's placement constraints rule out, with the node's attributes. */
+  private void checkPlacement(JsonNode app, JsonNode node) {
+    List<Constraint> constraints = new ArrayList<>();
+    for (JsonNode wire : app.at("/spec/placement/constraints")) {
+      List<String> parts = new ArrayList<>();
+      wire.forEach(p -> parts.add(p.asText()));
+      constraints.add(Constraint.parse(parts));
+    }
+    Map<String, String> attributes = new HashMap<>();
+    node.at("/spec/attributes").properties().forEach(e -> attributes.put(e.getKey(), e.getValue().asText()));
+    String hostname = node.at("/spec/hostname").asText("");
+    // As the controller's placement: Marathon's hostname is the node's name unless the agent reported one.
+    NodeOffer offer = NodeOffer.of(hostname.isEmpty() ? to : hostname, attributes);
+    if (!ConstraintMatcher.matchesAll(constraints, offer, List.of())) {
+      throw refused("node " + to + " (hostname " + offer.hostname() + ", attributes " + new TreeMap<>(attributes)
+          + ") does not satisfy spec.placement.constraints " + app.at("/spec/placement/constraints"));
+    }
+  }
+
+  /** The Migration once it left Pending, or as it is after {@link #SETTLE}. */
+  private static JsonNode settle(FerryClient client, String migration) throws InterruptedException {
+    Instant deadline = Instant.now().plus(SETTLE);
+    while (true) {
+      JsonNode now = client.get(Kind.MIGRATION, migration).orElseThrow(() -> notFound(Kind.MIGRATION, migration));
+      String phase = now.at("/status/phase").asText("Pending");
+      if (!phase.equals("Pending") || Instant.now().isAfter(deadline)) {
+        return now;
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private CliException refused(String why) {
+    return new CliException("error: cannot migrate statefulapp/" + name + " to " + to + ": " + why);
+  }
+
+  private static List<String> names(JsonNode list) {
+    List<String> names = new ArrayList<>();
+    list.path("items").forEach(i -> names.add(i.at("/metadata/name").asText()));
+    return names;
+  }
+
+  /**
+   * {@code <app>-<seconds in base 36><two random base-36 digits>}, cut to fit a DNS label: a
+   * second migrate in the same second (after one that failed at once) must not overwrite the first.
+   */
   private String migrationName() {
-    String stamp = Long.toString(Instant.now().getEpochSecond(), 36).toLowerCase(Locale.ROOT);
+    String stamp = (Long.toString(Instant.now().getEpochSecond(), 36)
+        + Integer.toString(36 + ThreadLocalRandom.current().nextInt(36 * 35), 36).substring(0, 2)).toLowerCase(Locale.ROOT);
     String base = name.length() + 1 + stamp.length() > 63 ? name.substring(0, 62 - stamp.length()) : name;
     return base.replaceAll("-+$", "") + "-" + stamp;
   }

@@ -2,7 +2,11 @@ package dev.ferry.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.ferry.api.codec.Json;
 import dev.ferry.api.model.Kind;
 import java.io.PrintWriter;
@@ -17,6 +21,13 @@ import java.util.List;
 final class Output {
 
   enum Format { TABLE, WIDE, YAML, JSON, NAME }
+
+  /**
+   * YAML as people read it, for trees as the API sends them: Ferry's YAML settings, except that a
+   * long message stays on one line rather than folded at 80 columns with {@code \} continuations.
+   */
+  private static final ObjectWriter YAML = new YAMLMapper(
+      ((YAMLFactory) Json.yaml().getFactory()).rebuild().disable(YAMLGenerator.Feature.SPLIT_LINES).build()).writer();
 
   private final Format format;
   private final Kind<?, ?, ?> kind;
@@ -93,7 +104,7 @@ final class Output {
 
   static String yaml(JsonNode node) {
     try {
-      return Json.yaml().writeValueAsString(node);
+      return YAML.writeValueAsString(node);
     } catch (JsonProcessingException e) {
       throw new CliException("cannot print YAML: " + e.getMessage());
     }

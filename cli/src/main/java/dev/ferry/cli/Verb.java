@@ -29,9 +29,9 @@ abstract class Verb implements Callable<Integer> {
     return ExitCodes.ERROR;
   }
 
-  /** A kind from what a user types: {@code statefulapps}, {@code StatefulApp}, {@code statefulapp}. */
+  /** A kind from what a user types: {@code statefulapps}, {@code StatefulApp}, {@code statefulapp}, {@code sa}. */
   static Kind<?, ?, ?> kind(String word) {
-    return Kind.find(word).orElseThrow(() -> new CliException("error: the server doesn't have a resource type \""
+    return Kind.find(word).or(() -> ApiResourcesCommand.byShortName(word.toLowerCase(Locale.ROOT))).orElseThrow(() -> new CliException("error: the server doesn't have a resource type \""
         + word + "\": use one of " + String.join(", ", Kind.ALL.stream().map(Kind::plural).toList())));
   }
 

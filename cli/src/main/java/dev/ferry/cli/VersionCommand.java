@@ -1,19 +1,22 @@
 package dev.ferry.cli;
 
-import java.util.Optional;
+import dev.ferry.api.build.BuildVersion;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Option;
 
 /** {@code version [--client]}: ferryctl's version, then the server's. */
-@Command(name = "version", description = "Show the client and server versions.")
+@Command(name = "version", description = "Show the client and server versions.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  ferryctl version",
+        "  ferryctl version --client"})
 final class VersionCommand extends Verb {
 
   @Option(names = "--client", description = "only the client's version")
   boolean clientOnly;
 
   static String clientVersion() {
-    return Optional.ofNullable(VersionCommand.class.getPackage().getImplementationVersion()).orElse("dev");
+    return BuildVersion.get();
   }
 
   @Override

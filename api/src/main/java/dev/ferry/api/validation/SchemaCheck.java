@@ -57,7 +57,7 @@ final class SchemaCheck {
     Object[] args = m.getArguments() == null ? new Object[0] : m.getArguments();
     Function<String, String> child = name -> FieldPath.raw(at).child(name).toString();
     return switch (m.getType()) {
-      case "additionalProperties" -> new FieldError(child.apply(m.getProperty()), "unknown field");
+      case "additionalProperties" -> new FieldError(child.apply(m.getProperty()), "unknown field" + suggestion(m));
       case "required" -> new FieldError(child.apply(m.getProperty()), "is required");
       case "type" -> new FieldError(at, "must be " + article(String.valueOf(args.length > 1 ? args[1] : "")) + ", not "
           + article(String.valueOf(args.length > 0 ? args[0] : "")));
@@ -65,6 +65,15 @@ final class SchemaCheck {
       case "enum" -> new FieldError(at, "must be one of " + enumValues(args));
       default -> new FieldError(at, stripLocation(m.getMessage()));
     };
+  }
+
+  /** {@code : did you mean 'mountPath'?} when a known field of that mapping is close, else nothing. */
+  private static String suggestion(ValidationMessage m) {
+    String keyword = m.getSchemaLocation().toString();
+    String mapping = keyword.endsWith("/additionalProperties")
+        ? keyword.substring(0, keyword.length() - "/additionalProperties".length()) : keyword;
+    return FieldSuggestion.closest(m.getProperty(), SchemaDocs.get().propertyNames(mapping))
+        .map(s -> ": did you mean '" + s + "'?").orElse("");
   }
 
   private static String readable(String jsonPath) {

@@ -114,7 +114,12 @@ class InvalidManifestTest {
         invalid(app("instances: 1", "healthChecks: {protocol: TCP}"), "spec.app.healthChecks",
             "must be a list, not a mapping"),
         // The object's shape
-        invalid(app("  dataset:", "  datset:"), "spec.datset", "unknown field"),
+        invalid(app("  dataset:", "  datset:"), "spec.datset", "unknown field: did you mean 'dataset'?"),
+        invalid(app("mountPath: /data", "mountpath: /data"), "spec.dataset.mountpath",
+            "unknown field: did you mean 'mountPath'?"),
+        invalid(app("instances: 1", "instances: 1\n    cpu: 1"), "spec.app.cpu", "unknown field: did you mean 'cpus'?"),
+        invalid(app("labels: {app: todomvc}", "labels: {app: todomvc}\n  lables: {}"), "metadata.lables",
+            "unknown field: did you mean 'labels'?"),
         invalid(app("spec:", "specs:"), "spec", "is required"),
         invalid(APP + "status: {phase: Running}\n", "status", "is written by Ferry only: remove it from the manifest"),
         invalid(app("apiVersion: ferry/v1", "apiVersion: ferry/v2"), "apiVersion", "must be ferry/v1"),

@@ -1,5 +1,6 @@
 package dev.ferry.controller.api;
 
+import dev.ferry.api.build.BuildVersion;
 import dev.ferry.api.model.GitSource;
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.store.EtcdStore;
@@ -99,9 +100,9 @@ public final class ApiServer extends VerticleBase {
     return server.actualPort();
   }
 
-  /** This build's version, from the jar's manifest ("dev" when run from classes). */
+  /** This build's version, as ferryctl reports its own. */
   public static String version() {
-    return Optional.ofNullable(ApiServer.class.getPackage().getImplementationVersion()).orElse("dev");
+    return BuildVersion.get();
   }
 
   private Router router() {

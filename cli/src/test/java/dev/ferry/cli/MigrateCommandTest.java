@@ -1,0 +1,135 @@
+package dev.ferry.cli;
+
+import static dev.ferry.cli.FerryctlTest.write;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ferry.api.codec.Json;
+import dev.ferry.api.codec.Manifests;
+import dev.ferry.api.model.Kind;
+import dev.ferry.api.model.LabelSelector;
+import dev.ferry.api.model.Migration;
+import dev.ferry.api.model.MigrationStatus;
+import dev.ferry.api.model.Node;
+import dev.ferry.api.model.StatefulApp;
+import dev.ferry.api.model.StatefulAppStatus;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code ferryctl migrate} refuses, before it creates anything, a move the controller would
+ * fail at once: a node that does not exist or that the app's placement rules out, an app
+ * without a dataset or a node; and it reports a Migration that fails as soon as it is taken up.
+ */
+class MigrateCommandTest extends CliTestCase {
+
+  @BeforeAll
+  static void cluster() throws Exception {
+    node("mig-node1", "{disk: ssd}");
+    node("mig-node2", "{disk: spinning}");
+    node("mig-node3", "{disk: ssd}");
+    placedApp("mig-db", "mig-node1", "  dataset: {name: mig-db-data, size: 1Gi}\n");
+    placedApp("mig-nodata", "mig-node1", "");
+  }
+
+  static void node(String name, String attributes) {
+    Node node = (Node) Manifests.readStored("""
+        apiVersion: ferry/v1
+        kind: Node
+        metadata: {name: %s}
+        spec: {address: 127.0.0.1, pool: tank, attributes: %s}
+        """.formatted(name, attributes)).get(0);
+    ferry.api.store.create(node).join();
+  }
+
+  /** An app as the controller leaves it once placed: status.node set. */
+  static void placedApp(String name, String node, String dataset) throws Exception {
+    CliFixture.Run applied = ferry.run("apply", "-f", write("migrate/" + name + ".yaml", """
+        apiVersion: ferry/v1
+        kind: StatefulApp
+        metadata: {name: %s}
+        spec:
+          app: {cmd: redis-server, instances: 1}
+        %s  placement:
+            constraints: [[disk, LIKE, ssd]]
+        """.formatted(name, dataset)).toString());
+    assertThat(applied.exit()).as(applied.err()).isZero();
+    StatefulApp app = ferry.api.store.get(Kind.STATEFUL_APP, name).join().orElseThrow();
+    StatefulAppStatus placed = Json.json().treeToValue(Json.json().createObjectNode().put("node", node), StatefulAppStatus.class);
+    ferry.api.store.updateStatus(app.withStatus(placed)).join();
+  }
+
+  static long migrations() {
+    return ferry.api.store.list(Kind.MIGRATION, LabelSelector.EVERYTHING).join().items().size();
+  }
+
+  @Test
+  void aNodeThePlacementRulesOutIsRefusedAndNothingCreated() {
+    long before = migrations();
+
+    CliFixture.Run run = ferry.run("migrate", "mig-db", "--to", "mig-node2");
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).contains("cannot migrate statefulapp/mig-db to mig-node2: node mig-node2",
+        "{disk=spinning}", "does not satisfy spec.placement.constraints [[\"disk\",\"LIKE\",\"ssd\"]]");
+    assertThat(migrations()).isEqualTo(before);
+  }
+
+  @Test
+  void aNodeThatDoesNotExistIsRefusedAndNothingCreated() {
+    long before = migrations();
+
+    CliFixture.Run run = ferry.run("migrate", "mig-db", "--to", "node9");
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err()).startsWith("error: cannot migrate statefulapp/mig-db to node9: node \"node9\" does not exist")
+        .contains("mig-node1, mig-node2, mig-node3");
+    assertThat(migrations()).isEqualTo(before);
+  }
+
+  @Test
+  void anAppWithoutADatasetIsRefused() {
+    CliFixture.Run run = ferry.run("migrate", "mig-nodata", "--to", "mig-node3");
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err()).contains("cannot migrate statefulapp/mig-nodata to mig-node3: it has no dataset");
+  }
+
+  @Test
+  void aMigrationThatFailsAtOnceIsReportedWithItsReason() throws Exception {
+    // Stands in for the controller: fails the Migration as soon as it appears, as its planner does.
+    CompletableFuture<Void> controller = CompletableFuture.runAsync(() -> {
+      await().atMost(Duration.ofSeconds(10)).until(() -> migrationFor("mig-db") != null);
+      Migration m = migrationFor("mig-db");
+      MigrationStatus failed = MigrationStatus.EMPTY.withPhase(dev.ferry.api.model.MigrationPhase.Failed,
+          "node mig-node3 has 0 bytes free, needs 1073741824");
+      ferry.api.store.updateStatus(m.withStatus(failed)).join();
+    });
+
+    CliFixture.Run run = ferry.run("migrate", "mig-db", "--to", "mig-node3");
+    controller.join();
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err()).matches("error: migration/mig-db-[a-z0-9]+ failed: node mig-node3 has 0 bytes free, needs 1073741824\n");
+    ferry.api.store.delete(Kind.MIGRATION, migrationFor("mig-db").name(), 0).join();
+  }
+
+  @Test
+  void aMigrationStillPendingIsReportedCreated() {
+    CliFixture.Run run = ferry.run("migrate", "mig-db", "--to", "mig-node3", "--strategy", "StopAndCopy");
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.out()).matches("migration/mig-db-[a-z0-9]+ created: mig-db moves from mig-node1 to mig-node3\n");
+    Migration m = migrationFor("mig-db");
+    assertThat(m.spec().to()).isEqualTo("mig-node3");
+    ferry.api.store.delete(Kind.MIGRATION, m.name(), 0).join();
+  }
+
+  private static Migration migrationFor(String app) {
+    return ferry.api.store.list(Kind.MIGRATION, LabelSelector.EVERYTHING).join().items().stream()
+        .filter(m -> m.spec().statefulApp().equals(app)).findFirst().orElse(null);
+  }
+}
