@@ -25,7 +25,7 @@ class FerryctlUxTest extends CliTestCase {
     String message = "node node2 does not satisfy the placement constraints [[disk, LIKE, ssd]] of statefulapp/ux-db:"
         + " it has {disk=spinning, rack=r2}, and no other node that holds a copy of the dataset is registered";
     Migration m = ferry.api.store.get(Kind.MIGRATION, "ux-move").join().orElseThrow();
-    ferry.api.store.updateStatus(m.withStatus(MigrationStatus.EMPTY.withPhase(MigrationPhase.Failed, message))).join();
+    ferry.api.store.updateStatus(m.withStatus(MigrationStatus.EMPTY.withPhase(MigrationPhase.Failed, message, java.time.Instant.now()))).join();
 
     CliFixture.Run describe = ferry.run("describe", "migration", "ux-move");
     CliFixture.Run yaml = ferry.run("get", "migration", "ux-move", "-o", "yaml");

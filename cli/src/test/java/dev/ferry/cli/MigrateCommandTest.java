@@ -105,7 +105,7 @@ class MigrateCommandTest extends CliTestCase {
       await().atMost(Duration.ofSeconds(10)).until(() -> migrationFor("mig-db") != null);
       Migration m = migrationFor("mig-db");
       MigrationStatus failed = MigrationStatus.EMPTY.withPhase(dev.ferry.api.model.MigrationPhase.Failed,
-          "node mig-node3 has 0 bytes free, needs 1073741824");
+          "node mig-node3 has 0 bytes free, needs 1073741824", java.time.Instant.now());
       ferry.api.store.updateStatus(m.withStatus(failed)).join();
     });
 

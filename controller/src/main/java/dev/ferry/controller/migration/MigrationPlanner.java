@@ -14,6 +14,7 @@ import dev.ferry.api.model.TransferState;
 import dev.ferry.controller.placement.Placement;
 import dev.ferry.controller.statefulapp.MarathonView;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -31,6 +32,11 @@ public final class MigrationPlanner {
   /** How often a round may fail before the migration gives up (before Switch). */
   public static final int MAX_ATTEMPTS = 3;
   private static final Duration POLL = Duration.ofSeconds(1);
+  /**
+   * How long after Start the target may take to mount its copy writable before the data goes
+   * back to the source (see {@link #switchBack}). A healthy agent takes well under a second.
+   */
+  public static final Duration START_DEADLINE = Duration.ofSeconds(45);
 
   private MigrationPlanner() {}
 
@@ -63,12 +69,12 @@ public final class MigrationPlanner {
       case Planned -> new MigrationStep.UpdateStatus(status.started(state.now()).withPhase(
           m.spec().strategy() == MigrationStrategy.StopAndCopy ? MigrationPhase.Quiesce : MigrationPhase.PreCopy,
           m.spec().strategy() == MigrationStrategy.StopAndCopy ? "stopping the app to copy the data"
-              : "copying the data while the app runs"));
+              : "copying the data while the app runs", state.now()));
       case PreCopy -> preCopy(state, dataset);
       case Quiesce -> quiesce(state);
       case FinalSync -> finalSync(state);
       case Switch -> dataset.spec().primary().equals(m.spec().to())
-          ? new MigrationStep.UpdateStatus(status.withPhase(MigrationPhase.Start, "starting the app on " + m.spec().to()))
+          ? new MigrationStep.UpdateStatus(status.withPhase(MigrationPhase.Start, "starting the app on " + m.spec().to(), state.now()))
           : new MigrationStep.SwitchPrimary();
       case Start -> start(state, dataset);
       default -> new MigrationStep.Done();
@@ -80,7 +86,7 @@ public final class MigrationPlanner {
     String to = m.spec().to();
     if (locked) {
       return new MigrationStep.UpdateStatus(m.status().withPhase(MigrationPhase.Planned,
-          "moving " + dataset.name() + " from " + m.spec().from() + " to " + to));
+          "moving " + dataset.name() + " from " + m.spec().from() + " to " + to, state.now()));
     }
     if (!dataset.spec().migration().isEmpty()) {
       return finish(state, MigrationPhase.Failed, "dataset " + dataset.name() + " is being moved by migration "
@@ -119,7 +125,8 @@ public final class MigrationPlanner {
     return afterTransfer(state, transfer.get(), () -> {
       if (enoughRounds(m)) {
         return new MigrationStep.UpdateStatus(m.status().withPhase(MigrationPhase.Quiesce,
-            "stopping the app for the last " + m.status().lastRound().map(TransferRound::bytes).orElse(0L) + " bytes"));
+            "stopping the app for the last " + m.status().lastRound().map(TransferRound::bytes).orElse(0L) + " bytes",
+            state.now()));
       }
       TransferRound last = m.status().lastRound().orElseThrow();
       return request(m, last.number() + 1, 1, false, last.guid());
@@ -139,7 +146,7 @@ public final class MigrationPlanner {
       return new MigrationStep.Wait("waiting for the app's task to stop", POLL);
     }
     return new MigrationStep.UpdateStatus(m.status().withPhase(MigrationPhase.FinalSync,
-        "sending the last changes behind a read-only fence"));
+        "sending the last changes behind a read-only fence", state.now()));
   }
 
   private static MigrationStep finalSync(MigrationState state) {
@@ -152,17 +159,31 @@ public final class MigrationPlanner {
       return request(m, round, 1, true, base);
     }
     return afterTransfer(state, transfer, () -> new MigrationStep.UpdateStatus(m.status().withPhase(MigrationPhase.Switch,
-        "moving the primary copy to " + m.spec().to())));
+        "moving the primary copy to " + m.spec().to(), state.now())));
   }
 
   private static MigrationStep start(MigrationState state, Dataset dataset) {
     Migration m = state.migration();
+    if (dataset.spec().primary().equals(m.spec().from())) {
+      return finish(state, MigrationPhase.RolledBack, "the app could not start on " + m.spec().to()
+          + " before it had written anything there; the data is back on " + m.spec().from()
+          + ", as the last round left it");
+    }
+    Optional<MarathonView> app = state.marathon();
+    boolean askedToStart = app.isPresent() && pinnedTo(app.get(), hostnameOf(state, m.spec().to()))
+        && app.get().app().path("instances").asInt(0) > 0;
     DatasetCopy copy = dataset.status().copies().get(m.spec().to());
-    if (copy == null || !copy.mounted() || copy.readonly()) {
+    boolean targetReady = copy != null && copy.mounted() && !copy.readonly();
+    if (!askedToStart) {
+      Optional<String> stuck = targetStuck(state, targetReady);
+      if (stuck.isPresent()) {
+        return switchBack(state, dataset, stuck.get());
+      }
+    }
+    if (!targetReady) {
       return new MigrationStep.Wait("waiting for " + m.spec().to() + " to mount its copy writable", POLL);
     }
     int wanted = state.app().map(a -> a.spec().app().path("instances").asInt(1)).orElse(1);
-    Optional<MarathonView> app = state.marathon();
     if (app.isEmpty() || !pinnedTo(app.get(), hostnameOf(state, m.spec().to()))
         || app.get().app().path("instances").asInt(0) != wanted) {
       return new MigrationStep.StartApp();
@@ -171,6 +192,44 @@ public final class MigrationPlanner {
       return new MigrationStep.Wait("waiting for the app to be healthy on " + m.spec().to(), POLL);
     }
     return finish(state, MigrationPhase.Succeeded, "moved to " + m.spec().to());
+  }
+
+  /**
+   * Why the target cannot take the app, once that is certain: it went away, or it has not mounted
+   * its copy writable within {@link #START_DEADLINE} of Start. Asked only while the app has not
+   * been asked to start there: until then nothing can have been written on the target.
+   */
+  private static Optional<String> targetStuck(MigrationState state, boolean targetReady) {
+    Migration m = state.migration();
+    if (state.node(m.spec().to()).isEmpty()) {
+      return Optional.of("node " + m.spec().to() + " (the target) went away before the app started there");
+    }
+    Instant since = m.status().entered(MigrationPhase.Start).orElse(state.now());
+    if (!targetReady && Duration.between(since, state.now()).compareTo(START_DEADLINE) >= 0) {
+      return Optional.of("node " + m.spec().to() + " did not mount its copy writable within "
+          + START_DEADLINE.toSeconds() + "s");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Gives the data back to the source when the target cannot take the app: only while the
+   * source's copy is still exactly what was sent last (read-only since the fence, its newest
+   * snapshot the last round's), so nothing acknowledged is lost. Otherwise it waits: the data
+   * then exists only where it is.
+   */
+  private static MigrationStep switchBack(MigrationState state, Dataset dataset, String why) {
+    Migration m = state.migration();
+    DatasetCopy source = dataset.status().copies().get(m.spec().from());
+    String last = m.status().lastRound().map(TransferRound::guid).orElse("");
+    boolean identical = source != null && source.readonly() && !source.snapshots().isEmpty()
+        && source.snapshots().get(source.snapshots().size() - 1).guid().equals(last)
+        && state.node(m.spec().from()).isPresent();
+    if (!identical) {
+      return new MigrationStep.Wait(why + "; " + m.spec().from() + "'s copy is not known to be identical to the"
+          + " last round, so the data stays with " + m.spec().to(), POLL);
+    }
+    return new MigrationStep.SwitchBack(why);
   }
 
   /** What to do about the current transfer; {@code next} once it succeeded and is recorded. */

@@ -103,6 +103,12 @@ public final class MigrationReconciler implements Reconciler {
       return updateDataset(d, new DatasetSpec(d.spec().size(), m.spec().to(), d.spec().migration(), d.spec().reclaimPolicy()))
           .compose(v -> event(m, "PrimarySwitched", d.name() + "'s primary copy is now on " + m.spec().to()));
     }
+    if (step instanceof MigrationStep.SwitchBack back) {
+      Dataset d = state.dataset().orElseThrow();
+      return updateDataset(d, new DatasetSpec(d.spec().size(), m.spec().from(), d.spec().migration(), d.spec().reclaimPolicy()))
+          .compose(v -> onContext(cluster.events().warning(ObjectReference.to(m), "PrimarySwitchedBack",
+              back.reason() + ": " + d.name() + "'s primary copy is " + m.spec().from() + "'s again")));
+    }
     if (step instanceof MigrationStep.StartApp) {
       int instances = state.app().map(a -> a.spec().app().path("instances").asInt(1)).orElse(1);
       return putApp(state, m.spec().to(), instances);

@@ -32,6 +32,12 @@ public sealed interface MigrationStep {
   /** Move {@code Dataset.spec.primary} to the target in one compare-and-swap. */
   record SwitchPrimary() implements MigrationStep {}
 
+  /**
+   * After Switch, before the app was asked to start on the target: move {@code Dataset.spec.primary}
+   * back to the source (compare-and-swap), whose read-only copy is identical to the last round.
+   */
+  record SwitchBack(String reason) implements MigrationStep {}
+
   /** Write the Marathon app pinned to the target with the spec's instances. */
   record StartApp() implements MigrationStep {}
 

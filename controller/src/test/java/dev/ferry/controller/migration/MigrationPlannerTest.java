@@ -63,7 +63,7 @@ class MigrationPlannerTest {
   }
 
   private static MigrationStatus in(MigrationPhase phase) {
-    return MigrationStatus.EMPTY.withPhase(phase, "").started(T0);
+    return MigrationStatus.EMPTY.withPhase(phase, "", T0).started(T0);
   }
 
   private static DatasetCopy copy(boolean primary, String... guids) {
@@ -177,7 +177,7 @@ class MigrationPlannerTest {
 
   @Test
   void plannedGoesToPreCopyOrStraightToQuiesceForStopAndCopy() {
-    MigrationStatus planned = MigrationStatus.EMPTY.withPhase(MigrationPhase.Planned, "");
+    MigrationStatus planned = MigrationStatus.EMPTY.withPhase(MigrationPhase.Planned, "", T0);
     assertThat(plan(migration(planned), locked("node1"))).isInstanceOfSatisfying(MigrationStep.UpdateStatus.class, u -> {
       assertThat(u.status().phase()).isEqualTo(MigrationPhase.PreCopy);
       assertThat(u.status().startTime()).isEqualTo(NOW);
@@ -340,6 +340,60 @@ class MigrationPlannerTest {
 
     assertThat(plan(migration(starting), onTarget, List.of(node("node2", 1L << 40)), Optional.empty()))
         .isEqualTo(new MigrationStep.StartApp());
+  }
+
+  /** In Start since {@code ago} before now, after one round whose snapshot has guid g10. */
+  private static MigrationStatus startingSince(Duration ago) {
+    TransferRound r = round(0, 900 * MIB);
+    return MigrationStatus.EMPTY.withPhase(MigrationPhase.Start, "", NOW.minus(ago)).started(T0).quiesced(T0)
+        .withRound(r).withTransfer(Transfer.request(0, r.snapshot(), true, "t", T0).succeeded(r.bytes(), r.guid(), "", T0));
+  }
+
+  /** After Switch: the source's copy read-only and unchanged since the last round (g10). */
+  private static final DatasetCopy SOURCE_AS_SENT = new DatasetCopy(List.of(new Snapshot("snap0", "g10", T0)),
+      100 * MIB, 900 * MIB, false, true, T0);
+
+  @Test
+  void aTargetThatWentAwayBeforeTheAppStartedThereGivesTheDataBackToTheSource() {
+    Dataset switched = dataset("node2", "todos-db-1", Map.of("node1", SOURCE_AS_SENT, "node2", copy(false, "g10")));
+    List<Node> sourceOnly = List.of(node("node1", 1L << 40));
+
+    assertThat(plan(migration(startingSince(Duration.ofSeconds(1))), switched, sourceOnly, Optional.of(app("node1", 0, false, false))))
+        .isEqualTo(new MigrationStep.SwitchBack("node node2 (the target) went away before the app started there"));
+
+    // Once the app was asked to start on the target it may have acknowledged writes there: forward only.
+    assertThat(plan(migration(startingSince(Duration.ofSeconds(1))), switched, sourceOnly, Optional.of(app("node2", 1, false, false))))
+        .isInstanceOf(MigrationStep.Wait.class);
+
+    // Back on the source, the migration ends RolledBack (and so releases the lock).
+    Dataset back = dataset("node1", "todos-db-1", Map.of("node1", SOURCE_AS_SENT));
+    assertThat(plan(migration(startingSince(Duration.ofSeconds(2))), back, sourceOnly, Optional.empty()))
+        .isInstanceOfSatisfying(MigrationStep.Finish.class, f -> assertThat(f.phase()).isEqualTo(MigrationPhase.RolledBack));
+  }
+
+  @Test
+  void aTargetThatDoesNotMountItsCopyWithinTheDeadlineGivesTheDataBack() {
+    Dataset switched = dataset("node2", "todos-db-1", Map.of("node1", SOURCE_AS_SENT, "node2", copy(false, "g10")));
+    Duration late = MigrationPlanner.START_DEADLINE.plusSeconds(1);
+
+    assertThat(plan(migration(startingSince(Duration.ofSeconds(5))), switched, BOTH, Optional.empty()))
+        .isInstanceOf(MigrationStep.Wait.class);
+    assertThat(plan(migration(startingSince(late)), switched, BOTH, Optional.empty()))
+        .isEqualTo(new MigrationStep.SwitchBack("node node2 did not mount its copy writable within "
+            + MigrationPlanner.START_DEADLINE.toSeconds() + "s"));
+  }
+
+  @Test
+  void theDataStaysWithTheTargetWhenTheSourcesCopyIsNotKnownToBeIdentical() {
+    Duration late = MigrationPlanner.START_DEADLINE.plusSeconds(1);
+    DatasetCopy newer = new DatasetCopy(List.of(new Snapshot("snap0", "g10", T0), new Snapshot("later", "g99", T0)),
+        100 * MIB, 900 * MIB, false, true, T0);
+    DatasetCopy writable = new DatasetCopy(List.of(new Snapshot("snap0", "g10", T0)), 100 * MIB, 900 * MIB, true, false, T0);
+    for (DatasetCopy source : List.of(newer, writable)) {
+      Dataset switched = dataset("node2", "todos-db-1", Map.of("node1", source, "node2", copy(false, "g10")));
+      assertThat(plan(migration(startingSince(late)), switched, BOTH, Optional.empty()))
+          .isInstanceOfSatisfying(MigrationStep.Wait.class, w -> assertThat(w.reason()).contains("stays with node2"));
+    }
   }
 
   @Test
