@@ -90,6 +90,8 @@ class MarathonApiSecurityTest {
         .as("reads need them too, as in Marathon").isEqualTo(401);
     assertThat(cluster.send(cluster.request("GET", "/v2/events", null).header("Accept", "text/event-stream")).status())
         .isEqualTo(401);
+    assertThat(cluster.send(cluster.request("GET", "/master/slaves", null)).status())
+        .as("the Mesos master's read-only endpoints, as in Mesos without --authenticate_http_readonly").isEqualTo(200);
     assertNothingCreatedOrRun();
   }
 

@@ -15,7 +15,9 @@ import java.util.Set;
  * <ol>
  *   <li>a {@code Host} that is not one of {@link AllowedHosts} with 421: a page that rebinds its
  *       name to this machine gets nothing, not even the authentication challenge;
- *   <li>a request without the configured credentials with 401 and
+ *   <li>a request without the configured credentials with 401 (but for the Mesos master's
+ *       read-only {@link #MESOS_READ_ONLY} endpoints, which Mesos serves without authentication
+ *       unless {@code --authenticate_http_readonly}) and
  *       {@code WWW-Authenticate: Basic realm="..."}, as Marathon's Jetty {@code BasicAuthenticator}
  *       does under {@code --http_credentials}, with the body of the RAML's {@code secured} trait;
  *   <li>a POST, PUT or PATCH with a body that is not {@code application/json} with 415
@@ -28,6 +30,7 @@ final class ApiGuard implements Handler<RoutingContext> {
 
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
   private static final Set<HttpMethod> WRITES = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH);
+  static final Set<String> MESOS_READ_ONLY = Set.of("/master/slaves", "/slaves");
 
   private final ApiAccess access;
   private final AllowedHosts hosts;
@@ -47,7 +50,9 @@ final class ApiGuard implements Handler<RoutingContext> {
           + " (add a name with --server-name)");
       return;
     }
-    if (access.credentials().isPresent() && !access.credentials().get().matches(request.getHeader("Authorization"))) {
+    boolean mesosRead = request.method() == HttpMethod.GET && MESOS_READ_ONLY.contains(request.path());
+    if (access.credentials().isPresent() && !mesosRead
+        && !access.credentials().get().matches(request.getHeader("Authorization"))) {
       ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"" + access.realm() + "\"");
       refuse(ctx, 401, "Invalid username or password.");
       return;
