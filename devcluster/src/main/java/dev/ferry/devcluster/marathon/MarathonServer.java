@@ -44,6 +44,8 @@ public final class MarathonServer {
     new AppsRoutes(scheduler).mount(router);
     new TasksRoutes(scheduler).mount(router);
     new DeploymentsRoutes(scheduler).mount(router);
+    new GroupsRoutes(scheduler).mount(router);
+    new QueueRoute(scheduler).mount(router);
     new EventsRoute(scheduler.events()).mount(router);
     new SystemRoutes(scheduler, host, () -> actualPort(port)).mount(router);
     new MesosRoutes(scheduler).mount(router);
