@@ -109,6 +109,7 @@ demo_run() {
   ferryctl_config=$(demo_json ferryctlConfig <"$cluster")
   export FERRY_CONFIG=$ferryctl_config
   DEMO_SCHEDULER=$scheduler
+  DEMO_MARATHON_CREDENTIALS=$state_dir/secrets/marathon-credentials
 
   demo_say "Running the database on the spinning disk and the TodoMVC app (ferryctl apply)"
   DEMO_REASON="ferryctl apply failed"
@@ -177,7 +178,7 @@ demo_run() {
   if [ "$keep" = true ]; then
     demo_say "The cluster stays up (--keep). Open:"
     echo "  the TodoMVC app     $app/"
-    echo "  Marathon's API      $scheduler/v2/apps"
+    echo "  Marathon's API      $scheduler/v2/apps   (curl -u \"\$(cat $DEMO_MARATHON_CREDENTIALS)\")"
     echo "  Ferry's API         ./ferryctl get statefulapps   (context in $ferryctl_config)"
     echo "  move it back        ./ferryctl apply -f manifests/todomvc/db.yaml"
     echo "  stop it all         ./ferry down --state-dir $state_dir"
@@ -199,9 +200,11 @@ demo_wait_for_app() {
   demo_fail "the TodoMVC app did not answer within ${DEMO_APP_DEADLINE}s"
 }
 
-# HOST:PORT of the running task of a Marathon app, or nothing.
+# HOST:PORT of the running task of a Marathon app, or nothing. The scheduler wants basic
+# credentials: curl reads them from its config on stdin, so they never show in `ps`.
 demo_task_address() {
-  curl -fsS --max-time 5 "$DEMO_SCHEDULER/v2/apps$1/tasks" 2>/dev/null \
+  printf 'user = "%s"\n' "$(cat "$DEMO_MARATHON_CREDENTIALS" 2>/dev/null)" \
+    | curl -K - -fsS --max-time 5 "$DEMO_SCHEDULER/v2/apps$1/tasks" 2>/dev/null \
     | python3 -c '
 import json, sys
 tasks = [t for t in json.load(sys.stdin)["tasks"] if t.get("state") == "TASK_RUNNING" and t.get("ports")]

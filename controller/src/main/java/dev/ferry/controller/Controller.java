@@ -1,5 +1,6 @@
 package dev.ferry.controller;
 
+import dev.ferry.api.marathon.MarathonCredentials;
 import dev.ferry.api.store.EtcdStore;
 import dev.ferry.api.transfer.ClusterKey;
 import dev.ferry.controller.api.ApiServer;
@@ -69,7 +70,8 @@ public final class Controller implements AutoCloseable {
     this.curator = zookeeper(config.zookeeperConnect());
     this.marathonLeader = config.marathonZk().map(zk -> LeaderFollower.marathon(zookeeper(zk.connect()), zk));
     this.marathon = new MarathonClient(vertx, marathonLeader.<Supplier<URI>>map(
-        f -> () -> f.leader().orElse(config.marathonUrl())).orElse(config::marathonUrl));
+        f -> () -> f.leader().orElse(config.marathonUrl())).orElse(config::marathonUrl),
+        config.marathonCredentialsFile().map(MarathonCredentials::read));
     this.mesosLeader = config.mesosZk().map(zk -> LeaderFollower.mesos(zookeeper(zk.connect()), zk));
     this.mesos = mesosLeader.map(f -> MesosAgents.polling(vertx, f::leader, MESOS_POLL))
         .or(() -> config.mesosUrl().map(url -> MesosAgents.polling(vertx, () -> Optional.of(url), MESOS_POLL)))

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.api.codec.Json;
 import dev.ferry.api.codec.ManifestReader;
+import dev.ferry.api.marathon.MarathonCredentials;
 import dev.ferry.api.store.EtcdConfig;
 import dev.ferry.controller.discovery.ZkUrl;
 import java.net.URI;
@@ -28,7 +29,9 @@ import java.util.Optional;
  * tokensFile: /etc/ferry/tokens.csv                FERRY_TOKENS_FILE (required)
  * clusterKeyFile: /etc/ferry/cluster.key           FERRY_CLUSTER_KEY_FILE
  * marathon:
- *   url: http://127.0.0.1:8080                     FERRY_MARATHON_URL
+ *   url: http://127.0.0.1:8080                     FERRY_MARATHON_URL (no user:password in it)
+ *   credentialsFile: /etc/ferry/marathon-credentials  FERRY_MARATHON_CREDENTIALS_FILE: one user:password
+ *                                                  line, sent as basic authentication (--http_credentials)
  *   zk: zk://zk1:2181,zk2:2181/marathon            FERRY_MARATHON_ZK (the leader, found in ZooKeeper;
  *                                                  url is used until ZooKeeper names one)
  * mesos:                                           for placement by the agents' attributes in Mesos
@@ -47,6 +50,7 @@ public record ControllerConfig(
     Path tokensFile,
     Optional<Path> clusterKeyFile,
     URI marathonUrl,
+    Optional<Path> marathonCredentialsFile,
     Optional<ZkUrl> marathonZk,
     Optional<URI> mesosUrl,
     Optional<ZkUrl> mesosZk,
@@ -77,6 +81,7 @@ public record ControllerConfig(
         Path.of(tokens),
         s.get("FERRY_CLUSTER_KEY_FILE", file.clusterKeyFile()).map(Path::of),
         httpUrl("marathon.url", s.get("FERRY_MARATHON_URL", file.marathon().url()).orElse("http://127.0.0.1:8080")),
+        s.get(MarathonCredentials.FILE_VARIABLE, file.marathon().credentialsFile()).map(Path::of),
         s.get("FERRY_MARATHON_ZK", file.marathon().zk()).map(z -> ZkUrl.parse(z, "controller config: marathon.zk")),
         s.get("FERRY_MESOS_URL", file.mesos().url()).map(u -> httpUrl("mesos.url", u)),
         s.get("FERRY_MESOS_ZK", file.mesos().zk()).map(z -> ZkUrl.parse(z, "controller config: mesos.zk")),
@@ -112,6 +117,11 @@ public record ControllerConfig(
   private static URI httpUrl(String field, String text) {
     try {
       URI uri = new URI(text);
+      if (uri.getRawUserInfo() != null) {
+        // Never repeat the URL: it holds a secret.
+        throw new IllegalArgumentException("controller config: " + field + " must not carry user:password;"
+            + " give Marathon's credentials in marathon.credentialsFile (FERRY_MARATHON_CREDENTIALS_FILE)");
+      }
       if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
         return uri;
       }
@@ -157,7 +167,7 @@ public record ControllerConfig(
       etcd = etcd == null ? new Etcd(List.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()) : etcd;
       tokensFile = tokensFile == null ? Optional.empty() : tokensFile;
       clusterKeyFile = clusterKeyFile == null ? Optional.empty() : clusterKeyFile;
-      marathon = marathon == null ? new Marathon(Optional.empty(), Optional.empty()) : marathon;
+      marathon = marathon == null ? new Marathon(Optional.empty(), Optional.empty(), Optional.empty()) : marathon;
       mesos = mesos == null ? new Mesos(Optional.empty(), Optional.empty()) : mesos;
       zookeeper = zookeeper == null ? new ZooKeeper(Optional.empty(), Optional.empty()) : zookeeper;
       gitops = gitops == null ? new GitOpsSection(Optional.empty()) : gitops;
@@ -173,7 +183,7 @@ public record ControllerConfig(
     }
   }
 
-  record Marathon(Optional<String> url, Optional<String> zk) {}
+  record Marathon(Optional<String> url, Optional<String> credentialsFile, Optional<String> zk) {}
 
   record Mesos(Optional<String> url, Optional<String> zk) {}
 

@@ -72,6 +72,18 @@ class ControllerConfigTest {
   }
 
   @Test
+  void marathonsCredentialsComeFromAFileNeverFromTheUrl() {
+    assertThat(ControllerConfig.parse(FILE, Map.of()).marathonCredentialsFile()).isEmpty();
+    assertThat(ControllerConfig.parse(FILE.replace("marathon: {url: http://marathon:8080}",
+        "marathon: {url: http://marathon:8080, credentialsFile: /etc/ferry/marathon-credentials}"), Map.of())
+        .marathonCredentialsFile()).contains(Path.of("/etc/ferry/marathon-credentials"));
+    assertThat(ControllerConfig.parse(FILE, Map.of("FERRY_MARATHON_CREDENTIALS_FILE", "/run/m"))
+        .marathonCredentialsFile()).contains(Path.of("/run/m"));
+    assertThatThrownBy(() -> ControllerConfig.parse(FILE, Map.of("FERRY_MARATHON_URL", "http://ferry:s3cret@marathon:8080")))
+        .hasMessageContaining("marathon.url").hasMessageContaining("credentialsFile").hasMessageNotContaining("s3cret");
+  }
+
+  @Test
   void mistakesAreNamed() {
     assertThatThrownBy(() -> ControllerConfig.parse(FILE, Map.of("FERRY_MARATHON_ZK", "zk1:2181/marathon")))
         .hasMessageContaining("marathon.zk").hasMessageContaining("zk://");

@@ -11,6 +11,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -40,16 +45,28 @@ public final class Devcluster {
     return started.future();
   }
 
+  private record Boot(String clusterId, List<String> localAddresses) {}
+
   private Future<Void> boot() {
-    return vertx.executeBlocking(() -> SchedulerIds.clusterId(config.stateDir()), false).compose(clusterId -> {
-      TaskRunner runner = config.simulateTasks() ? new SimulatedRunner() : new ProcessRunner(vertx);
-      scheduler = new Scheduler(vertx, clusterId, config.nodes(), runner, new EventBus(), config.stateDir());
-      server = new MarathonServer(vertx, scheduler);
-      return server.listen(config.host(), config.port());
-    }).compose(actual -> {
-      port = actual;
-      return scheduler.start();
-    });
+    return vertx.executeBlocking(() -> new Boot(SchedulerIds.clusterId(config.stateDir()), localAddresses()), false)
+        .compose(boot -> {
+          TaskRunner runner = config.simulateTasks() ? new SimulatedRunner() : new ProcessRunner(vertx);
+          scheduler = new Scheduler(vertx, boot.clusterId(), config.nodes(), runner, new EventBus(), config.stateDir());
+          server = new MarathonServer(vertx, scheduler, config.access());
+          return server.listen(config.host(), config.port(), boot.localAddresses());
+        }).compose(actual -> {
+          port = actual;
+          return scheduler.start();
+        });
+  }
+
+  /** This machine's addresses, which clients may name when the API listens on all of them. */
+  private static List<String> localAddresses() throws SocketException {
+    List<String> addresses = new ArrayList<>();
+    for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+      Collections.list(nic.getInetAddresses()).forEach(a -> addresses.add(a.getHostAddress()));
+    }
+    return addresses;
   }
 
   /** The port the API listens on (the configured one, or the one picked for port 0). */

@@ -36,6 +36,7 @@ public final class DevclusterMain {
     }
     System.out.println("devcluster: Marathon API on " + cluster.url() + ", nodes "
         + config.nodes().stream().map(n -> n.name() + "@" + n.address()).toList()
+        + (config.access().credentials().isPresent() ? ", basic authentication" : ", NO AUTHENTICATION (--insecure-no-auth)")
         + (config.simulateTasks() ? ", tasks SIMULATED (--simulate-tasks)" : ""));
     CountDownLatch done = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -188,6 +188,106 @@ class MarathonContractTest {
     assertThat(cluster.call("GET", "/ping", null).body().asText()).isEqualTo("pong");
   }
 
+  @Test
+  void versionsListAnAppsHistoryNewestFirstBoundedAndKeptAcrossRestarts() throws Exception {
+    assertThat(cluster.call("POST", "/v2/apps", "{\"id\":\"/v\",\"cmd\":\"sleep 600\",\"cpus\":0.1,\"mem\":16}").status())
+        .isEqualTo(201);
+    assertThat(cluster.call("PUT", "/v2/apps/v?force=true", "{\"cpus\":0.2}").status()).isEqualTo(200);
+    JsonNode versions = cluster.call("GET", "/v2/apps/v/versions", null).body().path("versions");
+    assertThat(versions).hasSize(2);
+    String newest = versions.get(0).asText();
+    String first = versions.get(1).asText();
+    assertThat(newest).isGreaterThan(first).isEqualTo(cluster.call("GET", "/v2/apps/v", null).body().path("app").path("version").asText());
+    JsonNode old = cluster.call("GET", "/v2/apps/v/versions/" + first, null).body();
+    assertThat(old.path("cpus").asDouble()).isEqualTo(0.1);
+    assertThat(old.path("version").asText()).isEqualTo(first);
+    assertMatchesSchema(old, "versions/" + first);
+    assertThat(cluster.call("GET", "/v2/apps/v/versions/" + newest, null).body().path("cpus").asDouble()).isEqualTo(0.2);
+    TestCluster.Answer unknown = cluster.call("GET", "/v2/apps/v/versions/2014-03-01T23:42:20.938Z", null);
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.body().path("message").asText()).isEqualTo("App '/v' does not exist in version 2014-03-01T23:42:20.938Z");
+    assertThat(cluster.call("GET", "/v2/apps/nope/versions", null).body().path("message").asText()).isEqualTo("App '/nope' does not exist");
+
+    for (int i = 0; i < 25; i++) {
+      cluster.call("PUT", "/v2/apps/v?force=true", "{\"instances\":" + (i % 3) + ",\"mem\":" + (16 + i) + "}");
+    }
+    JsonNode bounded = cluster.call("GET", "/v2/apps/v/versions", null).body().path("versions");
+    assertThat(bounded).as("the oldest are dropped").hasSize(20);
+    assertThat(bounded.toString()).doesNotContain(first);
+
+    cluster.stopKeepingState();
+    try (TestCluster again = new TestCluster(DevclusterConfig.seedNodes(), true, cluster.stateDir)) {
+      assertThat(again.call("GET", "/v2/apps/v/versions", null).body().path("versions")).isEqualTo(bounded);
+      again.call("DELETE", "/v2/apps/v", null);
+      assertThat(again.call("GET", "/v2/apps/v/versions", null).status()).isEqualTo(404);
+    }
+    cluster = new TestCluster(DevclusterConfig.seedNodes(), true);
+  }
+
+  @Test
+  void groupsAreTheTreeTheAppIdsImplyAndMatchTheGroupSchema() throws Exception {
+    assertThat(cluster.call("PUT", "/v2/apps", Files.readString(MARATHON.resolve("examples/apps_create.json"))).status())
+        .isEqualTo(200);
+    cluster.call("POST", "/v2/apps", "{\"id\":\"/top\",\"cmd\":\"sleep 600\",\"cpus\":0.1,\"mem\":16}");
+    JsonNode root = cluster.call("GET", "/v2/groups", null).body();
+    assertThat(root.path("id").asText()).isEqualTo("/");
+    assertThat(root.path("apps").findValuesAsText("id")).containsExactly("/top");
+    assertThat(root.path("groups")).extracting(g -> g.path("id").asText()).containsExactly("/test");
+    JsonNode test = root.path("groups").get(0);
+    assertThat(test.path("apps")).extracting(a -> a.path("id").asText()).containsExactlyInAnyOrder("/test/sleep60", "/test/sleep120");
+    assertMatchesGroupSchema(root);
+    JsonNode example = Json.json().readTree(MARATHON.resolve("examples/group.json").toFile());
+    assertThat(root.fieldNames()).toIterable().containsAll(() -> example.fieldNames());
+
+    assertThat(cluster.call("GET", "/v2/groups/test", null).body()).isEqualTo(test);
+    assertThat(cluster.call("GET", "/v2/groups/test?embed=group.groups", null).body().path("apps")).isEmpty();
+    assertThat(cluster.call("GET", "/v2/groups/test?embed=group.apps.counts", null).body().path("apps").get(0)
+        .path("tasksRunning").isNumber()).isTrue();
+    TestCluster.Answer missing = cluster.call("GET", "/v2/groups/nope", null);
+    assertThat(missing.status()).isEqualTo(404);
+    assertThat(missing.body().path("message").asText()).isEqualTo("Group '/nope' does not exist");
+  }
+
+  @Test
+  void theQueueListsAppsWaitingToLaunchInTheExamplesShape() throws Exception {
+    cluster.call("POST", "/v2/apps", "{\"id\":\"/runs\",\"cmd\":\"sleep 600\",\"cpus\":0.1,\"mem\":16}");
+    // No node has disk=tape: its two instances wait.
+    cluster.call("POST", "/v2/apps", "{\"id\":\"/waits\",\"cmd\":\"sleep 600\",\"cpus\":0.1,\"mem\":16,\"instances\":2,"
+        + "\"constraints\":[[\"disk\",\"IS\",\"tape\"]]}");
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        cluster.call("GET", "/v2/apps/runs", null).body().path("app").path("tasksRunning").asInt() == 1);
+    JsonNode queue = cluster.call("GET", "/v2/queue", null).body().path("queue");
+    assertThat(queue).hasSize(1);
+    JsonNode item = queue.get(0);
+    assertThat(item.path("app").path("id").asText()).isEqualTo("/waits");
+    assertThat(item.path("count").asInt()).isEqualTo(2);
+    assertThat(item.path("delay").path("overdue").asBoolean()).isTrue();
+    JsonNode example = Json.json().readTree(MARATHON.resolve("examples/queue.json").toFile()).path("queue").get(0);
+    assertThat(item.fieldNames()).toIterable().containsExactlyInAnyOrderElementsOf(() -> example.fieldNames());
+    assertThat(item.path("delay").fieldNames()).toIterable().containsExactlyInAnyOrderElementsOf(() -> example.path("delay").fieldNames());
+    assertMatchesSchema(item.path("app"), "queue");
+  }
+
+  private void assertMatchesGroupSchema(JsonNode group) throws Exception {
+    ObjectNode raw = (ObjectNode) Json.json().readTree(MARATHON.resolve("schema/Group.json").toFile());
+    raw.remove("$schema");
+    // Each app is checked against AppDefinition.json below, rather than through the remote $ref.
+    ((ObjectNode) raw.path("properties").path("apps")).set("items", Json.json().createObjectNode());
+    JsonSchema groupSchema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(raw);
+    ObjectNode definition = group.deepCopy();
+    stripAfterSchema(definition);
+    assertThat(groupSchema.validate(definition)).as(definition.toString()).isEmpty();
+    for (JsonNode app : group.findValues("apps")) {
+      app.forEach(a -> assertMatchesSchema(a, "group " + group.path("id")));
+    }
+  }
+
+  /** Group.json predates pods and enforceRole (group.raml has them). */
+  private static void stripAfterSchema(ObjectNode group) {
+    group.remove(List.of("pods", "enforceRole"));
+    group.path("groups").forEach(g -> stripAfterSchema((ObjectNode) g));
+  }
+
   private void assertMatchesSchema(JsonNode app, String file) {
     ObjectNode definition = app.deepCopy();
     definition.remove(APP_INFO_FIELDS);

@@ -39,7 +39,7 @@ class ProcessLifecycleTest {
   void start() throws Exception {
     cluster = new TestCluster(DevclusterConfig.seedNodes(), false);
     HttpRequest request = HttpRequest.newBuilder(URI.create(cluster.cluster.url() + "/v2/events"))
-        .header("Accept", "text/event-stream").build();
+        .header("Accept", "text/event-stream").header("Authorization", cluster.credentials.authorization()).build();
     stream = HttpClient.newHttpClient().sendAsync(request, HttpResponse.BodyHandlers.ofLines())
         .thenAccept(r -> r.body().filter(l -> l.startsWith("event: ")).forEach(l -> events.add(l.substring(7))));
     await().atMost(PATIENCE).until(() -> events.contains("event_stream_attached"));

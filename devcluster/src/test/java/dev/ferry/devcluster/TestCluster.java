@@ -2,6 +2,8 @@ package dev.ferry.devcluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.codec.Json;
+import dev.ferry.api.marathon.MarathonCredentials;
+import dev.ferry.devcluster.marathon.ApiAccess;
 import dev.ferry.devcluster.nodes.NodeSpec;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -13,14 +15,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** A devcluster on a free port with a temp state dir; {@link #close()} stops every task and removes the dir. */
+/**
+ * A devcluster on a free port with a temp state dir and fresh credentials, which {@link #call}
+ * sends; {@link #close()} stops every task and removes the dir.
+ */
 final class TestCluster implements AutoCloseable {
 
   record Answer(int status, JsonNode body, HttpResponse<String> raw) {}
 
+  final MarathonCredentials credentials = new MarathonCredentials("ferry", UUID.randomUUID().toString());
   final Vertx vertx = Vertx.vertx();
   final Path stateDir;
   final Devcluster cluster;
@@ -33,7 +40,8 @@ final class TestCluster implements AutoCloseable {
   TestCluster(List<NodeSpec> nodes, boolean simulate, Path stateDir) throws Exception {
     this.stateDir = stateDir;
     try {
-      cluster = Devcluster.start(vertx, new DevclusterConfig("127.0.0.1", 0, nodes, stateDir, simulate))
+      cluster = Devcluster.start(vertx, new DevclusterConfig("127.0.0.1", 0, nodes, stateDir, simulate,
+          ApiAccess.authenticated(credentials)))
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       vertx.close();
@@ -42,10 +50,19 @@ final class TestCluster implements AutoCloseable {
     }
   }
 
+  /** A JSON request with the cluster's credentials. */
   Answer call(String method, String path, String body) throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cluster.url() + path))
-        .header("Content-Type", "application/json")
+    return send(request(method, path, body).header("Content-Type", "application/json")
+        .header("Authorization", credentials.authorization()));
+  }
+
+  /** A request with no headers but what the caller adds: as a stranger or a web page sends it. */
+  HttpRequest.Builder request(String method, String path, String body) {
+    return HttpRequest.newBuilder(URI.create(cluster.url() + path))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+  }
+
+  Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {
     HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     JsonNode json = response.body().isEmpty() ? Json.json().nullNode()
         : response.headers().firstValue("Content-Type").orElse("").contains("json")

@@ -43,7 +43,8 @@ public final class TodoMain extends AbstractVerticle {
 
   @Override
   public void start(Promise<Void> started) {
-    MarathonTasks tasks = new MarathonTasks(vertx.createHttpClient(), config.marathon(), config.databaseApp());
+    MarathonTasks tasks = new MarathonTasks(vertx.createHttpClient(), config.marathon(), config.marathonCredentials(),
+        config.databaseApp());
     FollowingRedis redis = new FollowingRedis(vertx,
         vertx.createNetClient(new NetClientOptions().setConnectTimeout(2_000).setTcpKeepAlive(true)),
         tasks, config.databaseDeadline());

@@ -3,9 +3,11 @@ package dev.ferry.controller.marathon;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.api.codec.Json;
+import dev.ferry.api.marathon.MarathonCredentials;
 import dev.ferry.controller.statefulapp.MarathonView;
 import dev.ferry.controller.statefulapp.TaskView;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -24,24 +26,42 @@ import java.util.Optional;
 /**
  * Marathon's REST API v2, the part Ferry uses: read an app with its tasks, write one, delete one.
  * Answers are typed: a 409 is a {@link MarathonLockedException}, a 422 a
- * {@link MarathonRejectedException}, anything else unexpected a {@link MarathonException}.
+ * {@link MarathonRejectedException}, anything else unexpected a {@link MarathonException} (a 401
+ * when Marathon wants other credentials). With credentials, every request carries them as basic
+ * authentication, in a header: never in the URL, never in a log line.
  */
 public final class MarathonClient implements AutoCloseable {
 
+  private final Vertx vertx;
   private final WebClient client;
   private final Supplier<URI> base;
+  private final Optional<MarathonCredentials> credentials;
 
+  /** A client of a Marathon without authentication. */
   public MarathonClient(Vertx vertx, URI base) {
-    this(vertx, () -> base);
+    this(vertx, () -> base, Optional.empty());
   }
 
-  /** A client of whichever Marathon {@code base} names at each request: the leader, when found through ZooKeeper. */
-  public MarathonClient(Vertx vertx, Supplier<URI> base) {
+  /**
+   * A client of whichever Marathon {@code base} names at each request (the leader, when found
+   * through ZooKeeper), sending {@code credentials} when given.
+   */
+  public MarathonClient(Vertx vertx, Supplier<URI> base, Optional<MarathonCredentials> credentials) {
+    this.vertx = vertx;
     this.base = base;
+    this.credentials = credentials;
     this.client = WebClient.create(vertx, new WebClientOptions()
         .setKeepAlive(true)
         .setConnectTimeout(5_000)
         .setIdleTimeout(60));
+  }
+
+  /**
+   * A stream of this Marathon's events, with the same base and credentials; call
+   * {@link MarathonEventStream#start()} on it.
+   */
+  public MarathonEventStream events(Handler<MarathonEvent> onEvent, Runnable onConnected) {
+    return new MarathonEventStream(vertx, base, credentials, onEvent, onConnected);
   }
 
   /** The Marathon requests go to now. */
@@ -100,7 +120,10 @@ public final class MarathonClient implements AutoCloseable {
   }
 
   private HttpRequest<Buffer> request(HttpMethod method, String path) {
-    return client.requestAbs(method, Urls.under(base.get(), path)).putHeader("Accept", "application/json");
+    HttpRequest<Buffer> request = client.requestAbs(method, Urls.under(base.get(), path))
+        .putHeader("Accept", "application/json");
+    credentials.ifPresent(c -> request.putHeader("Authorization", c.authorization()));
+    return request;
   }
 
   private Future<HttpResponse<Buffer>> send(HttpRequest<Buffer> request, JsonNode body) {

@@ -2,6 +2,7 @@ package dev.ferry.controller.marathon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.codec.Json;
+import dev.ferry.api.marathon.MarathonCredentials;
 import dev.ferry.controller.queue.Backoff;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -14,6 +15,7 @@ import io.vertx.core.parsetools.RecordParser;
 import java.io.IOException;
 import dev.ferry.controller.discovery.Urls;
 import java.net.URI;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -35,17 +37,25 @@ public final class MarathonEventStream implements AutoCloseable {
   private final Supplier<URI> base;
   private final Handler<MarathonEvent> onEvent;
   private final Runnable onConnected;
+  private final Optional<MarathonCredentials> credentials;
   private int failures;
   private volatile boolean closed;
 
+  /** Follows a Marathon without authentication. */
   public MarathonEventStream(Vertx vertx, URI base, Handler<MarathonEvent> onEvent, Runnable onConnected) {
-    this(vertx, () -> base, onEvent, onConnected);
+    this(vertx, () -> base, Optional.empty(), onEvent, onConnected);
   }
 
-  /** Follows whichever Marathon {@code base} names at each (re)connect: a new leader after the old one's stream ended. */
-  public MarathonEventStream(Vertx vertx, Supplier<URI> base, Handler<MarathonEvent> onEvent, Runnable onConnected) {
+  /**
+   * Follows whichever Marathon {@code base} names at each (re)connect (a new leader after the old
+   * one's stream ended), sending {@code credentials} when given. {@link MarathonClient#events}
+   * makes one with the client's base and credentials.
+   */
+  public MarathonEventStream(Vertx vertx, Supplier<URI> base, Optional<MarathonCredentials> credentials,
+      Handler<MarathonEvent> onEvent, Runnable onConnected) {
     this.vertx = vertx;
     this.base = base;
+    this.credentials = credentials;
     this.onEvent = onEvent;
     this.onConnected = onConnected;
     this.client = vertx.createHttpClient(new HttpClientOptions().setIdleTimeout(0).setConnectTimeout(5_000));
@@ -63,6 +73,7 @@ public final class MarathonEventStream implements AutoCloseable {
     }
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET)
         .setAbsoluteURI(Urls.under(base.get(), "/v2/events")).putHeader("Accept", "text/event-stream");
+    credentials.ifPresent(c -> options.putHeader("Authorization", c.authorization()));
     client.request(options)
         .compose(req -> req.send())
         .onSuccess(response -> {

@@ -62,8 +62,7 @@ public final class Reconcilers implements AutoCloseable {
     cluster.datasets().start(cluster.store(), this::datasetChanged);
     cluster.nodes().start(cluster.store(), this::nodeChanged);
     cluster.migrations().start(cluster.store(), this::migrationChanged);
-    this.marathonEvents = new MarathonEventStream(vertx, cluster.marathon()::base, this::marathonEvent,
-        this::marathonReconnected).start();
+    this.marathonEvents = cluster.marathon().events(this::marathonEvent, this::marathonReconnected).start();
     // What Mesos says of its agents changes where apps may go, as a Node's spec does.
     this.mesosChanges = cluster.mesos().onChange(() -> vertx.runOnContext(v -> resyncAll()));
     this.resyncTimer = vertx.setPeriodic(settings.resync().toMillis(), t -> resyncAll());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.api.codec.Manifests;
+import dev.ferry.api.marathon.MarathonCredentials;
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.model.Node;
 import dev.ferry.api.process.Directories;
@@ -11,6 +12,7 @@ import dev.ferry.controller.marathon.MarathonApps;
 import dev.ferry.controller.marathon.MarathonClient;
 import dev.ferry.devcluster.Devcluster;
 import dev.ferry.devcluster.DevclusterConfig;
+import dev.ferry.devcluster.marathon.ApiAccess;
 import dev.ferry.testing.ZooKeeperExtension;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -20,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -44,6 +47,7 @@ class DiscoveryTest {
   static ZooKeeperExtension zookeeper = new ZooKeeperExtension();
 
   private static final Vertx VERTX = Vertx.vertx();
+  private static final MarathonCredentials CREDENTIALS = new MarathonCredentials("ferry", UUID.randomUUID().toString());
   private static Path stateDir;
   private static Devcluster devcluster;
   private static CuratorFramework curator;
@@ -51,8 +55,8 @@ class DiscoveryTest {
   @BeforeAll
   static void start() throws Exception {
     stateDir = Files.createTempDirectory("ferry-discovery");
-    devcluster = Devcluster.start(VERTX, new DevclusterConfig("127.0.0.1", 0, DevclusterConfig.seedNodes(), stateDir, true))
-        .await();
+    devcluster = Devcluster.start(VERTX, new DevclusterConfig("127.0.0.1", 0, DevclusterConfig.seedNodes(), stateDir, true,
+        ApiAccess.authenticated(CREDENTIALS))).await();
     curator = CuratorFrameworkFactory.newClient(zookeeper.connectString(), new RetryOneTime(100));
     curator.start();
   }
@@ -85,7 +89,8 @@ class DiscoveryTest {
       leader.start();
       await().atMost(Duration.ofSeconds(30)).until(() -> leader.leader().equals(Optional.of(real)));
 
-      MarathonClient client = new MarathonClient(VERTX, () -> leader.leader().orElse(URI.create("http://127.0.0.1:9")));
+      MarathonClient client = new MarathonClient(VERTX, () -> leader.leader().orElse(URI.create("http://127.0.0.1:9")),
+          Optional.of(CREDENTIALS));
       try {
         assertThat(client.appsLabelled(MarathonApps.LABEL_STATEFULAPP).await()).isEmpty();
         first.close();

@@ -7,9 +7,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.api.codec.Json;
+import dev.ferry.api.marathon.MarathonCredentials;
 import dev.ferry.controller.statefulapp.MarathonView;
 import dev.ferry.devcluster.Devcluster;
 import dev.ferry.devcluster.DevclusterConfig;
+import dev.ferry.devcluster.marathon.ApiAccess;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.nio.file.Files;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,10 +27,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The Marathon client against devcluster, Ferry's Marathon-compatible scheduler, with real tasks. */
+/**
+ * The Marathon client against devcluster, Ferry's Marathon-compatible scheduler, with real tasks
+ * and basic authentication.
+ */
 class MarathonClientTest {
 
   private static final Vertx VERTX = Vertx.vertx();
+  private static final MarathonCredentials CREDENTIALS = new MarathonCredentials("ferry", UUID.randomUUID().toString());
   private static Path stateDir;
   private static Devcluster marathon;
   private static MarathonClient client;
@@ -35,9 +42,9 @@ class MarathonClientTest {
   @BeforeAll
   static void startMarathon() throws Exception {
     stateDir = Files.createTempDirectory("ferry-marathon-client");
-    marathon = Devcluster.start(VERTX, new DevclusterConfig("127.0.0.1", 0, DevclusterConfig.seedNodes(), stateDir, false))
-        .await();
-    client = new MarathonClient(VERTX, URI.create(marathon.url()));
+    marathon = Devcluster.start(VERTX, new DevclusterConfig("127.0.0.1", 0, DevclusterConfig.seedNodes(), stateDir, false,
+        ApiAccess.authenticated(CREDENTIALS))).await();
+    client = new MarathonClient(VERTX, () -> URI.create(marathon.url()), Optional.of(CREDENTIALS));
   }
 
   @AfterAll
@@ -131,6 +138,25 @@ class MarathonClientTest {
   }
 
   @Test
+  void withoutTheCredentialsMarathonRefusesEveryCallWith401() throws Exception {
+    MarathonCredentials wrong = new MarathonCredentials("ferry", "guess");
+    for (Optional<MarathonCredentials> credentials : List.of(Optional.<MarathonCredentials>empty(), Optional.of(wrong))) {
+      try (MarathonClient stranger = new MarathonClient(VERTX, () -> URI.create(marathon.url()), credentials)) {
+        assertThatThrownBy(() -> stranger.app("/nobody").await()).isInstanceOf(MarathonException.class)
+            .hasMessageContaining("401").hasMessageContaining("Invalid username or password.")
+            .hasMessageNotContaining(CREDENTIALS.password());
+        assertThatThrownBy(() -> stranger.putApp("/intruder", app("/intruder", "{\"cmd\":\"sleep 600\"}"), true).await())
+            .isInstanceOf(MarathonException.class).hasMessageContaining("401");
+        AtomicInteger connects = new AtomicInteger();
+        try (MarathonEventStream stream = stranger.events(e -> { }, connects::incrementAndGet).start()) {
+          await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> connects.get() == 0);
+        }
+      }
+    }
+    assertThat(client.app("/intruder").await()).as("nothing was created").isEmpty();
+  }
+
+  @Test
   void missingAppsAreEmptyAndDeletingThemIsFine() {
     assertThat(client.app("/nobody").await()).isEqualTo(Optional.empty());
     client.deleteApp("/nobody").await();
@@ -140,8 +166,7 @@ class MarathonClientTest {
   void theEventStreamDeliversWhatHappensToAnApp() throws Exception {
     List<MarathonEvent> events = new CopyOnWriteArrayList<>();
     AtomicInteger connects = new AtomicInteger();
-    try (MarathonEventStream stream = new MarathonEventStream(VERTX, URI.create(marathon.url()), events::add,
-        connects::incrementAndGet).start()) {
+    try (MarathonEventStream stream = client.events(events::add, connects::incrementAndGet).start()) {
       await().until(() -> connects.get() == 1);
       client.putApp("/evented", app("/evented", "{\"cmd\":\"sleep 600\",\"cpus\":0.1,\"mem\":16,\"instances\":1}"), false)
           .await();

@@ -1,6 +1,7 @@
 package dev.ferry.controller.runtime;
 
 import dev.ferry.api.process.Directories;
+import dev.ferry.api.marathon.MarathonCredentials;
 import dev.ferry.api.codec.Manifests;
 import dev.ferry.api.model.FerryObject;
 import dev.ferry.api.model.Kind;
@@ -13,6 +14,7 @@ import dev.ferry.controller.metrics.MetricsRegistry;
 import dev.ferry.controller.queue.Backoff;
 import dev.ferry.devcluster.Devcluster;
 import dev.ferry.devcluster.DevclusterConfig;
+import dev.ferry.devcluster.marathon.ApiAccess;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.nio.file.Files;
@@ -21,6 +23,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.Optional;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
@@ -37,6 +41,8 @@ final class ControllerHarness implements AutoCloseable {
   final EtcdStore store;
   final Devcluster marathon;
   final MarathonClient marathonClient;
+  /** What devcluster asks of every client: the harness's clients send them. */
+  final MarathonCredentials marathonCredentials = new MarathonCredentials("ferry", UUID.randomUUID().toString());
   final ClusterKey key;
   final MetricsRegistry metrics = new MetricsRegistry();
   /** The replica started first; usually the leader. */
@@ -54,9 +60,9 @@ final class ControllerHarness implements AutoCloseable {
     this.zookeeper = zookeeper;
     stateDir = Files.createTempDirectory("ferry-controller-test");
     store = EtcdStore.connect(etcd);
-    marathon = Devcluster.start(vertx, new DevclusterConfig("127.0.0.1", 0, DevclusterConfig.seedNodes(), stateDir, false))
-        .await();
-    marathonClient = new MarathonClient(vertx, URI.create(marathon.url()));
+    marathon = Devcluster.start(vertx, new DevclusterConfig("127.0.0.1", 0, DevclusterConfig.seedNodes(), stateDir, false,
+        ApiAccess.authenticated(marathonCredentials))).await();
+    marathonClient = new MarathonClient(vertx, () -> URI.create(marathon.url()), Optional.of(marathonCredentials));
     duties = replica("first").duties;
   }
 

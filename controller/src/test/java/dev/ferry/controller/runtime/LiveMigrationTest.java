@@ -8,7 +8,6 @@ import dev.ferry.api.model.Kind;
 import dev.ferry.api.model.Migration;
 import dev.ferry.api.model.MigrationPhase;
 import dev.ferry.controller.marathon.MarathonEventStream;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -33,18 +32,17 @@ class LiveMigrationTest extends MigrationClusterTest {
 
     Map<String, Boolean> running = new ConcurrentHashMap<>();
     AtomicInteger mostAtOnce = new AtomicInteger();
-    MarathonEventStream tasks = new MarathonEventStream(cluster.controller.vertx,
-        URI.create(cluster.controller.marathon.url()), e -> {
-          if (e.type().equals("status_update_event") && e.appId().equals(Optional.of("/cache"))) {
-            String state = e.data().path("taskStatus").asText();
-            if (state.equals("TASK_RUNNING")) {
-              running.put(e.data().path("taskId").asText(), true);
-            } else if (Set.of("TASK_KILLED", "TASK_FINISHED", "TASK_FAILED", "TASK_LOST", "TASK_ERROR").contains(state)) {
-              running.remove(e.data().path("taskId").asText());
-            }
-            mostAtOnce.accumulateAndGet(running.size(), Math::max);
-          }
-        }, () -> { }).start();
+    MarathonEventStream tasks = cluster.controller.marathonClient.events(e -> {
+      if (e.type().equals("status_update_event") && e.appId().equals(Optional.of("/cache"))) {
+        String state = e.data().path("taskStatus").asText();
+        if (state.equals("TASK_RUNNING")) {
+          running.put(e.data().path("taskId").asText(), true);
+        } else if (Set.of("TASK_KILLED", "TASK_FINISHED", "TASK_FAILED", "TASK_LOST", "TASK_ERROR").contains(state)) {
+          running.remove(e.data().path("taskId").asText());
+        }
+        mostAtOnce.accumulateAndGet(running.size(), Math::max);
+      }
+    }, () -> { }).start();
 
     MigrationFixture.Writer writer = cluster.writer("cache", 1000);
     try {

@@ -143,7 +143,8 @@ final class MigrationFixture implements AutoCloseable {
   /** The app's one task, as Marathon lists it. */
   JsonNode task(String app) throws IOException, InterruptedException {
     HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(controller.marathon.url() + "/v2/apps/" + app
-        + "/tasks")).build(), HttpResponse.BodyHandlers.ofString());
+        + "/tasks")).header("Authorization", controller.marathonCredentials.authorization()).build(),
+        HttpResponse.BodyHandlers.ofString());
     JsonNode task = Json.json().readTree(r.body()).path("tasks").path(0);
     if (task.isMissingNode()) {
       throw new IOException("no task of " + app);

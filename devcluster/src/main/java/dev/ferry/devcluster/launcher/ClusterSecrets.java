@@ -10,8 +10,10 @@ import java.util.HexFormat;
 
 /**
  * The secrets {@code up} makes: an admin token in the controller's tokens file
- * ({@code token,user,role} lines) and the cluster key that signs transfer tickets (64 hex
- * characters, so 64 bytes of key). Both files are readable by their owner only.
+ * ({@code token,user,role} lines), the cluster key that signs transfer tickets (64 hex
+ * characters, so 64 bytes of key) and the scheduler's basic-authentication credentials
+ * ({@code ferry:<64 hex>}, Marathon's {@code --http_credentials} form). Every file is readable by
+ * its owner only, and none of them is ever passed on a command line.
  */
 final class ClusterSecrets {
 
@@ -19,12 +21,13 @@ final class ClusterSecrets {
 
   private ClusterSecrets() {}
 
-  /** Writes both files and returns the admin token. */
+  /** Writes the three files and returns the admin token. */
   static String create(StateDir dir) {
     String token = randomHex(32);
     writePrivate(dir.tokens(), "# token,user,role: written by ./ferry up, removed by ./ferry down\n"
         + token + ",admin,admin\n");
     writePrivate(dir.clusterKey(), randomHex(32) + "\n");
+    writePrivate(dir.marathonCredentials(), "ferry:" + randomHex(32) + "\n");
     return token;
   }
 

@@ -2,6 +2,7 @@ package dev.ferry.devcluster.launcher;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.ferry.api.codec.Json;
+import dev.ferry.api.marathon.MarathonCredentials;
 import dev.ferry.api.process.EtcdCommand;
 import dev.ferry.devcluster.nodes.NodeSpec;
 import java.nio.file.Path;
@@ -61,10 +62,15 @@ final class ComponentConfigs {
         Readiness.port("127.0.0.1", options.zookeeperPort()), Duration.ofSeconds(60), Duration.ofSeconds(10));
   }
 
+  /**
+   * devcluster, with the basic-authentication credentials {@link ClusterSecrets} wrote: the file's
+   * path on its command line, never the secret.
+   */
   ProcessSpec scheduler() {
     List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1",
         "--port", Integer.toString(options.schedulerPort()),
-        "--state-dir", dir.scheduler().toString()));
+        "--state-dir", dir.scheduler().toString(),
+        "--http_credentials_file", dir.marathonCredentials().toString()));
     for (NodeSpec node : options.nodes()) {
       args.add("--node");
       args.add(nodeArgument(node));
@@ -73,11 +79,14 @@ final class ComponentConfigs {
       args.add("--simulate-tasks");
     }
     String url = schedulerUrl();
+    Path credentials = dir.marathonCredentials();
     // Stopping the scheduler stops its tasks, each with its own kill grace period. Its tasks
-    // inherit its environment: FERRY_MARATHON_URL tells an app (the demo's) where Marathon is,
-    // whatever port this cluster uses.
-    return new ProcessSpec("scheduler", java(Build.SCHEDULER, args), Map.of("FERRY_MARATHON_URL", url), Optional.empty(),
-        "127.0.0.1:" + options.schedulerPort(), url, Readiness.http(url + "/v2/info", "marathon"),
+    // inherit its environment: FERRY_MARATHON_URL and the credentials file tell an app (the
+    // demo's) where Marathon is and how to get in, whatever port this cluster uses.
+    return new ProcessSpec("scheduler", java(Build.SCHEDULER, args),
+        Map.of("FERRY_MARATHON_URL", url, MarathonCredentials.FILE_VARIABLE, credentials.toString()), Optional.empty(),
+        "127.0.0.1:" + options.schedulerPort(), url,
+        Readiness.http(url + "/v2/info", "marathon", () -> Optional.of(MarathonCredentials.read(credentials).authorization())),
         Duration.ofSeconds(60), Duration.ofSeconds(60));
   }
 
@@ -112,7 +121,7 @@ final class ComponentConfigs {
     yaml.put("etcd", Map.of("endpoints", List.of(etcdEndpoint())));
     yaml.put("tokensFile", dir.tokens().toString());
     yaml.put("clusterKeyFile", dir.clusterKey().toString());
-    yaml.put("marathon", Map.of("url", schedulerUrl()));
+    yaml.put("marathon", Map.of("url", schedulerUrl(), "credentialsFile", dir.marathonCredentials().toString()));
     yaml.put("zookeeper", Map.of("connect", options.zookeeperConnect(), "path", "/ferry"));
     yaml.put("gitops", Map.of("cacheDir", config.resolveSibling("gitops").toString()));
     String url = controllerUrl();

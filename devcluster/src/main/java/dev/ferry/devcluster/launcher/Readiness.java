@@ -8,7 +8,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** How the launcher knows a component answers: a port that accepts, or an HTTP URL that says 200. */
 record Readiness(String what, BooleanSupplier probe) {
@@ -21,7 +23,12 @@ record Readiness(String what, BooleanSupplier probe) {
 
   /** 200 from {@code url}, and a body containing {@code expected} (empty: any body). */
   static Readiness http(String url, String expected) {
-    return new Readiness("answering " + url, () -> answers(url, expected));
+    return http(url, expected, Optional::empty);
+  }
+
+  /** The same, sending the {@code Authorization} header {@code authorization} gives, if any. */
+  static Readiness http(String url, String expected, Supplier<Optional<String>> authorization) {
+    return new Readiness("answering " + url, () -> answers(url, expected, authorization.get()));
   }
 
   static boolean accepts(String host, int port) {
@@ -33,8 +40,10 @@ record Readiness(String what, BooleanSupplier probe) {
     }
   }
 
-  static boolean answers(String url, String expected) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build();
+  static boolean answers(String url, String expected, Optional<String> authorization) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2));
+    authorization.ifPresent(a -> builder.header("Authorization", a));
+    HttpRequest request = builder.build();
     try {
       HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
       return response.statusCode() == 200 && response.body().contains(expected);

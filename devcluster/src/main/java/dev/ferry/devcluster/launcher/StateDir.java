@@ -19,6 +19,7 @@ import java.nio.file.Path;
  * controller/controller.yaml
  * secrets/tokens          the API tokens (token,user,role lines), mode 600
  * secrets/cluster.key     the key that signs transfer tickets, mode 600
+ * secrets/marathon-credentials  user:password of the scheduler's basic authentication, mode 600
  * </pre>
  */
 public record StateDir(Path root) {
@@ -98,5 +99,10 @@ public record StateDir(Path root) {
 
   public Path clusterKey() {
     return root.resolve("secrets").resolve("cluster.key");
+  }
+
+  /** The scheduler's {@code --http_credentials_file}, read by the controller and by the tasks that call Marathon. */
+  public Path marathonCredentials() {
+    return root.resolve("secrets").resolve("marathon-credentials");
   }
 }

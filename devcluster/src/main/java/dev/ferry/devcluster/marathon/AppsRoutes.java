@@ -37,6 +37,9 @@ final class AppsRoutes {
     router.patch("/v2/apps").handler(ctx -> updateMany(ctx, false));
     router.postWithRegex(ID + "/restart/?").handler(this::restart);
     router.getWithRegex(ID + "/tasks/?").handler(this::tasks);
+    // Before show: "versions" is a reserved id segment, never an app's last one.
+    router.getWithRegex(ID + "/versions/(?<version>[^/]+)/?").handler(this::version);
+    router.getWithRegex(ID + "/versions/?").handler(this::versions);
     router.getWithRegex(ID + "/?").handler(this::show);
     router.putWithRegex(ID + "/?").handler(ctx -> update(ctx, true));
     router.patchWithRegex(ID + "/?").handler(ctx -> update(ctx, false));
@@ -100,6 +103,23 @@ final class AppsRoutes {
     ArrayNode tasks = F.arrayNode();
     scheduler.tasksOf(app.id()).forEach(t -> tasks.add(TaskJson.of(t, scheduler)));
     Http.json(ctx, 200, F.objectNode().set("tasks", tasks));
+  }
+
+  /** {@code {"versions": [...]}}, newest first ({@code AppVersionsResource.index}). */
+  private void versions(RoutingContext ctx) {
+    AppDefinition app = existing(AppId.of(ctx.pathParam("id")));
+    ArrayNode versions = F.arrayNode();
+    scheduler.versions(app.id()).forEach(v -> versions.add(v.version()));
+    Http.json(ctx, 200, F.objectNode().set("versions", versions));
+  }
+
+  /** The app definition at that version, unwrapped ({@code AppVersionsResource.show}). */
+  private void version(RoutingContext ctx) {
+    AppId id = existing(AppId.of(ctx.pathParam("id"))).id();
+    String version = ctx.pathParam("version");
+    AppDefinition app = scheduler.version(id, version)
+        .orElseThrow(() -> ApiError.notFound("App '" + id + "' does not exist in version " + version));
+    Http.json(ctx, 200, app.json());
   }
 
   private void update(RoutingContext ctx, boolean allowCreation) {

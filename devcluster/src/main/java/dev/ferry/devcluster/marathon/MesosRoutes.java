@@ -25,6 +25,7 @@ final class MesosRoutes {
   }
 
   void mount(Router router) {
+    // ApiGuard.MESOS_READ_ONLY names these: Mesos serves them without authentication.
     router.get("/master/slaves").handler(this::slaves);
     router.get("/slaves").handler(this::slaves);
   }

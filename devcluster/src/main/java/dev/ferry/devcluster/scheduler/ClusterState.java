@@ -31,6 +31,8 @@ final class ClusterState {
   final Map<String, Deployment> deployments = new LinkedHashMap<>();
   final Map<AppId, Backoff> backoff = new HashMap<>();
   final Map<AppId, ObjectNode> lastFailure = new HashMap<>();
+  /** Every app's past definitions, for {@code /v2/apps/{id}/versions}; kept on disk with the apps. */
+  final AppVersions versions = new AppVersions();
 
   ClusterState(String clusterId, List<NodeSpec> nodes) {
     this.clusterId = clusterId;

@@ -133,6 +133,40 @@ public final class Scheduler {
     return Optional.ofNullable(state.lastFailure.get(id)).map(ObjectNode::deepCopy);
   }
 
+  /** The app's stored versions, newest first (at most {@link AppVersions#MAX}); empty for an unknown app. */
+  public List<AppDefinition> versions(AppId id) {
+    return state.versions.of(id);
+  }
+
+  /** The app as it was at {@code version}, if that version is still kept. */
+  public Optional<AppDefinition> version(AppId id, String version) {
+    return state.versions.of(id, version);
+  }
+
+  /** What waits to be launched, for {@code /v2/queue}: apps with fewer active tasks than instances. */
+  public List<QueuedApp> queue() {
+    Instant now = Instant.now();
+    List<QueuedApp> queue = new ArrayList<>();
+    for (AppDefinition app : state.apps.values()) {
+      int missing = app.instances() - tasksOf(app.id()).size();
+      if (missing > 0) {
+        Instant notBefore = Optional.ofNullable(state.backoff.get(app.id())).map(ClusterState.Backoff::notBefore)
+            .orElse(Instant.EPOCH);
+        long left = Math.max(0, java.time.Duration.between(now, notBefore).toSeconds());
+        queue.add(new QueuedApp(app, missing, left, app.version()));
+      }
+    }
+    return queue;
+  }
+
+  /**
+   * An app waiting for {@code count} more tasks.
+   *
+   * @param delaySeconds how long its launch backoff still holds it (0: it waits for resources)
+   * @param since when the version it launches was made
+   */
+  public record QueuedApp(AppDefinition app, int count, long delaySeconds, String since) {}
+
   public List<Deployment> deployments() {
     return List.copyOf(state.deployments.values());
   }
@@ -164,6 +198,7 @@ public final class Scheduler {
       state.backoff.remove(id);
     }
     state.apps.put(id, AppDefinition.of(json));
+    state.versions.add(state.apps.get(id));
     String action = previous.isEmpty() ? "StartApplication" : scaleOnly ? "ScaleApplication" : "RestartApplication";
     return deploy(id, now, action, previous);
   }
@@ -176,6 +211,7 @@ public final class Scheduler {
     }
     lock(id, force);
     state.apps.remove(id);
+    state.versions.remove(id);
     return Optional.of(deploy(id, Instant.now().toString(), "StopApplication", previous));
   }
 
@@ -189,6 +225,7 @@ public final class Scheduler {
       // A new config version: every running task is now old and gets replaced.
       json.withObjectProperty("versionInfo").put("lastConfigChangeAt", now);
       state.apps.put(id, AppDefinition.of(json));
+      state.versions.add(state.apps.get(id));
       state.backoff.remove(id);
       return deploy(id, now, "RestartApplication", Optional.of(app));
     });

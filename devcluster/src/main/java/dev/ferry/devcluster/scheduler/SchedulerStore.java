@@ -68,23 +68,36 @@ final class SchedulerStore {
 
   private record Adopted(Task task, RunningTask process) {}
 
-  private record Restored(List<ObjectNode> apps, List<Adopted> adopted) {}
+  private record Restored(List<ObjectNode> apps, List<ObjectNode> versions, List<Adopted> adopted) {}
 
   Future<Void> restore(TaskRunner runner, TaskLifecycle lifecycle) {
     return vertx.executeBlocking(() -> {
       List<ObjectNode> apps = new ArrayList<>();
+      List<ObjectNode> versions = new ArrayList<>();
       List<Adopted> adopted = new ArrayList<>();
       if (Files.exists(file)) {
         JsonNode stored = Json.json().readTree(file.toFile());
         stored.path("apps").forEach(a -> apps.add((ObjectNode) a));
+        stored.path("versions").forEach(v -> versions.add((ObjectNode) v));
         for (JsonNode t : stored.path("tasks")) {
           Task task = readTask(t);
           runner.adopt(task.id(), task.pid()).ifPresent(p -> adopted.add(new Adopted(task, p)));
         }
       }
-      return new Restored(apps, adopted);
+      return new Restored(apps, versions, adopted);
     }, false).map(restored -> {
-      restored.apps().forEach(a -> state.apps.put(AppId.of(a.path("id").asText()), AppDefinition.of(a)));
+      // Oldest first, so that each app's newest version ends up first; a state written before
+      // versions were kept starts each history with the app as it is.
+      for (int i = restored.versions().size() - 1; i >= 0; i--) {
+        state.versions.add(AppDefinition.of(restored.versions().get(i)));
+      }
+      restored.apps().forEach(a -> {
+        AppDefinition app = AppDefinition.of(a);
+        state.apps.put(app.id(), app);
+        if (state.versions.of(app.id()).isEmpty()) {
+          state.versions.add(app);
+        }
+      });
       for (Adopted a : restored.adopted()) {
         AppDefinition app = state.apps.get(a.task().appId());
         if (app == null) {
@@ -112,6 +125,9 @@ final class SchedulerStore {
     ObjectNode root = JsonNodeFactory.instance.objectNode().put("clusterId", state.clusterId);
     ArrayNode apps = root.putArray("apps");
     state.apps.values().forEach(a -> apps.add(a.json()));
+    // Newest first within each app, as the API lists them.
+    ArrayNode versions = root.putArray("versions");
+    state.apps.keySet().forEach(id -> state.versions.of(id).forEach(v -> versions.add(v.json())));
     ArrayNode tasks = root.putArray("tasks");
     state.tasks.values().stream().filter(Task::active).forEach(t -> tasks.add(writeTask(t)));
     return root;

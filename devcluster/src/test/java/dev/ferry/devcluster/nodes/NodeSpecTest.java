@@ -36,12 +36,12 @@ class NodeSpecTest {
 
   @Test
   void theDefaultsAreTheSeedsTwoNodesOnMarathonsPort() {
-    DevclusterConfig config = DevclusterConfig.parse(new String[0]);
+    DevclusterConfig config = DevclusterConfig.parse(new String[] {"--http_credentials", "u:p"});
     assertThat(config.port()).isEqualTo(8080);
     assertThat(config.host()).isEqualTo("127.0.0.1");
     assertThat(config.nodes()).extracting(NodeSpec::name, NodeSpec::address)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("node1", "127.0.1.1"), org.assertj.core.groups.Tuple.tuple("node2", "127.0.1.2"));
-    assertThat(DevclusterConfig.parse(new String[] {"--node", "a=127.0.1.5:disk=ssd", "--node", "b=127.0.1.6"}).nodes().get(1).ports())
+    assertThat(DevclusterConfig.parse(new String[] {"--node", "a=127.0.1.5:disk=ssd", "--node", "b=127.0.1.6", "--insecure-no-auth"}).nodes().get(1).ports())
         .isEqualTo(new PortRange(32000, 32999));
   }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.e2e.bench;
 
+import dev.ferry.api.marathon.MarathonCredentials;
 import dev.ferry.api.process.Directories;
 import dev.ferry.api.process.EtcdCommand;
 import dev.ferry.api.process.FreePort;
@@ -39,6 +40,8 @@ final class BenchCluster implements AutoCloseable {
   final int marathonPort = FreePort.pick();
   final int apiPort = FreePort.pick();
   final String token = randomHex(16);
+  /** devcluster's basic credentials, which the controller and the bench's event stream send. */
+  final MarathonCredentials marathonCredentials = new MarathonCredentials("bench", randomHex(16));
   private final List<AutoCloseable> started = new ArrayList<>();
   private EtcdStore store;
   private ManagedProcess controller;
@@ -61,12 +64,16 @@ final class BenchCluster implements AutoCloseable {
     etcd.awaitReady("etcd healthy", Duration.ofSeconds(30), () -> answers(EtcdCommand.url(etcdPort) + "/health"));
     TestingServer zookeeper = new TestingServer(FreePort.pick(), dir.resolve("zookeeper").toFile(), true);
     started.add(zookeeper);
+    Path credentials = dir.resolve("marathon-credentials");
+    Files.writeString(credentials, marathonCredentials.user() + ":" + marathonCredentials.password() + "\n");
     ManagedProcess marathon = ManagedProcess.start("devcluster", java(Build.SCHEDULER, List.of(
         "--port", Integer.toString(marathonPort), "--state-dir", dir.resolve("devcluster").toString(), "--simulate-tasks",
+        "--http_credentials_file", credentials.toString(),
         "--node", "node1=127.0.1.1:disk=spinning,cpus=10000,mem=10000000",
         "--node", "node2=127.0.1.2:disk=ssd,cpus=10000,mem=10000000")), Map.of(), dir.resolve("devcluster.log"));
     started.add(marathon);
-    marathon.awaitReady("devcluster answering", Duration.ofSeconds(60), () -> answers(marathonUrl() + "/v2/info"));
+    marathon.awaitReady("devcluster answering", Duration.ofSeconds(60), () -> answers(marathonUrl() + "/v2/info",
+        marathonCredentials.authorization()));
     store = EtcdStore.connect(EtcdConfig.of(EtcdCommand.url(etcdPort)));
     started.add(store);
     Files.writeString(dir.resolve("tokens"), token + ",bench,admin\n");
@@ -76,7 +83,7 @@ final class BenchCluster implements AutoCloseable {
         "etcd: {endpoints: [" + EtcdCommand.url(etcdPort) + "]}",
         "tokensFile: " + dir.resolve("tokens"),
         "clusterKeyFile: " + dir.resolve("cluster.key"),
-        "marathon: {url: " + marathonUrl() + "}",
+        "marathon: {url: " + marathonUrl() + ", credentialsFile: " + credentials + "}",
         "zookeeper: {connect: " + zookeeper.getConnectString() + ", path: /ferry-bench}",
         "gitops: {cacheDir: " + dir.resolve("gitops") + "}", ""));
   }
@@ -122,9 +129,17 @@ final class BenchCluster implements AutoCloseable {
   }
 
   private static boolean answers(String url) {
+    return answers(url, "");
+  }
+
+  /** 200 from {@code url}, sending {@code authorization} unless empty. */
+  private static boolean answers(String url, String authorization) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2));
+    if (!authorization.isEmpty()) {
+      request.header("Authorization", authorization);
+    }
     try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+      return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
     } catch (IOException e) {
       return false;
     } catch (InterruptedException e) {

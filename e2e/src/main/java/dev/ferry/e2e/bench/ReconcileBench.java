@@ -55,7 +55,8 @@ public final class ReconcileBench {
       Map<String, CompletableFuture<Long>> awaited = new ConcurrentHashMap<>();
       AtomicLong marathonWrites = new AtomicLong();
       Map<String, CompletableFuture<Void>> deployed = new ConcurrentHashMap<>();
-      MarathonEventStream events = new MarathonEventStream(vertx, URI.create(cluster.marathonUrl()), e -> {
+      MarathonEventStream events = new MarathonEventStream(vertx, () -> URI.create(cluster.marathonUrl()),
+          Optional.of(cluster.marathonCredentials), e -> {
         if (e.type().equals("api_post_event")) {
           marathonWrites.incrementAndGet();
           e.appId().map(id -> awaited.get(id + "@" + memOf(e))).ifPresent(f -> f.complete(System.nanoTime()));

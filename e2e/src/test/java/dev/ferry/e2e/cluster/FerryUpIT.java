@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.codec.Json;
+import dev.ferry.api.marathon.MarathonCredentials;
 import dev.ferry.api.process.Command;
 import dev.ferry.api.process.FreePort;
 import dev.ferry.api.process.ManagedProcess;
@@ -204,6 +205,8 @@ class FerryUpIT {
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + schedulerPort + path))
         .timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/json")
+        .header("Authorization", MarathonCredentials.read(stateDir.resolve("secrets").resolve("marathon-credentials"))
+            .authorization())
         .method(method, body.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
         .build();
     return HTTP.send(request, HttpResponse.BodyHandlers.ofString());

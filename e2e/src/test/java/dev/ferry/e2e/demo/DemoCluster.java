@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.codec.Json;
+import dev.ferry.api.marathon.MarathonCredentials;
 import dev.ferry.api.process.FreePort;
 import dev.ferry.api.process.ManagedProcess;
 import java.io.IOException;
@@ -124,6 +125,7 @@ final class DemoCluster implements AutoCloseable {
     try {
       HttpResponse<String> tasks = HTTP.send(HttpRequest.newBuilder(
               URI.create("http://127.0.0.1:" + schedulerPort + "/v2/apps" + appId + "/tasks"))
+          .header("Authorization", marathonCredentials().authorization())
           .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
       if (tasks.statusCode() != 200) {
         return Optional.empty();
@@ -185,6 +187,11 @@ final class DemoCluster implements AutoCloseable {
 
   String controllerUrl() {
     return "http://127.0.0.1:" + controllerPort;
+  }
+
+  /** The scheduler's basic credentials that {@code ./ferry up} wrote for this cluster. */
+  MarathonCredentials marathonCredentials() {
+    return MarathonCredentials.read(stateDir.resolve("secrets").resolve("marathon-credentials"));
   }
 
   /** The admin token that {@code ./ferry up} wrote for this cluster. */

@@ -1,5 +1,6 @@
 package dev.ferry.example.redis;
 
+import dev.ferry.api.marathon.MarathonCredentials;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
@@ -19,15 +20,18 @@ public final class MarathonTasks {
 
   private final HttpClient http;
   private final URI marathon;
+  private final Optional<MarathonCredentials> credentials;
   private final String appId;
 
   /**
    * @param marathon Marathon's base URL
+   * @param credentials sent as basic authentication when given
    * @param appId the database's Marathon app id, such as {@code /todos-db}
    */
-  public MarathonTasks(HttpClient http, URI marathon, String appId) {
+  public MarathonTasks(HttpClient http, URI marathon, Optional<MarathonCredentials> credentials, String appId) {
     this.http = http;
     this.marathon = marathon;
+    this.credentials = credentials;
     this.appId = appId.startsWith("/") ? appId : "/" + appId;
   }
 
@@ -36,6 +40,7 @@ public final class MarathonTasks {
     RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET)
         .setAbsoluteURI(marathon.resolve("/v2/apps" + appId + "/tasks").toString())
         .putHeader("Accept", "application/json").setTimeout(5_000);
+    credentials.ifPresent(c -> request.putHeader("Authorization", c.authorization()));
     return http.request(request)
         .compose(r -> r.send())
         .compose(this::body)

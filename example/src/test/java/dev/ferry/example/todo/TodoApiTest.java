@@ -2,6 +2,7 @@ package dev.ferry.example.todo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.api.marathon.MarathonCredentials;
 import dev.ferry.api.process.FreePort;
 import dev.ferry.api.process.ManagedProcess;
 import dev.ferry.example.ExampleConfig;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -46,12 +48,20 @@ class TodoApiTest {
   @BeforeEach
   void start() throws Exception {
     redis = redis(FreePort.pick());
+    // Like devcluster under ./ferry up, the stand-in wants basic credentials.
+    MarathonCredentials credentials = new MarathonCredentials("ferry", "todo-test");
     HttpServer marathon = vertx.createHttpServer()
-        .requestHandler(r -> r.response().putHeader("Content-Type", "application/json").end(tasks.get()))
+        .requestHandler(r -> {
+          if (!credentials.matches(r.getHeader("Authorization"))) {
+            r.response().setStatusCode(401).end("{\"message\":\"Invalid username or password.\"}");
+            return;
+          }
+          r.response().putHeader("Content-Type", "application/json").end(tasks.get());
+        })
         .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     int port = FreePort.pick();
     ExampleConfig config = new ExampleConfig("127.0.0.1", port, URI.create("http://127.0.0.1:" + marathon.actualPort()),
-        "/todos-db", Duration.ofSeconds(30));
+        Optional.of(credentials), "/todos-db", Duration.ofSeconds(30));
     TodoMainHarness.deploy(vertx, config).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     base = "http://127.0.0.1:" + port;
   }

@@ -1,0 +1,50 @@
+package dev.ferry.devcluster.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.api.marathon.MarathonCredentials;
+import dev.ferry.devcluster.DevclusterConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What {@code up} writes and hands to the scheduler and the controller: file paths, never secrets. */
+class ClusterSecretsTest {
+
+  @Test
+  void upMakesPrivateMarathonCredentialsAndPassesOnlyTheirPath(@TempDir Path home) throws Exception {
+    for (String module : List.of("devcluster", "controller")) {
+      Path classpath = home.resolve(module + "/target/runtime-classpath.txt");
+      Files.createDirectories(classpath.getParent());
+      Files.writeString(classpath, "lib.jar");
+    }
+    LaunchOptions options = LaunchOptions.parse(List.of("--state-dir", home.resolve("state").toString()),
+        Map.of("FERRY_HOME", home.toString()));
+    StateDir dir = new StateDir(options.stateDir());
+
+    ClusterSecrets.create(dir);
+
+    Path file = dir.marathonCredentials();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    MarathonCredentials credentials = MarathonCredentials.read(file);
+    assertThat(credentials.password()).hasSize(64);
+
+    ComponentConfigs configs = new ComponentConfigs(options, dir);
+    ProcessSpec scheduler = configs.scheduler();
+    assertThat(String.join(" ", scheduler.command())).contains("--http_credentials_file " + file)
+        .doesNotContain(credentials.password());
+    assertThat(scheduler.env()).containsEntry(MarathonCredentials.FILE_VARIABLE, file.toString());
+    List<String> args = scheduler.command().subList(scheduler.command().indexOf(Build.SCHEDULER.className()) + 1,
+        scheduler.command().size());
+    assertThat(DevclusterConfig.parse(args.toArray(String[]::new)).access().credentials())
+        .as("devcluster reads the flags up gives it").contains(credentials);
+
+    ProcessSpec controller = configs.controller();
+    assertThat(controller.configFile().orElseThrow().text()).contains("credentialsFile: " + file)
+        .doesNotContain(credentials.password());
+  }
+}
