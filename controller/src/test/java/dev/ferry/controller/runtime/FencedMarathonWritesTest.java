@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.api.codec.Json;
+import dev.ferry.api.marathon.MarathonCredentials;
 import dev.ferry.api.process.Directories;
 import dev.ferry.api.store.EtcdStore;
 import dev.ferry.api.store.Fence;
@@ -12,12 +13,15 @@ import dev.ferry.api.store.FencedException;
 import dev.ferry.controller.marathon.MarathonClient;
 import dev.ferry.devcluster.Devcluster;
 import dev.ferry.devcluster.DevclusterConfig;
+import dev.ferry.devcluster.marathon.ApiAccess;
 import dev.ferry.testing.EtcdExtension;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,9 +49,10 @@ class FencedMarathonWritesTest {
   void start() throws Exception {
     vertx = Vertx.vertx();
     stateDir = Files.createTempDirectory("ferry-fenced-marathon");
-    marathon = Devcluster.start(vertx, new DevclusterConfig("127.0.0.1", 0, DevclusterConfig.seedNodes(), stateDir, true))
-        .await();
-    client = new MarathonClient(vertx, URI.create(marathon.url()));
+    MarathonCredentials credentials = new MarathonCredentials("ferry", UUID.randomUUID().toString());
+    marathon = Devcluster.start(vertx, new DevclusterConfig("127.0.0.1", 0, DevclusterConfig.seedNodes(), stateDir, true,
+        ApiAccess.authenticated(credentials))).await();
+    client = new MarathonClient(vertx, () -> URI.create(marathon.url()), Optional.of(credentials));
     store = EtcdStore.connect(etcd.config().withKeyPrefix("/fenced-marathon-test"));
   }
 
