@@ -16,6 +16,7 @@ import java.io.IOException;
 import dev.ferry.controller.discovery.Urls;
 import java.net.URI;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -26,11 +27,18 @@ import org.slf4j.LoggerFactory;
  * with backoff when the stream ends or fails. Each time it (re)connects it calls
  * {@code onConnected}: events may have been missed, so whoever caches Marathon's state must
  * forget it then. Events arrive on the stream's Vert.x context.
+ *
+ * <p>A stream that stays silent for {@link #IDLE_TIMEOUT} is taken for dead and reconnected:
+ * Marathon sends no heartbeats, and a half-open connection (the server's host gone without a
+ * FIN, a cut link) would otherwise stay open for hours while every event is lost. A quiet but
+ * healthy Marathon costs a reconnect (and a resync) per timeout.
  */
 public final class MarathonEventStream implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(MarathonEventStream.class);
   private static final Backoff RECONNECT = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10));
+  /** How long the stream may stay silent before it is taken for dead. */
+  public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(120);
 
   private final Vertx vertx;
   private final HttpClient client;
@@ -53,12 +61,20 @@ public final class MarathonEventStream implements AutoCloseable {
    */
   public MarathonEventStream(Vertx vertx, Supplier<URI> base, Optional<MarathonCredentials> credentials,
       Handler<MarathonEvent> onEvent, Runnable onConnected) {
+    this(vertx, base, credentials, onEvent, onConnected, IDLE_TIMEOUT);
+  }
+
+  /** As above, taking the stream for dead after {@code idleTimeout} (whole seconds, at least 1) of silence. */
+  public MarathonEventStream(Vertx vertx, Supplier<URI> base, Optional<MarathonCredentials> credentials,
+      Handler<MarathonEvent> onEvent, Runnable onConnected, Duration idleTimeout) {
     this.vertx = vertx;
     this.base = base;
     this.credentials = credentials;
     this.onEvent = onEvent;
     this.onConnected = onConnected;
-    this.client = vertx.createHttpClient(new HttpClientOptions().setIdleTimeout(0).setConnectTimeout(5_000));
+    this.client = vertx.createHttpClient(new HttpClientOptions()
+        .setIdleTimeout((int) Math.max(1, idleTimeout.toSeconds())).setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setConnectTimeout(5_000));
   }
 
   /** Starts following the stream. */

@@ -32,6 +32,8 @@ import java.util.Optional;
  */
 public final class MigrationReconciler implements Reconciler {
 
+  /** How soon a migration looks at Marathon again after writing to it, events or not. */
+  static final Duration AFTER_MARATHON_WRITE = Duration.ofMillis(250);
   /** How long a transfer ticket stays valid: a round longer than this is asked for again. */
   public static final Duration TICKET_TTL = Duration.ofHours(1);
 
@@ -59,9 +61,23 @@ public final class MigrationReconciler implements Reconciler {
       MigrationState state = new MigrationState(m, app, dataset,
           cluster.placementNodes(), view, cluster.clock().instant());
       MigrationStep step = MigrationPlanner.plan(state);
-      return execute(state, step).map(v -> step instanceof MigrationStep.Wait w
-          ? ReconcileResult.requeueAfter(w.recheck()) : ReconcileResult.done());
+      return execute(state, step).map(v -> afterStep(step));
     }));
+  }
+
+  /**
+   * When to look again after {@code step}. An etcd write wakes the reconciler through its watch;
+   * a Marathon write only through Marathon's events, and an event that is lost (a stream that
+   * broke) must not leave the app stopped: the migration looks again soon on its own.
+   */
+  static ReconcileResult afterStep(MigrationStep step) {
+    if (step instanceof MigrationStep.Wait w) {
+      return ReconcileResult.requeueAfter(w.recheck());
+    }
+    if (step instanceof MigrationStep.StopApp || step instanceof MigrationStep.StartApp) {
+      return ReconcileResult.requeueAfter(AFTER_MARATHON_WRITE);
+    }
+    return ReconcileResult.done();
   }
 
   /**
