@@ -93,6 +93,25 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback 
     start();
   }
 
+  /**
+   * Kills etcd with SIGKILL, as a crash would: no shutdown, clients see their connections drop.
+   * {@link #startAgain} brings it back on the same ports and data.
+   */
+  public void kill() {
+    if (process != null) {
+      ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
+      process.awaitExit(Duration.ofSeconds(10));
+      process = null;
+    }
+  }
+
+  /** Starts etcd again after {@link #kill}, on the same ports and data. */
+  public void startAgain() {
+    if (process == null) {
+      start();
+    }
+  }
+
   /** Compacts the history up to the current revision, which it returns. */
   public long compact() {
     try (Client client = Client.builder().endpoints(endpoint()).build()) {

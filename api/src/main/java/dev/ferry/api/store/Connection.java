@@ -5,6 +5,7 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -22,13 +23,16 @@ import javax.net.ssl.SSLException;
 final class Connection implements AutoCloseable {
 
   final Client client;
+  /** How long one request may take (EtcdConfig.requestTimeout). */
+  final Duration requestTimeout;
   final Set<Subscription> watches = ConcurrentHashMap.newKeySet();
   /** What this connection last saw of each key, so that an update need not read it again. */
   final RecentValues recent = new RecentValues(10_000);
   private final ExecutorService pool = Executors.newCachedThreadPool(daemonThreads());
 
-  private Connection(Client client) {
+  private Connection(Client client, Duration requestTimeout) {
     this.client = client;
+    this.requestTimeout = requestTimeout;
   }
 
   /**
@@ -59,7 +63,7 @@ final class Connection implements AutoCloseable {
         throw new StoreException("cannot set up TLS for etcd with CA " + tls.caFile(), e);
       }
     });
-    return new Connection(builder.build());
+    return new Connection(builder.build(), config.requestTimeout());
   }
 
   @Override

@@ -14,6 +14,9 @@ import java.util.Optional;
  * @param credentials etcd user and password, if etcd has authentication enabled
  * @param tls the CA (and optional client certificate) for {@code https} endpoints
  * @param connectTimeout how long to wait for a connection
+ * @param requestTimeout how long one request may take before it fails with a StoreException:
+ *     jetcd itself waits for an etcd that is away for as long as it is away, which would hang
+ *     every caller (and every reconcile) through an outage and past a half-open connection
  * @param keyPrefix the root of Ferry's keys, {@value #DEFAULT_KEY_PREFIX} by default; objects
  *     live at {@code <keyPrefix>/<plural>/<name>}
  */
@@ -22,10 +25,12 @@ public record EtcdConfig(
     Optional<Credentials> credentials,
     Optional<Tls> tls,
     Duration connectTimeout,
+    Duration requestTimeout,
     String keyPrefix) {
 
   public static final String DEFAULT_KEY_PREFIX = "/ferry/v1";
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(15);
 
   public EtcdConfig {
     endpoints = List.copyOf(endpoints);
@@ -41,24 +46,28 @@ public record EtcdConfig(
   /** Plain connections to these endpoints, no authentication, default prefix and timeout. */
   public static EtcdConfig of(String... endpoints) {
     return new EtcdConfig(Arrays.stream(endpoints).map(URI::create).toList(), Optional.empty(),
-        Optional.empty(), DEFAULT_CONNECT_TIMEOUT, DEFAULT_KEY_PREFIX);
+        Optional.empty(), DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, DEFAULT_KEY_PREFIX);
   }
 
   public EtcdConfig withCredentials(String user, String password) {
     return new EtcdConfig(endpoints, Optional.of(new Credentials(user, password)), tls,
-        connectTimeout, keyPrefix);
+        connectTimeout, requestTimeout, keyPrefix);
   }
 
   public EtcdConfig withTls(Tls newTls) {
-    return new EtcdConfig(endpoints, credentials, Optional.of(newTls), connectTimeout, keyPrefix);
+    return new EtcdConfig(endpoints, credentials, Optional.of(newTls), connectTimeout, requestTimeout, keyPrefix);
   }
 
   public EtcdConfig withConnectTimeout(Duration timeout) {
-    return new EtcdConfig(endpoints, credentials, tls, timeout, keyPrefix);
+    return new EtcdConfig(endpoints, credentials, tls, timeout, requestTimeout, keyPrefix);
+  }
+
+  public EtcdConfig withRequestTimeout(Duration timeout) {
+    return new EtcdConfig(endpoints, credentials, tls, connectTimeout, timeout, keyPrefix);
   }
 
   public EtcdConfig withKeyPrefix(String prefix) {
-    return new EtcdConfig(endpoints, credentials, tls, connectTimeout, prefix);
+    return new EtcdConfig(endpoints, credentials, tls, connectTimeout, requestTimeout, prefix);
   }
 
   /** An etcd user; {@link #toString} hides the password so configs can be logged. */

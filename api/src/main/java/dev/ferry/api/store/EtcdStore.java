@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BinaryOperator;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -361,7 +363,8 @@ public final class EtcdStore implements AutoCloseable {
       inner = CompletableFuture.failedFuture(e);
     }
     CompletableFuture<V> out = new CompletableFuture<>();
-    inner.whenCompleteAsync((value, error) -> {
+    // jetcd waits for an absent etcd as long as it is away: a request gets a deadline instead.
+    inner.orTimeout(connection.requestTimeout.toMillis(), TimeUnit.MILLISECONDS).whenCompleteAsync((value, error) -> {
       if (error == null) {
         out.complete(value);
       } else {
@@ -573,8 +576,11 @@ public final class EtcdStore implements AutoCloseable {
     return Instant.now().truncatedTo(ChronoUnit.MILLIS);
   }
 
-  private static Throwable translate(Throwable error) {
+  private Throwable translate(Throwable error) {
     Throwable cause = Failures.cause(error);
+    if (cause instanceof TimeoutException) {
+      return new StoreException("etcd did not answer within " + connection.requestTimeout.toMillis() + " ms", cause);
+    }
     if (cause instanceof StoreException || cause instanceof IllegalArgumentException) {
       return cause;
     }

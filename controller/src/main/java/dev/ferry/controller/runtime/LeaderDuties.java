@@ -78,13 +78,23 @@ public final class LeaderDuties implements Leadership.Duties {
 
   @Override
   public synchronized void lead() {
-    long mine = ++term;
+    takeEpoch(++term);
+  }
+
+  /** Takes the leader epoch for {@code mine}, trying again every second while etcd does not answer. */
+  private void takeEpoch(long mine) {
     store.advanceFence(FENCE_KEY).whenComplete((fence, error) -> {
-      if (error != null) {
-        LOG.error("could not take the leader epoch in etcd; not reconciling: {}", error.getMessage());
+      if (error == null) {
+        start(mine, fence);
         return;
       }
-      start(mine, fence);
+      synchronized (this) {
+        if (mine != term) {
+          return;
+        }
+      }
+      LOG.error("could not take the leader epoch in etcd, trying again in 1 s: {}", error.getMessage());
+      vertx.setTimer(1000, t -> takeEpoch(mine));
     });
   }
 

@@ -49,13 +49,15 @@ public final class Reconcilers implements AutoCloseable {
   private final Vertx vertx;
   private final long resyncTimer;
   private final Subscription mesosChanges;
+  private final EtcdRecovery etcdRecovery;
 
   public Reconcilers(Vertx vertx, Cluster cluster, ClusterKey key, Settings settings, ReconcilerMetrics metrics) {
     this.vertx = vertx;
     this.cluster = cluster;
-    this.apps = new WorkQueue(vertx, "statefulapps", new StatefulAppReconciler(cluster), settings.backoff(),
+    this.etcdRecovery = new EtcdRecovery(vertx, cluster.store(), this::resyncAll);
+    this.apps = new WorkQueue(vertx, "statefulapps", etcdRecovery.watching(new StatefulAppReconciler(cluster)), settings.backoff(),
         new TokenBucket(settings.retriesPerSecond(), 100, System::nanoTime), settings.workers()).observe(metrics);
-    this.migrations = new WorkQueue(vertx, "migrations", new MigrationReconciler(cluster, key, metrics),
+    this.migrations = new WorkQueue(vertx, "migrations", etcdRecovery.watching(new MigrationReconciler(cluster, key, metrics)),
         settings.backoff(), new TokenBucket(settings.retriesPerSecond(), 100, System::nanoTime), settings.workers())
         .observe(metrics);
     cluster.apps().start(cluster.store(), this::appChanged);
@@ -173,6 +175,7 @@ public final class Reconcilers implements AutoCloseable {
   @Override
   public void close() {
     vertx.cancelTimer(resyncTimer);
+    etcdRecovery.close();
     mesosChanges.close();
     apps.stop();
     migrations.stop();
