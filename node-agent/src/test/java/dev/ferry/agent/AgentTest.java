@@ -151,8 +151,7 @@ class AgentTest {
     TestNode n1 = node1(pools.pool());
     TestNode n2 = node2(pools.create());
     startBoth(n1, n2);
-    controller.createDataset("db", "node1", Quantity.mebibytes(128), ReclaimPolicy.Retain);
-    controller.awaitCopy("db", "node1", c -> c.mounted() && !c.readonly());
+    createDbOnNode1(128);
     Path data = n1.mountpoint("db");
     DataFiles.write(data.resolve("base.bin"), 8 * MIB, 1);
     Files.createDirectories(data.resolve("dir"));
@@ -206,8 +205,7 @@ class AgentTest {
     TestNode n1 = node1(pools.create(1024 * MIB));
     TestNode n2 = node2(pools.create(1024 * MIB));
     AgentProcess source = startBoth(n1, n2);
-    controller.createDataset("db", "node1", Quantity.mebibytes(512), ReclaimPolicy.Retain);
-    controller.awaitCopy("db", "node1", c -> c.mounted() && !c.readonly());
+    createDbOnNode1(512);
     DataFiles.write(n1.mountpoint("db").resolve("big.bin"), 320 * MIB, 2);
     Migration move = controller.startMigration("db-move", "db", "node1", "node2");
     String ticket = controller.ticket(move, "", "db-move-0", Clock.systemUTC());
@@ -240,8 +238,7 @@ class AgentTest {
     TestNode n1 = node1(pools.pool());
     TestNode n2 = node2(pools.create());
     startBoth(n1, n2);
-    controller.createDataset("db", "node1", Quantity.mebibytes(64), ReclaimPolicy.Retain);
-    controller.awaitCopy("db", "node1", c -> c.mounted() && !c.readonly());
+    createDbOnNode1(64);
     DataFiles.write(n1.mountpoint("db").resolve("a.bin"), 2 * MIB, 3);
     Migration move = controller.startMigration("db-move", "db", "node1", "node2");
     controller.request("db-move", 0, "db-move-0", false, controller.ticket(move, "", "db-move-0", Clock.systemUTC()));
@@ -279,8 +276,7 @@ class AgentTest {
     TestNode n1 = node1(pools.pool());
     TestNode n2 = node2(pools.create(ZfsPoolExtension.MIN_SIZE));
     startBoth(n1, n2);
-    controller.createDataset("db", "node1", Quantity.mebibytes(128), ReclaimPolicy.Retain);
-    controller.awaitCopy("db", "node1", c -> c.mounted() && !c.readonly());
+    createDbOnNode1(128);
     DataFiles.write(n1.mountpoint("db").resolve("big.bin"), 48 * MIB, 6);
     Map<String, String> sourceFiles = DataFiles.checksums(n1.mountpoint("db"));
     Migration move = controller.startMigration("db-move", "db", "node1", "node2");
@@ -306,8 +302,7 @@ class AgentTest {
     TestNode n1 = node1(pools.pool());
     TestNode n2 = node2(pools.create());
     startBoth(n1, n2);
-    controller.createDataset("db", "node1", Quantity.mebibytes(64), ReclaimPolicy.Retain);
-    controller.awaitCopy("db", "node1", c -> c.mounted() && !c.readonly());
+    createDbOnNode1(64);
     DataFiles.write(n1.mountpoint("db").resolve("base.bin"), 4 * MIB, 1);
     // A person's own snapshot: not Ferry's to prune.
     driver(n1).snapshot(DB, "before-upgrade");
@@ -337,8 +332,7 @@ class AgentTest {
   void createWritesTheIdentityMarkerAndAForcedUnmountIsReportedWithoutTouchingTheFilesInTheWay() throws Exception {
     TestNode n1 = node1(pools.pool());
     start(n1);
-    controller.createDataset("db", "node1", Quantity.mebibytes(64), ReclaimPolicy.Retain);
-    controller.awaitCopy("db", "node1", c -> c.mounted() && !c.readonly());
+    createDbOnNode1(64);
     Path data = n1.mountpoint("db");
     String identity = await().atMost(PATIENCE).until(() -> dataset().status().identity(), id -> !id.isEmpty());
     assertThat(identity).isEqualTo(driver(n1).guid(DB));
@@ -370,8 +364,7 @@ class AgentTest {
   void aPrimaryDestroyedBehindTheAgentsBackIsReportedLostAndNotRecreatedEmpty() throws Exception {
     TestNode n1 = node1(pools.pool());
     start(n1);
-    controller.createDataset("db", "node1", Quantity.mebibytes(64), ReclaimPolicy.Retain);
-    controller.awaitCopy("db", "node1", c -> c.mounted() && !c.readonly());
+    createDbOnNode1(64);
     await().atMost(PATIENCE).until(() -> dataset().status().identity(), id -> !id.isEmpty());
 
     driver(n1).destroy(DB);
@@ -391,8 +384,7 @@ class AgentTest {
     TestNode n1 = node1(pools.pool());
     TestNode n2 = node2(pools.create());
     startBoth(n1, n2);
-    controller.createDataset("db", "node1", Quantity.mebibytes(64), ReclaimPolicy.Retain);
-    controller.awaitCopy("db", "node1", c -> c.mounted() && !c.readonly());
+    createDbOnNode1(64);
     String common = "";
     TestNode from = n1;
     TestNode to = n2;
@@ -417,6 +409,12 @@ class AgentTest {
       from = to;
       to = was;
     }
+  }
+
+  /** Creates dataset db with node1 as its primary, as the controller does, and waits until it is mounted. */
+  private static void createDbOnNode1(int mebibytes) {
+    controller.createDataset("db", "node1", Quantity.mebibytes(mebibytes), ReclaimPolicy.Retain);
+    controller.awaitCopy("db", "node1", c -> c.mounted() && !c.readonly());
   }
 
   private static Dataset dataset() {
