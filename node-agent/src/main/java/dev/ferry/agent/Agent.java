@@ -60,7 +60,7 @@ public final class Agent {
     this.registration = new NodeRegistration(vertx, store, node, nodeSpec(config), zfs::poolSpace,
         config.leaseTtl(), clock);
     EventRecorder events = new EventRecorder(store, "node-agent/" + node, clock);
-    this.keeper = new DatasetKeeper(vertx, zfs, view, new CopyReporter(store, node), node, server::receiving, clock,
+    this.keeper = new DatasetKeeper(vertx, zfs, view, new CopyReporter(store, node, clock), node, server::receiving, clock,
         events);
     this.sources = new SourceMigrations(vertx, store, zfs, client, key, view, node, clock, datasets::enqueue, events);
     this.migrations = new WorkLoop(vertx, "migration", sources::reconcile, MIN_BACKOFF, MAX_BACKOFF);

@@ -8,11 +8,14 @@ import static org.awaitility.Awaitility.await;
 import dev.ferry.agent.testing.AgentProcess;
 import dev.ferry.agent.testing.AgentProcess.TestNode;
 import dev.ferry.agent.testing.ControllerStandIn;
+import dev.ferry.agent.testing.CopyContents;
 import dev.ferry.agent.testing.DataFiles;
 import dev.ferry.agent.zfs.DatasetName;
 import dev.ferry.agent.zfs.ZfsCli;
 import dev.ferry.agent.zfs.ZfsDriver;
 import dev.ferry.agent.zfs.ZfsLayout;
+import dev.ferry.api.model.Condition;
+import dev.ferry.api.model.Dataset;
 import dev.ferry.api.model.DatasetCopy;
 import dev.ferry.api.model.Event;
 import dev.ferry.api.model.EventSpec;
@@ -148,8 +151,7 @@ class AgentTest {
     TestNode n1 = node1(pools.pool());
     TestNode n2 = node2(pools.create());
     startBoth(n1, n2);
-    controller.createDataset("db", "node1", Quantity.mebibytes(128), ReclaimPolicy.Retain);
-    controller.awaitCopy("db", "node1", c -> c.mounted() && !c.readonly());
+    createDbOnNode1(128);
     Path data = n1.mountpoint("db");
     DataFiles.write(data.resolve("base.bin"), 8 * MIB, 1);
     Files.createDirectories(data.resolve("dir"));
@@ -179,7 +181,7 @@ class AgentTest {
     assertThat(target.snapshots()).extracting(Snapshot::guid).isEqualTo(source.snapshots().stream().map(Snapshot::guid).toList());
     assertThat(target.snapshots()).last().extracting(Snapshot::guid).isEqualTo(base);
     assertThat(target.readonly()).isTrue();
-    assertThat(DataFiles.checksums(n2.mountpoint("db")))
+    assertThat(CopyContents.newestSnapshot(n2.pool(), "db"))
         .isEqualTo(DataFiles.checksums(data))
         .containsKeys("base.bin", "dir/todo.txt", "round-2.bin", "round-3.bin")
         .doesNotContainKey("round-1.bin");
@@ -203,8 +205,7 @@ class AgentTest {
     TestNode n1 = node1(pools.create(1024 * MIB));
     TestNode n2 = node2(pools.create(1024 * MIB));
     AgentProcess source = startBoth(n1, n2);
-    controller.createDataset("db", "node1", Quantity.mebibytes(512), ReclaimPolicy.Retain);
-    controller.awaitCopy("db", "node1", c -> c.mounted() && !c.readonly());
+    createDbOnNode1(512);
     DataFiles.write(n1.mountpoint("db").resolve("big.bin"), 320 * MIB, 2);
     Migration move = controller.startMigration("db-move", "db", "node1", "node2");
     String ticket = controller.ticket(move, "", "db-move-0", Clock.systemUTC());
@@ -229,7 +230,7 @@ class AgentTest {
     assertThat(again.bytes()).isGreaterThan(320 * MIB);
     DatasetCopy onNode1 = controller.awaitCopy("db", "node1", c -> c.snapshots().size() == 1);
     assertThat(onNode1.snapshots().get(0).guid()).isEqualTo(again.guid());
-    assertThat(DataFiles.checksums(n2.mountpoint("db"))).isEqualTo(DataFiles.checksums(n1.mountpoint("db")));
+    assertThat(CopyContents.newestSnapshot(n2.pool(), "db")).isEqualTo(DataFiles.checksums(n1.mountpoint("db")));
   }
 
   @Test
@@ -237,14 +238,13 @@ class AgentTest {
     TestNode n1 = node1(pools.pool());
     TestNode n2 = node2(pools.create());
     startBoth(n1, n2);
-    controller.createDataset("db", "node1", Quantity.mebibytes(64), ReclaimPolicy.Retain);
-    controller.awaitCopy("db", "node1", c -> c.mounted() && !c.readonly());
+    createDbOnNode1(64);
     DataFiles.write(n1.mountpoint("db").resolve("a.bin"), 2 * MIB, 3);
     Migration move = controller.startMigration("db-move", "db", "node1", "node2");
     controller.request("db-move", 0, "db-move-0", false, controller.ticket(move, "", "db-move-0", Clock.systemUTC()));
     String base = controller.awaitRound("db-move").guid();
     DatasetCopy before = controller.awaitCopy("db", "node2", c -> c.snapshots().size() == 1);
-    Map<String, String> filesBefore = DataFiles.checksums(n2.mountpoint("db"));
+    Map<String, String> filesBefore = CopyContents.newestSnapshot(n2.pool(), "db");
     DataFiles.write(n1.mountpoint("db").resolve("b.bin"), 2 * MIB, 4);
 
     String forged = dev.ferry.api.transfer.TransferTicket.issue("db", "node1", "node2", base, "db-move-1",
@@ -268,7 +268,7 @@ class AgentTest {
     assertThat(refusedExpired.message()).contains("expired");
 
     assertThat(controller.copy("db", "node2")).get().extracting(DatasetCopy::snapshots).isEqualTo(before.snapshots());
-    assertThat(DataFiles.checksums(n2.mountpoint("db"))).isEqualTo(filesBefore);
+    assertThat(CopyContents.newestSnapshot(n2.pool(), "db")).isEqualTo(filesBefore);
   }
 
   @Test
@@ -276,8 +276,7 @@ class AgentTest {
     TestNode n1 = node1(pools.pool());
     TestNode n2 = node2(pools.create(ZfsPoolExtension.MIN_SIZE));
     startBoth(n1, n2);
-    controller.createDataset("db", "node1", Quantity.mebibytes(128), ReclaimPolicy.Retain);
-    controller.awaitCopy("db", "node1", c -> c.mounted() && !c.readonly());
+    createDbOnNode1(128);
     DataFiles.write(n1.mountpoint("db").resolve("big.bin"), 48 * MIB, 6);
     Map<String, String> sourceFiles = DataFiles.checksums(n1.mountpoint("db"));
     Migration move = controller.startMigration("db-move", "db", "node1", "node2");
@@ -288,7 +287,11 @@ class AgentTest {
     assertThat(failed.state()).isEqualTo(TransferState.Failed);
     assertThat(failed.message()).contains("InsufficientStorage").contains("free");
     assertThat(controller.copy("db", "node2")).isEmpty();
-    assertThat(DataFiles.checksums(n1.mountpoint("db"))).isEqualTo(sourceFiles);
+    // The round wrote only its marker, naming its snapshot, before taking it.
+    Map<String, String> after = new java.util.TreeMap<>(DataFiles.checksums(n1.mountpoint("db")));
+    assertThat(after.remove(".ferry/snapshot")).isNotNull();
+    assertThat(after).isEqualTo(sourceFiles);
+    assertThat(n1.mountpoint("db").resolve(".ferry/snapshot")).hasContent("db-move-0");
     DatasetCopy source = controller.awaitCopy("db", "node1", c -> c.snapshots().size() == 1);
     assertThat(source.readonly()).isFalse();
     assertThat(source.mounted()).isTrue();
@@ -299,8 +302,7 @@ class AgentTest {
     TestNode n1 = node1(pools.pool());
     TestNode n2 = node2(pools.create());
     startBoth(n1, n2);
-    controller.createDataset("db", "node1", Quantity.mebibytes(64), ReclaimPolicy.Retain);
-    controller.awaitCopy("db", "node1", c -> c.mounted() && !c.readonly());
+    createDbOnNode1(64);
     DataFiles.write(n1.mountpoint("db").resolve("base.bin"), 4 * MIB, 1);
     // A person's own snapshot: not Ferry's to prune.
     driver(n1).snapshot(DB, "before-upgrade");
@@ -324,6 +326,104 @@ class AgentTest {
       to = was;
     }
     assertThat(Files.exists(n2.mountpoint("db").resolve("move-3-round-1.bin"))).isTrue();
+  }
+
+  @Test
+  void createWritesTheIdentityMarkerAndAForcedUnmountIsReportedWithoutTouchingTheFilesInTheWay() throws Exception {
+    TestNode n1 = node1(pools.pool());
+    start(n1);
+    createDbOnNode1(64);
+    Path data = n1.mountpoint("db");
+    String identity = await().atMost(PATIENCE).until(() -> dataset().status().identity(), id -> !id.isEmpty());
+    assertThat(identity).isEqualTo(driver(n1).guid(DB));
+    assertThat(data.resolve(".ferry/identity")).hasContent(identity);
+    Files.writeString(data.resolve("todos.aof"), "SET a 1\n");
+
+    // zfs-fuse restarted, or a failed mount: the filesystem is gone from under the app, and the
+    // scheduler restarts the app on the bare mountpoint directory, where it writes.
+    dev.ferry.api.process.Command.run("zfs", "unmount", "-f", n1.pool().name() + "/ferry/db").orThrow();
+    Files.writeString(data.resolve("dump.rdb"), "written on the root filesystem\n");
+
+    controller.awaitCopy("db", "node1", c -> !c.mounted());
+    Condition mounted = awaitCondition("Mounted", c -> c.reason().equals("MountFailed"));
+    assertThat(mounted.status()).isEqualTo(Condition.FALSE);
+    assertThat(mounted.message()).contains("node1").contains("db").contains("not empty");
+    await().atMost(PATIENCE).untilAsserted(() -> assertThat(events("Dataset", "db"))
+        .anySatisfy(e -> assertThat(e.reason()).isEqualTo("MountFailed")));
+    assertThat(data.resolve("dump.rdb")).hasContent("written on the root filesystem");
+    assertThat(data.resolve("todos.aof")).doesNotExist();
+
+    // A person moves the stray file away: the agent mounts the dataset again, with its data.
+    Files.delete(data.resolve("dump.rdb"));
+    controller.awaitCopy("db", "node1", c -> c.mounted() && !c.readonly());
+    assertThat(awaitCondition("Mounted", Condition::isTrue).reason()).isEqualTo("Mounted");
+    assertThat(data.resolve("todos.aof")).hasContent("SET a 1\n");
+  }
+
+  @Test
+  void aPrimaryDestroyedBehindTheAgentsBackIsReportedLostAndNotRecreatedEmpty() throws Exception {
+    TestNode n1 = node1(pools.pool());
+    start(n1);
+    createDbOnNode1(64);
+    await().atMost(PATIENCE).until(() -> dataset().status().identity(), id -> !id.isEmpty());
+
+    driver(n1).destroy(DB);
+
+    Condition available = awaitCondition("Available", c -> c.reason().equals("CopyLost"));
+    assertThat(available.status()).isEqualTo(Condition.FALSE);
+    assertThat(available.message()).contains("node1").contains("db").contains("not re-created");
+    // Two resyncs later it is still lost, not an empty stand-in an app would write into.
+    Thread.sleep(12_000);
+    assertThat(driver(n1).exists(DB)).isFalse();
+    assertThat(controller.copy("db", "node1")).isEmpty();
+    assertThat(Files.exists(n1.mountpoint("db").resolve(".ferry/identity"))).isFalse();
+  }
+
+  @Test
+  void eachMoveBackAndForthShowsEveryFileWrittenBeforeItOnTheNewPrimarysMount() throws Exception {
+    TestNode n1 = node1(pools.pool());
+    TestNode n2 = node2(pools.create());
+    startBoth(n1, n2);
+    createDbOnNode1(64);
+    String common = "";
+    TestNode from = n1;
+    TestNode to = n2;
+    StringBuilder log = new StringBuilder();
+    for (int move = 1; move <= 3; move++) {
+      // Like Redis's append-only file: one file that each primary appends to, and reads back.
+      log.append("SET key-").append(move).append(" written on ").append(from.name()).append('\n');
+      Files.writeString(from.mountpoint("db").resolve("appendonly.aof"), log.toString());
+      assertThat(from.mountpoint("db").resolve("appendonly.aof")).hasContent(log.toString());
+      Map<String, String> before = DataFiles.checksums(from.mountpoint("db"));
+      common = move("move-" + move, from, to, common);
+
+      Map<String, String> onNewPrimary = new java.util.TreeMap<>(DataFiles.checksums(to.mountpoint("db")));
+      // The move's own rounds wrote their marker (and data files) after `before` was read.
+      String rounds = "move-" + move + "-round-";
+      onNewPrimary.keySet().removeIf(f -> f.startsWith(rounds) || f.equals(".ferry/snapshot"));
+      before.remove(".ferry/snapshot");
+      assertThat(onNewPrimary).as("files on %s after move %d", to.name(), move).isEqualTo(before);
+      assertThat(to.mountpoint("db").resolve("appendonly.aof")).hasContent(log.toString());
+      assertThat(to.mountpoint("db").resolve(".ferry/snapshot")).hasContent("ferry-move-" + move + "-2");
+      TestNode was = from;
+      from = to;
+      to = was;
+    }
+  }
+
+  /** Creates dataset db with node1 as its primary, as the controller does, and waits until it is mounted. */
+  private static void createDbOnNode1(int mebibytes) {
+    controller.createDataset("db", "node1", Quantity.mebibytes(mebibytes), ReclaimPolicy.Retain);
+    controller.awaitCopy("db", "node1", c -> c.mounted() && !c.readonly());
+  }
+
+  private static Dataset dataset() {
+    return get(store.get(Kind.DATASET, "db")).orElseThrow();
+  }
+
+  private static Condition awaitCondition(String type, java.util.function.Predicate<Condition> wanted) {
+    return await().atMost(PATIENCE).until(() -> dataset().status().conditions().stream()
+        .filter(c -> c.type().equals(type)).findFirst(), c -> c.isPresent() && wanted.test(c.get())).orElseThrow();
   }
 
   /**

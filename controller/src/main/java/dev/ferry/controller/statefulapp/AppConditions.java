@@ -7,7 +7,7 @@ import dev.ferry.api.model.Migration;
 import dev.ferry.api.model.StatefulApp;
 import dev.ferry.api.model.StatefulAppStatus;
 import dev.ferry.controller.marathon.MarathonApps;
-import dev.ferry.controller.status.Conditions;
+import dev.ferry.api.model.Conditions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

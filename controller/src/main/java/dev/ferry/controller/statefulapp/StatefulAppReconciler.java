@@ -20,7 +20,7 @@ import dev.ferry.controller.marathon.MarathonRejectedException;
 import dev.ferry.controller.queue.ReconcileResult;
 import dev.ferry.controller.queue.Reconciler;
 import dev.ferry.controller.runtime.Cluster;
-import dev.ferry.controller.status.Conditions;
+import dev.ferry.api.model.Conditions;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -12,7 +12,7 @@ import dev.ferry.api.model.MigrationPhase;
 import dev.ferry.api.store.Subscription;
 import dev.ferry.api.store.WatchEvent;
 import dev.ferry.controller.statefulapp.AppConditions;
-import dev.ferry.controller.status.Conditions;
+import dev.ferry.api.model.Conditions;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;

@@ -1,5 +1,7 @@
 package dev.ferry.agent.dataset;
 
+import dev.ferry.api.model.Condition;
+import dev.ferry.api.model.Conditions;
 import dev.ferry.api.model.Dataset;
 import dev.ferry.api.model.DatasetCopy;
 import dev.ferry.api.model.DatasetStatus;
@@ -8,7 +10,10 @@ import dev.ferry.api.store.ConflictException;
 import dev.ferry.api.store.EtcdStore;
 import dev.ferry.api.store.Failures;
 import dev.ferry.api.store.NotFoundException;
+import java.time.Clock;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -17,11 +22,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Writes this node's entry of a Dataset's {@code status.copies}. Every agent writes its own entry
- * of the same map, so a write is a compare-and-swap on the Dataset's revision that, when another
- * agent wrote first, re-reads the Dataset and merges again. Writes nothing when the entry already
- * says the same (apart from its time), so a quiet copy costs no etcd writes. Blocking: call it on
- * a worker thread.
+ * Writes this node's entry of a Dataset's {@code status.copies}, with what the primary's agent
+ * states in {@code status.conditions} and {@code status.identity} ({@link CopyReport}). Every agent
+ * writes its own entry of the same map, so a write is a compare-and-swap on the Dataset's revision
+ * that, when another agent wrote first, re-reads the Dataset and merges again. Writes nothing when
+ * the status already says the same (apart from times), so a quiet copy costs no etcd writes.
+ * Blocking: call it on a worker thread.
  */
 public final class CopyReporter {
 
@@ -30,33 +36,39 @@ public final class CopyReporter {
 
   private final EtcdStore store;
   private final String node;
+  private final Clock clock;
 
-  public CopyReporter(EtcdStore store, String node) {
+  public CopyReporter(EtcdStore store, String node, Clock clock) {
     this.store = store;
     this.node = node;
+    this.clock = clock;
   }
 
   /**
-   * Sets this node's entry to {@code copy}, or removes it when empty.
+   * Writes {@code report}: this node's entry, the conditions it states, and its identity when the
+   * Dataset has none yet.
    *
    * @return whether anything was written
    */
-  public boolean report(String dataset, Optional<DatasetCopy> copy) {
+  public boolean report(String dataset, CopyReport report) {
     for (int attempt = 1; ; attempt++) {
       Optional<Dataset> current = await(store.get(Kind.DATASET, dataset));
       if (current.isEmpty()) {
         return false;
       }
       DatasetStatus status = current.get().status();
-      DatasetCopy reported = status.copies().get(node);
-      if (same(reported, copy.orElse(null))) {
+      String identity = status.identity().isEmpty() ? report.identity() : status.identity();
+      List<Condition> conditions = report.conditions().isEmpty() ? status.conditions()
+          : Conditions.replace(status.conditions(), report.conditions(), clock.instant());
+      if (same(status.copies().get(node), report.copy().orElse(null)) && identity.equals(status.identity())
+          && new HashSet<>(conditions).equals(new HashSet<>(status.conditions()))) {
         return false;
       }
       Map<String, DatasetCopy> copies = new HashMap<>(status.copies());
-      copy.ifPresentOrElse(c -> copies.put(node, c), () -> copies.remove(node));
+      report.copy().ifPresentOrElse(c -> copies.put(node, c), () -> copies.remove(node));
       try {
         await(store.updateStatus(current.get().withStatus(
-            status.withCopies(copies))));
+            new DatasetStatus(status.observedGeneration(), copies, conditions, identity))));
         return true;
       } catch (ConflictException e) {
         if (attempt == ATTEMPTS) {

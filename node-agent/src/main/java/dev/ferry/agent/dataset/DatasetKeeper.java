@@ -3,11 +3,14 @@ package dev.ferry.agent.dataset;
 import dev.ferry.agent.snapshots.SnapshotHolds;
 import dev.ferry.agent.snapshots.SnapshotHousekeeping;
 import dev.ferry.agent.watch.ClusterView;
+import dev.ferry.agent.zfs.DatasetMarkers;
 import dev.ferry.agent.zfs.DatasetName;
 import dev.ferry.agent.zfs.DatasetState;
 import dev.ferry.agent.zfs.ZfsDriver;
 import dev.ferry.agent.zfs.ZfsException;
 import dev.ferry.api.events.EventRecorder;
+import dev.ferry.api.model.Condition;
+import dev.ferry.api.model.Conditions;
 import dev.ferry.api.model.Dataset;
 import dev.ferry.api.model.DatasetCopy;
 import dev.ferry.api.model.Migration;
@@ -15,6 +18,7 @@ import dev.ferry.api.model.ObjectReference;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -22,7 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes this node's copy of one dataset what its Dataset object asks ({@link CopyPlan}), then
- * reports the copy in {@code status.copies[<node>]}. Level-triggered and idempotent: it reads
+ * reports the copy in {@code status.copies[<node>]}: mounted only when the mount shows the
+ * dataset's identity marker, whatever ZFS says. The primary's agent also states the {@code
+ * Available} and {@code Mounted} conditions (a lost copy, a mount refused and why), records the
+ * dataset's identity when it has none yet, and tells people of a change for the worse in an event. Level-triggered and idempotent: it reads
  * the Dataset, the owning Migration and the local copy each time, whatever woke it. It also
  * tidies the copy's snapshots ({@link SnapshotHousekeeping}). The ZFS and etcd calls run on a
  * worker thread.
@@ -41,6 +48,8 @@ public final class DatasetKeeper {
   private final EventRecorder events;
   private final SnapshotHolds holds;
   private final SnapshotHousekeeping housekeeping;
+  private final DatasetMarkers markers;
+  private final PrimaryMount mount;
 
   /**
    * @param receiving whether a stream into a dataset is being received right now: its copy is the
@@ -59,6 +68,8 @@ public final class DatasetKeeper {
     this.events = events;
     this.holds = new SnapshotHolds(zfs);
     this.housekeeping = new SnapshotHousekeeping(zfs, holds, node);
+    this.markers = new DatasetMarkers(zfs);
+    this.mount = new PrimaryMount(zfs, markers, node);
   }
 
   /** Looks at one dataset; the future fails when a ZFS or etcd call did (the work loop retries). */
@@ -78,75 +89,133 @@ public final class DatasetKeeper {
     Optional<Dataset> deleted = view.deletedDataset(name);
     Optional<Migration> owner = current.map(d -> d.spec().migration()).filter(m -> !m.isEmpty())
         .flatMap(view::migration);
-    Optional<DatasetState> local = zfs.exists(dataset) ? Optional.of(zfs.state(dataset)) : Optional.empty();
+    String identity = current.map(d -> d.status().identity()).orElse("");
+    Optional<LocalCopy> local = zfs.exists(dataset) ? Optional.of(mount.look(dataset, identity)) : Optional.empty();
     CopyAction action = CopyPlan.decide(node, current, deleted, owner, local);
     // Without an object only Leave is decided, so the uid-less reference is never recorded.
     ObjectReference about = current.or(() -> deleted).map(ObjectReference::to)
         .orElseGet(() -> new ObjectReference("Dataset", name, ""));
-    apply(dataset, action, local, about);
+    Optional<MountCheck> failed = apply(dataset, action, local, about, identity);
     if (current.isEmpty()) {
       deleted.ifPresent(d -> view.forgetDeleted(name, d));
       return;
     }
-    // With a Dataset, no action destroys the copy (Destroy is only decided for a deleted one): it
-    // exists now when it did above or was just created, and pruning leaves it in place.
-    boolean exists = local.isPresent() || action instanceof CopyAction.Create;
+    Dataset d = current.get();
+    // With a Dataset, no action destroys the copy (Destroy is only decided for a deleted one).
+    boolean exists = local.isPresent() || (action instanceof CopyAction.Create && zfs.exists(dataset));
     if (exists) {
-      int pruned = housekeeping.tidy(dataset, current.get());
+      int pruned = housekeeping.tidy(dataset, d);
       if (pruned > 0) {
         events.normal(about, "SnapshotsPruned", "destroyed " + pruned + " snapshot(s) on " + node
             + " older than the newest one each other copy shares");
       }
     }
-    reporter.report(name, exists ? Optional.of(observe(dataset)) : Optional.empty());
+    boolean primary = d.spec().primary().equals(node);
+    String recorded = exists && primary && identity.isEmpty() ? adoptIdentity(dataset) : "";
+    String expected = identity.isEmpty() ? recorded : identity;
+    MountCheck check = !exists ? null : failed.orElseGet(() -> mount.check(dataset, expected));
+    List<Condition> conditions = List.of();
+    if (primary && action instanceof CopyAction.Lost lost) {
+      String message = "dataset " + name + " has no copy on its primary node " + node + ", yet it existed ("
+          + lost.why() + "): it is not re-created empty; restore the copy, or delete the Dataset to start anew";
+      conditions = List.of(Conditions.of(CopyPlan.AVAILABLE, false, CopyPlan.COPY_LOST, message, d.metadata().generation()),
+          Conditions.of(MountCheck.TYPE, false, CopyPlan.COPY_LOST, message, d.metadata().generation()));
+      if (!hasReason(d, CopyPlan.AVAILABLE, CopyPlan.COPY_LOST)) {
+        events.warning(about, CopyPlan.COPY_LOST, message);
+      }
+    } else if (primary && exists) {
+      conditions = List.of(Conditions.of(CopyPlan.AVAILABLE, true, "CopyPresent", "the primary copy of dataset " + name
+          + " is on " + node, d.metadata().generation()), check.condition(d.metadata().generation()));
+      if (!check.shown() && !hasReason(d, MountCheck.TYPE, check.reason())) {
+        events.warning(about, check.reason(), check.message());
+      }
+    }
+    reporter.report(name, new CopyReport(exists ? Optional.of(observe(dataset, check.shown())) : Optional.empty(),
+        conditions, recorded));
   }
 
-  /** @param local the copy as read before deciding {@code action}; nothing has changed it since */
-  private void apply(DatasetName dataset, CopyAction action, Optional<DatasetState> local, ObjectReference about) {
+  private static boolean hasReason(Dataset d, String type, String reason) {
+    Condition c = Conditions.find(d.status().conditions(), type);
+    return c != null && c.reason().equals(reason);
+  }
+
+  /**
+   * The identity of a primary copy whose Dataset records none yet (one created before identities,
+   * or adopted again after its Dataset was deleted and applied anew): its marker, or a new one
+   * (the filesystem's guid) when it has none and can be written; "" when it is not mounted.
+   */
+  private String adoptIdentity(DatasetName dataset) {
+    DatasetState state = zfs.state(dataset);
+    if (!state.mounted()) {
+      return "";
+    }
+    Optional<String> marker = markers.identity(dataset);
+    if (marker.isPresent() || state.readonly()) {
+      return marker.orElse("");
+    }
+    String guid = zfs.guid(dataset);
+    markers.writeIdentity(dataset, guid);
+    LOG.info("dataset {} had no identity marker: wrote {}", dataset, guid);
+    return guid;
+  }
+
+  /**
+   * @param local the copy as read before deciding {@code action}; nothing has changed it since
+   * @return why the copy is not mounted showing the dataset, when this pass found out
+   */
+  private Optional<MountCheck> apply(DatasetName dataset, CopyAction action, Optional<LocalCopy> local,
+      ObjectReference about, String identity) {
     if (action instanceof CopyAction.Create c) {
       LOG.info("creating dataset {} ({} bytes), the primary copy", dataset, c.refquotaBytes());
       try {
         zfs.create(dataset, c.refquotaBytes());
       } catch (ZfsException e) {
-        if (e.reason() != ZfsException.Reason.ALREADY_EXISTS) {
+        if (e.reason() != ZfsException.Reason.ALREADY_EXISTS && !zfs.exists(dataset)) {
           throw e;
         }
       }
-      zfs.mount(dataset);
+      Optional<MountCheck> failed = mount.mount(dataset);
+      if (failed.isPresent()) {
+        return failed;
+      }
+      markers.writeIdentity(dataset, zfs.guid(dataset));
       events.normal(about, "Created", "created the primary copy on " + node + " (refquota " + c.refquotaBytes()
           + " bytes)");
     } else if (action instanceof CopyAction.MakePrimary p) {
       LOG.info("making the copy of {} the primary: mounted, writable, refquota {}", dataset, p.refquotaBytes());
       // MakePrimary is only decided for an existing copy.
-      if (local.orElseThrow().refquotaBytes() != p.refquotaBytes()) {
-        zfs.setRefquota(dataset, p.refquotaBytes());
+      MountCheck check = mount.makePrimary(dataset, local.orElseThrow(), p.refquotaBytes(), identity);
+      if (!check.shown() && !check.reason().equals(MountCheck.MARKER_MISSING)) {
+        return Optional.of(check);
       }
-      zfs.placeMountpoint(dataset);
-      zfs.mount(dataset);
-      zfs.setReadonly(dataset, false);
       events.normal(about, "MadeWritable", "the copy on " + node + " is the primary: mounted and writable");
     } else if (action instanceof CopyAction.MakeStandby) {
-      LOG.info("making the copy of {} a read-only standby: another node is the primary", dataset);
-      zfs.setReadonly(dataset, true);
-      events.normal(about, "MadeReadOnly", "the copy on " + node + " is a read-only standby: another node is the primary");
+      LOG.info("making the copy of {} a read-only, unmounted standby: another node is the primary", dataset);
+      zfs.makeStandby(dataset);
+      events.normal(about, "MadeReadOnly", "the copy on " + node
+          + " is a read-only, unmounted standby: another node is the primary");
     } else if (action instanceof CopyAction.Destroy) {
       LOG.info("destroying the copy of {}: its Dataset was deleted with reclaimPolicy Delete", dataset);
       // A held snapshot would make the destroy fail: the holds were for a migration of this data.
       holds.releaseAll(dataset);
       zfs.destroy(dataset);
       events.normal(about, "Destroyed", "destroyed the copy on " + node + ": the Dataset was deleted with reclaimPolicy Delete");
+    } else if (action instanceof CopyAction.Lost l) {
+      LOG.warn("dataset {} has no copy on its primary node {}, yet it existed ({}): not re-created empty", dataset,
+          node, l.why());
     } else if (action instanceof CopyAction.Leave l) {
       LOG.debug("{}: {}", dataset, l.why());
     }
+    return Optional.empty();
   }
 
   /**
    * This node's copy, which exists, as the Dataset's status reports it: read afresh, as this pass
-   * may have changed it.
+   * may have changed it; mounted only when the mount shows the dataset ({@link PrimaryMount#check}).
    */
-  private DatasetCopy observe(DatasetName dataset) {
+  private DatasetCopy observe(DatasetName dataset, boolean shown) {
     DatasetState state = zfs.state(dataset);
     return new DatasetCopy(zfs.snapshots(dataset), state.usedBytes(), state.availableBytes(),
-        state.mounted(), state.readonly(), clock.instant());
+        shown, state.readonly(), clock.instant());
   }
 }

@@ -4,6 +4,7 @@ import dev.ferry.agent.snapshots.SnapshotHolds;
 import dev.ferry.agent.transfer.TransferClient;
 import dev.ferry.agent.transfer.TransferRefusedException;
 import dev.ferry.agent.transfer.TransferRequest;
+import dev.ferry.agent.zfs.DatasetMarkers;
 import dev.ferry.agent.zfs.DatasetName;
 import dev.ferry.agent.zfs.ZfsDriver;
 import dev.ferry.api.events.EventRecorder;
@@ -60,6 +61,7 @@ final class SourceRound {
   private final BooleanSupplier stopping;
   private final Consumer<String> datasetChanged;
   private final SnapshotHolds holds;
+  private final DatasetMarkers markers;
   private final EventRecorder events;
 
   SourceRound(Vertx vertx, EtcdStore store, ZfsDriver zfs, TransferClient client, ClusterKey key, String node,
@@ -75,6 +77,7 @@ final class SourceRound {
     this.stopping = stopping;
     this.datasetChanged = datasetChanged;
     this.holds = new SnapshotHolds(zfs);
+    this.markers = new DatasetMarkers(zfs);
     this.events = events;
   }
 
@@ -157,8 +160,21 @@ final class SourceRound {
     return new Target(ticket, DatasetName.of(ticket.dataset()), to.spec().address(), to.spec().transferPort());
   }
 
-  /** Fences if asked, and takes the round's snapshot unless an earlier attempt did. Blocking. */
+  /**
+   * Writes the round marker, fences if asked, and takes the round's snapshot unless an earlier
+   * attempt did. The marker ({@code .ferry/snapshot}, naming this snapshot) is written while the
+   * copy is still writable, so the snapshot carries it and the copy that becomes the primary can
+   * tell a stale view of its files by it. Blocking.
+   */
   private void prepare(Migration migration, DatasetName dataset, Transfer asked) {
+    boolean taken = zfs.snapshots(dataset).stream().anyMatch(s -> s.name().equals(asked.snapshot()));
+    if (!taken && !markers.roundSnapshot(dataset).equals(Optional.of(asked.snapshot()))) {
+      if (zfs.state(dataset).readonly()) {
+        throw new RoundFailed("the copy of " + dataset + " on " + node + " is read-only, so its round marker "
+            + "(.ferry/snapshot) cannot name snapshot " + asked.snapshot() + " before it is taken");
+      }
+      markers.writeRoundSnapshot(dataset, asked.snapshot());
+    }
     if (asked.fence()) {
       boolean wasWritable = !zfs.state(dataset).readonly();
       // Set even when it reads read-only: fencing must not rest on what a property says.
@@ -168,8 +184,7 @@ final class SourceRound {
             + " read-only for the final round " + asked.round());
       }
     }
-    List<Snapshot> snapshots = zfs.snapshots(dataset);
-    if (snapshots.stream().noneMatch(s -> s.name().equals(asked.snapshot()))) {
+    if (!taken) {
       zfs.snapshot(dataset, asked.snapshot());
     }
   }

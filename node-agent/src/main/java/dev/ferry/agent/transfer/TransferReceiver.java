@@ -87,8 +87,13 @@ public final class TransferReceiver {
           + expectedBytes.getAsLong() + " bytes but pool " + zfs.layout().pool() + " has " + free + " free");
     }
     // -F on an incremental discards changes a standby copy picked up since its snapshot (atime
-    // and the like); the ticket and the checks above guarantee that is no one's data.
-    return zfs.receive(dataset, ticket.incremental());
+    // and the like); the ticket and the checks above guarantee that is no one's data. The receive
+    // unmounts a mounted copy first: a copy that receives is never mounted.
+    try {
+      return zfs.receive(dataset, ticket.incremental());
+    } catch (ZfsException e) {
+      throw refusal(dataset, e);
+    }
   }
 
   private void prepareIncremental(DatasetName dataset, boolean exists, String baseGuid) {
@@ -111,7 +116,7 @@ public final class TransferReceiver {
 
   /**
    * Waits for the receive to finish, checks that the target's newest snapshot now is the one the
-   * ticket names, and makes a new copy a mounted read-only standby. The sender compares the guid
+   * ticket names, and makes a new copy a read-only, unmounted standby. The sender compares the guid
    * returned here with its own snapshot's.
    *
    * @return the received snapshot

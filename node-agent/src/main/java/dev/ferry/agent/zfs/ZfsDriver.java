@@ -69,10 +69,12 @@ public final class ZfsDriver {
   }
 
   /**
-   * Creates a writable dataset with a refquota, mounted at its place under the dataset root.
+   * Creates a writable dataset with a refquota, mounted at its place under the dataset root. Like
+   * every copy, it is {@code canmount=noauto}: only {@link #mount} mounts it.
    *
    * @param refquotaBytes the most data the live filesystem may hold; positive
-   * @throws ZfsException {@code ALREADY_EXISTS} when it exists
+   * @throws ZfsException {@code ALREADY_EXISTS} when it exists; any failure of the mount (the
+   *     mountpoint directory is not empty) after the dataset was created
    */
   public void create(DatasetName dataset, long refquotaBytes) {
     if (refquotaBytes <= 0) {
@@ -84,8 +86,10 @@ public final class ZfsDriver {
     cli.zfs("create",
         "-o", "refquota=" + refquotaBytes,
         "-o", "atime=off",
+        "-o", "canmount=noauto",
         "-o", "mountpoint=" + layout.mountpoint(dataset),
         layout.filesystem(dataset));
+    mount(dataset);
   }
 
   public boolean exists(DatasetName dataset) {
@@ -240,15 +244,40 @@ public final class ZfsDriver {
   }
 
   /**
-   * Makes a freshly received dataset a standby copy of this node: read-only, no atime updates, and
-   * mounted at its place under the dataset root (a received stream carries no properties).
+   * Makes a freshly received dataset a standby copy of this node ({@link #makeStandby}), with no
+   * atime updates and its mountpoint at its place under the dataset root (a received stream
+   * carries no properties).
    */
   public void adoptReceived(DatasetName dataset) {
-    String filesystem = layout.filesystem(dataset);
+    makeStandby(dataset);
+    cli.zfs("set", "atime=off", layout.filesystem(dataset));
+    placeMountpoint(dataset);
+  }
+
+  /**
+   * Makes the copy a standby: read-only, {@code canmount=noauto} and unmounted. A standby is never
+   * mounted: zfs-fuse keeps serving a mounted filesystem's cached view of files after a stream
+   * changed them underneath, so a copy is mounted only when it becomes the primary.
+   *
+   * @throws ZfsException {@code BUSY} when it is mounted and in use
+   */
+  public void makeStandby(DatasetName dataset) {
     setReadonly(dataset, true);
-    cli.zfs("set", "atime=off", filesystem);
-    cli.zfs("set", "mountpoint=" + layout.mountpoint(dataset), filesystem);
-    mount(dataset);
+    keepUnmounted(dataset);
+    unmount(dataset);
+  }
+
+  /**
+   * {@code canmount=noauto}: only {@link #mount} mounts the dataset, never a property change (a
+   * new mountpoint) or zfs-fuse importing the pool at start-up behind the agent's back.
+   */
+  private void keepUnmounted(DatasetName dataset) {
+    cli.zfs("set", "canmount=noauto", layout.filesystem(dataset));
+  }
+
+  /** The filesystem's own {@code guid} (decimal): another filesystem, even of the same name, has another. */
+  public String guid(DatasetName dataset) {
+    return get(layout.filesystem(dataset), "guid").get("guid");
   }
 
   /** Points the dataset's mountpoint at its place under the dataset root, if it is elsewhere. */
@@ -259,7 +288,12 @@ public final class ZfsDriver {
     }
   }
 
-  /** Mounts the dataset at its mountpoint; a mounted dataset stays as it is. */
+  /**
+   * Mounts the dataset at its mountpoint; a mounted dataset stays as it is. Files in the
+   * mountpoint directory are never removed or merged: zfs-fuse refuses to mount over them.
+   *
+   * @throws ZfsException with zfs's message ("directory is not empty") when it cannot mount
+   */
   public void mount(DatasetName dataset) {
     if (!state(dataset).mounted()) {
       cli.zfs("mount", layout.filesystem(dataset));
@@ -356,14 +390,20 @@ public final class ZfsDriver {
 
   /**
    * Starts {@code zfs receive -u [-F] <pool>/ferry/<dataset>}; the caller writes the stream into
-   * {@link StreamingProcess#input()} and then calls {@link StreamingProcess#awaitSuccess()}. The
-   * received dataset is not mounted by the receive; a new one has no mountpoint until {@link
-   * #adoptReceived}.
+   * {@link StreamingProcess#input()} and then calls {@link StreamingProcess#awaitSuccess()}. A
+   * copy that receives is never mounted: an existing one is unmounted first (zfs-fuse would go on
+   * serving a mounted filesystem's stale view of the files the stream changes), and the receive
+   * does not mount it ({@code -u}, which zfs-fuse honours although its usage text omits it). A new
+   * one has no mountpoint until {@link #adoptReceived}.
    *
    * @param force {@code -F}: discard changes made on the target since its newest snapshot
+   * @throws ZfsException {@code BUSY} when the existing copy is mounted and in use
    */
   public StreamingProcess receive(DatasetName dataset, boolean force) {
     ensureRoot();
+    if (exists(dataset)) {
+      unmount(dataset);
+    }
     String filesystem = layout.filesystem(dataset);
     return force
         ? cli.zfsStreaming("receive", "-u", "-F", filesystem)

@@ -123,6 +123,8 @@ class TransferTest {
     }
 
     assertThat(target.snapshots(DB)).isEqualTo(source.snapshots(DB));
+    assertThat(target.state(DB).mounted()).as("a standby is never mounted").isFalse();
+    target.mount(DB);
     assertThat(DataFiles.checksums(targetData))
         .isEqualTo(DataFiles.checksums(sourceData))
         .containsKeys("base.bin", "dir/todo.txt", "round-2.bin", "round-3.bin")
@@ -294,6 +296,7 @@ class TransferTest {
     assertThat(again).isEqualTo(TransferStep.incremental(s1, s2));
     transferNext();
     assertThat(target.snapshots(DB)).containsExactly(s1, s2);
+    target.mount(DB);
     assertThat(DataFiles.checksums(targetData)).isEqualTo(DataFiles.checksums(sourceData));
   }
 

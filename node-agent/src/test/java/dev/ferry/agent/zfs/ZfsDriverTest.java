@@ -187,6 +187,8 @@ class ZfsDriverTest {
 
     assertThat(target.snapshots(DB)).containsExactly(s1);
     assertThat(target.state(DB).readonly()).isTrue();
+    assertThat(target.state(DB).mounted()).as("a standby is never mounted").isFalse();
+    target.mount(DB);
     assertThat(DataFiles.checksums(targetMount)).isEqualTo(DataFiles.checksums(mountpoint));
 
     DataFiles.write(mountpoint.resolve("two"), 1 * MIB, 2);
@@ -194,6 +196,8 @@ class ZfsDriverTest {
     pipe(zfs.send(DB, Optional.of("s1"), "s2"), target.receive(DB, false));
 
     assertThat(target.snapshots(DB)).containsExactly(s1, s2);
+    assertThat(target.state(DB).mounted()).as("a copy that receives is unmounted first").isFalse();
+    target.mount(DB);
     assertThat(DataFiles.checksums(targetMount)).isEqualTo(DataFiles.checksums(mountpoint)).containsKeys("one", "two");
     assertThat(zfs.estimateSendSize(DB, Optional.of("s1"), "s2")).isEmpty();
   }
@@ -239,6 +243,7 @@ class ZfsDriverTest {
 
     pipe(zfs.send(DB, Optional.of("s1"), "s2"), target.receive(DB, false));
     assertThat(target.snapshots(DB)).containsExactly(s1, s2);
+    target.mount(DB);
     assertThat(DataFiles.checksums(other.mountRoot().resolve("db"))).isEqualTo(DataFiles.checksums(mountpoint));
   }
 

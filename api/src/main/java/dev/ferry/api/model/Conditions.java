@@ -1,6 +1,5 @@
-package dev.ferry.controller.status;
+package dev.ferry.api.model;
 
-import dev.ferry.api.model.Condition;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +26,21 @@ public final class Conditions {
           ? before.lastTransitionTime() : now;
       out.add(new Condition(c.type(), c.status(), c.reason(), c.message(), since, c.observedGeneration()));
     }
+    return out;
+  }
+
+  /**
+   * The conditions to store when a writer owns only some types: {@code computed} merged as {@link
+   * #merge} does, every other type of {@code old} kept as it was (another writer's).
+   */
+  public static List<Condition> replace(List<Condition> old, List<Condition> computed, Instant now) {
+    List<Condition> out = new ArrayList<>();
+    for (Condition c : old) {
+      if (find(computed, c.type()) == null) {
+        out.add(c);
+      }
+    }
+    out.addAll(merge(old, computed, now));
     return out;
   }
 

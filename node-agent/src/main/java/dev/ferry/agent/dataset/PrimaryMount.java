@@ -1,0 +1,149 @@
+package dev.ferry.agent.dataset;
+
+import dev.ferry.agent.zfs.DatasetMarkers;
+import dev.ferry.agent.zfs.DatasetName;
+import dev.ferry.agent.zfs.DatasetState;
+import dev.ferry.agent.zfs.ZfsDriver;
+import dev.ferry.agent.zfs.ZfsException;
+import dev.ferry.api.model.Snapshot;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mounts a primary copy and checks that the mount really shows the dataset: its identity marker
+ * is the one the Dataset records, and, for a copy that just became the primary, its round marker
+ * names the newest snapshot it holds (zfs-fuse serving a stale view of a filesystem that received
+ * while mounted shows an older one). It never removes or merges files in the mountpoint
+ * directory: a mount zfs refuses is reported with zfs's reason. Blocking.
+ */
+final class PrimaryMount {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PrimaryMount.class);
+
+  private final ZfsDriver zfs;
+  private final DatasetMarkers markers;
+  private final String node;
+
+  PrimaryMount(ZfsDriver zfs, DatasetMarkers markers, String node) {
+    this.zfs = zfs;
+    this.markers = markers;
+    this.node = node;
+  }
+
+  /** This node's copy, which exists, with whether its mount shows the identity {@code identity} (any while ""). */
+  LocalCopy look(DatasetName dataset, String identity) {
+    DatasetState state = zfs.state(dataset);
+    return new LocalCopy(state, state.mounted() && (identity.isEmpty() || check(dataset, identity).shown()));
+  }
+
+  /**
+   * What the mount shows now: never the dataset when ZFS has it unmounted (a bare mountpoint
+   * directory) or the identity marker is missing or another.
+   *
+   * @param identity the Dataset's identity; "" when none is recorded yet (any marker then shows it)
+   */
+  MountCheck check(DatasetName dataset, String identity) {
+    String where = "dataset " + dataset + " on " + node;
+    if (!zfs.state(dataset).mounted()) {
+      return MountCheck.notShown(MountCheck.NOT_MOUNTED, where + " is not mounted");
+    }
+    Optional<String> marker = markers.identity(dataset);
+    if (marker.isEmpty()) {
+      return MountCheck.notShown(MountCheck.MARKER_MISSING, "the mount of " + where + " at "
+          + zfs.layout().mountpoint(dataset) + " has no identity marker (.ferry/identity)");
+    }
+    if (!identity.isEmpty() && !marker.get().equals(identity)) {
+      return MountCheck.notShown(MountCheck.IDENTITY_MISMATCH, "the mount of " + where + " shows identity "
+          + marker.get() + ", but the dataset's is " + identity);
+    }
+    return MountCheck.shown(where + " is mounted at " + zfs.layout().mountpoint(dataset) + " and shows identity "
+        + marker.get());
+  }
+
+  /**
+   * Makes the copy the writable primary: its refquota, mounted (afresh when the mount shows
+   * something else than the dataset), its markers checked, and only then writable.
+   *
+   * @return the check; when it failed the copy was not made writable
+   */
+  MountCheck makePrimary(DatasetName dataset, LocalCopy copy, long refquotaBytes, String identity) {
+    DatasetState state = copy.state();
+    if (state.refquotaBytes() != refquotaBytes) {
+      zfs.setRefquota(dataset, refquotaBytes);
+    }
+    zfs.placeMountpoint(dataset);
+    Optional<MountCheck> failed = state.mounted() && !copy.showsIdentity() ? remount(dataset) : mount(dataset);
+    if (failed.isPresent()) {
+      return failed.get();
+    }
+    // A copy that was read-only (a standby that received, a fenced source) becomes the primary now.
+    Optional<MountCheck> stale = state.readonly() ? staleView(dataset) : Optional.empty();
+    if (stale.isPresent()) {
+      return stale.get();
+    }
+    MountCheck check = check(dataset, identity);
+    if (!check.shown() && !(identity.isEmpty() && check.reason().equals(MountCheck.MARKER_MISSING))) {
+      return check;
+    }
+    zfs.setReadonly(dataset, false);
+    return check;
+  }
+
+  /** Mounts the copy; a refusal (a mountpoint directory that is not empty) is returned, not thrown. */
+  Optional<MountCheck> mount(DatasetName dataset) {
+    try {
+      zfs.mount(dataset);
+      return Optional.empty();
+    } catch (ZfsException e) {
+      LOG.warn("cannot mount dataset {}: {}", dataset, e.getMessage());
+      return Optional.of(MountCheck.notShown(MountCheck.MOUNT_FAILED, "cannot mount dataset " + dataset + " on "
+          + node + " at " + zfs.layout().mountpoint(dataset) + ": " + e.getMessage()));
+    }
+  }
+
+  private Optional<MountCheck> remount(DatasetName dataset) {
+    try {
+      zfs.unmount(dataset);
+    } catch (ZfsException e) {
+      return Optional.of(MountCheck.notShown(MountCheck.MOUNT_FAILED, "dataset " + dataset + " on " + node
+          + " does not show the dataset and cannot be unmounted to mount it afresh: " + e.getMessage()));
+    }
+    return mount(dataset);
+  }
+
+  /**
+   * Checks the round marker: it must not name a snapshot older than the copy's newest one. A
+   * marker naming a snapshot the copy does not hold is a round whose snapshot was never taken
+   * (its fence was rolled back), not a view of the past. On a mismatch it mounts again once.
+   */
+  private Optional<MountCheck> staleView(DatasetName dataset) {
+    List<Snapshot> snapshots = zfs.snapshots(dataset);
+    if (snapshots.isEmpty()) {
+      return Optional.empty();
+    }
+    String newest = snapshots.get(snapshots.size() - 1).name();
+    if (!olderThan(snapshots, markers.roundSnapshot(dataset), newest)) {
+      return Optional.empty();
+    }
+    LOG.warn("the mount of dataset {} shows an older round marker than its newest snapshot {}: mounting it again",
+        dataset, newest);
+    Optional<MountCheck> failed = remount(dataset);
+    if (failed.isPresent()) {
+      return failed;
+    }
+    Optional<String> again = markers.roundSnapshot(dataset);
+    if (!olderThan(snapshots, again, newest)) {
+      return Optional.empty();
+    }
+    return Optional.of(MountCheck.notShown(MountCheck.STALE_VIEW, "the mount of dataset " + dataset + " on " + node
+        + " shows round marker " + again.orElse("") + " although its newest snapshot is " + newest
+        + ", also after mounting it again: zfs serves a stale view; the copy is not made writable"));
+  }
+
+  private static boolean olderThan(List<Snapshot> snapshots, Optional<String> marker, String newest) {
+    return marker.isPresent() && !marker.get().equals(newest)
+        && snapshots.stream().anyMatch(s -> s.name().equals(marker.get()));
+  }
+}
