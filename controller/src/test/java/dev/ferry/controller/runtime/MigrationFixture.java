@@ -49,9 +49,11 @@ final class MigrationFixture implements AutoCloseable {
 
   final ControllerHarness controller;
   private final Map<String, Agent> agents = new LinkedHashMap<>();
+  private final IdentityStandIn identities;
 
   MigrationFixture(EtcdConfig etcd, String zookeeper, ZfsPoolExtension pools) throws Exception {
     controller = new ControllerHarness(etcd, zookeeper);
+    identities = new IdentityStandIn(controller.store);
     Path keyFile = Files.createTempFile("ferry-key", "");
     try {
       agents.put("node1", agent(etcd, "node1", "127.0.1.1", "spinning", pools.create(768L << 20), keyFile));
@@ -225,6 +227,7 @@ final class MigrationFixture implements AutoCloseable {
   /** The agents first (they share the harness's Vert.x), then devcluster, which kills Redis. */
   @Override
   public void close() throws Exception {
+    identities.close();
     try {
       for (Agent a : agents.values()) {
         a.stop().await();
