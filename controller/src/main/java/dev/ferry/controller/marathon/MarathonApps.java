@@ -38,7 +38,7 @@ import java.util.Optional;
  *       user's text in {@code FERRY_TASK_CMD} (never spliced into another shell string);
  *       {@code args} get the guard put first. For DOCKER the host's guard is mounted read-only at
  *       {@link TaskGuard#IN_CONTAINER} and run there, so the image needs {@code sh},
- *       {@code flock} and {@code mountpoint} (util-linux; Debian-based images such as
+ *       {@code flock} and {@code mountpoint} (util-linux or busybox; Debian-based images such as
  *       {@code redis:7} have them); with {@code args} it replaces the image's entrypoint (Docker's
  *       {@code --entrypoint}). Inside a container the dataset is a bind mount even when the
  *       host's dataset is not mounted, so there the marker is what refuses an empty directory. An
