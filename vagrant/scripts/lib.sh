@@ -16,6 +16,9 @@ FERRY_POOL_SIZE=${FERRY_POOL_SIZE:-4G}
 FERRY_DATASET_ROOT=/var/lib/ferry/datasets
 FERRY_CONTROLLER_PORT=7070
 FERRY_TRANSFER_PORT=7071
+# Every task of an app with a dataset is launched through it (scripts/ferry-task-guard); the
+# controller's taskGuard names it, and DOCKER tasks get it mounted read-only.
+FERRY_TASK_GUARD=/usr/lib/ferry/ferry-task-guard
 
 log() {
   echo "ferry-vagrant: $*" >&2

@@ -96,7 +96,8 @@ clusterKeyFile: $FERRY_ETC/cluster.key
 marathon: {url: 'http://$ip:8080', zk: 'zk://$zk/marathon'}
 mesos: {zk: 'zk://$zk/mesos'}
 zookeeper: {connect: '127.0.0.1:2181', path: /ferry}
-gitops: {cacheDir: /var/lib/ferry/gitops}" && controller_changed=1
+gitops: {cacheDir: /var/lib/ferry/gitops}
+taskGuard: $FERRY_TASK_GUARD" && controller_changed=1
 [ -f /etc/default/ferry-controller ] || write_file /etc/default/ferry-controller 0644 "# FERRY_* overrides of /etc/ferry/controller.yaml, and JVM options
 FERRY_JAVA_OPTS=-Xmx384m" || true
 install_unit ferry-controller.service && controller_changed=1

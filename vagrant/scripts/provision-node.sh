@@ -89,6 +89,12 @@ MESOS_DOCKER_STOP_TIMEOUT=30secs
 MESOS_RESOURCES=ports:[31000-32000]" && slave_changed=1
 install_unit mesos-slave.service && slave_changed=1
 
+# --- the task guard ----------------------------------------------------------------------------------
+# Marathon launches each task of an app with a dataset through it: it refuses an unmounted or
+# foreign dataset and a second task on the same one. It needs mountpoint and flock (util-linux).
+apt_install util-linux
+install -D -m 0755 "$FERRY_REPO/scripts/ferry-task-guard" "$FERRY_TASK_GUARD"
+
 # --- Ferry node agent --------------------------------------------------------------------------------
 [ -s "$FERRY_SECRETS/cluster.key" ] || die "no cluster key in $FERRY_SECRETS: provision the master first (vagrant up master), or run vagrant/scripts/dist.sh on the host when the synced folder is rsync"
 install_bundle agent && agent_changed=1

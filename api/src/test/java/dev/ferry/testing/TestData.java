@@ -14,13 +14,18 @@ public final class TestData {
 
   /** The path of {@code testdata/<relative>}, searched upwards from the working directory. */
   public static Path path(String relative) {
+    return repositoryFile("testdata/" + relative);
+  }
+
+  /** The path of a file of the repository such as {@code scripts/ferry-task-guard}, searched upwards. */
+  public static Path repositoryFile(String relative) {
     Path dir = Path.of("").toAbsolutePath();
     for (Path d = dir; d != null; d = d.getParent()) {
-      Path candidate = d.resolve("testdata").resolve(relative);
+      Path candidate = d.resolve(relative);
       if (Files.exists(candidate)) {
         return candidate;
       }
     }
-    throw new IllegalStateException("testdata/" + relative + " not found in " + dir + " or any folder above it");
+    throw new IllegalStateException(relative + " not found in " + dir + " or any folder above it");
   }
 }

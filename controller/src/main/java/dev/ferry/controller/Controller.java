@@ -77,7 +77,8 @@ public final class Controller implements AutoCloseable {
         .or(() -> config.mesosUrl().map(url -> MesosAgents.polling(vertx, () -> Optional.of(url), MESOS_POLL)))
         .orElseGet(MesosAgents::none);
     ReconcilerMetrics reconcilerMetrics = new ReconcilerMetrics(metrics);
-    this.duties = new LeaderDuties(vertx, store, marathon, mesos, clusterKey(config), Reconcilers.Settings.DEFAULT,
+    this.duties = new LeaderDuties(vertx, store, marathon, mesos, clusterKey(config),
+        Reconcilers.Settings.DEFAULT.withTaskGuard(config.taskGuard()),
         Clock.systemUTC(), reconcilerMetrics).also(gitops);
     reconcilerMetrics.watch(metrics, duties);
     this.leadership = new Leadership(curator, config.zookeeperPath() + "/controller-leader",

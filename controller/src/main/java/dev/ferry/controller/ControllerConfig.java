@@ -7,6 +7,7 @@ import dev.ferry.api.codec.ManifestReader;
 import dev.ferry.api.marathon.MarathonCredentials;
 import dev.ferry.api.store.EtcdConfig;
 import dev.ferry.controller.discovery.ZkUrl;
+import dev.ferry.controller.marathon.TaskGuard;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -39,6 +40,8 @@ import java.util.Optional;
  *   zk: zk://zk1:2181/mesos                        FERRY_MESOS_ZK (the leading master, found in ZooKeeper)
  * zookeeper: {connect: 127.0.0.1:2181, path: /ferry}  FERRY_ZK_CONNECT, FERRY_ZK_PATH
  * gitops: {cacheDir: /var/lib/ferry/gitops}        FERRY_GITOPS_CACHE_DIR
+ * taskGuard: /usr/lib/ferry/ferry-task-guard       FERRY_TASK_GUARD (where ferry-task-guard is on
+ *                                                  every agent; a dataset's task is launched through it)
  * </pre>
  *
  * <p>Unknown keys are refused, so a typo is an error rather than a silent default.
@@ -56,7 +59,8 @@ public record ControllerConfig(
     Optional<ZkUrl> mesosZk,
     String zookeeperConnect,
     String zookeeperPath,
-    Path gitopsCacheDir) {
+    Path gitopsCacheDir,
+    TaskGuard taskGuard) {
 
   /**
    * Reads {@code yaml} (empty for none) with {@code env} over it.
@@ -87,7 +91,8 @@ public record ControllerConfig(
         s.get("FERRY_MESOS_ZK", file.mesos().zk()).map(z -> ZkUrl.parse(z, "controller config: mesos.zk")),
         s.get("FERRY_ZK_CONNECT", file.zookeeper().connect()).orElse("127.0.0.1:2181"),
         s.get("FERRY_ZK_PATH", file.zookeeper().path()).orElse("/ferry"),
-        Path.of(s.get("FERRY_GITOPS_CACHE_DIR", file.gitops().cacheDir()).orElse("/var/lib/ferry/gitops")));
+        Path.of(s.get("FERRY_GITOPS_CACHE_DIR", file.gitops().cacheDir()).orElse("/var/lib/ferry/gitops")),
+        taskGuard(s.get("FERRY_TASK_GUARD", file.taskGuard())));
   }
 
   private static EtcdConfig etcd(Settings s, Etcd file) {
@@ -112,6 +117,14 @@ public record ControllerConfig(
       config = config.withTls(tls);
     }
     return config;
+  }
+
+  private static TaskGuard taskGuard(Optional<String> path) {
+    try {
+      return path.map(TaskGuard::new).orElse(TaskGuard.INSTALLED);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("controller config: " + e.getMessage(), e);
+    }
   }
 
   private static URI httpUrl(String field, String text) {
@@ -161,7 +174,7 @@ public record ControllerConfig(
 
   // The file's shape; absent sections read as empty ones.
   record File(Listen listen, Etcd etcd, Optional<String> tokensFile, Optional<String> clusterKeyFile,
-      Marathon marathon, Mesos mesos, ZooKeeper zookeeper, GitOpsSection gitops) {
+      Marathon marathon, Mesos mesos, ZooKeeper zookeeper, GitOpsSection gitops, Optional<String> taskGuard) {
     File {
       listen = listen == null ? new Listen(Optional.empty(), Optional.empty()) : listen;
       etcd = etcd == null ? new Etcd(List.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()) : etcd;
@@ -171,6 +184,7 @@ public record ControllerConfig(
       mesos = mesos == null ? new Mesos(Optional.empty(), Optional.empty()) : mesos;
       zookeeper = zookeeper == null ? new ZooKeeper(Optional.empty(), Optional.empty()) : zookeeper;
       gitops = gitops == null ? new GitOpsSection(Optional.empty()) : gitops;
+      taskGuard = taskGuard == null ? Optional.empty() : taskGuard;
     }
   }
 

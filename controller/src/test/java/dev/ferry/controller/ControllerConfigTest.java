@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.controller.discovery.ZkUrl;
+import dev.ferry.controller.marathon.TaskGuard;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
@@ -23,6 +24,7 @@ class ControllerConfigTest {
       marathon: {url: http://marathon:8080}
       zookeeper: {connect: zk1:2181, path: /ferry-prod}
       gitops: {cacheDir: /var/cache/ferry}
+      taskGuard: /opt/ferry/scripts/ferry-task-guard
       """;
 
   @Test
@@ -40,6 +42,17 @@ class ControllerConfigTest {
     assertThat(config.zookeeperConnect()).isEqualTo("zk1:2181");
     assertThat(config.zookeeperPath()).isEqualTo("/ferry-prod");
     assertThat(config.gitopsCacheDir()).isEqualTo(Path.of("/var/cache/ferry"));
+    assertThat(config.taskGuard()).isEqualTo(new TaskGuard("/opt/ferry/scripts/ferry-task-guard"));
+  }
+
+  @Test
+  void theTaskGuardIsTheInstalledOneUnlessSetAndMustBeAPlainAbsolutePath() {
+    assertThat(ControllerConfig.parse("tokensFile: /t", Map.of()).taskGuard()).isEqualTo(TaskGuard.INSTALLED);
+    assertThat(ControllerConfig.parse(FILE, Map.of("FERRY_TASK_GUARD", "/srv/guard")).taskGuard())
+        .isEqualTo(new TaskGuard("/srv/guard"));
+    assertThatThrownBy(() -> ControllerConfig.parse("tokensFile: /t\ntaskGuard: 'guard; reboot'", Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("controller config: taskGuard 'guard; reboot' must be the absolute path");
   }
 
   @Test

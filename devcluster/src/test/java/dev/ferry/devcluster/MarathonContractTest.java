@@ -178,6 +178,42 @@ class MarathonContractTest {
     assertThat(cluster.call("GET", "/v2/events", null).status()).isEqualTo(405);
   }
 
+  /** Ferry writes "disabled" for apps with data (NOTES.md 2.6): a Marathon accepts it, and the object form. */
+  @Test
+  void unreachableStrategyIsDisabledOrAnObjectAsInMarathon() throws Exception {
+    TestCluster.Answer disabled = cluster.call("POST", "/v2/apps",
+        "{\"id\":\"/off\",\"cmd\":\"sleep 600\",\"unreachableStrategy\":\"disabled\"}");
+    assertThat(disabled.status()).as(disabled.body().toString()).isEqualTo(201);
+    JsonNode stored = cluster.call("GET", "/v2/apps/off", null).body().path("app");
+    assertThat(stored.path("unreachableStrategy").asText()).isEqualTo("disabled");
+    assertMatchesSchema(stored, "unreachableStrategy disabled");
+
+    TestCluster.Answer object = cluster.call("POST", "/v2/apps", "{\"id\":\"/late\",\"cmd\":\"sleep 600\","
+        + "\"unreachableStrategy\":{\"inactiveAfterSeconds\":60,\"expungeAfterSeconds\":120}}");
+    assertThat(object.status()).as(object.body().toString()).isEqualTo(201);
+    assertThat(cluster.call("GET", "/v2/apps/late", null).body().path("app").path("unreachableStrategy").toString())
+        .isEqualTo("{\"inactiveAfterSeconds\":60,\"expungeAfterSeconds\":120}");
+    cluster.call("POST", "/v2/apps", "{\"id\":\"/default\",\"cmd\":\"sleep 600\"}");
+    assertThat(cluster.call("GET", "/v2/apps/default", null).body().path("app").path("unreachableStrategy").toString())
+        .as("Marathon's default replaces an unreachable instance at once")
+        .isEqualTo("{\"inactiveAfterSeconds\":0,\"expungeAfterSeconds\":0}");
+
+    TestCluster.Answer enabled = cluster.call("POST", "/v2/apps",
+        "{\"id\":\"/on\",\"cmd\":\"sleep 1\",\"unreachableStrategy\":\"enabled\"}");
+    assertThat(enabled.status()).isEqualTo(422);
+    assertThat(enabled.body().path("details").get(0).path("path").asText()).isEqualTo("/unreachableStrategy");
+    TestCluster.Answer backwards = cluster.call("POST", "/v2/apps", "{\"id\":\"/on\",\"cmd\":\"sleep 1\","
+        + "\"unreachableStrategy\":{\"inactiveAfterSeconds\":120,\"expungeAfterSeconds\":60}}");
+    assertThat(backwards.status()).isEqualTo(422);
+    assertThat(backwards.body().path("details").get(0).path("path").asText())
+        .isEqualTo("/unreachableStrategy/inactiveAfterSeconds");
+    TestCluster.Answer number = cluster.call("POST", "/v2/apps",
+        "{\"id\":\"/on\",\"cmd\":\"sleep 1\",\"unreachableStrategy\":5}");
+    assertThat(number.status()).isEqualTo(422);
+    assertThat(number.body().path("message").asText()).isEqualTo("Invalid JSON");
+    assertThat(cluster.call("GET", "/v2/apps/on", null).status()).as("nothing refused was created").isEqualTo(404);
+  }
+
   @Test
   void infoLeaderAndPingAnswerLikeMarathon() throws Exception {
     JsonNode info = cluster.call("GET", "/v2/info", null).body();

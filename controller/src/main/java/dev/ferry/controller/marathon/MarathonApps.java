@@ -30,7 +30,23 @@ import java.util.Optional;
  *       command in the sandbox at {@code mountPath} made relative, since the Mesos containerizer
  *       mounts host paths into the sandbox when the task has no image. {@code FERRY_DATASET_PATH}
  *       says where the task finds its data;
- *   <li>{@code upgradeStrategy} 0/0 for apps with a dataset, so Marathon never runs two writers;
+ *   <li>the task launched through {@code ferry-task-guard} ({@link TaskGuard}), which starts the
+ *       user's command only on the dataset's mounted filesystem whose marker
+ *       ({@code .ferry/identity}) says {@code FERRY_DATASET_IDENTITY}, under a lock on
+ *       {@code .ferry/lock} that the task's whole process tree holds, so that a second process on
+ *       the same dataset cannot start. A {@code cmd} becomes {@code exec <guard>} with the
+ *       user's text in {@code FERRY_TASK_CMD} (never spliced into another shell string);
+ *       {@code args} get the guard put first. For DOCKER the host's guard is mounted read-only at
+ *       {@link TaskGuard#IN_CONTAINER} and run there, so the image needs {@code sh},
+ *       {@code flock} and {@code mountpoint} (util-linux or busybox; Debian-based images such as
+ *       {@code redis:7} have them); with {@code args} it replaces the image's entrypoint (Docker's
+ *       {@code --entrypoint}). Inside a container the dataset is a bind mount even when the
+ *       host's dataset is not mounted, so there the marker is what refuses an empty directory. An
+ *       app with neither {@code cmd} nor {@code args} (an image's own command) cannot be wrapped:
+ *       its task runs the guard with nothing to run, which refuses to start;
+ *   <li>for apps with a dataset, {@code upgradeStrategy} 0/0 and {@code unreachableStrategy}
+ *       {@code disabled}, so Marathon never runs two writers: by default it replaces an
+ *       instance it cannot reach at once, while the old process may still run and write;
  *   <li>the labels {@code FERRY_STATEFULAPP}, {@code FERRY_GENERATION} and
  *       {@code FERRY_APP_HASH}: the last is a fingerprint of everything else in the app, so that
  *       a spec change Marathon need not see (placement or size of an app's data) is not written
@@ -43,15 +59,18 @@ public final class MarathonApps {
   public static final String LABEL_GENERATION = "FERRY_GENERATION";
   public static final String LABEL_APP_HASH = "FERRY_APP_HASH";
   public static final String ENV_DATASET_PATH = "FERRY_DATASET_PATH";
+  public static final String ENV_DATASET_IDENTITY = "FERRY_DATASET_IDENTITY";
+  public static final String ENV_TASK_CMD = "FERRY_TASK_CMD";
   /** Ferry's JSON with every object's keys sorted, so that the fingerprint does not depend on a manifest's key order. */
   private static final ObjectWriter CANONICAL = Json.json().writer().with(JsonNodeFeature.WRITE_PROPERTIES_SORTED);
 
   private MarathonApps() {}
 
   /**
-   * Where a dataset's app runs: the Mesos agent's hostname and the dataset's mount point there.
+   * Where a dataset's app runs: the Mesos agent's hostname, the dataset's mount point there and
+   * the identity its marker must hold (the Dataset's {@code status.identity}).
    */
-  public record Pin(String hostname, String datasetHostPath) {}
+  public record Pin(String hostname, String datasetHostPath, String datasetIdentity) {}
 
   /** The Marathon app id of a StatefulApp. */
   public static String appId(StatefulApp app) {
@@ -68,8 +87,9 @@ public final class MarathonApps {
    * @param pin where the dataset is; empty for an app without a dataset
    * @param instances how many instances to ask for: the spec's, or 0 while a migration has the
    *     app stopped
+   * @param guard where {@code ferry-task-guard} is on the agents
    */
-  public static ObjectNode build(StatefulApp app, Optional<Pin> pin, int instances) {
+  public static ObjectNode build(StatefulApp app, Optional<Pin> pin, int instances, TaskGuard guard) {
     ObjectNode out = app.spec().app();
     out.put("id", appId(app));
     out.put("instances", instances);
@@ -89,11 +109,13 @@ public final class MarathonApps {
     if (dataset.isPresent() && pin.isPresent()) {
       constraints.addArray().add("hostname").add("CLUSTER").add(pin.get().hostname());
       mountDataset(out, dataset.get(), pin.get());
+      launchThroughGuard(out, pin.get(), guard);
     }
     if (dataset.isPresent()) {
       ObjectNode upgrade = out.putObject("upgradeStrategy");
       upgrade.put("minimumHealthCapacity", 0);
       upgrade.put("maximumOverCapacity", 0);
+      out.put("unreachableStrategy", "disabled");
     }
     labels.put(LABEL_APP_HASH, fingerprint(out));
     return out;
@@ -118,18 +140,56 @@ public final class MarathonApps {
 
   private static void mountDataset(ObjectNode app, DatasetRef dataset, Pin pin) {
     ObjectNode container = app.has("container") ? (ObjectNode) app.get("container") : app.putObject("container");
-    boolean docker = "DOCKER".equals(container.path("type").asText(container.has("docker") ? "DOCKER" : "MESOS"));
+    boolean docker = isDocker(container);
     if (!container.has("type")) {
       container.put("type", docker ? "DOCKER" : "MESOS");
     }
     String containerPath = docker ? dataset.mountPath() : dataset.mountPath().substring(1);
+    addVolume(container, containerPath, pin.datasetHostPath(), "RW");
+    env(app).put(ENV_DATASET_PATH, docker ? dataset.mountPath() : pin.datasetHostPath());
+  }
+
+  private static void launchThroughGuard(ObjectNode app, Pin pin, TaskGuard guard) {
+    ObjectNode container = (ObjectNode) app.get("container");
+    boolean docker = isDocker(container);
+    String guardPath = docker ? TaskGuard.IN_CONTAINER : guard.hostPath();
+    if (docker) {
+      addVolume(container, TaskGuard.IN_CONTAINER, guard.hostPath(), "RO");
+    }
+    ObjectNode env = env(app);
+    env.put(ENV_DATASET_IDENTITY, pin.datasetIdentity());
+    if (app.path("args").isArray() && !app.get("args").isEmpty()) {
+      ArrayNode args = (ArrayNode) app.get("args");
+      if (docker) {
+        // Docker hands args to the image's entrypoint: the guard has to be that entrypoint.
+        ObjectNode image = container.has("docker") ? (ObjectNode) container.get("docker") : container.putObject("docker");
+        ArrayNode parameters = image.has("parameters") ? (ArrayNode) image.get("parameters") : image.putArray("parameters");
+        parameters.addObject().put("key", "entrypoint").put("value", guardPath);
+      } else {
+        args.insert(0, guardPath);
+      }
+      env.remove(ENV_TASK_CMD);
+    } else {
+      if (app.hasNonNull("cmd")) {
+        env.put(ENV_TASK_CMD, app.get("cmd").asText());
+      } else {
+        env.remove(ENV_TASK_CMD);
+      }
+      app.put("cmd", "exec " + guardPath);
+    }
+  }
+
+  private static boolean isDocker(ObjectNode container) {
+    return "DOCKER".equals(container.path("type").asText(container.has("docker") ? "DOCKER" : "MESOS"));
+  }
+
+  private static void addVolume(ObjectNode container, String containerPath, String hostPath, String mode) {
     ArrayNode volumes = container.has("volumes") ? (ArrayNode) container.get("volumes") : container.putArray("volumes");
-    ObjectNode volume = volumes.addObject();
-    volume.put("containerPath", containerPath);
-    volume.put("hostPath", pin.datasetHostPath());
-    volume.put("mode", "RW");
-    ObjectNode env = app.has("env") ? (ObjectNode) app.get("env") : app.putObject("env");
-    env.put(ENV_DATASET_PATH, docker ? dataset.mountPath() : pin.datasetHostPath());
+    volumes.addObject().put("containerPath", containerPath).put("hostPath", hostPath).put("mode", mode);
+  }
+
+  private static ObjectNode env(ObjectNode app) {
+    return app.has("env") ? (ObjectNode) app.get("env") : app.putObject("env");
   }
 
   /** The StatefulApp that owns a Marathon app, from its label. */

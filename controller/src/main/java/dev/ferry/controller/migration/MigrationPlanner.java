@@ -183,6 +183,10 @@ public final class MigrationPlanner {
     if (!targetReady) {
       return new MigrationStep.Wait("waiting for " + m.spec().to() + " to mount its copy writable", POLL);
     }
+    if (dataset.status().identity().isEmpty()) {
+      // The task guard would refuse every start: the app must know what the marker says.
+      return new MigrationStep.Wait("waiting for dataset " + dataset.name() + "'s identity (status.identity is empty)", POLL);
+    }
     int wanted = state.app().map(a -> a.spec().app().path("instances").asInt(1)).orElse(1);
     if (app.isEmpty() || !pinnedTo(app.get(), hostnameOf(state, m.spec().to()))
         || app.get().app().path("instances").asInt(0) != wanted) {

@@ -16,6 +16,7 @@ import dev.ferry.api.transfer.ClusterKey;
 import dev.ferry.api.transfer.TransferTicket;
 import dev.ferry.controller.marathon.MarathonApps;
 import dev.ferry.controller.marathon.MarathonApps.Pin;
+import dev.ferry.controller.marathon.TaskGuard;
 import dev.ferry.controller.queue.ReconcileResult;
 import dev.ferry.controller.queue.Reconciler;
 import dev.ferry.controller.runtime.Cluster;
@@ -40,11 +41,13 @@ public final class MigrationReconciler implements Reconciler {
   private final Cluster cluster;
   private final ClusterKey key;
   private final ReconcilerMetrics metrics;
+  private final TaskGuard guard;
 
-  public MigrationReconciler(Cluster cluster, ClusterKey key, ReconcilerMetrics metrics) {
+  public MigrationReconciler(Cluster cluster, ClusterKey key, ReconcilerMetrics metrics, TaskGuard guard) {
     this.cluster = cluster;
     this.key = key;
     this.metrics = metrics;
+    this.guard = guard;
   }
 
   @Override
@@ -169,8 +172,9 @@ public final class MigrationReconciler implements Reconciler {
         + state.migration().spec().statefulApp() + " is gone"));
     Node n = state.node(node).orElseThrow(() -> new IllegalStateException("node " + node + " is not registered"));
     String appId = MarathonApps.appId(app);
+    String identity = state.dataset().map(d -> d.status().identity()).orElse("");
     var desired = MarathonApps.build(app, Optional.of(new Pin(n.spec().hostnameOr(n.name()),
-        n.spec().datasetPath(state.migration().spec().dataset()))), instances);
+        n.spec().datasetPath(state.migration().spec().dataset()), identity)), instances, guard);
     // A migration must be able to stop the app even while a deployment of it runs.
     return cluster.putApp(appId, desired, true)
         .onComplete(x -> cluster.marathonCache().invalidate(appId))

@@ -10,6 +10,7 @@ import dev.ferry.api.transfer.ClusterKey;
 import dev.ferry.controller.marathon.MarathonApps;
 import dev.ferry.controller.marathon.MarathonEvent;
 import dev.ferry.controller.marathon.MarathonEventStream;
+import dev.ferry.controller.marathon.TaskGuard;
 import dev.ferry.controller.migration.MigrationReconciler;
 import dev.ferry.controller.queue.Backoff;
 import dev.ferry.controller.queue.TokenBucket;
@@ -36,8 +37,13 @@ public final class Reconcilers implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Reconcilers.class);
 
   /** How the reconcilers run. */
-  public record Settings(int workers, Duration resync, Backoff backoff, double retriesPerSecond) {
-    public static final Settings DEFAULT = new Settings(16, Duration.ofMinutes(5), Backoff.DEFAULT, 50);
+  /** @param taskGuard where {@code ferry-task-guard} is on the agents, for the Marathon apps written */
+  public record Settings(int workers, Duration resync, Backoff backoff, double retriesPerSecond, TaskGuard taskGuard) {
+    public static final Settings DEFAULT = new Settings(16, Duration.ofMinutes(5), Backoff.DEFAULT, 50, TaskGuard.INSTALLED);
+
+    public Settings withTaskGuard(TaskGuard guard) {
+      return new Settings(workers, resync, backoff, retriesPerSecond, guard);
+    }
   }
 
   private final Cluster cluster;
@@ -55,9 +61,10 @@ public final class Reconcilers implements AutoCloseable {
     this.vertx = vertx;
     this.cluster = cluster;
     this.etcdRecovery = new EtcdRecovery(vertx, cluster.store(), this::resyncAll);
-    this.apps = new WorkQueue(vertx, "statefulapps", etcdRecovery.watching(new StatefulAppReconciler(cluster)), settings.backoff(),
-        new TokenBucket(settings.retriesPerSecond(), 100, System::nanoTime), settings.workers()).observe(metrics);
-    this.migrations = new WorkQueue(vertx, "migrations", etcdRecovery.watching(new MigrationReconciler(cluster, key, metrics)),
+    this.apps = new WorkQueue(vertx, "statefulapps", etcdRecovery.watching(new StatefulAppReconciler(cluster, settings.taskGuard())),
+        settings.backoff(), new TokenBucket(settings.retriesPerSecond(), 100, System::nanoTime), settings.workers()).observe(metrics);
+    this.migrations = new WorkQueue(vertx, "migrations",
+        etcdRecovery.watching(new MigrationReconciler(cluster, key, metrics, settings.taskGuard())),
         settings.backoff(), new TokenBucket(settings.retriesPerSecond(), 100, System::nanoTime), settings.workers())
         .observe(metrics);
     cluster.apps().start(cluster.store(), this::appChanged);

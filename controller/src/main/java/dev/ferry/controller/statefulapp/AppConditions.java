@@ -78,6 +78,10 @@ public final class AppConditions {
       return Conditions.of(DATASET_READY, false, "Creating", "waiting for " + d.spec().primary() + " to create "
           + d.name(), gen);
     }
+    if (d.status().identity().isEmpty()) {
+      return Conditions.of(DATASET_READY, false, "NoIdentity",
+          StatefulAppPlanner.IDENTITY_PENDING.formatted(d.spec().primary(), d.name()), gen);
+    }
     return Conditions.of(DATASET_READY, true, "Created", d.name() + " is on " + d.spec().primary(), gen);
   }
 

@@ -4,6 +4,7 @@ import dev.ferry.api.model.Dataset;
 import dev.ferry.api.model.Migration;
 import dev.ferry.api.model.Node;
 import dev.ferry.api.model.StatefulApp;
+import dev.ferry.controller.marathon.TaskGuard;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +20,7 @@ import java.util.Optional;
  * @param lockHolderGone the dataset is locked by a Migration that no longer exists (a user
  *     deleted it): nothing will ever release the lock but this app's reconciler
  * @param now when the reconcile started
+ * @param guard where {@code ferry-task-guard} is on the agents, for the Marathon app
  */
 public record AppState(
     StatefulApp app,
@@ -28,16 +30,17 @@ public record AppState(
     Optional<MarathonView> marathon,
     MigrationRetry retry,
     boolean lockHolderGone,
-    Instant now) {
+    Instant now,
+    TaskGuard guard) {
 
   public AppState {
     nodes = List.copyOf(nodes);
   }
 
-  /** A state with no failed moves behind it, at the epoch: what most planner cases need. */
+  /** A state with no failed moves behind it, at the epoch, with the installed guard: what most planner cases need. */
   public AppState(StatefulApp app, Optional<Dataset> dataset, List<Node> nodes, Optional<Migration> migration,
       Optional<MarathonView> marathon) {
-    this(app, dataset, nodes, migration, marathon, MigrationRetry.NONE, false, Instant.EPOCH);
+    this(app, dataset, nodes, migration, marathon, MigrationRetry.NONE, false, Instant.EPOCH, TaskGuard.INSTALLED);
   }
 
   public Optional<Node> node(String name) {

@@ -24,6 +24,9 @@ public final class StatefulAppPlanner {
 
   /** Ferry's finalizer on StatefulApps: deletion waits until Marathon and the data are handled. */
   public static final String FINALIZER = "ferry.dev/cleanup";
+  /** Why an app waits for a dataset that has a copy but no identity yet (node, dataset). */
+  static final String IDENTITY_PENDING = "waiting for %s to record the identity of dataset %s (status.identity is"
+      + " empty): the app starts only on a dataset whose identity marker is known";
 
   private StatefulAppPlanner() {}
 
@@ -64,8 +67,14 @@ public final class StatefulAppPlanner {
     if (!dataset.status().copies().containsKey(primary)) {
       return new AppStep.Wait("waiting for " + primary + " to create dataset " + dataset.name());
     }
+    if (dataset.status().identity().isEmpty()) {
+      // The task guard starts the app only where the dataset's marker says this identity:
+      // without it, every start would be refused.
+      return new AppStep.Wait(IDENTITY_PENDING.formatted(primary, dataset.name()));
+    }
     Node n = node.get();
-    Optional<Pin> here = Optional.of(new Pin(n.spec().hostnameOr(n.name()), n.spec().datasetPath(dataset.name())));
+    Optional<Pin> here = Optional.of(new Pin(n.spec().hostnameOr(n.name()), n.spec().datasetPath(dataset.name()),
+        dataset.status().identity()));
     if (!Placement.satisfies(app, n)) {
       Optional<Duration> wait = state.retry().waitLeft(state.now());
       if (wait.isPresent()) {
@@ -99,7 +108,7 @@ public final class StatefulAppPlanner {
   private static AppStep marathon(AppState state, Optional<Pin> pin) {
     StatefulApp app = state.app();
     int instances = app.spec().app().path("instances").asInt(1);
-    ObjectNode desired = MarathonApps.build(app, pin, instances);
+    ObjectNode desired = MarathonApps.build(app, pin, instances, state.guard());
     if (state.marathon().isEmpty()) {
       return new AppStep.PutApp(desired, false, "", false);
     }

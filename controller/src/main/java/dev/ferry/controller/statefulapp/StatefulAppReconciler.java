@@ -17,6 +17,7 @@ import dev.ferry.api.store.AlreadyExistsException;
 import dev.ferry.api.store.Failures;
 import dev.ferry.controller.marathon.MarathonApps;
 import dev.ferry.controller.marathon.MarathonRejectedException;
+import dev.ferry.controller.marathon.TaskGuard;
 import dev.ferry.controller.queue.ReconcileResult;
 import dev.ferry.controller.queue.Reconciler;
 import dev.ferry.controller.runtime.Cluster;
@@ -40,9 +41,11 @@ public final class StatefulAppReconciler implements Reconciler {
   public static final String OWNER_LABEL = "ferry.dev/statefulapp";
 
   private final Cluster cluster;
+  private final TaskGuard guard;
 
-  public StatefulAppReconciler(Cluster cluster) {
+  public StatefulAppReconciler(Cluster cluster, TaskGuard guard) {
     this.cluster = cluster;
+    this.guard = guard;
   }
 
   @Override
@@ -59,7 +62,7 @@ public final class StatefulAppReconciler implements Reconciler {
       boolean lockHolderGone = dataset.map(d -> !d.spec().migration().isEmpty()
           && cluster.migrations().get(d.spec().migration()).isEmpty()).orElse(false);
       AppState state = new AppState(app, dataset, cluster.placementNodes(), migration, marathon,
-          MigrationRetry.of(app.name(), migrations), lockHolderGone, cluster.clock().instant());
+          MigrationRetry.of(app.name(), migrations), lockHolderGone, cluster.clock().instant(), guard);
       AppStep step = StatefulAppPlanner.plan(state);
       if (step instanceof AppStep.AddFinalizer) {
         // Nothing else has happened yet: go straight on to the next step (the cache already

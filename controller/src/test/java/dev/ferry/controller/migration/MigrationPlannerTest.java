@@ -73,7 +73,7 @@ class MigrationPlannerTest {
 
   private static Dataset dataset(String primary, String lock, Map<String, DatasetCopy> copies) {
     return new Dataset(ObjectMeta.named("todos-data"), new DatasetSpec(Quantity.gibibytes(1), primary, lock,
-        ReclaimPolicy.Retain)).withStatus(new DatasetStatus(1, copies, List.of(), ""));
+        ReclaimPolicy.Retain)).withStatus(new DatasetStatus(1, copies, List.of(), "todos-data/5e1f0c9a"));
   }
 
   private static Dataset locked(String primary) {
@@ -331,6 +331,18 @@ class MigrationPlannerTest {
           assertThat(f.status().downtime()).isEqualTo(Duration.ofSeconds(5));
           assertThat(f.status().completionTime()).isEqualTo(NOW);
         });
+  }
+
+  /** The app is written with the identity its task guard checks: none yet, no start. */
+  @Test
+  void startWaitsForTheDatasetsIdentity() {
+    MigrationStatus starting = withRounds(MigrationPhase.Start, 900 * MIB).quiesced(T0);
+    Dataset ready = dataset("node2", "todos-db-1", Map.of("node2", copy(true, "g10")));
+    Dataset unidentified = ready.withStatus(new DatasetStatus(1, ready.status().copies(), List.of(), ""));
+
+    assertThat(plan(migration(starting), unidentified, BOTH, Optional.of(app("node1", 0, false, false))))
+        .isEqualTo(new MigrationStep.Wait("waiting for dataset todos-data's identity (status.identity is empty)",
+            Duration.ofSeconds(1)));
   }
 
   @Test

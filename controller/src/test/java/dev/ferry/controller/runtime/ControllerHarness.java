@@ -10,11 +10,13 @@ import dev.ferry.api.store.EtcdStore;
 import dev.ferry.api.transfer.ClusterKey;
 import dev.ferry.controller.leader.Leadership;
 import dev.ferry.controller.marathon.MarathonClient;
+import dev.ferry.controller.marathon.TaskGuard;
 import dev.ferry.controller.metrics.MetricsRegistry;
 import dev.ferry.controller.queue.Backoff;
 import dev.ferry.devcluster.Devcluster;
 import dev.ferry.devcluster.DevclusterConfig;
 import dev.ferry.devcluster.marathon.ApiAccess;
+import dev.ferry.testing.TestData;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.nio.file.Files;
@@ -36,6 +38,10 @@ import org.apache.curator.retry.ExponentialBackoffRetry;
  * started and removes its temp dirs.
  */
 final class ControllerHarness implements AutoCloseable {
+
+  /** Tasks run on this machine: they are launched through the checkout's script. */
+  static final TaskGuard GUARD = new TaskGuard(
+      TestData.repositoryFile("scripts/ferry-task-guard").toString());
 
   final Vertx vertx = Vertx.vertx();
   final EtcdStore store;
@@ -76,7 +82,7 @@ final class ControllerHarness implements AutoCloseable {
       curator = CuratorFrameworkFactory.newClient(zookeeper, 5_000, 3_000, new ExponentialBackoffRetry(100, 3));
       curator.start();
       Reconcilers.Settings settings = new Reconcilers.Settings(4, Duration.ofSeconds(30),
-          new Backoff(Duration.ofMillis(5), Duration.ofSeconds(2)), 200);
+          new Backoff(Duration.ofMillis(5), Duration.ofSeconds(2)), 200, GUARD);
       duties = new LeaderDuties(vertx, store, marathonClient, key, settings, Clock.systemUTC(),
           new ReconcilerMetrics(metrics));
       leadership = new Leadership(curator, "/ferry/test-leader", id, duties).start();

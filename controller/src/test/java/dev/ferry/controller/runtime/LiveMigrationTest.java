@@ -71,5 +71,7 @@ class LiveMigrationTest extends MigrationClusterTest {
     assertThat(dataset.spec().migration()).isEmpty();
     assertThat(cluster.missingWrites("cache", writer))
         .as("acknowledged writes missing after the move (of %d)", writer.acknowledged.size()).isEmpty();
+    assertThat(cluster.lockHolders("cache-data")).as("Redis on node2 runs through ferry-task-guard, holding the"
+        + " dataset's lock").isNotEmpty();
   }
 }

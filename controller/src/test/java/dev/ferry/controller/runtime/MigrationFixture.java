@@ -152,6 +152,32 @@ final class MigrationFixture implements AutoCloseable {
     return task;
   }
 
+  /**
+   * The processes that have {@code .ferry/lock} of the dataset's primary copy open: the task
+   * launched through ferry-task-guard, which holds it for as long as it runs.
+   */
+  List<Long> lockHolders(String dataset) throws IOException {
+    var d = controller.store.get(Kind.DATASET, dataset).join().orElseThrow();
+    var node = controller.store.get(Kind.NODE, d.spec().primary()).join().orElseThrow();
+    Path lock = Path.of(node.spec().datasetPath(dataset), ".ferry", "lock");
+    List<Long> holders = new ArrayList<>();
+    try (var procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
+      for (Path proc : procs) {
+        try (var fds = Files.newDirectoryStream(proc.resolve("fd"))) {
+          for (Path fd : fds) {
+            if (lock.equals(Files.readSymbolicLink(fd))) {
+              holders.add(Long.parseLong(proc.getFileName().toString()));
+              break;
+            }
+          }
+        } catch (IOException e) {
+          // A process that ended meanwhile, or one this user may not look into.
+        }
+      }
+    }
+    return holders;
+  }
+
   /** Every acknowledged key that Redis no longer has. */
   List<String> missingWrites(String app, Writer writer) throws IOException, InterruptedException {
     List<String> missing = new ArrayList<>();

@@ -72,14 +72,17 @@ final class Fixtures {
     return List.of(node("node1", "spinning", 10 * GIB), node("node2", "ssd", 10 * GIB));
   }
 
-  /** The dataset with {@code primary} and a reported copy on each of {@code copies}. */
+  /** What the agent that created todos-data wrote into its marker and status.identity. */
+  static final String IDENTITY = "todos-data/5e1f0c9a";
+
+  /** The dataset with {@code primary} and a reported copy on each of {@code copies}, and its identity. */
   static Dataset dataset(String primary, String... copies) {
     Map<String, DatasetCopy> reported = Arrays.stream(copies).collect(Collectors.toMap(c -> c,
         c -> new DatasetCopy(List.of(new Snapshot("ferry-1", "42", Instant.EPOCH)), 1 << 20, GIB, c.equals(primary),
             !c.equals(primary), Instant.EPOCH)));
     return new Dataset(ObjectMeta.named("todos-data"),
         new DatasetSpec(Quantity.gibibytes(1), primary, "", ReclaimPolicy.Retain))
-        .withStatus(new DatasetStatus(1, reported, List.of(), ""));
+        .withStatus(new DatasetStatus(1, reported, List.of(), IDENTITY));
   }
 
   static Dataset lockedBy(Dataset d, String migration) {

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.api.model.Dataset;
 import dev.ferry.api.model.DatasetRef;
+import dev.ferry.api.model.DatasetStatus;
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.model.Migration;
 import dev.ferry.api.model.MigrationSpec;
@@ -19,7 +20,9 @@ import dev.ferry.api.model.Quantity;
 import dev.ferry.api.model.ReclaimPolicy;
 import dev.ferry.api.model.StatefulApp;
 import dev.ferry.api.model.StatefulAppSpec;
+import dev.ferry.api.model.StatefulAppStatus;
 import dev.ferry.api.codec.Manifests;
+import dev.ferry.controller.marathon.TaskGuard;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -83,12 +86,36 @@ class StatefulAppPlannerTest {
     assertThat(step).isEqualTo(new AppStep.Wait("waiting for node1 to create dataset todos-data"));
   }
 
+  /** The task guard would refuse a task that cannot name its dataset's identity: none is started. */
+  @Test
+  void aDatasetWithoutAnIdentityIsNotStartedAndTheConditionSaysWhy() {
+    Dataset created = dataset("node1", "node1");
+    Dataset unidentified = created.withStatus(new DatasetStatus(1, created.status().copies(), List.of(), ""));
+    AppState state = state(redis("spinning"), Optional.of(unidentified), Optional.empty());
+
+    AppStep step = StatefulAppPlanner.plan(state);
+
+    assertThat(step).isEqualTo(new AppStep.Wait("waiting for node1 to record the identity of dataset todos-data"
+        + " (status.identity is empty): the app starts only on a dataset whose identity marker is known"));
+    StatefulAppStatus status = AppConditions.status(state, step, Optional.empty(), Instant.EPOCH);
+    assertThat(status.phase()).isEqualTo("Pending");
+    assertThat(status.conditions()).anySatisfy(c -> {
+      assertThat(c.type()).isEqualTo(AppConditions.DATASET_READY);
+      assertThat(c.isTrue()).isFalse();
+      assertThat(c.reason()).isEqualTo("NoIdentity");
+      assertThat(c.message()).contains("status.identity is empty");
+    });
+  }
+
   @Test
   void writesTheMarathonAppPinnedToTheDatasetsNode() {
     ObjectNode app = writtenOnNode1(redis("spinning"));
 
     assertThat(app.get("constraints").toString()).contains("[\"hostname\",\"CLUSTER\",\"node1\"]");
     assertThat(app.at("/env/FERRY_DATASET_PATH").asText()).isEqualTo("/var/lib/ferry/node1/todos-data");
+    assertThat(app.at("/env/FERRY_DATASET_IDENTITY").asText()).isEqualTo(Fixtures.IDENTITY);
+    assertThat(app.get("cmd").asText()).isEqualTo("exec /usr/lib/ferry/ferry-task-guard");
+    assertThat(app.at("/env/FERRY_TASK_CMD").asText()).isEqualTo("redis-server");
   }
 
   @Test
@@ -219,7 +246,7 @@ class StatefulAppPlannerTest {
     ((ObjectNode) stopped.app()).put("instances", 0);
 
     AppState soon = new AppState(moved, Optional.of(dataset("node1", "node1")), seedNodes(), Optional.empty(),
-        Optional.of(stopped), retry, false, failedAt.plusSeconds(10));
+        Optional.of(stopped), retry, false, failedAt.plusSeconds(10), TaskGuard.INSTALLED);
     assertThat(StatefulAppPlanner.plan(soon)).as("the rolled back app is started on node1 again")
         .isInstanceOfSatisfying(AppStep.PutApp.class, p -> {
           assertThat(p.app().get("instances").asInt()).isEqualTo(1);
@@ -228,12 +255,12 @@ class StatefulAppPlannerTest {
 
     MarathonView runningAgain = running(StatefulAppPlanner.plan(soon) instanceof AppStep.PutApp p ? p.app() : null, true);
     AppState stillSoon = new AppState(moved, Optional.of(dataset("node1", "node1")), seedNodes(), Optional.empty(),
-        Optional.of(runningAgain), retry, false, failedAt.plusSeconds(10));
+        Optional.of(runningAgain), retry, false, failedAt.plusSeconds(10), TaskGuard.INSTALLED);
     assertThat(StatefulAppPlanner.plan(stillSoon)).isEqualTo(new AppStep.MoveLater(
         "1 move(s) of the data failed; the next try is in 20s", java.time.Duration.ofSeconds(20)));
 
     AppState later = new AppState(moved, Optional.of(dataset("node1", "node1")), seedNodes(), Optional.empty(),
-        Optional.of(runningAgain), retry, false, failedAt.plusSeconds(31));
+        Optional.of(runningAgain), retry, false, failedAt.plusSeconds(31), TaskGuard.INSTALLED);
     assertThat(StatefulAppPlanner.plan(later)).isInstanceOf(AppStep.StartMigration.class);
   }
 
@@ -244,7 +271,7 @@ class StatefulAppPlannerTest {
     MarathonView untouched = running(writtenOnNode1(redis("spinning")), true);
 
     AppState soon = new AppState(moved, Optional.of(dataset("node1", "node1")), seedNodes(), Optional.empty(),
-        Optional.of(untouched), new MigrationRetry(1, Optional.of(failedAt)), false, failedAt.plusSeconds(10));
+        Optional.of(untouched), new MigrationRetry(1, Optional.of(failedAt)), false, failedAt.plusSeconds(10), TaskGuard.INSTALLED);
     assertThat(StatefulAppPlanner.plan(soon)).as("no write, which would restart the task for a new label")
         .isInstanceOf(AppStep.MoveLater.class);
   }
@@ -269,7 +296,7 @@ class StatefulAppPlannerTest {
   void aLockWhoseMigrationWasDeletedIsReleased() {
     Dataset locked = Fixtures.lockedBy(dataset("node1", "node1"), "todos-db-1");
     AppState state = new AppState(redis("ssd"), Optional.of(locked), seedNodes(), Optional.empty(), Optional.empty(),
-        MigrationRetry.NONE, true, Instant.EPOCH);
+        MigrationRetry.NONE, true, Instant.EPOCH, TaskGuard.INSTALLED);
 
     assertThat(StatefulAppPlanner.plan(state)).isEqualTo(new AppStep.ReleaseDataset("todos-db-1"));
   }

@@ -42,6 +42,7 @@ public final class AppValidator {
     minimum(app, "instances", 0, errors);
     between(app.path("upgradeStrategy"), "/upgradeStrategy", "minimumHealthCapacity", errors);
     between(app.path("upgradeStrategy"), "/upgradeStrategy", "maximumOverCapacity", errors);
+    unreachableStrategy(app.path("unreachableStrategy"), errors);
     JsonNode constraints = app.path("constraints");
     for (int i = 0; i < constraints.size(); i++) {
       constraint(constraints.get(i), "/constraints(" + i + ")", errors);
@@ -57,6 +58,25 @@ public final class AppValidator {
       }
     }
     return errors;
+  }
+
+  /** {@code "disabled"}, or {@code {inactiveAfterSeconds, expungeAfterSeconds}} with 0 <= inactive <= expunge. */
+  private static void unreachableStrategy(JsonNode u, List<Violation> errors) {
+    if (u.isTextual() && !u.asText().equals("disabled")) {
+      errors.add(Violation.at("/unreachableStrategy", "got '" + u.asText()
+          + "', expected \"disabled\" or {inactiveAfterSeconds, expungeAfterSeconds}"));
+    }
+    if (!u.isObject()) {
+      return;
+    }
+    minimum(u, "inactiveAfterSeconds", 0, errors, "/unreachableStrategy/");
+    minimum(u, "expungeAfterSeconds", 0, errors, "/unreachableStrategy/");
+    long inactive = u.path("inactiveAfterSeconds").asLong(0);
+    long expunge = u.path("expungeAfterSeconds").asLong(0);
+    if (inactive > expunge) {
+      errors.add(Violation.at("/unreachableStrategy/inactiveAfterSeconds", "got " + inactive + ", expected "
+          + expunge + " or less (expungeAfterSeconds)"));
+    }
   }
 
   private static void constraint(JsonNode c, String path, List<Violation> errors) {
@@ -94,9 +114,13 @@ public final class AppValidator {
   }
 
   private static void minimum(JsonNode app, String field, double min, List<Violation> errors) {
-    double v = app.path(field).asDouble(min);
+    minimum(app, field, min, errors, "/");
+  }
+
+  private static void minimum(JsonNode node, String field, double min, List<Violation> errors, String at) {
+    double v = node.path(field).asDouble(min);
     if (v < min) {
-      errors.add(Violation.at("/" + field, "got " + v + ", expected " + min + " or more"));
+      errors.add(Violation.at(at + field, "got " + v + ", expected " + min + " or more"));
     }
   }
 

@@ -21,6 +21,8 @@ public final class JsonTypeCheck {
   private static final Expect BOOLEAN = new Expect("error.expected.jsboolean", JsonNode::isBoolean);
   private static final Expect ARRAY = new Expect("error.expected.jsarray", JsonNode::isArray);
   private static final Expect OBJECT = new Expect("error.expected.jsobject", JsonNode::isObject);
+  /** {@code unreachableStrategy}: the string {@code "disabled"} or an object (NOTES.md 2.6). */
+  private static final Expect STRING_OR_OBJECT = new Expect("error.expected.jsobject", n -> n.isObject() || n.isTextual());
 
   private static final Map<String, Expect> TOP = Map.ofEntries(
       Map.entry("id", STRING), Map.entry("cmd", STRING), Map.entry("args", ARRAY),
@@ -29,7 +31,8 @@ public final class JsonTypeCheck {
       Map.entry("env", OBJECT), Map.entry("labels", OBJECT), Map.entry("constraints", ARRAY),
       Map.entry("healthChecks", ARRAY), Map.entry("container", OBJECT),
       Map.entry("portDefinitions", ARRAY), Map.entry("ports", ARRAY),
-      Map.entry("upgradeStrategy", OBJECT), Map.entry("backoffSeconds", NUMBER),
+      Map.entry("upgradeStrategy", OBJECT), Map.entry("unreachableStrategy", STRING_OR_OBJECT),
+      Map.entry("backoffSeconds", NUMBER),
       Map.entry("backoffFactor", NUMBER), Map.entry("maxLaunchDelaySeconds", NUMBER),
       Map.entry("taskKillGracePeriodSeconds", NUMBER), Map.entry("requirePorts", BOOLEAN),
       Map.entry("version", STRING));
@@ -54,6 +57,9 @@ public final class JsonTypeCheck {
     }
     eachItem(app.get("healthChecks"), "/healthChecks", OBJECT, errors);
     eachItem(app.get("portDefinitions"), "/portDefinitions", OBJECT, errors);
+    for (String field : List.of("inactiveAfterSeconds", "expungeAfterSeconds")) {
+      expect(app.path("unreachableStrategy").get(field), "/unreachableStrategy/" + field, NUMBER, errors);
+    }
     errors.sort(java.util.Comparator.comparing(Violation::path));
     return errors;
   }

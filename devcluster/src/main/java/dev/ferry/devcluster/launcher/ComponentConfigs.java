@@ -124,6 +124,8 @@ final class ComponentConfigs {
     yaml.put("marathon", Map.of("url", schedulerUrl(), "credentialsFile", dir.marathonCredentials().toString()));
     yaml.put("zookeeper", Map.of("connect", options.zookeeperConnect(), "path", "/ferry"));
     yaml.put("gitops", Map.of("cacheDir", config.resolveSibling("gitops").toString()));
+    // Tasks run on this machine, so the checkout's script is what every node's task runs.
+    yaml.put("taskGuard", options.home().resolve("scripts/ferry-task-guard").toString());
     String url = controllerUrl();
     return new ProcessSpec("controller", java(Build.CONTROLLER, List.of("--config", config.toString())), Map.of(),
         Optional.of(new ProcessSpec.ConfigFile(config, yaml(yaml))), "127.0.0.1:" + options.controllerPort(), url,

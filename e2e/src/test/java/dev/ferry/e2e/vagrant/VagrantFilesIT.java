@@ -16,6 +16,7 @@ import dev.ferry.api.codec.Manifests;
 import dev.ferry.api.model.FerryObject;
 import dev.ferry.api.model.StatefulApp;
 import dev.ferry.controller.ControllerConfig;
+import dev.ferry.controller.marathon.TaskGuard;
 import dev.ferry.controller.marathon.MarathonApps;
 import dev.ferry.controller.marathon.MarathonApps.Pin;
 import dev.ferry.testing.TestData;
@@ -138,6 +139,11 @@ class VagrantFilesIT {
     assertThat(config.mesosZk().map(Object::toString)).contains("zk://192.168.56.10:2181/mesos");
     assertThat(config.tokensFile()).isEqualTo(Path.of("/etc/ferry/tokens.csv"));
     assertThat(config.clusterKeyFile()).contains(Path.of("/etc/ferry/cluster.key"));
+    // Where provision-node.sh installs scripts/ferry-task-guard on every agent.
+    assertThat(config.taskGuard()).isEqualTo(TaskGuard.INSTALLED);
+    assertThat(read("vagrant/scripts/provision-node.sh"))
+        .contains("install -D -m 0755 \"$FERRY_REPO/scripts/ferry-task-guard\" \"$FERRY_TASK_GUARD\"");
+    assertThat(libDefaults()).containsEntry("FERRY_TASK_GUARD", TaskGuard.INSTALLED.hostPath());
   }
 
   @Test
@@ -184,12 +190,16 @@ class VagrantFilesIT {
         }
         assertThat(app.spec().app().path("container").path("type").asText()).as(manifest + ": container.type").isEqualTo("DOCKER");
         ObjectNode written = MarathonApps.build(app, Optional.of(new Pin("192.168.56.11",
-            "/var/lib/ferry/datasets/" + app.spec().datasetRef().orElseThrow().name())), 1);
+            "/var/lib/ferry/datasets/" + app.spec().datasetRef().orElseThrow().name(), "todos-data/5e1f0c9a")), 1,
+            TaskGuard.INSTALLED);
         Set<ValidationMessage> problems = marathon.validate(written);
         assertThat(problems).as("Marathon's schema on the app Ferry writes for %s: %s", manifest, written).isEmpty();
         JsonNode volume = written.path("container").path("volumes").path(0);
         assertThat(volume.path("containerPath").asText()).isEqualTo(app.spec().datasetRef().orElseThrow().mountPath());
         assertThat(volume.path("hostPath").asText()).startsWith("/var/lib/ferry/datasets/");
+        // The image (redis:7, Debian) runs the guard: sh, flock and mountpoint are in it.
+        assertThat(written.path("cmd").asText()).isEqualTo("exec " + TaskGuard.IN_CONTAINER);
+        assertThat(written.path("container").path("volumes").path(1).path("mode").asText()).isEqualTo("RO");
       }
     }
   }
