@@ -81,6 +81,20 @@ public final class HostileManifests {
     return cases;
   }
 
+  /**
+   * A YAML bomb of {@code anchors} anchors under {@code spec}, each a list of {@code width}
+   * aliases of the one before: few aliases, {@code width^anchors} nodes once expanded.
+   */
+  public static String aliasBomb(int anchors, int width) {
+    StringBuilder yaml = new StringBuilder("apiVersion: ferry/v1\nkind: StatefulApp\nmetadata: {name: target}\nspec:\n");
+    yaml.append("  a0: &a0 [").append(String.join(",", java.util.Collections.nCopies(width, "x"))).append("]\n");
+    for (int i = 1; i < anchors; i++) {
+      yaml.append("  a").append(i).append(": &a").append(i).append(" [")
+          .append(String.join(",", java.util.Collections.nCopies(width, "*a" + (i - 1)))).append("]\n");
+    }
+    return yaml.toString();
+  }
+
   private static void add(List<Case> cases, String name, String manifest, String mentions) {
     cases.add(new Case(name, manifest, mentions, false, false));
   }
@@ -118,6 +132,7 @@ public final class HostileManifests {
         g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
         spec: [*g,*g,*g,*g,*g,*g,*g,*g,*g]
         """, "alias");
+    add(c, "sixteen anchors of three aliases each (48 aliases, 3^17 nodes)", aliasBomb(17, 3), "expands to more than 100000 nodes");
     add(c, "deep nesting", "apiVersion: ferry/v1\nkind: StatefulApp\nmetadata: {name: target}\nspec: "
         + "[".repeat(200) + "]".repeat(200) + "\n", "deep");
     add(c, "python object tag", app("cmd: redis-server", "cmd: !!python/object/apply:os.system [id]"), "tag");

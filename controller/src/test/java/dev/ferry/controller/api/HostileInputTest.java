@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,6 +38,7 @@ class HostileInputTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
+  @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void isRefusedNamingTheFieldAndWritesNothing(HostileManifests.Case hostile) {
     long before = api.revision();
 
