@@ -266,6 +266,9 @@ public final class HostileManifests {
     add(c, "unclosed group", app(base, "[disk, LIKE, '(ssd']"), "spec.placement.constraints[0][2]");
     add(c, "dangling repetition", app(base, "[disk, LIKE, '*ssd']"), "spec.placement.constraints[0][2]");
     add(c, "bad escape", app(base, "[disk, LIKE, 'ssd\\']"), "spec.placement.constraints[0][2]");
+    // Linear-time matching (RE2) has no backreferences or lookaround: refused, not run.
+    add(c, "a backreference", app(base, "[disk, LIKE, '(ssd)\\1']"), "spec.placement.constraints[0][2]");
+    add(c, "a lookahead", app(base, "[disk, UNLIKE, '(?=ssd)ssd']"), "spec.placement.constraints[0][2]");
     add(c, "MAX_PER not a number", app(base, "[rack, MAX_PER, two]"), "spec.placement.constraints[0][2]");
     add(c, "GROUP_BY not a number", app(base, "[rack, GROUP_BY, two]"), "spec.placement.constraints[0][2]");
     add(c, "IS with a space", app(base, "[disk, IS, 'fast disk']"), "spec.placement.constraints[0][2]");
