@@ -292,6 +292,14 @@ public final class HostileManifests {
     add(c, "git branch with a space", git("branch: main", "branch: 'my branch'"), "spec.branch");
     add(c, "git interval in words", git("interval: 30s", "interval: soon"), "spec.interval");
     add(c, "git interval too short", git("interval: 30s", "interval: 10ms"), "spec.interval");
+    add(c, "git interval of billions of days", git("interval: 30s", "interval: 3000000000d"), "spec.interval");
+    add(c, "git interval over a day", git("interval: 30s", "interval: 1d1s"), "spec.interval");
+    add(c, "git url with user and token", git("file:///srv/git/config.git", "https://alice:s3cr3t-token@git.example.com/cfg.git"),
+        "spec.url: must not hold credentials");
+    add(c, "git url with a token as user", git("file:///srv/git/config.git", "https://ghp_s3cr3t@github.com/org/cfg.git"),
+        "spec.url: must not hold credentials");
+    add(c, "ssh url with a password", git("file:///srv/git/config.git", "ssh://git:s3cr3t@git.example.com/cfg.git"),
+        "spec.url: must not hold credentials");
     add(c, "git prune a string", git("interval: 30s", "interval: 30s, prune: 'yes'"), "spec.prune");
     add(c, "git selfHeal a number", git("interval: 30s", "interval: 30s, selfHeal: 1"), "spec.selfHeal");
     add(c, "git unknown field", git("interval: 30s", "interval: 30s, depth: 1"), "spec.depth");
