@@ -40,6 +40,16 @@ class ControllerConfigTest {
     assertThat(config.zookeeperConnect()).isEqualTo("zk1:2181");
     assertThat(config.zookeeperPath()).isEqualTo("/ferry-prod");
     assertThat(config.gitopsCacheDir()).isEqualTo(Path.of("/var/cache/ferry"));
+    assertThat(config.gitopsAllowFileUrls()).as("file:// repositories are off unless allowed").isFalse();
+  }
+
+  @Test
+  void fileRepositoriesAreAllowedOnlyWhenSaidSo() {
+    assertThat(ControllerConfig.parse(FILE.replace("{cacheDir: /var/cache/ferry}", "{cacheDir: /c, allowFileUrls: true}"),
+        Map.of()).gitopsAllowFileUrls()).isTrue();
+    assertThat(ControllerConfig.parse(FILE, Map.of("FERRY_GITOPS_ALLOW_FILE_URLS", "true")).gitopsAllowFileUrls()).isTrue();
+    assertThatThrownBy(() -> ControllerConfig.parse(FILE, Map.of("FERRY_GITOPS_ALLOW_FILE_URLS", "yes")))
+        .hasMessageContaining("gitops.allowFileUrls must be true or false");
   }
 
   @Test

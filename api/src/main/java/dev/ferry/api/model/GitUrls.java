@@ -34,6 +34,18 @@ public final class GitUrls {
     return Optional.empty();
   }
 
+  /**
+   * Why {@code url} may not be used when local repositories are not {@code allowed}: a
+   * {@code file://} URL reads any repository on the controller's own disk.
+   */
+  public static Optional<String> localProblem(String url, boolean allowed) {
+    if (allowed || !url.regionMatches(true, 0, "file:", 0, 5)) {
+      return Optional.empty();
+    }
+    return Optional.of("file:// repositories are not allowed on this controller (they read its own disk):"
+        + " use http(s)://, ssh:// or git://, or set gitops.allowFileUrls in the controller's configuration");
+  }
+
   /** {@code text} with the user part of {@code url} replaced by {@code ***}, wherever it appears. */
   public static String redact(String text, String url) {
     Matcher m = USERINFO.matcher(url);

@@ -114,7 +114,8 @@ final class ComponentConfigs {
     yaml.put("clusterKeyFile", dir.clusterKey().toString());
     yaml.put("marathon", Map.of("url", schedulerUrl()));
     yaml.put("zookeeper", Map.of("connect", options.zookeeperConnect(), "path", "/ferry"));
-    yaml.put("gitops", Map.of("cacheDir", config.resolveSibling("gitops").toString()));
+    // A one-machine cluster syncs repositories on this machine (GitOpsMoveIT's, a user's demo repo).
+    yaml.put("gitops", Map.of("cacheDir", config.resolveSibling("gitops").toString(), "allowFileUrls", true));
     String url = controllerUrl();
     return new ProcessSpec("controller", java(Build.CONTROLLER, List.of("--config", config.toString())), Map.of(),
         Optional.of(new ProcessSpec.ConfigFile(config, yaml(yaml))), "127.0.0.1:" + options.controllerPort(), url,
