@@ -292,7 +292,7 @@ public final class HostileManifests {
     add(c, "git branch with a space", git("branch: main", "branch: 'my branch'"), "spec.branch");
     add(c, "git interval in words", git("interval: 30s", "interval: soon"), "spec.interval");
     add(c, "git interval too short", git("interval: 30s", "interval: 10ms"), "spec.interval");
-    add(c, "git interval of billions of days", git("interval: 30s", "interval: 3000000000d"), "spec.interval");
+    add(c, "git interval past the end of time", git("interval: 30s", "interval: 1000000000000d"), "spec.interval");
     add(c, "git interval over a day", git("interval: 30s", "interval: 1d1s"), "spec.interval");
     add(c, "git url with user and token", git("file:///srv/git/config.git", "https://alice:s3cr3t-token@git.example.com/cfg.git"),
         "spec.url: must not hold credentials");

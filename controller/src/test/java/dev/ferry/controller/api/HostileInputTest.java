@@ -64,4 +64,28 @@ class HostileInputTest {
     assertThat(put.body() + get.body() + delete.body()).doesNotContain("InternalError");
     assertThat(api.revision()).isEqualTo(before);
   }
+
+  @org.junit.jupiter.api.Test
+  void aGitSourceReadingTheControllersOwnDiskIsRefusedUnlessConfigured() {
+    long before = api.revision();
+
+    HttpResponse<String> refused = api.put("/apis/ferry/v1/gitsources/target", HostileManifests.GIT);
+
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+    assertThat(refused.body()).contains("\"field\":\"spec.url\"").contains("file:// repositories are not allowed");
+    assertThat(api.revision()).isEqualTo(before);
+  }
+
+  @org.junit.jupiter.api.Test
+  void credentialsInAGitUrlAreRefusedAndNotRepeated() {
+    long before = api.revision();
+
+    HttpResponse<String> refused = api.put("/apis/ferry/v1/gitsources/target",
+        HostileManifests.GIT.replace("file:///srv/git/config.git", "https://alice:s3cr3t@git.example.com/cfg.git"));
+
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+    assertThat(refused.body()).contains("\"field\":\"spec.url\"").contains("must not hold credentials")
+        .doesNotContain("s3cr3t");
+    assertThat(api.revision()).isEqualTo(before);
+  }
 }
