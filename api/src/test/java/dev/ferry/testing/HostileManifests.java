@@ -81,6 +81,20 @@ public final class HostileManifests {
     return cases;
   }
 
+  /**
+   * A YAML bomb of {@code anchors} anchors under {@code spec}, each a list of {@code width}
+   * aliases of the one before: few aliases, {@code width^anchors} nodes once expanded.
+   */
+  public static String aliasBomb(int anchors, int width) {
+    StringBuilder yaml = new StringBuilder("apiVersion: ferry/v1\nkind: StatefulApp\nmetadata: {name: target}\nspec:\n");
+    yaml.append("  a0: &a0 [").append(String.join(",", java.util.Collections.nCopies(width, "x"))).append("]\n");
+    for (int i = 1; i < anchors; i++) {
+      yaml.append("  a").append(i).append(": &a").append(i).append(" [")
+          .append(String.join(",", java.util.Collections.nCopies(width, "*a" + (i - 1)))).append("]\n");
+    }
+    return yaml.toString();
+  }
+
   private static void add(List<Case> cases, String name, String manifest, String mentions) {
     cases.add(new Case(name, manifest, mentions, false, false));
   }
@@ -118,6 +132,7 @@ public final class HostileManifests {
         g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
         spec: [*g,*g,*g,*g,*g,*g,*g,*g,*g]
         """, "alias");
+    add(c, "sixteen anchors of three aliases each (48 aliases, 3^17 nodes)", aliasBomb(17, 3), "expands to more than 100000 nodes");
     add(c, "deep nesting", "apiVersion: ferry/v1\nkind: StatefulApp\nmetadata: {name: target}\nspec: "
         + "[".repeat(200) + "]".repeat(200) + "\n", "deep");
     add(c, "python object tag", app("cmd: redis-server", "cmd: !!python/object/apply:os.system [id]"), "tag");
@@ -251,6 +266,9 @@ public final class HostileManifests {
     add(c, "unclosed group", app(base, "[disk, LIKE, '(ssd']"), "spec.placement.constraints[0][2]");
     add(c, "dangling repetition", app(base, "[disk, LIKE, '*ssd']"), "spec.placement.constraints[0][2]");
     add(c, "bad escape", app(base, "[disk, LIKE, 'ssd\\']"), "spec.placement.constraints[0][2]");
+    // Linear-time matching (RE2) has no backreferences or lookaround: refused, not run.
+    add(c, "a backreference", app(base, "[disk, LIKE, '(ssd)\\1']"), "spec.placement.constraints[0][2]");
+    add(c, "a lookahead", app(base, "[disk, UNLIKE, '(?=ssd)ssd']"), "spec.placement.constraints[0][2]");
     add(c, "MAX_PER not a number", app(base, "[rack, MAX_PER, two]"), "spec.placement.constraints[0][2]");
     add(c, "GROUP_BY not a number", app(base, "[rack, GROUP_BY, two]"), "spec.placement.constraints[0][2]");
     add(c, "IS with a space", app(base, "[disk, IS, 'fast disk']"), "spec.placement.constraints[0][2]");
@@ -274,6 +292,14 @@ public final class HostileManifests {
     add(c, "git branch with a space", git("branch: main", "branch: 'my branch'"), "spec.branch");
     add(c, "git interval in words", git("interval: 30s", "interval: soon"), "spec.interval");
     add(c, "git interval too short", git("interval: 30s", "interval: 10ms"), "spec.interval");
+    add(c, "git interval past the end of time", git("interval: 30s", "interval: 1000000000000d"), "spec.interval");
+    add(c, "git interval over a day", git("interval: 30s", "interval: 1d1s"), "spec.interval");
+    add(c, "git url with user and token", git("file:///srv/git/config.git", "https://alice:s3cr3t-token@git.example.com/cfg.git"),
+        "spec.url: must not hold credentials");
+    add(c, "git url with a token as user", git("file:///srv/git/config.git", "https://ghp_s3cr3t@github.com/org/cfg.git"),
+        "spec.url: must not hold credentials");
+    add(c, "ssh url with a password", git("file:///srv/git/config.git", "ssh://git:s3cr3t@git.example.com/cfg.git"),
+        "spec.url: must not hold credentials");
     add(c, "git prune a string", git("interval: 30s", "interval: 30s, prune: 'yes'"), "spec.prune");
     add(c, "git selfHeal a number", git("interval: 30s", "interval: 30s, selfHeal: 1"), "spec.selfHeal");
     add(c, "git unknown field", git("interval: 30s", "interval: 30s, depth: 1"), "spec.depth");

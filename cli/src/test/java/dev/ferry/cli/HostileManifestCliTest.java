@@ -6,6 +6,7 @@ import dev.ferry.testing.HostileManifests;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -18,6 +19,7 @@ class HostileManifestCliTest extends CliTestCase {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void isRefusedNamingTheField(HostileManifests.Case hostile) throws Exception {
     Path file = Files.writeString(temp.resolve("hostile.yaml"), hostile.manifest());
     long before = ferry.api.revision();

@@ -10,6 +10,7 @@ import dev.ferry.controller.auth.Tokens;
 import dev.ferry.controller.discovery.LeaderFollower;
 import dev.ferry.controller.discovery.MesosAgents;
 import dev.ferry.controller.gitops.GitOps;
+import dev.ferry.controller.gitops.GitOpsOptions;
 import dev.ferry.controller.leader.Leadership;
 import dev.ferry.controller.marathon.MarathonClient;
 import dev.ferry.controller.metrics.MetricsRegistry;
@@ -64,9 +65,10 @@ public final class Controller implements AutoCloseable {
     Tokens tokens = TokenFile.read(config.tokensFile());
     this.store = EtcdStore.connect(config.etcd());
     this.vertx = Vertx.vertx();
-    this.gitops = new GitOps(config.gitopsCacheDir(), metrics);
-    this.api = new ApiServer(ApiServerOptions.defaults().withListen(config.listenHost(), config.listenPort()),
-        store, tokens, metrics, gitops);
+    this.gitops = new GitOps(config.gitopsCacheDir(), metrics,
+        GitOpsOptions.DEFAULTS.withFileUrls(config.gitopsAllowFileUrls()));
+    this.api = new ApiServer(ApiServerOptions.defaults().withListen(config.listenHost(), config.listenPort())
+        .withFileGitUrls(config.gitopsAllowFileUrls()), store, tokens, metrics, gitops);
     this.curator = zookeeper(config.zookeeperConnect());
     this.marathonLeader = config.marathonZk().map(zk -> LeaderFollower.marathon(zookeeper(zk.connect()), zk));
     this.marathon = new MarathonClient(vertx, marathonLeader.<Supplier<URI>>map(

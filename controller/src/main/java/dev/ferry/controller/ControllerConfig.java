@@ -39,7 +39,10 @@ import java.util.Optional;
  *   url: http://127.0.0.1:5050                     FERRY_MESOS_URL
  *   zk: zk://zk1:2181/mesos                        FERRY_MESOS_ZK (the leading master, found in ZooKeeper)
  * zookeeper: {connect: 127.0.0.1:2181, path: /ferry}  FERRY_ZK_CONNECT, FERRY_ZK_PATH
- * gitops: {cacheDir: /var/lib/ferry/gitops}        FERRY_GITOPS_CACHE_DIR
+ * gitops:
+ *   cacheDir: /var/lib/ferry/gitops                FERRY_GITOPS_CACHE_DIR
+ *   allowFileUrls: false                           FERRY_GITOPS_ALLOW_FILE_URLS (true lets GitSources
+ *                                                  read file:// repositories on this machine)
  * taskGuard: /usr/lib/ferry/ferry-task-guard       FERRY_TASK_GUARD (where ferry-task-guard is on
  *                                                  every agent; a dataset's task is launched through it)
  * </pre>
@@ -60,6 +63,7 @@ public record ControllerConfig(
     String zookeeperConnect,
     String zookeeperPath,
     Path gitopsCacheDir,
+    boolean gitopsAllowFileUrls,
     TaskGuard taskGuard) {
 
   /**
@@ -92,6 +96,7 @@ public record ControllerConfig(
         s.get("FERRY_ZK_CONNECT", file.zookeeper().connect()).orElse("127.0.0.1:2181"),
         s.get("FERRY_ZK_PATH", file.zookeeper().path()).orElse("/ferry"),
         Path.of(s.get("FERRY_GITOPS_CACHE_DIR", file.gitops().cacheDir()).orElse("/var/lib/ferry/gitops")),
+        bool("gitops.allowFileUrls", s.get("FERRY_GITOPS_ALLOW_FILE_URLS", file.gitops().allowFileUrls()).orElse("false")),
         taskGuard(s.get("FERRY_TASK_GUARD", file.taskGuard())));
   }
 
@@ -145,6 +150,13 @@ public record ControllerConfig(
         + "' is not an http(s) URL such as http://127.0.0.1:8080");
   }
 
+  private static boolean bool(String field, String text) {
+    if (text.equals("true") || text.equals("false")) {
+      return Boolean.parseBoolean(text);
+    }
+    throw new IllegalArgumentException("controller config: " + field + " must be true or false, not '" + text + "'");
+  }
+
   private static int port(String text) {
     try {
       int port = Integer.parseInt(text);
@@ -183,7 +195,7 @@ public record ControllerConfig(
       marathon = marathon == null ? new Marathon(Optional.empty(), Optional.empty(), Optional.empty()) : marathon;
       mesos = mesos == null ? new Mesos(Optional.empty(), Optional.empty()) : mesos;
       zookeeper = zookeeper == null ? new ZooKeeper(Optional.empty(), Optional.empty()) : zookeeper;
-      gitops = gitops == null ? new GitOpsSection(Optional.empty()) : gitops;
+      gitops = gitops == null ? new GitOpsSection(Optional.empty(), Optional.empty()) : gitops;
       taskGuard = taskGuard == null ? Optional.empty() : taskGuard;
     }
   }
@@ -203,5 +215,5 @@ public record ControllerConfig(
 
   record ZooKeeper(Optional<String> connect, Optional<String> path) {}
 
-  record GitOpsSection(Optional<String> cacheDir) {}
+  record GitOpsSection(Optional<String> cacheDir, Optional<Boolean> allowFileUrls) {}
 }

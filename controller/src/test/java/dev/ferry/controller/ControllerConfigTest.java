@@ -43,6 +43,7 @@ class ControllerConfigTest {
     assertThat(config.zookeeperPath()).isEqualTo("/ferry-prod");
     assertThat(config.gitopsCacheDir()).isEqualTo(Path.of("/var/cache/ferry"));
     assertThat(config.taskGuard()).isEqualTo(new TaskGuard("/opt/ferry/scripts/ferry-task-guard"));
+    assertThat(config.gitopsAllowFileUrls()).as("file:// repositories are off unless allowed").isFalse();
   }
 
   @Test
@@ -53,6 +54,15 @@ class ControllerConfigTest {
     assertThatThrownBy(() -> ControllerConfig.parse("tokensFile: /t\ntaskGuard: 'guard; reboot'", Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("controller config: taskGuard 'guard; reboot' must be the absolute path");
+  }
+
+  @Test
+  void fileRepositoriesAreAllowedOnlyWhenSaidSo() {
+    assertThat(ControllerConfig.parse(FILE.replace("{cacheDir: /var/cache/ferry}", "{cacheDir: /c, allowFileUrls: true}"),
+        Map.of()).gitopsAllowFileUrls()).isTrue();
+    assertThat(ControllerConfig.parse(FILE, Map.of("FERRY_GITOPS_ALLOW_FILE_URLS", "true")).gitopsAllowFileUrls()).isTrue();
+    assertThatThrownBy(() -> ControllerConfig.parse(FILE, Map.of("FERRY_GITOPS_ALLOW_FILE_URLS", "yes")))
+        .hasMessageContaining("gitops.allowFileUrls must be true or false");
   }
 
   @Test

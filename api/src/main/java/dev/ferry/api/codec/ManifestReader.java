@@ -34,8 +34,10 @@ import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Reads manifests (YAML, one or more documents; JSON is YAML too) into JSON trees, refusing
- * what a manifest must not hold: duplicate keys, more aliases, nesting or bytes than
- * {@link YamlLimits} allow, custom tags, recursive aliases.
+ * what a manifest must not hold: duplicate keys, more aliases, nesting, bytes or expanded nodes
+ * than {@link YamlLimits} allow, custom tags, recursive aliases. The limits are checked on the
+ * parser's events before anything is built, so a YAML bomb is refused in the time it takes to
+ * read its text.
  *
  * <p>Scalars are typed as in YAML 1.2's core schema: only {@code true}/{@code false} are
  * booleans, so {@code disk: no} or {@code country: NO} stay strings (YAML 1.1 would turn them
@@ -99,6 +101,7 @@ public final class ManifestReader {
     int document = 0;
     int depth = 0;
     int aliases = 0;
+    ExpansionCounter nodes = new ExpansionCounter(limits.maxNodes());
     int startIndex = 0;
     int lastEnd = 0;
     try {
@@ -106,6 +109,11 @@ public final class ManifestReader {
         if (!(event instanceof DocumentEndEvent) && event.getEndMark() != null) {
           lastEnd = event.getEndMark().getIndex();
         }
+        int current = document;
+        nodes.count(event).ifPresent(at -> {
+          throw ValidationException.of(documentName(current), FieldError.at(at, "expands to more than "
+              + limits.maxNodes() + " nodes here (each alias counts as all the nodes it repeats)"));
+        });
         if (event instanceof DocumentStartEvent) {
           document++;
           if (document > limits.maxDocuments()) {
@@ -113,6 +121,7 @@ public final class ManifestReader {
                 "holds more than " + limits.maxDocuments() + " documents"));
           }
           aliases = 0;
+          nodes = new ExpansionCounter(limits.maxNodes());
           startIndex = event.getStartMark().getIndex();
         } else if (event instanceof DocumentEndEvent) {
           // An implicit document end has no extent: the document ends where its last node does.

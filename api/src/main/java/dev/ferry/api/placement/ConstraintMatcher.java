@@ -1,12 +1,12 @@
 package dev.ferry.api.placement;
 
+import com.google.re2j.Pattern;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -18,7 +18,9 @@ import java.util.stream.Collectors;
  *   <li>{@code CLUSTER v}: the node's value is {@code v}; without a value, all tasks share the
  *       value of the first one placed.
  *   <li>{@code LIKE re} / {@code UNLIKE re}: the value fully matches / does not match {@code re}.
- *       Only {@code UNLIKE} accepts a node that lacks the attribute.
+ *       Only {@code UNLIKE} accepts a node that lacks the attribute. Users write these patterns,
+ *       so they run on RE2/J, in time linear in the value: no pattern can stall the reconcile
+ *       loop by backtracking (RE2 has no backreferences or lookaround; validation says so).
  *   <li>{@code UNIQUE}: no task yet on a node with the same value.
  *   <li>{@code MAX_PER n}: fewer than {@code n} tasks on nodes with the same value.
  *   <li>{@code GROUP_BY [n]}: spread evenly over the values: a value not used yet is always
@@ -86,7 +88,11 @@ public final class ConstraintMatcher {
   }
 
   private static boolean fullyMatches(Constraint constraint, String mine) {
-    return Pattern.compile(constraint.valueOrEmpty()).matcher(mine).matches();
+    try {
+      return Pattern.compile(constraint.valueOrEmpty()).matches(mine);
+    } catch (com.google.re2j.PatternSyntaxException e) {
+      throw new IllegalArgumentException("'" + constraint.valueOrEmpty() + "' is not a valid regular expression", e);
+    }
   }
 
   private static boolean sameValue(String wanted, String mine) {

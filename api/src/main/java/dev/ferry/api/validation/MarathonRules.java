@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
 
 /**
@@ -90,10 +89,12 @@ public final class MarathonRules {
       return "LIKE and UNLIKE require a non-empty, regular expression value";
     }
     try {
-      Pattern.compile(value);
+      // The engine the matcher runs (ConstraintMatcher): RE2 syntax, linear time.
+      com.google.re2j.Pattern.compile(value);
       return null;
-    } catch (PatternSyntaxException e) {
-      return "'" + value + "' is not a valid regular expression: " + e.getDescription();
+    } catch (com.google.re2j.PatternSyntaxException e) {
+      return "'" + value + "' is not a valid regular expression: " + e.getDescription()
+          + " (patterns are RE2: no backreferences or lookaround)";
     }
   }
 }

@@ -2,6 +2,8 @@ package dev.ferry.api.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.model.Durations;
+import dev.ferry.api.model.GitSourceSpec;
+import dev.ferry.api.model.GitUrls;
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.model.Quantity;
 import java.nio.file.Path;
@@ -144,8 +146,15 @@ final class SemanticChecks {
   }
 
   private static void gitSource(JsonNode spec, List<FieldError> errors) {
-    text(spec, "url").filter(u -> !GIT_URL.matcher(u).matches()).ifPresent(u -> errors.add(FieldError.at(
-        SPEC.child("url"), "'" + u + "' is not a git URL: use file://, http(s)://, ssh://, git:// or user@host:path")));
+    text(spec, "url").ifPresent(u -> {
+      Optional<String> credentials = GitUrls.credentialProblem(u);
+      if (credentials.isPresent()) {
+        errors.add(FieldError.at(SPEC.child("url"), credentials.get()));
+      } else if (!GIT_URL.matcher(u).matches()) {
+        errors.add(FieldError.at(SPEC.child("url"),
+            "'" + u + "' is not a git URL: use file://, http(s)://, ssh://, git:// or user@host:path"));
+      }
+    });
     text(spec, "branch").filter(b -> !GIT_BRANCH.matcher(b).matches() || b.contains("..") || b.startsWith("-")
         || b.endsWith("/") || b.endsWith(".lock")).ifPresent(b -> errors.add(FieldError.at(SPEC.child("branch"),
         "'" + b + "' is not a valid branch name")));
@@ -156,8 +165,12 @@ final class SemanticChecks {
     });
     text(spec, "interval").ifPresent(i -> {
       try {
-        if (Durations.parse(i).compareTo(Duration.ofSeconds(1)) < 0) {
+        Duration interval = Durations.parse(i);
+        if (interval.compareTo(GitSourceSpec.MIN_INTERVAL) < 0) {
           errors.add(FieldError.at(SPEC.child("interval"), "must be at least 1s"));
+        } else if (interval.compareTo(GitSourceSpec.MAX_INTERVAL) > 0) {
+          errors.add(FieldError.at(SPEC.child("interval"), "must be at most 24h (a longer wait is no sync;"
+              + " ask for one with ferryctl or a webhook instead)"));
         }
       } catch (IllegalArgumentException e) {
         errors.add(FieldError.at(SPEC.child("interval"), e.getMessage()));

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.validation.ValidationException;
+import dev.ferry.testing.HostileManifests;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class ManifestReaderTest {
 
@@ -41,9 +44,34 @@ class ManifestReaderTest {
           .append(String.join(", ", List.of(prev, prev, prev, prev, prev, prev, prev, prev, prev))).append("]\n");
     }
 
+    // The nodes it would expand to pass the limit (at a5) before the aliases do (at a6).
     assertThatThrownBy(() -> reader.read(yaml.toString()))
         .isInstanceOf(ValidationException.class)
-        .hasMessageContaining("uses more than 50 aliases");
+        .hasMessageContaining("document 1 is invalid:\n  a5[0]: expands to more than 100000 nodes");
+  }
+
+  @Test
+  @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void refusesSixteenAnchorsOfThreeAliasesInWellUnderASecond() {
+    // 48 aliases, fewer than the 50 allowed, that expand to 3^16 nodes.
+    String bomb = HostileManifests.aliasBomb(17, 3);
+    assertThat(bomb.length()).isLessThan(1000);
+
+    long started = System.nanoTime();
+    assertThatThrownBy(() -> reader.read(bomb))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("document 1 is invalid:\n  spec.a9[1]: expands to more than 100000 nodes");
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(500));
+  }
+
+  @Test
+  void countsWhatAnAliasRepeatsAgainstTheNodeLimit() {
+    ManifestReader small = new ManifestReader(new YamlLimits(1 << 20, 50, 64, 10, 14));
+    // Keys count: the top mapping, a, its mapping, x, 1, y, 2, then b and the 5 nodes *m repeats, then c.
+    assertThat(small.read("a: &m {x: 1, y: 2}\nb: *m\n")).hasSize(1);
+    assertThatThrownBy(() -> small.read("a: &m {x: 1, y: 2}\nb: *m\nc: *m\n"))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("c: expands to more than 14 nodes");
   }
 
   @Test

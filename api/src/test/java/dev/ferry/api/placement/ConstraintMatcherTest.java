@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -90,5 +92,28 @@ class ConstraintMatcherTest {
     assertThatThrownBy(() -> ConstraintMatcher.matches(
         Constraint.of("rack", Operator.MAX_PER, "many"), SSD_A, List.of()))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aBacktrackingPatternAgainstALongValueTakesLinearTime() {
+    // (.*a){20}c against 40 a's: java.util.regex tries every way to cut the a's into 20 pieces
+    // (already 3 s for {12} and 26 a's); RE2 reads the value once.
+    NodeOffer node = NodeOffer.of("node9", Map.of("disk", "a".repeat(40)));
+
+    long started = System.nanoTime();
+    boolean like = ConstraintMatcher.matches(Constraint.of("disk", Operator.LIKE, "(.*a){20}c"), node, List.of());
+    boolean unlike = ConstraintMatcher.matches(Constraint.of("disk", Operator.UNLIKE, "(.*a){20}c"), node, List.of());
+
+    assertThat(like).isFalse();
+    assertThat(unlike).isTrue();
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void aPatternRe2CannotRunIsRefusedAsInvalid() {
+    assertThatThrownBy(() -> ConstraintMatcher.matches(Constraint.of("disk", Operator.LIKE, "(ssd)\\1"), SSD_A, List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a valid regular expression");
   }
 }

@@ -77,7 +77,7 @@ class InvalidManifestTest {
         invalid(app("[disk, LIKE, spinning]", "[disk, LIKE]"), "spec.placement.constraints[0][1]",
             "LIKE and UNLIKE require a non-empty, regular expression value"),
         invalid(app("[disk, LIKE, spinning]", "[disk, UNLIKE, 'ssd[']"), "spec.placement.constraints[0][2]",
-            "'ssd[' is not a valid regular expression: Unclosed character class"),
+            "'ssd[' is not a valid regular expression: missing closing ] (patterns are RE2: no backreferences or lookaround)"),
         invalid(app("[disk, LIKE, spinning]", "[rack, MAX_PER, two]"), "spec.placement.constraints[0][2]",
             "MAX_PER requires an integer value"),
         invalid(app("[disk, LIKE, spinning]", "[rack, GROUP_BY, two]"), "spec.placement.constraints[0][2]",

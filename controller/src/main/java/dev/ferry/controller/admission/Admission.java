@@ -3,6 +3,8 @@ package dev.ferry.controller.admission;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.codec.ManifestReader;
 import dev.ferry.api.model.FerryObject;
+import dev.ferry.api.model.GitSource;
+import dev.ferry.api.model.GitUrls;
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.validation.FieldError;
 import dev.ferry.api.validation.ObjectValidator;
@@ -18,6 +20,12 @@ import java.util.List;
 public final class Admission {
 
   private final ManifestReader reader = new ManifestReader();
+  private final boolean allowFileGitUrls;
+
+  /** @param allowFileGitUrls whether a GitSource may name a {@code file://} repository */
+  public Admission(boolean allowFileGitUrls) {
+    this.allowFileGitUrls = allowFileGitUrls;
+  }
 
   /**
    * Reads the one object of an API request for {@code kind}/{@code name}.
@@ -68,11 +76,19 @@ public final class Admission {
     return objects;
   }
 
-  private static FerryObject<?, ?, ?> validate(JsonNode tree) {
+  private FerryObject<?, ?, ?> validate(JsonNode tree) {
+    FerryObject<?, ?, ?> object;
     try {
-      return ObjectValidator.get().toObject(tree, Source.USER);
+      object = ObjectValidator.get().toObject(tree, Source.USER);
     } catch (ValidationException e) {
       throw AdmissionException.of(AdmissionException.Problem.INVALID, e);
     }
+    if (object instanceof GitSource git) {
+      // Where this controller may read from is its configuration's to say, not the schema's.
+      GitUrls.localProblem(git.spec().url(), allowFileGitUrls).ifPresent(problem -> {
+        throw AdmissionException.invalid(ObjectValidator.subject(tree), new FieldError("spec.url", problem));
+      });
+    }
+    return object;
   }
 }

@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Ferry's API, one verticle. Every endpoint but {@code /healthz} needs a bearer token
@@ -45,7 +46,10 @@ import java.util.concurrent.TimeUnit;
  * GET    /apis/ferry/v1/watch              view; WebSocket, see {@link WatchFrame}
  * </pre>
  *
- * <p>Bodies over 1 MiB are refused with 413; unreadable input with 400; invalid objects with 422
+ * <p>The token is checked before a body is read; bodies over 1 MiB are refused with 413, a
+ * connection idle for {@link ApiServerOptions#idleTimeout} is closed, watches beyond
+ * {@link ApiServerOptions#maxWatches} in all or {@link ApiServerOptions#maxWatchesPerUser} per
+ * user are refused with 429; unreadable input with 400; invalid objects with 422
  * (every problem with its field); a stale resourceVersion with 409. The event loop never
  * blocks: store calls are asynchronous and complete back on the request's context.
  */
@@ -61,6 +65,8 @@ public final class ApiServer extends VerticleBase {
   private final GitSyncTrigger gitSync;
   private final Counter requests;
   private final Set<WatchSession> watches = ConcurrentHashMap.newKeySet();
+  /** Open (or opening) watches by user, for the caps. */
+  private final Map<String, Integer> watchesByUser = new ConcurrentHashMap<>();
   private final Counter slowClients;
   private HttpServer server;
 
@@ -80,7 +86,8 @@ public final class ApiServer extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.port()))
+    return vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.port())
+            .setIdleTimeout((int) options.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS))
         .requestHandler(router())
         .listen()
         .onSuccess(s -> server = s);
@@ -108,7 +115,7 @@ public final class ApiServer extends VerticleBase {
   private Router router() {
     Router router = Router.router(vertx);
     router.route().handler((PlatformHandler) this::countRequest);
-    ObjectRoutes objects = new ObjectRoutes(store);
+    ObjectRoutes objects = new ObjectRoutes(store, options.allowFileGitUrls());
 
     router.get("/healthz").handler(tag("/healthz")).handler(ctx -> Responses.json(ctx, 200, Map.of("status", "ok")));
     on(router, HttpMethod.GET, "/readyz").handler(this::ready);
@@ -132,13 +139,10 @@ public final class ApiServer extends VerticleBase {
     return router.route(method, path).handler(tag(path)).handler(auth);
   }
 
-  /**
-   * The same, reading a body of at most 1 MiB first (Vert.x runs body handlers before user
-   * handlers, so an oversized body is refused with 413 even before the token is checked).
-   */
+  /** The same, then reading a body of at most 1 MiB (413 past it): only once the token is valid. */
   private Route withBody(Router router, HttpMethod method, String path) {
     return router.route(method, path).handler(tag(path))
-        .handler(BodyHandler.create(false).setBodyLimit(ApiServerOptions.BODY_LIMIT)).handler(auth);
+        .handler(auth.then(BodyHandler.create(false).setBodyLimit(ApiServerOptions.BODY_LIMIT)));
   }
 
   /** Names the route for the request counter; a platform handler, so it runs first. */
@@ -189,17 +193,50 @@ public final class ApiServer extends VerticleBase {
       Responses.error(ctx, ApiError.badRequest(e.getMessage()));
       return;
     }
+    String user = BearerAuth.principal(ctx).user();
+    Optional<String> refused = reserveWatch(user);
+    if (refused.isPresent()) {
+      Responses.error(ctx, ApiError.of(429, "TooManyRequests", refused.get()));
+      return;
+    }
+    AtomicBoolean released = new AtomicBoolean();
+    Runnable release = () -> {
+      if (released.compareAndSet(false, true)) {
+        watchesByUser.computeIfPresent(user, (u, n) -> n > 1 ? n - 1 : null);
+      }
+    };
     var context = vertx.getOrCreateContext();
     WatchOptions limits = new WatchOptions(options.heartbeat(), options.watchQueueBytes(),
         ApiServerOptions.MAX_PENDING_FRAMES, slowClients::inc);
     ctx.request().toWebSocket()
         .onSuccess(socket -> {
           WatchSession[] session = new WatchSession[1];
-          session[0] = new WatchSession(socket, context, store, request, limits, () -> watches.remove(session[0]));
+          session[0] = new WatchSession(socket, context, store, request, limits, () -> {
+            watches.remove(session[0]);
+            release.run();
+          });
           watches.add(session[0]);
           session[0].start();
         })
-        .onFailure(e -> Responses.error(ctx, ApiError.badRequest(
-            "the watch is a WebSocket: connect with an Upgrade request (" + e.getMessage() + ")")));
+        .onFailure(e -> {
+          release.run();
+          Responses.error(ctx, ApiError.badRequest(
+              "the watch is a WebSocket: connect with an Upgrade request (" + e.getMessage() + ")"));
+        });
+  }
+
+  /** Counts one more watch of {@code user}, or says why not: too many in all, or of this user. */
+  private Optional<String> reserveWatch(String user) {
+    // On the event loop; ends run elsewhere too, but each change of a count is atomic.
+    int total = watchesByUser.values().stream().mapToInt(Integer::intValue).sum();
+    if (total >= options.maxWatches()) {
+      return Optional.of("the API server has " + total + " watches open, the most it serves: try again later");
+    }
+    int mine = watchesByUser.getOrDefault(user, 0);
+    if (mine >= options.maxWatchesPerUser()) {
+      return Optional.of("user " + user + " has " + mine + " watches open, the most one user may: close one first");
+    }
+    watchesByUser.merge(user, 1, Integer::sum);
+    return Optional.empty();
   }
 }

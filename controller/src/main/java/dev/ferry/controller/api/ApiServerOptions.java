@@ -3,32 +3,58 @@ package dev.ferry.controller.api;
 import java.time.Duration;
 
 /**
- * Where and how the API server listens.
+ * Where and how the API server listens, and what one client may take of it.
  *
  * @param host the address to bind, 127.0.0.1 by default
  * @param port the port, 7070 by default; 0 picks a free one ({@link ApiServer#port()} tells which)
  * @param heartbeat how often the watch sends a HEARTBEAT frame
  * @param watchQueueBytes unsent bytes a watch client may have before it is cut off
  * @param version what {@code /version} answers
+ * @param allowFileGitUrls whether a GitSource may name a {@code file://} repository
+ * @param idleTimeout a connection that sends and receives nothing for this long is closed (a
+ *     client that stops half-way through its headers or body); longer than {@code heartbeat}, so
+ *     an idle watch stays open
+ * @param maxWatches open watch WebSockets in all
+ * @param maxWatchesPerUser open watch WebSockets of one user (one token)
  */
-public record ApiServerOptions(String host, int port, Duration heartbeat, int watchQueueBytes, String version) {
+public record ApiServerOptions(String host, int port, Duration heartbeat, int watchQueueBytes, String version,
+    boolean allowFileGitUrls, Duration idleTimeout, int maxWatches, int maxWatchesPerUser) {
 
   public static final int BODY_LIMIT = 1024 * 1024;
   public static final int MAX_PENDING_FRAMES = 10_000;
 
   public static ApiServerOptions defaults() {
-    return new ApiServerOptions("127.0.0.1", 7070, Duration.ofSeconds(10), 1024 * 1024, ApiServer.version());
+    return new ApiServerOptions("127.0.0.1", 7070, Duration.ofSeconds(10), 1024 * 1024, ApiServer.version(),
+        false, Duration.ofSeconds(60), 1000, 100);
   }
 
   public ApiServerOptions withListen(String newHost, int newPort) {
-    return new ApiServerOptions(newHost, newPort, heartbeat, watchQueueBytes, version);
+    return new ApiServerOptions(newHost, newPort, heartbeat, watchQueueBytes, version, allowFileGitUrls, idleTimeout,
+        maxWatches, maxWatchesPerUser);
   }
 
   public ApiServerOptions withHeartbeat(Duration every) {
-    return new ApiServerOptions(host, port, every, watchQueueBytes, version);
+    return new ApiServerOptions(host, port, every, watchQueueBytes, version, allowFileGitUrls, idleTimeout,
+        maxWatches, maxWatchesPerUser);
   }
 
   public ApiServerOptions withWatchQueueBytes(int bytes) {
-    return new ApiServerOptions(host, port, heartbeat, bytes, version);
+    return new ApiServerOptions(host, port, heartbeat, bytes, version, allowFileGitUrls, idleTimeout,
+        maxWatches, maxWatchesPerUser);
+  }
+
+  public ApiServerOptions withFileGitUrls(boolean allowed) {
+    return new ApiServerOptions(host, port, heartbeat, watchQueueBytes, version, allowed, idleTimeout,
+        maxWatches, maxWatchesPerUser);
+  }
+
+  public ApiServerOptions withIdleTimeout(Duration timeout) {
+    return new ApiServerOptions(host, port, heartbeat, watchQueueBytes, version, allowFileGitUrls, timeout,
+        maxWatches, maxWatchesPerUser);
+  }
+
+  public ApiServerOptions withMaxWatches(int total, int perUser) {
+    return new ApiServerOptions(host, port, heartbeat, watchQueueBytes, version, allowFileGitUrls, idleTimeout,
+        total, perUser);
   }
 }

@@ -34,12 +34,13 @@ final class ObjectRoutes {
   static final String DRY_RUN = "Ferry-Dry-Run";
 
   private final EtcdStore store;
-  private final Admission admission = new Admission();
+  private final Admission admission;
   private final Applier applier;
   private final Deleter deleter;
 
-  ObjectRoutes(EtcdStore store) {
+  ObjectRoutes(EtcdStore store, boolean allowFileGitUrls) {
     this.store = store;
+    this.admission = new Admission(allowFileGitUrls);
     this.applier = new Applier(store);
     this.deleter = new Deleter(store);
   }

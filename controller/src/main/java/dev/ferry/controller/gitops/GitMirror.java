@@ -11,6 +11,7 @@ import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.errors.LargeObjectException;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectLoader;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
@@ -25,7 +26,6 @@ import org.eclipse.jgit.treewalk.filter.PathFilter;
  */
 final class GitMirror {
 
-  private static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
   private static final int FETCH_TIMEOUT_SECONDS = 60;
 
   private final Path dir;
@@ -54,13 +54,20 @@ final class GitMirror {
     }
   }
 
-  /** The {@code .yaml}, {@code .yml} and {@code .json} files under {@code folder} at {@code commit}, by path. */
-  List<ManifestFile> manifests(String commit, String folder) {
+  /**
+   * The {@code .yaml}, {@code .yml} and {@code .json} files under {@code folder} at {@code commit},
+   * by path. Each file's size is read from git before its bytes are.
+   *
+   * @throws GitException naming the file larger than {@code limits.maxFileBytes()}, or when the
+   *     files add up to more than {@code limits.maxSyncBytes()}
+   */
+  List<ManifestFile> manifests(String commit, String folder, GitOpsOptions limits) {
     String prefix = normalise(folder);
     try (Git git = open(); RevWalk walk = new RevWalk(git.getRepository())) {
       Repository repository = git.getRepository();
       RevCommit revision = walk.parseCommit(ObjectId.fromString(commit));
       List<ManifestFile> files = new ArrayList<>();
+      long total = 0;
       try (TreeWalk tree = new TreeWalk(repository)) {
         tree.addTree(revision.getTree());
         tree.setRecursive(true);
@@ -70,14 +77,25 @@ final class GitMirror {
         while (tree.next()) {
           String path = tree.getPathString();
           if (isManifest(path)) {
-            byte[] bytes = repository.open(tree.getObjectId(0)).getCachedBytes(MAX_FILE_BYTES);
+            ObjectLoader blob = repository.open(tree.getObjectId(0));
+            long size = blob.getSize();
+            if (size > limits.maxFileBytes()) {
+              throw new GitException(path + " is " + size + " bytes, more than the " + limits.maxFileBytes()
+                  + " a manifest file may hold: split it");
+            }
+            total += size;
+            if (total > limits.maxSyncBytes()) {
+              throw new GitException("the manifests under " + folder + " add up to more than the " + limits.maxSyncBytes()
+                  + " bytes one sync reads (at " + path + "): split them over several GitSources");
+            }
+            byte[] bytes = blob.getCachedBytes((int) limits.maxFileBytes());
             files.add(new ManifestFile(path, new String(bytes, StandardCharsets.UTF_8)));
           }
         }
       }
       return files;
     } catch (LargeObjectException e) {
-      throw new GitException("a manifest under " + folder + " is larger than " + MAX_FILE_BYTES + " bytes", e);
+      throw new GitException("a manifest under " + folder + " is larger than " + limits.maxFileBytes() + " bytes", e);
     } catch (IOException e) {
       throw new GitException("cannot read " + folder + " at " + commit + ": " + e.getMessage(), e);
     }

@@ -2,6 +2,7 @@ package dev.ferry.controller.gitops;
 
 import dev.ferry.api.model.GitSource;
 import dev.ferry.api.model.GitSourceStatus;
+import dev.ferry.api.model.GitUrls;
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.model.LabelSelector;
 import dev.ferry.api.store.ConflictException;
@@ -15,22 +16,29 @@ import dev.ferry.controller.runtime.LeaderDuties;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps every GitSource synced: watches the GitSources, and on one thread of its own (git and
- * the store's answers are waited for there, never on an event loop) syncs each one when its
- * interval has passed, when its spec changed, or when {@link #syncNow} asks. One of the leader's
- * jobs ({@link LeaderDuties.Job}): it starts with the leader's fenced store, so a deposed
- * leader's applies and prunes fail, and stops when leadership goes.
+ * Keeps every GitSource synced: watches the GitSources, and syncs each one when its interval has
+ * passed, when its spec changed, or when {@link #syncNow} asks. One scheduler thread decides what
+ * is due; the syncs (git and the store's answers are waited for there, never on an event loop)
+ * run on a bounded pool of {@link GitOpsOptions#workers} threads, one sync per source at a time,
+ * so a slow or hanging repository holds one worker and the other sources keep syncing. One of
+ * the leader's jobs ({@link LeaderDuties.Job}): it starts with the leader's fenced store, so a
+ * deposed leader's applies and prunes fail, and stops when leadership goes.
  */
 public final class GitOps implements GitSyncTrigger, LeaderDuties.Job {
 
@@ -38,62 +46,77 @@ public final class GitOps implements GitSyncTrigger, LeaderDuties.Job {
   private static final Duration TICK = Duration.ofMillis(500);
 
   private final Path cacheDir;
+  private final GitOpsOptions options;
   /** The leader's fenced store and the sync over it, while started. */
   private EtcdStore store;
   private GitSync sync;
   private final Counter syncs;
-  /** Confined to the worker thread. */
-  private final Map<String, GitSource> sources = new HashMap<>();
-  private final Map<String, Instant> lastSync = new HashMap<>();
-  private Optional<ScheduledExecutorService> worker = Optional.empty();
+  private final Map<String, GitSource> sources = new ConcurrentHashMap<>();
+  private final Map<String, Instant> lastSync = new ConcurrentHashMap<>();
+  /** Sources a worker is syncing now: the scheduler does not queue them again meanwhile. */
+  private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+  /** One lock per source, so a requested sync and a scheduled one never share its mirror. */
+  private final Map<String, Object> locks = new ConcurrentHashMap<>();
+  private Optional<ScheduledExecutorService> scheduler = Optional.empty();
+  private Optional<ExecutorService> workers = Optional.empty();
   private Optional<Subscription> watch = Optional.empty();
 
-  public GitOps(Path cacheDir, MetricsRegistry metrics) {
+  public GitOps(Path cacheDir, MetricsRegistry metrics, GitOpsOptions options) {
     this.cacheDir = cacheDir;
+    this.options = options;
     this.syncs = metrics.counter("ferry_gitops_syncs_total", "GitSource syncs by source and result", "source", "result");
   }
 
   /** Starts watching and syncing, writing through {@code fenced}; does nothing if already started. */
   @Override
   public synchronized void start(EtcdStore fenced) {
-    if (worker.isPresent()) {
+    if (scheduler.isPresent()) {
       return;
     }
     store = fenced;
-    sync = new GitSync(fenced);
-    ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "ferry-gitops");
-      t.setDaemon(true);
-      return t;
-    });
-    worker = Optional.of(thread);
+    sync = new GitSync(fenced, options);
+    ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(daemon("ferry-gitops"));
+    scheduler = Optional.of(thread);
+    workers = Optional.of(Executors.newFixedThreadPool(options.workers(), daemon("ferry-gitops-sync")));
     watch = Optional.of(store.listAndWatch(Kind.GIT_SOURCE, LabelSelector.EVERYTHING,
         event -> thread.execute(() -> seen(event))));
     thread.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Stops syncing; a sync in progress finishes first. */
+  private static ThreadFactory daemon(String name) {
+    AtomicInteger count = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + count.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** Stops syncing; syncs in progress get 30 s to finish. */
   @Override
   public synchronized void stop() {
     watch.ifPresent(Subscription::close);
     watch = Optional.empty();
-    worker.ifPresent(w -> {
-      w.shutdown();
+    scheduler.ifPresent(ExecutorService::shutdown);
+    workers.ifPresent(ExecutorService::shutdown);
+    for (ExecutorService pool : List.of(scheduler, workers).stream().flatMap(Optional::stream).toList()) {
       try {
-        w.awaitTermination(30, TimeUnit.SECONDS);
+        pool.awaitTermination(30, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    });
-    worker = Optional.empty();
+    }
+    scheduler = Optional.empty();
+    workers = Optional.empty();
+    inFlight.clear();
   }
 
   @Override
   public CompletableFuture<GitSource> syncNow(String name) {
-    Optional<ScheduledExecutorService> running;
+    Optional<ExecutorService> running;
     EtcdStore leaders;
     synchronized (this) {
-      running = worker;
+      running = workers;
       leaders = store;
     }
     if (running.isEmpty()) {
@@ -116,43 +139,68 @@ public final class GitOps implements GitSyncTrigger, LeaderDuties.Job {
     }
   }
 
+  /** On the scheduler thread: hands each due source to a worker. Never throws (that would end the schedule). */
   private void tick() {
     Instant now = Instant.now();
+    ExecutorService pool = workers.orElse(null);
     for (GitSource source : Map.copyOf(sources).values()) {
-      boolean specChanged = source.metadata().generation() != source.status().observedGeneration();
-      boolean due = lastSync.getOrDefault(source.name(), Instant.MIN.plusSeconds(1))
-          .plus(source.spec().interval()).isBefore(now);
-      if (specChanged || due) {
-        try {
-          syncAndRecord(source, false);
-        } catch (RuntimeException e) {
-          LOG.warn("GitSource {}: sync failed: {}", source.name(), e.toString());
+      try {
+        if (pool != null && isDue(source, now) && inFlight.add(source.name())) {
+          lastSync.put(source.name(), now);
+          pool.execute(() -> syncQueued(source));
         }
+      } catch (RuntimeException e) {
+        inFlight.remove(source.name());
+        LOG.warn("GitSource {}: not scheduled: {}", source.name(), e.toString());
       }
+    }
+  }
+
+  private boolean isDue(GitSource source, Instant now) {
+    if (source.metadata().generation() != source.status().observedGeneration()) {
+      return true;
+    }
+    Instant last = lastSync.get(source.name());
+    // Compared as the time passed, never as last + interval: that sum can pass Instant.MAX.
+    return last == null || Duration.between(last, now).compareTo(source.spec().interval()) >= 0;
+  }
+
+  private void syncQueued(GitSource source) {
+    try {
+      syncAndRecord(source, false);
+    } catch (RuntimeException e) {
+      LOG.warn("GitSource {}: sync failed: {}", source.name(), GitUrls.redact(e.toString(), source.spec().url()));
+    } finally {
+      inFlight.remove(source.name());
     }
   }
 
   /** Syncs, writes the status (re-reading once if the GitSource changed meanwhile), returns it. */
   private GitSource syncAndRecord(GitSource source, boolean requested) {
-    lastSync.put(source.name(), Instant.now());
-    GitMirror mirror = new GitMirror(cacheDir.resolve(source.name()));
-    GitSourceStatus status = sync.run(source, mirror, requested);
-    syncs.inc(source.name(), status.lastError().isEmpty() ? status.sync().name() : "Error");
-    if (!status.lastError().isEmpty()) {
-      LOG.warn("GitSource {}: {}", source.name(), status.lastError());
+    synchronized (locks.computeIfAbsent(source.name(), n -> new Object())) {
+      lastSync.put(source.name(), Instant.now());
+      GitMirror mirror = new GitMirror(cacheDir.resolve(source.name()));
+      GitSourceStatus status = sync.run(source, mirror, requested);
+      syncs.inc(source.name(), status.lastError().isEmpty() ? status.sync().name() : "Error");
+      if (!status.lastError().isEmpty()) {
+        LOG.warn("GitSource {}: {}", source.name(), status.lastError());
+      }
+      GitSource written;
+      try {
+        written = GitSync.await(store.updateStatus(source.withStatus(status)));
+      } catch (ConflictException e) {
+        GitSource current = GitSync.await(store.get(Kind.GIT_SOURCE, source.name()))
+            .orElseThrow(() -> new NotFoundException(Kind.GIT_SOURCE.name(), source.name()));
+        // Only the status is written, so the generation seen in the sync must stay the truth.
+        GitSourceStatus kept = new GitSourceStatus(source.metadata().generation(), status.revision(),
+            status.sync(), status.lastError(), status.lastSyncTime(), status.conditions());
+        written = GitSync.await(store.updateStatus(current.withStatus(kept)));
+      }
+      GitSource fresh = written;
+      // A watch event may have brought a newer version meanwhile: keep that one.
+      sources.computeIfPresent(fresh.name(), (name, old) ->
+          old.metadata().resourceVersion() > fresh.metadata().resourceVersion() ? old : fresh);
+      return written;
     }
-    GitSource written;
-    try {
-      written = GitSync.await(store.updateStatus(source.withStatus(status)));
-    } catch (ConflictException e) {
-      GitSource current = GitSync.await(store.get(Kind.GIT_SOURCE, source.name()))
-          .orElseThrow(() -> new NotFoundException(Kind.GIT_SOURCE.name(), source.name()));
-      // Only the status is written, so the generation seen in the sync must stay the truth.
-      GitSourceStatus kept = new GitSourceStatus(source.metadata().generation(), status.revision(),
-          status.sync(), status.lastError(), status.lastSyncTime(), status.conditions());
-      written = GitSync.await(store.updateStatus(current.withStatus(kept)));
-    }
-    sources.put(written.name(), written);
-    return written;
   }
 }

@@ -3,6 +3,7 @@ package dev.ferry.controller.gitops;
 import dev.ferry.api.model.FerryObject;
 import dev.ferry.api.model.GitSource;
 import dev.ferry.api.model.GitSourceStatus;
+import dev.ferry.api.model.GitUrls;
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.model.LabelSelector;
 import dev.ferry.api.model.SyncState;
@@ -40,12 +41,15 @@ final class GitSync {
   private static final long STORE_TIMEOUT_SECONDS = 30;
 
   private final EtcdStore store;
-  private final Admission admission = new Admission();
+  private final GitOpsOptions options;
+  private final Admission admission;
   private final Applier applier;
   private final Deleter deleter;
 
-  GitSync(EtcdStore store) {
+  GitSync(EtcdStore store, GitOpsOptions options) {
     this.store = store;
+    this.options = options;
+    this.admission = new Admission(options.allowFileUrls());
     this.applier = new Applier(store);
     this.deleter = new Deleter(store);
   }
@@ -55,8 +59,14 @@ final class GitSync {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     long generation = source.metadata().generation();
     GitSourceStatus before = source.status();
+    String url = source.spec().url();
     try {
-      String commit = mirror.fetch(source.spec().url(), source.spec().branch());
+      // Stored before these checks, or written straight to etcd: refused here too.
+      GitUrls.credentialProblem(url).or(() -> GitUrls.localProblem(url, options.allowFileUrls()))
+          .ifPresent(problem -> {
+            throw new GitException("spec.url: " + problem);
+          });
+      String commit = mirror.fetch(url, source.spec().branch());
       SyncPlan plan = SyncPlan.decide(source, commit, requested);
       List<FerryObject<?, ?, ?>> desired = read(mirror, commit, source);
       boolean drift = apply(source.name(), desired, plan.write());
@@ -66,14 +76,14 @@ final class GitSync {
       return new GitSourceStatus(generation, applied, state, "", now, before.conditions());
     } catch (RuntimeException e) {
       return new GitSourceStatus(generation, before.revision(), SyncState.OutOfSync,
-          Optional.ofNullable(e.getMessage()).orElse(e.toString()), now, before.conditions());
+          GitUrls.redact(Optional.ofNullable(e.getMessage()).orElse(e.toString()), url), now, before.conditions());
     }
   }
 
   private List<FerryObject<?, ?, ?>> read(GitMirror mirror, String commit, GitSource source) {
     List<FerryObject<?, ?, ?>> objects = new ArrayList<>();
     Map<String, String> seen = new HashMap<>();
-    for (ManifestFile file : mirror.manifests(commit, source.spec().path())) {
+    for (ManifestFile file : mirror.manifests(commit, source.spec().path(), options)) {
       List<FerryObject<?, ?, ?>> inFile;
       try {
         inFile = admission.readAll(file.text());

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,6 +38,7 @@ class HostileInputTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
+  @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void isRefusedNamingTheFieldAndWritesNothing(HostileManifests.Case hostile) {
     long before = api.revision();
 
@@ -60,6 +62,30 @@ class HostileInputTest {
     assertThat(get.statusCode()).isIn(400, 404);
     assertThat(delete.statusCode()).isIn(400, 404);
     assertThat(put.body() + get.body() + delete.body()).doesNotContain("InternalError");
+    assertThat(api.revision()).isEqualTo(before);
+  }
+
+  @org.junit.jupiter.api.Test
+  void aGitSourceReadingTheControllersOwnDiskIsRefusedUnlessConfigured() {
+    long before = api.revision();
+
+    HttpResponse<String> refused = api.put("/apis/ferry/v1/gitsources/target", HostileManifests.GIT);
+
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+    assertThat(refused.body()).contains("\"field\":\"spec.url\"").contains("file:// repositories are not allowed");
+    assertThat(api.revision()).isEqualTo(before);
+  }
+
+  @org.junit.jupiter.api.Test
+  void credentialsInAGitUrlAreRefusedAndNotRepeated() {
+    long before = api.revision();
+
+    HttpResponse<String> refused = api.put("/apis/ferry/v1/gitsources/target",
+        HostileManifests.GIT.replace("file:///srv/git/config.git", "https://alice:s3cr3t@git.example.com/cfg.git"));
+
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+    assertThat(refused.body()).contains("\"field\":\"spec.url\"").contains("must not hold credentials")
+        .doesNotContain("s3cr3t");
     assertThat(api.revision()).isEqualTo(before);
   }
 }

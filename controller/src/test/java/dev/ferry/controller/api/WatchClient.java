@@ -28,18 +28,22 @@ final class WatchClient implements WebSocket.Listener, AutoCloseable {
   }
 
   static WatchClient open(ApiFixture api, String query) {
-    return connect(api, query, false);
+    return connect(api, query, false, ApiFixture.VIEW);
+  }
+
+  static WatchClient open(ApiFixture api, String query, String token) {
+    return connect(api, query, false, token);
   }
 
   static WatchClient slow(ApiFixture api, String query) {
-    return connect(api, query, true);
+    return connect(api, query, true, ApiFixture.VIEW);
   }
 
-  private static WatchClient connect(ApiFixture api, String query, boolean slow) {
+  private static WatchClient connect(ApiFixture api, String query, boolean slow, String token) {
     WatchClient client = new WatchClient(slow);
     try {
       client.socket = HttpClient.newHttpClient().newWebSocketBuilder()
-          .header("Authorization", "Bearer " + ApiFixture.VIEW)
+          .header("Authorization", "Bearer " + token)
           .buildAsync(URI.create("ws://127.0.0.1:" + api.port() + "/apis/ferry/v1/watch?" + query), client)
           .get(20, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -28,6 +28,8 @@ class GitOpsTest {
   static EtcdExtension etcd = new EtcdExtension();
 
   static final Duration EVENTUALLY = Duration.ofSeconds(30);
+  /** Small caps, so that a test passes them with a few files of some KiB. */
+  static final GitOpsOptions OPTIONS = new GitOpsOptions(true, 64 * 1024, 160 * 1024, 4);
 
   @TempDir
   Path temp;
@@ -62,8 +64,9 @@ class GitOpsTest {
     repo = Git.init().setDirectory(temp.resolve("repo").toFile()).setInitialBranch("main").call();
     var config = etcd.config().withKeyPrefix("/" + test.getTestMethod().orElseThrow().getName());
     var store = dev.ferry.api.store.EtcdStore.connect(config);
-    gitops = new GitOps(temp.resolve("cache"), new dev.ferry.controller.metrics.MetricsRegistry());
-    api = ApiFixture.start(config, ApiServerOptions.defaults().withListen("127.0.0.1", 0), gitops);
+    // The repositories here are local: this controller allows file:// (it is off by default).
+    gitops = new GitOps(temp.resolve("cache"), new dev.ferry.controller.metrics.MetricsRegistry(), OPTIONS);
+    api = ApiFixture.start(config, ApiServerOptions.defaults().withListen("127.0.0.1", 0).withFileGitUrls(true), gitops);
     gitops.start(store);
     storeToClose = store;
   }
@@ -158,5 +161,94 @@ class GitOpsTest {
 
     await().atMost(EVENTUALLY).until(() -> gitSource("greedy").status().lastError().contains("not owned"));
     assertThat(app("mine").orElseThrow().spec().placement().constraints().get(0).get(2)).isEqualTo("ssd");
+  }
+
+  @Test
+  void aManifestFileOverTheCapIsReportedByNameAndNothingIsApplied() throws Exception {
+    commit("big", "apps/ok.yaml", app("cap-ok", "ssd"), "apps/big.yaml", app("cap-big", "ssd") + "# " + "x".repeat(100 * 1024) + "\n");
+    api.put("/apis/ferry/v1/gitsources/capped", source("capped", true, false));
+
+    await().atMost(EVENTUALLY).until(() -> !gitSource("capped").status().lastError().isEmpty());
+    assertThat(gitSource("capped").status().lastError()).contains("apps/big.yaml is 1").contains("more than the 65536");
+    assertThat(gitSource("capped").status().sync()).isEqualTo(SyncState.OutOfSync);
+    assertThat(app("cap-ok")).isEmpty();
+    assertThat(app("cap-big")).isEmpty();
+  }
+
+  @Test
+  void manifestsAddingUpPastTheSyncCapAreReportedAndNothingIsApplied() throws Exception {
+    String padding = "# " + "x".repeat(60 * 1024) + "\n";
+    commit("many", "apps/a.yaml", app("sum-a", "ssd") + padding, "apps/b.yaml", app("sum-b", "ssd") + padding,
+        "apps/c.yaml", app("sum-c", "ssd") + padding);
+    api.put("/apis/ferry/v1/gitsources/summed", source("summed", true, false));
+
+    await().atMost(EVENTUALLY).until(() -> !gitSource("summed").status().lastError().isEmpty());
+    assertThat(gitSource("summed").status().lastError()).contains("add up to more than the 163840 bytes");
+    assertThat(app("sum-a")).isEmpty();
+  }
+
+  @Test
+  void aRepositoryThatHangsDoesNotHoldBackTheOtherSources() throws Exception {
+    RevCommit first = commit("one app", "apps/db.yaml", app("quick-db", "ssd"));
+    try (Tarpit tarpit = new Tarpit()) {
+      api.put("/apis/ferry/v1/gitsources/stuck", source("stuck", false, false)
+          .replace(temp.resolve("repo").toUri().toString(), "http://127.0.0.1:" + tarpit.port() + "/cfg.git"));
+      await().atMost(EVENTUALLY).until(() -> tarpit.connections() > 0);
+
+      api.put("/apis/ferry/v1/gitsources/quick", source("quick", false, false));
+
+      await().atMost(Duration.ofSeconds(15))
+          .until(() -> gitSource("quick").status().revision().equals("main@sha1:" + first.name()));
+      assertThat(app("quick-db")).isPresent();
+      assertThat(gitSource("stuck").status().revision()).isEmpty();
+    }
+  }
+
+  @Test
+  void credentialsInAStoredUrlAreRefusedAndNeverShown() throws Exception {
+    GitSource leaky = (GitSource) dev.ferry.api.codec.Manifests.read(source("leaky", false, false)).get(0);
+    api.store.create(leaky.withSpec(new dev.ferry.api.model.GitSourceSpec("https://alice:s3cr3t@127.0.0.1:1/cfg.git",
+        "main", "apps", Duration.ofSeconds(1), false, false))).get();
+
+    await().atMost(EVENTUALLY).until(() -> !gitSource("leaky").status().lastError().isEmpty());
+    assertThat(gitSource("leaky").status().lastError()).contains("spec.url: must not hold credentials").doesNotContain("s3cr3t");
+  }
+
+  /** A server that accepts connections and never answers: a repository that hangs. */
+  static final class Tarpit implements AutoCloseable {
+    private final java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+    private final java.util.List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Thread acceptor;
+
+    Tarpit() throws java.io.IOException {
+      acceptor = new Thread(() -> {
+        try {
+          while (true) {
+            held.add(server.accept());
+          }
+        } catch (java.io.IOException closed) {
+          // close() ends the loop
+        }
+      }, "tarpit");
+      acceptor.setDaemon(true);
+      acceptor.start();
+    }
+
+    int port() {
+      return server.getLocalPort();
+    }
+
+    int connections() {
+      return held.size();
+    }
+
+    @Override
+    public void close() throws Exception {
+      server.close();
+      for (java.net.Socket s : held) {
+        s.close();
+      }
+      acceptor.join(5000);
+    }
   }
 }

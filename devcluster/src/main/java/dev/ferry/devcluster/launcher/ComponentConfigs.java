@@ -123,7 +123,8 @@ final class ComponentConfigs {
     yaml.put("clusterKeyFile", dir.clusterKey().toString());
     yaml.put("marathon", Map.of("url", schedulerUrl(), "credentialsFile", dir.marathonCredentials().toString()));
     yaml.put("zookeeper", Map.of("connect", options.zookeeperConnect(), "path", "/ferry"));
-    yaml.put("gitops", Map.of("cacheDir", config.resolveSibling("gitops").toString()));
+    // A one-machine cluster syncs repositories on this machine (GitOpsMoveIT's, a user's demo repo).
+    yaml.put("gitops", Map.of("cacheDir", config.resolveSibling("gitops").toString(), "allowFileUrls", true));
     // Tasks run on this machine, so the checkout's script is what every node's task runs.
     yaml.put("taskGuard", options.home().resolve("scripts/ferry-task-guard").toString());
     String url = controllerUrl();

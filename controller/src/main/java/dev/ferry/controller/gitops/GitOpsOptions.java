@@ -1,0 +1,26 @@
+package dev.ferry.controller.gitops;
+
+/**
+ * What GitOps may do, so that one GitSource cannot take the controller down with it.
+ *
+ * @param allowFileUrls whether {@code file://} repositories may be synced (a dev cluster, tests);
+ *     off by default, since such a URL reads any repository on the controller's disk
+ * @param maxFileBytes the largest manifest file a sync reads (its size is checked before it is read)
+ * @param maxSyncBytes the most manifest bytes one sync reads in all
+ * @param workers how many sources sync at once: a slow repository holds one worker, not all
+ */
+public record GitOpsOptions(boolean allowFileUrls, long maxFileBytes, long maxSyncBytes, int workers) {
+
+  public static final GitOpsOptions DEFAULTS = new GitOpsOptions(false, 1024 * 1024, 16 * 1024 * 1024, 4);
+
+  public GitOpsOptions {
+    if (maxFileBytes <= 0 || maxSyncBytes < maxFileBytes || workers < 1) {
+      throw new IllegalArgumentException("GitOps limits must be positive, the sync's at least the file's: " + maxFileBytes
+          + ", " + maxSyncBytes + ", " + workers + " workers");
+    }
+  }
+
+  public GitOpsOptions withFileUrls(boolean allowed) {
+    return new GitOpsOptions(allowed, maxFileBytes, maxSyncBytes, workers);
+  }
+}
