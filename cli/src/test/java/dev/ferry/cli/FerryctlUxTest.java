@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.model.Migration;
 import dev.ferry.api.model.MigrationPhase;
+import dev.ferry.api.model.MigrationSpec;
 import dev.ferry.api.model.MigrationStatus;
+import dev.ferry.api.model.ObjectMeta;
 import org.junit.jupiter.api.Test;
 
 /** What a new user tripped over following the README. */
@@ -15,13 +17,9 @@ class FerryctlUxTest extends CliTestCase {
 
   @Test
   void describePrintsALongMessageOnOneLine() throws Exception {
-    CliFixture.Run applied = ferry.run("apply", "-f", write("ux/move.yaml", """
-        apiVersion: ferry/v1
-        kind: Migration
-        metadata: {name: ux-move}
-        spec: {statefulApp: ux-db, dataset: ux-data, from: node1, to: node2}
-        """).toString());
-    assertThat(applied.exit()).as(applied.err()).isZero();
+    // As the StatefulApp reconciler creates it: users may only create Migrations for apps that exist.
+    ferry.api.store.create(new Migration(ObjectMeta.named("ux-move"),
+        new MigrationSpec("ux-db", "ux-data", "node1", "node2", null, null, 0))).join();
     String message = "node node2 does not satisfy the placement constraints [[disk, LIKE, ssd]] of statefulapp/ux-db:"
         + " it has {disk=spinning, rack=r2}, and no other node that holds a copy of the dataset is registered";
     Migration m = ferry.api.store.get(Kind.MIGRATION, "ux-move").join().orElseThrow();

@@ -6,14 +6,19 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ferry.api.codec.Json;
 import dev.ferry.api.codec.Manifests;
+import dev.ferry.api.model.Dataset;
+import dev.ferry.api.model.DatasetSpec;
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.model.LabelSelector;
 import dev.ferry.api.model.Migration;
 import dev.ferry.api.model.MigrationStatus;
 import dev.ferry.api.model.Node;
+import dev.ferry.api.model.ObjectMeta;
+import dev.ferry.api.model.Quantity;
 import dev.ferry.api.model.StatefulApp;
 import dev.ferry.api.model.StatefulAppStatus;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,7 +49,7 @@ class MigrateCommandTest extends CliTestCase {
     ferry.api.store.create(node).join();
   }
 
-  /** An app as the controller leaves it once placed: status.node set. */
+  /** An app as the controller leaves it once placed: status.node set, and its Dataset's primary there. */
   static void placedApp(String name, String node, String dataset) throws Exception {
     CliFixture.Run applied = ferry.run("apply", "-f", write("migrate/" + name + ".yaml", """
         apiVersion: ferry/v1
@@ -59,6 +64,9 @@ class MigrateCommandTest extends CliTestCase {
     StatefulApp app = ferry.api.store.get(Kind.STATEFUL_APP, name).join().orElseThrow();
     StatefulAppStatus placed = Json.json().treeToValue(Json.json().createObjectNode().put("node", node), StatefulAppStatus.class);
     ferry.api.store.updateStatus(app.withStatus(placed)).join();
+    app.spec().datasetRef().ifPresent(ref -> ferry.api.store.create(new Dataset(
+        ObjectMeta.named(ref.name()).withLabels(Map.of("ferry.dev/statefulapp", name)),
+        new DatasetSpec(ref.size(), node, "", ref.reclaimPolicy()))).join());
   }
 
   static long migrations() {
@@ -126,6 +134,37 @@ class MigrateCommandTest extends CliTestCase {
     Migration m = migrationFor("mig-db");
     assertThat(m.spec().to()).isEqualTo("mig-node3");
     ferry.api.store.delete(Kind.MIGRATION, m.name(), 0).join();
+  }
+
+  @Test
+  void aMigrationManifestWithoutDatasetAndFromIsCompletedByTheServer() throws Exception {
+    CliFixture.Run run = ferry.run("apply", "-f", write("migrate/by-hand.yaml", """
+        apiVersion: ferry/v1
+        kind: Migration
+        metadata: {name: mig-db-by-hand}
+        spec: {statefulApp: mig-db, to: mig-node3}
+        """).toString());
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.out()).isEqualTo("migration/mig-db-by-hand created\n");
+    Migration m = ferry.api.store.get(Kind.MIGRATION, "mig-db-by-hand").join().orElseThrow();
+    assertThat(m.spec().dataset()).isEqualTo("mig-db-data");
+    assertThat(m.spec().from()).isEqualTo("mig-node1");
+    ferry.api.store.delete(Kind.MIGRATION, m.name(), 0).join();
+  }
+
+  @Test
+  void aMigrationForAnotherAppsDatasetIsRefusedNamingTheField() throws Exception {
+    CliFixture.Run run = ferry.run("apply", "-f", write("migrate/hijack.yaml", """
+        apiVersion: ferry/v1
+        kind: Migration
+        metadata: {name: mig-hijack}
+        spec: {statefulApp: mig-nodata, dataset: mig-db-data, from: mig-node1, to: mig-node3}
+        """).toString());
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err()).contains("Error from server (Invalid)", "spec.statefulApp: StatefulApp \"mig-nodata\" has no spec.dataset");
+    assertThat(ferry.api.store.get(Kind.MIGRATION, "mig-hijack").join()).isEmpty();
   }
 
   private static Migration migrationFor(String app) {

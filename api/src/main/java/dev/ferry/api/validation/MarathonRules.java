@@ -18,14 +18,17 @@ import java.util.stream.Collectors;
 public final class MarathonRules {
 
   private static final Pattern SEGMENT = Pattern.compile(
-      "(([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])\\.)*([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])|\\.|\\.\\.");
-  private static final Set<String> RESERVED = Set.of("restart", "tasks", "versions", ".", "..");
+      "(([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])\\.)*([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])");
+  private static final Set<String> RESERVED = Set.of("restart", "tasks", "versions");
   private static final Pattern IS_VALUE = Pattern.compile("[a-zA-Z0-9_/.-]*");
   private static final Pattern INTEGER = Pattern.compile("[0-9]+");
 
   private MarathonRules() {}
 
-  /** What is wrong with a Marathon app id ({@code /group/app} or {@code app}). */
+  /**
+   * What is wrong with a Marathon app id ({@code /group/app} or {@code app}). Stricter than
+   * Marathon, which also takes relative segments ({@code .}, {@code ..}): Ferry refuses them.
+   */
   public static List<String> checkAppId(String id) {
     List<String> problems = new ArrayList<>();
     if (id.isEmpty() || id.equals("/")) {
@@ -34,7 +37,11 @@ public final class MarathonRules {
     }
     String[] segments = (id.startsWith("/") ? id.substring(1) : id).split("/", -1);
     for (String segment : segments) {
-      if (!SEGMENT.matcher(segment).matches()) {
+      if (segment.equals(".") || segment.equals("..")) {
+        // Marathon resolves these against the group; Ferry compares ids and builds URLs from them
+        // as written, so /a/../b would be another app's id in disguise.
+        problems.add("'" + segment + "' is not allowed: write the app id out in full, without . or .. segments");
+      } else if (!SEGMENT.matcher(segment).matches()) {
         problems.add("'" + segment + "' is not a valid path segment: use lower-case letters, digits,"
             + " dashes and dots, not starting or ending with a dash");
       }

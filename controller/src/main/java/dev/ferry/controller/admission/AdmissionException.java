@@ -5,14 +5,16 @@ import dev.ferry.api.validation.ValidationException;
 import java.util.List;
 
 /**
- * Input refused before anything was written: {@link Problem#MALFORMED} when it is not a
+ * A write refused before anything was written: {@link Problem#MALFORMED} when it is not a
  * readable manifest at all (syntax, size, aliases, depth, duplicate keys; HTTP 400),
- * {@link Problem#INVALID} when it is a manifest that breaks the kind's rules (HTTP 422).
+ * {@link Problem#INVALID} when it is a manifest that breaks the kind's rules or writes what the
+ * controller owns (HTTP 422), {@link Problem#IN_USE} when it would delete what another object
+ * still uses (HTTP 409).
  */
 public final class AdmissionException extends RuntimeException {
 
-  /** Which of the two ways the input is wrong. */
-  public enum Problem { MALFORMED, INVALID }
+  /** Which of the ways the write is wrong. */
+  public enum Problem { MALFORMED, INVALID, IN_USE }
 
   private final Problem problem;
   private final List<FieldError> errors;
@@ -29,6 +31,11 @@ public final class AdmissionException extends RuntimeException {
 
   public static AdmissionException malformed(String field, String message) {
     return new AdmissionException(Problem.MALFORMED, message, List.of(new FieldError(field, message)));
+  }
+
+  /** A delete refused while another object uses the target; {@code message} names that object. */
+  public static AdmissionException inUse(String message) {
+    return new AdmissionException(Problem.IN_USE, message, List.of());
   }
 
   public static AdmissionException invalid(String subject, FieldError error) {

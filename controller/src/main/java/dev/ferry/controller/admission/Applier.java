@@ -23,15 +23,22 @@ import java.util.function.Consumer;
  * {@link ConflictException} unless the stored object has exactly that version (or, for a
  * missing object, at all). Without one, a write that loses a race re-reads and tries again.
  * Nothing is written when the stored object already says the same ({@link ApplyOutcome#UNCHANGED}).
+ *
+ * <p>Every apply passes {@link Ownership} first, on the same read it writes over: users may not
+ * write what the controller owns (a Dataset's {@code primary} and {@code migration}, a
+ * Migration's spec once created) nor claim what another StatefulApp holds. The controller's own
+ * writes go to the store directly and are not bound by this.
  */
 public final class Applier {
 
   private static final int ATTEMPTS = 5;
 
   private final EtcdStore store;
+  private final Ownership ownership;
 
   public Applier(EtcdStore store) {
     this.store = store;
+    this.ownership = new Ownership(store);
   }
 
   /** Applies {@code desired}; with {@code dryRun}, decides the same but writes nothing. */
@@ -58,7 +65,7 @@ public final class Applier {
     return store.get(kind, desired.name())
         .thenCompose(stored -> {
           check.accept(stored);
-          return write(desired, stored, dryRun);
+          return ownership.admit(desired, stored).thenCompose(admitted -> write(kind.cast(admitted), stored, dryRun));
         })
         .handle((applied, error) -> {
           Throwable cause = Failures.cause(error);

@@ -52,9 +52,11 @@ public record ApiError(int code, String reason, String message, List<FieldError>
   public static ApiError from(Throwable failure) {
     Throwable e = Failures.cause(failure);
     if (e instanceof AdmissionException a) {
-      return a.problem() == AdmissionException.Problem.MALFORMED
-          ? new ApiError(400, "BadRequest", a.getMessage(), a.errors())
-          : new ApiError(422, "Invalid", a.getMessage(), a.errors());
+      return switch (a.problem()) {
+        case MALFORMED -> new ApiError(400, "BadRequest", a.getMessage(), a.errors());
+        case INVALID -> new ApiError(422, "Invalid", a.getMessage(), a.errors());
+        case IN_USE -> new ApiError(409, "Conflict", a.getMessage(), a.errors());
+      };
     }
     if (e instanceof NotFoundException) {
       return notFound(e.getMessage());

@@ -154,6 +154,22 @@ class GitOpsTest {
   }
 
   @Test
+  void aDatasetAStatefulAppUsesIsNotPruned() throws Exception {
+    // A Dataset this GitSource applied before users were refused Datasets, now used by an app.
+    api.store.create(new dev.ferry.api.model.Dataset(dev.ferry.api.model.ObjectMeta.named("kept-db-data")
+        .withLabels(java.util.Map.of("ferry.dev/gitsource", "keeper")), new dev.ferry.api.model.DatasetSpec(
+        dev.ferry.api.model.Quantity.parse("1Gi"), "node1", "", dev.ferry.api.model.ReclaimPolicy.Retain))).get();
+    commit("the app only", "apps/db.yaml", app("kept-db", "ssd"));
+    api.put("/apis/ferry/v1/gitsources/keeper", source("keeper", true, true));
+
+    await().atMost(EVENTUALLY).until(() -> !gitSource("keeper").status().lastError().isEmpty());
+    assertThat(gitSource("keeper").status().lastError()).contains("Dataset \"kept-db-data\" is in use")
+        .contains("StatefulApp \"kept-db\"");
+    assertThat(api.store.get(Kind.DATASET, "kept-db-data").get()).isPresent();
+    assertThat(app("kept-db")).isPresent();
+  }
+
+  @Test
   void anObjectItDoesNotOwnIsLeftAlone() throws Exception {
     api.put("/apis/ferry/v1/statefulapps/mine", app("mine", "ssd"));
     commit("takeover", "apps/mine.yaml", app("mine", "spinning"));
