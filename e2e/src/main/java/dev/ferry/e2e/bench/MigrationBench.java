@@ -40,13 +40,14 @@ import java.util.function.BooleanSupplier;
 
 /**
  * {@code ./ferry bench migration}: the cut-over downtime of a real move, against the dataset's
- * size. On its own {@code ./ferry up} cluster it runs, for each size, the demo's Redis
- * ({@code manifests/todomvc/db.yaml}: appendonly, appendfsync always) with a placement both nodes
- * satisfy, fills its dataset with a file of random (incompressible) bytes beside Redis's own
+ * size. On its own {@code ./ferry up} cluster it runs, for each size and strategy, the demo's
+ * Redis ({@code manifests/todomvc/db.yaml}: appendonly, appendfsync always) with a placement both
+ * nodes satisfy, fills its dataset with a file of random (incompressible) bytes beside Redis's own
  * files, keeps a client writing to it ({@link WriteLoad}), and asks for Migrations directly,
- * node1 to node2 and back, for each strategy. Per migration it records the client's downtime,
- * the controller's and its split by phase ({@link MigrationRun}); after the runs of a size it
- * reads every acknowledged key back. The table and the verdict go to the terminal,
+ * node1 to node2 and back. Per migration it records the client's downtime, the controller's and
+ * its split by phase ({@link MigrationRun}); after the runs it reads every acknowledged key back.
+ * The first move of each app is a full copy; the moves after it send only the difference to the
+ * copy the target kept, whatever the strategy. The table and the verdict go to the terminal,
  * {@code target/bench/migration.json} and {@code migration.png} to disk ({@link MigrationReport}),
  * the cluster's logs to {@code target/bench/migration-logs/}.
  *
@@ -105,13 +106,15 @@ public final class MigrationBench {
     System.setProperty("java.awt.headless", "true");
     System.out.printf("bench migration: sizes %s, %d runs each of %s, %d writes/s%n",
         options.sizes().stream().map(Quantity::text).toList(), options.runs(), options.strategies(), options.writeRate());
-    FerryUpCluster cluster = FerryUpCluster.up(home, poolSize(options.sizes()));
+    FerryUpCluster cluster = FerryUpCluster.up(home, poolSize(options));
     Vertx vertx = Vertx.vertx();
     try (EtcdStore store = EtcdStore.connect(EtcdConfig.of(cluster.etcdUrl()))) {
       MigrationBench bench = new MigrationBench(options, home, cluster, store, vertx);
       try {
         for (Quantity size : options.sizes()) {
-          bench.measure(size);
+          for (MigrationStrategy strategy : options.strategies()) {
+            bench.measure(size, strategy);
+          }
         }
       } finally {
         bench.trace.close();
@@ -133,9 +136,13 @@ public final class MigrationBench {
     }
   }
 
-  /** Every size's dataset fits on each node at once, with room for Redis's files and snapshots. */
-  static Quantity poolSize(List<Quantity> sizes) {
-    long bytes = sizes.stream().mapToLong(q -> quota(q).bytes()).sum() + (512L << 20);
+  /**
+   * Every dataset of the benchmark fits on each node at once, with room for snapshots: deleted
+   * datasets need not be gone before the next is made.
+   */
+  static Quantity poolSize(MigrationBenchOptions options) {
+    long bytes = options.sizes().stream().mapToLong(q -> quota(q).bytes()).sum() * options.strategies().size()
+        + (512L << 20);
     return Quantity.mebibytes(Math.max(1024, (bytes >> 20) + 1));
   }
 
@@ -144,11 +151,15 @@ public final class MigrationBench {
     return Quantity.mebibytes((fill.bytes() >> 20) + Math.max(64, (fill.bytes() >> 20) / 4));
   }
 
-  /** All runs of one size: the app, its fill, the load, each strategy's migrations, the read-back. */
-  private void measure(Quantity size) throws Exception {
-    String name = "bench-" + size.text().toLowerCase(Locale.ROOT);
+  /**
+   * All runs of one size and strategy: a new app (so that its first move is a full copy), its
+   * fill, the load, the migrations, the read-back, the app and its dataset deleted.
+   */
+  private void measure(Quantity size, MigrationStrategy strategy) throws Exception {
+    String name = "bench-" + size.text().toLowerCase(Locale.ROOT) + "-" + strategy.name().toLowerCase(Locale.ROOT);
     String dataset = name + "-data";
-    System.out.printf("%n== %s: Redis %s on a dataset filled with %s of random bytes%n", size.text(), name, size.text());
+    System.out.printf("%n== %s %s: Redis %s on a dataset filled with %s of random bytes%n", size.text(), strategy, name,
+        size.text());
     cluster.apply("statefulapps", name, manifest(home, name, dataset, quota(size)));
     String node = await("dataset " + dataset + " mounted writable", Duration.ofMinutes(5), () -> primaryMounted(dataset));
     awaitHealthy("/" + name, Duration.ofMinutes(5));
@@ -159,12 +170,10 @@ public final class MigrationBench {
       load.start();
       await("the client's first acknowledged write", Duration.ofMinutes(2), () -> load.acks().isEmpty() ? Optional.empty()
           : Optional.of(true));
-      for (MigrationStrategy strategy : options.strategies()) {
-        for (int i = 0; i < options.runs(); i++) {
-          load.countFor(runs.size());
-          runs.add(migrate(load, name, dataset, size, strategy));
-          Thread.sleep(SETTLE.toMillis());
-        }
+      for (int i = 0; i < options.runs(); i++) {
+        load.countFor(runs.size());
+        runs.add(migrate(load, name, dataset, size, strategy));
+        Thread.sleep(SETTLE.toMillis());
       }
       load.stop();
       readBack(load, first);
@@ -202,16 +211,28 @@ public final class MigrationBench {
     double total = MigrationRun.seconds(Duration.between(m.metadata().creationTimestamp(), completion));
     int run = runs.size();
     long acked = load.acks().stream().filter(a -> a.run() == run).count();
+    Map<String, Double> finalSync = MigrationRun.finalSyncSplit(Optional.ofNullable(seen.phases().get(MigrationPhase.FinalSync)),
+        seen.finalRound(), Optional.ofNullable(seen.phases().get(MigrationPhase.Switch)));
+    // TransferRound leaves baseGuid null when the JSON omits it (NON_EMPTY): a full stream.
+    boolean fullCopy = !m.status().rounds().isEmpty()
+        && Optional.ofNullable(m.status().rounds().get(0).baseGuid()).orElse("").isEmpty();
     MigrationRun result = new MigrationRun(name, strategy.name(), size.text(), size.bytes(), from, to,
-        m.status().phase().name(), clientDowntime, controllerDowntime, phases, total, m.status().rounds().size(),
-        m.status().bytesTransferred(), acked, 0);
-    System.out.printf("  %s %s %s->%s: %s, client %.3f s, controller %.3f s %s, %d rounds, %d bytes, total %.1f s%n",
-        name, strategy, from, to, m.status().phase(), clientDowntime, controllerDowntime, phases, result.rounds(),
-        result.bytesMoved(), total);
+        m.status().phase().name(), fullCopy, clientDowntime, controllerDowntime, phases, finalSync, total,
+        m.status().rounds().size(), m.status().bytesTransferred(), acked, 0);
+    System.out.printf("  %s %s->%s: %s, client %.3f s, controller %.3f s, %d rounds (%s), %d bytes, total %.1f s%n"
+        + "    phases %s%n    finalSync %s%n", name, from, to, m.status().phase(), clientDowntime, controllerDowntime,
+        result.rounds(), fullCopy ? "full copy first" : "incremental from the copy left there", result.bytesMoved(), total,
+        rounded(phases), rounded(finalSync));
     if (!succeeded) {
       System.out.println("    " + m.status().message());
     }
     return result;
+  }
+
+  private static String rounded(Map<String, Double> seconds) {
+    StringBuilder out = new StringBuilder();
+    seconds.forEach((k, v) -> out.append(out.isEmpty() ? "" : ", ").append(String.format("%s %.3f s", k, v)));
+    return out.toString();
   }
 
   /** Reads every acknowledged key back and counts, per run, the ones missing or wrong. */

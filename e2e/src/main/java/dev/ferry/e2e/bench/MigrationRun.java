@@ -1,6 +1,7 @@
 package dev.ferry.e2e.bench;
 
 import dev.ferry.api.model.MigrationPhase;
+import dev.ferry.api.model.TransferState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,7 +20,10 @@ import java.util.Optional;
  * @param to the node it moved to
  * @param downtimeS the client's downtime: the longest gap between two acknowledged writes
  * @param controllerDowntimeS the Migration's status.downtime: from quiesce to healthy on the target
+ * @param fullCopy whether the first round sent the whole dataset (the target held no copy): a
+ *     move back to a node that kept its old copy sends only the difference, whatever the strategy
  * @param phasesS the controller's downtime split by phase (see {@link #phaseSplit})
+ * @param finalSyncS the finalSync phase split at the final round's states (see {@link #finalSyncSplit})
  * @param totalS from the Migration's creation to its completion
  * @param rounds transfer rounds, the full copy included
  * @param bytesMoved the status's bytesTransferred
@@ -28,16 +32,16 @@ import java.util.Optional;
  * @param writesLost of those, the ones missing or wrong when read back after all runs of the size
  */
 record MigrationRun(String migration, String strategy, String size, long sizeBytes, String from, String to,
-    String phase, double downtimeS, double controllerDowntimeS, Map<String, Double> phasesS, double totalS, int rounds,
-    long bytesMoved, long writesAcked, long writesLost) {
+    String phase, boolean fullCopy, double downtimeS, double controllerDowntimeS, Map<String, Double> phasesS,
+    Map<String, Double> finalSyncS, double totalS, int rounds, long bytesMoved, long writesAcked, long writesLost) {
 
   /** The phases of the controller's downtime, in order. */
   static final List<String> PHASES = List.of("stop", "finalSync", "switch", "start", "ready");
 
   /** This run with the writes counted once all runs of its size are over and read back. */
   MigrationRun withWrites(long acked, long lost) {
-    return new MigrationRun(migration, strategy, size, sizeBytes, from, to, phase, downtimeS, controllerDowntimeS, phasesS,
-        totalS, rounds, bytesMoved, acked, lost);
+    return new MigrationRun(migration, strategy, size, sizeBytes, from, to, phase, fullCopy, downtimeS, controllerDowntimeS,
+        phasesS, finalSyncS, totalS, rounds, bytesMoved, acked, lost);
   }
 
   /**
@@ -68,6 +72,32 @@ record MigrationRun(String migration, String strategy, String size, long sizeByt
     Map<String, Double> split = new LinkedHashMap<>();
     for (int i = 0; i < PHASES.size(); i++) {
       split.put(PHASES.get(i), seconds(Duration.between(at[i], at[i + 1])));
+    }
+    return split;
+  }
+
+  /**
+   * The finalSync phase split at the final round's states as the watch saw them: request (from
+   * the phase's start until the controller wrote the fenced request), pickup (until the source
+   * agent took it), round (fence, snapshot, plan and stream, until the agent wrote Succeeded),
+   * record (until the controller moved on to Switch). Unseen moments count as the next one seen.
+   */
+  static Map<String, Double> finalSyncSplit(Optional<Instant> phaseStart, Map<TransferState, Instant> round,
+      Optional<Instant> phaseEnd) {
+    List<String> names = List.of("request", "pickup", "round", "record");
+    List<Optional<Instant>> marks = List.of(phaseStart, Optional.ofNullable(round.get(TransferState.Requested)),
+        Optional.ofNullable(round.get(TransferState.Running)), Optional.ofNullable(round.get(TransferState.Succeeded)),
+        phaseEnd);
+    Map<String, Double> split = new LinkedHashMap<>();
+    if (phaseStart.isEmpty() || phaseEnd.isEmpty()) {
+      return split;
+    }
+    Instant previous = phaseStart.get();
+    for (int i = 0; i < names.size(); i++) {
+      Instant next = marks.get(i + 1).orElse(previous);
+      next = next.isBefore(previous) ? previous : next;
+      split.put(names.get(i), seconds(Duration.between(previous, next)));
+      previous = next;
     }
     return split;
   }

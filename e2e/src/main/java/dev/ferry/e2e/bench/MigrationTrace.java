@@ -4,6 +4,8 @@ import dev.ferry.api.model.Kind;
 import dev.ferry.api.model.LabelSelector;
 import dev.ferry.api.model.Migration;
 import dev.ferry.api.model.MigrationPhase;
+import dev.ferry.api.model.Transfer;
+import dev.ferry.api.model.TransferState;
 import dev.ferry.api.store.EtcdStore;
 import dev.ferry.api.store.Subscription;
 import dev.ferry.api.store.WatchEvent;
@@ -23,11 +25,16 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class MigrationTrace implements AutoCloseable {
 
-  /** A migration as last seen, and when each phase was first seen. */
-  record Seen(Migration migration, Map<MigrationPhase, Instant> phases) {}
+  /**
+   * A migration as last seen, when each phase was first seen, and when each state of the final
+   * (fenced) round was first seen: Requested by the controller, Running once the source agent
+   * took it, Succeeded once the stream arrived.
+   */
+  record Seen(Migration migration, Map<MigrationPhase, Instant> phases, Map<TransferState, Instant> finalRound) {}
 
   private final Map<String, Migration> last = new ConcurrentHashMap<>();
   private final Map<String, Map<MigrationPhase, Instant>> phases = new ConcurrentHashMap<>();
+  private final Map<String, Map<TransferState, Instant>> finalRounds = new ConcurrentHashMap<>();
   private final Subscription watch;
 
   MigrationTrace(EtcdStore store) {
@@ -41,6 +48,8 @@ final class MigrationTrace implements AutoCloseable {
       return;
     }
     phases.computeIfAbsent(m.name(), n -> new EnumMap<>(MigrationPhase.class)).putIfAbsent(m.status().phase(), now);
+    m.status().currentTransfer().filter(Transfer::fence).ifPresent(t -> finalRounds
+        .computeIfAbsent(m.name(), n -> new EnumMap<>(TransferState.class)).putIfAbsent(t.state(), now));
     last.put(m.name(), m);
   }
 
@@ -50,7 +59,7 @@ final class MigrationTrace implements AutoCloseable {
     while (true) {
       Optional<Migration> m = Optional.ofNullable(last.get(name));
       if (m.isPresent() && m.get().status().phase().isFinished()) {
-        return new Seen(m.get(), Map.copyOf(phases.get(name)));
+        return new Seen(m.get(), Map.copyOf(phases.get(name)), Map.copyOf(finalRounds.getOrDefault(name, Map.of())));
       }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("migration " + name + " did not finish within " + timeout + "; last seen: "
