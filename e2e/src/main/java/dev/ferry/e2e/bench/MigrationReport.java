@@ -14,7 +14,8 @@ import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -148,31 +149,44 @@ final class MigrationReport {
     BitmapEncoder.saveBitmap(chart(), dir.resolve("migration.png").toString(), BitmapEncoder.BitmapFormat.PNG);
   }
 
-  /** Median downtime against size, per strategy, as the controller and as the client saw it. */
+  /**
+   * Median downtime against size, per strategy, as the controller and as the client saw it; for
+   * StopAndCopy also its first moves alone (full copies), whose downtime is the whole copy.
+   */
   XYChart chart() {
-    XYChart chart = new XYChartBuilder().width(900).height(560).title("Ferry: cut-over downtime against dataset size")
-        .xAxisTitle("dataset size (MiB)").yAxisTitle("downtime, median (s)").build();
-    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
-    chart.getStyler().setXAxisLogarithmic(sizes().size() > 1 && runs.stream().mapToLong(MigrationRun::sizeBytes).max()
-        .orElse(1) >= 10 * runs.stream().mapToLong(MigrationRun::sizeBytes).min().orElse(1));
+    XYChart chart = new XYChartBuilder().width(900).height(600).title("Ferry: cut-over downtime against dataset size")
+        .xAxisTitle("dataset size (MiB)").yAxisTitle("downtime, median of the runs (s)").build();
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+    chart.getStyler().setYAxisMin(0.0);
+    long largest = runs.stream().mapToLong(MigrationRun::sizeBytes).max().orElse(1);
+    long smallest = runs.stream().mapToLong(MigrationRun::sizeBytes).min().orElse(1);
+    chart.getStyler().setXAxisLogarithmic(largest >= 10 * smallest);
     for (MigrationStrategy s : options.strategies()) {
-      for (boolean client : List.of(false, true)) {
-        List<Double> x = new ArrayList<>();
-        List<Double> y = new ArrayList<>();
-        for (String size : sizes()) {
-          List<MigrationRun> at = of(s).stream().filter(r -> r.size().equals(size)).toList();
-          if (!at.isEmpty()) {
-            x.add(at.get(0).sizeBytes() / (double) (1 << 20));
-            y.add(median(at, client ? MigrationRun::downtimeS : MigrationRun::controllerDowntimeS));
-          }
-        }
-        if (!x.isEmpty()) {
-          XYSeries series = chart.addSeries(s + (client ? ", client" : ", controller"), x, y);
-          series.setMarker(client ? SeriesMarkers.DIAMOND : SeriesMarkers.CIRCLE);
-        }
+      series(chart, s + ", controller", of(s), MigrationRun::controllerDowntimeS, SeriesMarkers.CIRCLE);
+      series(chart, s + ", client", of(s), MigrationRun::downtimeS, SeriesMarkers.DIAMOND);
+      if (s == MigrationStrategy.StopAndCopy) {
+        series(chart, s + ", controller, full copies", of(s).stream().filter(MigrationRun::fullCopy).toList(),
+            MigrationRun::controllerDowntimeS, SeriesMarkers.SQUARE);
       }
     }
     return chart;
+  }
+
+  private void series(XYChart chart, String name, List<MigrationRun> of, ToDoubleFunction<MigrationRun> figure,
+      Marker marker) {
+    List<Double> x = new ArrayList<>();
+    List<Double> y = new ArrayList<>();
+    for (String size : sizes()) {
+      List<MigrationRun> at = of.stream().filter(r -> r.size().equals(size)).toList();
+      if (!at.isEmpty()) {
+        x.add(at.get(0).sizeBytes() / (double) (1 << 20));
+        y.add(median(at, figure));
+      }
+    }
+    if (!x.isEmpty()) {
+      chart.addSeries(name, x, y).setMarker(marker);
+    }
   }
 
   private List<String> sizes() {
