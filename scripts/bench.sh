@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `./ferry bench NAME [OPTIONS]`: runs one benchmark and prints its figures; each also writes
-# target/bench/NAME.json. Sourced by ./ferry, after setup.sh.
+# target/bench/NAME.json (migration also target/bench/migration.png). Sourced by ./ferry, after setup.sh.
 
-FERRY_BENCHES=(reconcile transfer)
+FERRY_BENCHES=(reconcile transfer migration)
 
 ferry_bench() {
   local name=${1:-}
@@ -10,6 +10,10 @@ ferry_bench() {
   case "$name" in
     reconcile) ferry_bench_main e2e dev.ferry.e2e.bench.ReconcileBench "$@" ;;
     transfer) ferry_bench_transfer "$@" ;;
+    migration)
+      ferry_start_zfs_fuse || return
+      ferry_bench_main e2e dev.ferry.e2e.bench.MigrationBench "$@"
+      ;;
     "")
       ferry_log "usage: ./ferry bench NAME, where NAME is one of: ${FERRY_BENCHES[*]}"
       return 2

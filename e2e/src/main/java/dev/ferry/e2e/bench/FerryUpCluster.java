@@ -1,0 +1,175 @@
+package dev.ferry.e2e.bench;
+
+import dev.ferry.api.model.Quantity;
+import dev.ferry.api.process.Directories;
+import dev.ferry.api.process.EtcdCommand;
+import dev.ferry.api.process.FreePort;
+import dev.ferry.api.process.ManagedProcess;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The real one-machine cluster of {@code ./ferry up} (two nodes, real tasks, zfs-fuse pools) for a
+ * benchmark: a state directory under /tmp, free ports, pools named after a random prefix and its
+ * own ferryctl contexts file, so that it never meets a developer's cluster. Closing it runs
+ * {@code ./ferry down}; a JVM shutdown hook does too, should the benchmark be interrupted.
+ */
+final class FerryUpCluster implements AutoCloseable {
+
+  private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(10);
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final Path home;
+  final Path dir;
+  private final Path stateDir;
+  private final int schedulerPort = FreePort.pick();
+  private final int controllerPort = FreePort.pick();
+  private final int etcdPort = FreePort.pick();
+  private final Thread downOnExit = new Thread(this::down, "ferry-bench-down");
+  private boolean down;
+
+  private FerryUpCluster(Path home, Path dir) {
+    this.home = home;
+    this.dir = dir;
+    this.stateDir = dir.resolve("state");
+  }
+
+  /** Starts a cluster whose pools hold {@code poolSize} each; fails with up's output. */
+  static FerryUpCluster up(Path home, Quantity poolSize) throws IOException {
+    Path dir = Files.createTempDirectory("ferry-bench-");
+    // Tasks reach their dataset's mount below this directory whatever user they run as.
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    FerryUpCluster cluster = new FerryUpCluster(home, dir);
+    Runtime.getRuntime().addShutdownHook(cluster.downOnExit);
+    String poolPrefix = "ferrybench" + HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
+    List<String> up = new ArrayList<>(List.of(home.resolve("ferry").toString(), "up",
+        "--state-dir", cluster.stateDir.toString(),
+        "--scheduler-port", Integer.toString(cluster.schedulerPort),
+        "--controller-port", Integer.toString(cluster.controllerPort),
+        "--agent-port", Integer.toString(FreePort.pick()),
+        "--etcd-port", Integer.toString(cluster.etcdPort),
+        "--etcd-peer-port", Integer.toString(FreePort.pick()),
+        "--zookeeper-port", Integer.toString(FreePort.pick()),
+        "--pool-prefix", poolPrefix,
+        "--pool-size", (poolSize.bytes() >> 20) + "M",
+        "--context", "bench",
+        "--ferryctl-config", dir.resolve("ferryctl-config").toString()));
+    System.out.printf("starting the cluster: pools %s-node1/-node2 of %d MiB, state in %s%n", poolPrefix,
+        poolSize.bytes() >> 20, cluster.stateDir);
+    if (cluster.run("ferry-up", up) != 0) {
+      String output = Files.readString(cluster.log("ferry-up"));
+      cluster.close();
+      throw new IOException("./ferry up failed:\n" + output);
+    }
+    return cluster;
+  }
+
+  String marathonUrl() {
+    return "http://127.0.0.1:" + schedulerPort;
+  }
+
+  String apiUrl() {
+    return "http://127.0.0.1:" + controllerPort;
+  }
+
+  String etcdUrl() {
+    return EtcdCommand.url(etcdPort);
+  }
+
+  /** The admin token {@code ./ferry up} wrote for this cluster. */
+  String token() throws IOException {
+    return Files.readAllLines(stateDir.resolve("secrets").resolve("tokens")).stream()
+        .filter(l -> !l.isBlank() && !l.startsWith("#")).findFirst().orElseThrow().split(",")[0];
+  }
+
+  /** {@code PUT} (create or replace) of a manifest through the API, as {@code ferryctl apply} does. */
+  void apply(String plural, String name, String manifest) throws IOException, InterruptedException {
+    HttpResponse<String> r = send("PUT", "/apis/ferry/v1/" + plural + "/" + name, manifest);
+    if (r.statusCode() >= 300) {
+      throw new IOException("apply of " + plural + "/" + name + " answered " + r.statusCode() + ": " + r.body());
+    }
+  }
+
+  /** {@code DELETE} through the API; a missing object is no error. */
+  void delete(String plural, String name) throws IOException, InterruptedException {
+    HttpResponse<String> r = send("DELETE", "/apis/ferry/v1/" + plural + "/" + name, "");
+    if (r.statusCode() >= 300 && r.statusCode() != 404) {
+      throw new IOException("delete of " + plural + "/" + name + " answered " + r.statusCode() + ": " + r.body());
+    }
+  }
+
+  private HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(apiUrl() + path)).timeout(Duration.ofSeconds(30))
+        .header("Authorization", "Bearer " + token()).header("Content-Type", "application/yaml")
+        .method(method, body.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+        .build();
+    return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private Path log(String name) {
+    return dir.resolve(name + ".log");
+  }
+
+  private int run(String name, List<String> command) {
+    ManagedProcess process = ManagedProcess.start(name, command, Map.of("FERRY_CONFIG",
+        dir.resolve("ferryctl-config").toString()), log(name));
+    return process.awaitExit(COMMAND_TIMEOUT);
+  }
+
+  private synchronized void down() {
+    if (down) {
+      return;
+    }
+    down = true;
+    int exit = run("ferry-down", List.of(home.resolve("ferry").toString(), "down", "--state-dir", stateDir.toString()));
+    if (exit != 0) {
+      System.err.println("bench: ./ferry down --state-dir " + stateDir + " failed; see " + log("ferry-down"));
+    }
+  }
+
+  /**
+   * {@code ./ferry down}, then the cluster's logs (one per process) are copied to {@code logs}
+   * for reading the cut-over's timeline, and the temp directory is removed.
+   */
+  void close(Path logs) {
+    down();
+    try {
+      Runtime.getRuntime().removeShutdownHook(downOnExit);
+    } catch (IllegalStateException e) {
+      // Already shutting down: the hook runs down(), which is done.
+    }
+    try {
+      Directories.delete(logs);
+      Files.createDirectories(logs);
+      try (var files = Files.list(stateDir.resolve("logs"))) {
+        for (Path f : files.toList()) {
+          Files.copy(f, logs.resolve(f.getFileName()));
+        }
+      }
+      Directories.delete(dir);
+    } catch (IOException e) {
+      System.err.println("bench: could not copy the cluster's logs to " + logs + " (" + e + "); they stay in "
+          + stateDir.resolve("logs"));
+    }
+  }
+
+  /** {@code ./ferry down}; the temp directory stays, with the cluster's logs. */
+  @Override
+  public void close() {
+    down();
+    System.err.println("bench: the cluster's logs are in " + stateDir.resolve("logs"));
+  }
+}
