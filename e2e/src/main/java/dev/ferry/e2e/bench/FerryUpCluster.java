@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.ferry.api.marathon.MarathonCredentials;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -79,6 +80,11 @@ final class FerryUpCluster implements AutoCloseable {
 
   String marathonUrl() {
     return "http://127.0.0.1:" + schedulerPort;
+  }
+
+  /** The scheduler's basic-auth credentials {@code ./ferry up} wrote for this cluster. */
+  MarathonCredentials marathonCredentials() {
+    return MarathonCredentials.read(stateDir.resolve("secrets").resolve("marathon-credentials"));
   }
 
   String apiUrl() {

@@ -165,7 +165,7 @@ public final class MigrationBench {
     awaitHealthy("/" + name, Duration.ofMinutes(5));
     fill(node, dataset, size);
     int first = runs.size();
-    try (WriteLoad load = new WriteLoad(vertx, URI.create(cluster.marathonUrl()), "/" + name, options.writeRate())) {
+    try (WriteLoad load = new WriteLoad(vertx, URI.create(cluster.marathonUrl()), cluster.marathonCredentials(), "/" + name, options.writeRate())) {
       load.countFor(first);
       load.start();
       await("the client's first acknowledged write", Duration.ofMinutes(2), () -> load.acks().isEmpty() ? Optional.empty()
@@ -331,7 +331,8 @@ public final class MigrationBench {
   private Optional<JsonNode> tasks(String appId) {
     try {
       HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(cluster.marathonUrl() + "/v2/apps" + appId
-          + "/tasks")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+          + "/tasks")).header("Authorization", cluster.marathonCredentials().authorization())
+          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200 ? Optional.of(Json.json().readTree(r.body()).path("tasks")) : Optional.empty();
     } catch (IOException e) {
       return Optional.empty();

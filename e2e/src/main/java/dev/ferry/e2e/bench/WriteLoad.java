@@ -8,7 +8,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
+import dev.ferry.api.marathon.MarathonCredentials;
 import java.net.URI;
+import java.util.Optional;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,11 +53,11 @@ final class WriteLoad implements AutoCloseable {
   private volatile boolean stopping;
   private long sequence;
 
-  WriteLoad(Vertx vertx, URI marathon, String appId, int writesPerSecond) {
+  WriteLoad(Vertx vertx, URI marathon, MarathonCredentials credentials, String appId, int writesPerSecond) {
     this.context = vertx.getOrCreateContext();
     this.net = vertx.createNetClient(new NetClientOptions().setConnectTimeout(1_000));
     this.http = vertx.createHttpClient();
-    this.redis = new FollowingRedis(vertx, net, new MarathonTasks(http, marathon, appId), GIVE_UP, RETRY_PAUSE);
+    this.redis = new FollowingRedis(vertx, net, new MarathonTasks(http, marathon, Optional.of(credentials), appId), GIVE_UP, RETRY_PAUSE);
     this.intervalNanos = TimeUnit.SECONDS.toNanos(1) / writesPerSecond;
   }
 
