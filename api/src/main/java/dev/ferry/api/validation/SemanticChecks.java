@@ -108,6 +108,12 @@ final class SemanticChecks {
     if (app.isObject() && !app.has("cmd") && !app.has("args") && !app.has("container")) {
       errors.add(FieldError.at(APP, "must contain one of 'cmd' or 'args', and/or a 'container'"));
     }
+    if (hasDataset && app.isObject() && !app.has("cmd") && !app.has("args") && app.has("container")) {
+      // The task starts through ferry-task-guard, which checks the dataset before it execs the
+      // command it is given: an image's own entrypoint cannot be wrapped, so it is not allowed.
+      errors.add(FieldError.at(APP, "must contain 'cmd' or 'args' while a dataset is attached: Ferry starts the "
+          + "command through ferry-task-guard, which cannot run an image's own entrypoint"));
+    }
     if (hasDataset && app.path("instances").isIntegralNumber() && app.path("instances").asLong() > 1) {
       errors.add(FieldError.at(APP.child("instances"),
           "must be 0 or 1 while a dataset is attached: a dataset has one writer"));

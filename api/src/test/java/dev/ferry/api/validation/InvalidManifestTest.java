@@ -113,6 +113,9 @@ class InvalidManifestTest {
             "cannot be given together with cmd: use one of them"),
         invalid(app("cmd: redis-server", "mem: 64"), "spec.app",
             "must contain one of 'cmd' or 'args', and/or a 'container'"),
+        invalid(app("cmd: redis-server", "container: {type: DOCKER, docker: {image: 'redis:7'}}"), "spec.app",
+            "must contain 'cmd' or 'args' while a dataset is attached: Ferry starts the command through "
+                + "ferry-task-guard, which cannot run an image's own entrypoint"),
         invalid(app("instances: 1", "comand: redis-server"), "spec.app.comand", "unknown field"),
         invalid(app("instances: 1", "cpus: lots"), "spec.app.cpus", "must be a number, not a string"),
         invalid(app("instances: 1", "healthChecks: {protocol: TCP}"), "spec.app.healthChecks",

@@ -17,7 +17,7 @@ import java.util.Optional;
 
 /**
  * Builds the Marathon app that Ferry owns for a StatefulApp: the user's app definition plus
- * what Ferry adds (DESIGN.md, "Marathon"):
+ * what Ferry adds (docs/architecture.md, "Marathon"):
  *
  * <ul>
  *   <li>the id, {@code spec.app.id} made absolute or {@code /<name>};
@@ -42,8 +42,8 @@ import java.util.Optional;
  *       {@code redis:7} have them); with {@code args} it replaces the image's entrypoint (Docker's
  *       {@code --entrypoint}). Inside a container the dataset is a bind mount even when the
  *       host's dataset is not mounted, so there the marker is what refuses an empty directory. An
- *       app with neither {@code cmd} nor {@code args} (an image's own command) cannot be wrapped:
- *       its task runs the guard with nothing to run, which refuses to start;
+ *       app with a dataset and neither {@code cmd} nor {@code args} (an image's own command)
+ *       cannot be wrapped, so validation refuses it (SemanticChecks);
  *   <li>for apps with a dataset, {@code upgradeStrategy} 0/0 and {@code unreachableStrategy}
  *       {@code disabled}, so Marathon never runs two writers: by default it replaces an
  *       instance it cannot reach at once, while the old process may still run and write;

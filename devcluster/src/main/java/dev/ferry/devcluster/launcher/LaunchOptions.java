@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * What {@code ./ferry up} starts and where: the nodes, every port, the state directory, the pool
- * names and the ferryctl context. The defaults are DESIGN.md's, so scripts can rely on them.
+ * names and the ferryctl context. The defaults are the ones docs/operations.md lists, so scripts
+ * can rely on them.
  *
  * @param home the repository (FERRY_HOME), whose modules' {@code target/} hold the build
  * @param stateDir everything the cluster writes: logs, pids, data, pools' files, secrets
