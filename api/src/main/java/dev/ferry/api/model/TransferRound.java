@@ -9,4 +9,10 @@ import java.time.Duration;
  * @param baseGuid the common snapshot it was sent from, empty for a full stream
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public record TransferRound(int number, String snapshot, String guid, String baseGuid, long bytes, Duration duration) {}
+public record TransferRound(int number, String snapshot, String guid, String baseGuid, long bytes, Duration duration) {
+
+  public TransferRound {
+    // An empty baseGuid is left out of the JSON, so a full round reads back without one.
+    baseGuid = baseGuid == null ? "" : baseGuid;
+  }
+}

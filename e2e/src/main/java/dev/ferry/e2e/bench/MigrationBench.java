@@ -215,7 +215,7 @@ public final class MigrationBench {
         seen.finalRound(), Optional.ofNullable(seen.phases().get(MigrationPhase.Switch)));
     // TransferRound leaves baseGuid null when the JSON omits it (NON_EMPTY): a full stream.
     boolean fullCopy = !m.status().rounds().isEmpty()
-        && Optional.ofNullable(m.status().rounds().get(0).baseGuid()).orElse("").isEmpty();
+        && m.status().rounds().get(0).baseGuid().isEmpty();
     MigrationRun result = new MigrationRun(name, strategy.name(), size.text(), size.bytes(), from, to,
         m.status().phase().name(), fullCopy, clientDowntime, controllerDowntime, phases, finalSync, total,
         m.status().rounds().size(), m.status().bytesTransferred(), acked, 0);
