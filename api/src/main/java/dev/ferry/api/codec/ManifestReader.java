@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -50,9 +52,19 @@ public final class ManifestReader {
   private static final Pattern INT = Pattern.compile("[-+]?(0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+|0o[0-7_]+");
 
   private final YamlLimits limits;
+  private final Function<JsonNode, List<FieldError>> alsoCheck;
+
+  /**
+   * @param alsoCheck what else is wrong with a document that holds duplicate keys (its first
+   *     values kept), so that a duplicate key does not hide the document's other errors
+   */
+  public ManifestReader(YamlLimits limits, Function<JsonNode, List<FieldError>> alsoCheck) {
+    this.limits = limits;
+    this.alsoCheck = alsoCheck;
+  }
 
   public ManifestReader(YamlLimits limits) {
-    this.limits = limits;
+    this(limits, tree -> List.of());
   }
 
   public ManifestReader() {
@@ -72,7 +84,7 @@ public final class ManifestReader {
       for (Node root : yaml().composeAll(new StringReader(text))) {
         document++;
         if (root != null && !isEmptyDocument(root)) {
-          trees.add(new Converter(documentName(document)).convert(root, FieldPath.root()));
+          trees.add(convert(root, document));
         }
       }
     } catch (MarkedYAMLException e) {
@@ -81,6 +93,18 @@ public final class ManifestReader {
       throw ValidationException.of(documentName(document + 1), new FieldError("", e.getMessage()));
     }
     return trees;
+  }
+
+  private JsonNode convert(Node root, int document) {
+    Converter converter = new Converter(documentName(document));
+    JsonNode tree = converter.convert(root, FieldPath.root());
+    if (converter.duplicates.isEmpty()) {
+      return tree;
+    }
+    Map<String, FieldError> errors = new TreeMap<>();
+    converter.duplicates.forEach(e -> errors.put(e.field(), e));
+    alsoCheck.apply(tree).forEach(e -> errors.putIfAbsent(e.field(), e));
+    throw new ValidationException(documentName(document), List.copyOf(errors.values()));
   }
 
   /** Parses a text that must hold exactly one document. */
@@ -190,6 +214,7 @@ public final class ManifestReader {
   private static final class Converter {
     private final String document;
     private final Map<Node, Boolean> inProgress = new IdentityHashMap<>();
+    private final List<FieldError> duplicates = new ArrayList<>();
 
     Converter(String document) {
       this.document = document;
@@ -231,7 +256,9 @@ public final class ManifestReader {
         }
         String name = key.getValue();
         if (object.has(name)) {
-          throw fail(path.child(name), "duplicate key");
+          // Refused in the end, but read on: the document's other errors are reported with it.
+          duplicates.add(FieldError.at(path.child(name), "duplicate key"));
+          continue;
         }
         object.set(name, convert(tuple.getValueNode(), path.child(name)));
       }

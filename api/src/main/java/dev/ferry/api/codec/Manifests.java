@@ -20,7 +20,15 @@ import java.util.stream.Collectors;
  */
 public final class Manifests {
 
-  private static final ManifestReader READER = new ManifestReader();
+  private static final ManifestReader READER = objectReader();
+
+  /**
+   * A reader of Ferry objects: a document with a duplicate key is refused with the key and,
+   * alongside, everything else wrong with the object, as validation would report it.
+   */
+  public static ManifestReader objectReader() {
+    return new ManifestReader(YamlLimits.DEFAULT, tree -> ObjectValidator.get().check(tree, Source.USER));
+  }
 
   private Manifests() {}
 

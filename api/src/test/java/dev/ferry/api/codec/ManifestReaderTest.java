@@ -25,6 +25,24 @@ class ManifestReaderTest {
   }
 
   @Test
+  void aDuplicateKeyDoesNotHideTheObjectsOtherErrors() {
+    String manifest = """
+        apiVersion: ferry/v1
+        kind: StatefulApp
+        metadata: {name: todos-db}
+        spec:
+          app: {cmd: redis-server, instances: 1, cpu: 1}
+          dataset: {name: todos-data, size: 1Gi, mountPath: /data, mountPath: /srv}
+        """;
+
+    assertThatThrownBy(() -> Manifests.objectReader().read(manifest))
+        .isInstanceOf(ValidationException.class)
+        .hasMessage("document 1 is invalid:\n"
+            + "  spec.app.cpu: unknown field: did you mean 'cpus'?\n"
+            + "  spec.dataset.mountPath: duplicate key");
+  }
+
+  @Test
   void refusesMoreThanFiftyAliases() {
     String anchors = "base: &b {x: 1}\n";
     String fifty = IntStream.range(0, 50).mapToObj(i -> "k" + i + ": *b").collect(Collectors.joining("\n"));

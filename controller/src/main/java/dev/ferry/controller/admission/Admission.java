@@ -2,6 +2,7 @@ package dev.ferry.controller.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.codec.ManifestReader;
+import dev.ferry.api.codec.Manifests;
 import dev.ferry.api.model.FerryObject;
 import dev.ferry.api.model.GitSource;
 import dev.ferry.api.model.GitUrls;
@@ -19,7 +20,7 @@ import java.util.List;
  */
 public final class Admission {
 
-  private final ManifestReader reader = new ManifestReader();
+  private final ManifestReader reader = Manifests.objectReader();
   private final boolean allowFileGitUrls;
 
   /** @param allowFileGitUrls whether a GitSource may name a {@code file://} repository */
