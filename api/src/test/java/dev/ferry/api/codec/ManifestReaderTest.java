@@ -2,6 +2,7 @@ package dev.ferry.api.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.validation.ValidationException;
@@ -109,6 +110,18 @@ class ManifestReaderTest {
     assertThatThrownBy(() -> reader.read(small + "---\n" + big))
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("document 2 is invalid:\n  is 1048587 bytes, more than the limit of 1048576");
+  }
+
+  @Test
+  void refusesAnOversizedScalarWithoutParsingIt() {
+    String huge = "apiVersion: ferry/v1\nkind: StatefulApp\nnote: '" + "x".repeat(64 << 20) + "'\n";
+
+    // Parsing a 64 MiB scalar would take SnakeYAML minutes; measured by characters it is refused
+    // at once. The timeout guards against a parse sneaking back in.
+    assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () ->
+        assertThatThrownBy(() -> reader.read(huge))
+            .isInstanceOf(ValidationException.class)
+            .hasMessageContaining("document 1 is invalid:\n  is 67108912 bytes, more than the limit of 1048576"));
   }
 
   @Test
