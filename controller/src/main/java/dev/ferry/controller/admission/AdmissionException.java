@@ -14,7 +14,7 @@ import java.util.List;
 public final class AdmissionException extends RuntimeException {
 
   /** Which of the ways the write is wrong. */
-  public enum Problem { MALFORMED, INVALID, IN_USE }
+  public enum Problem { MALFORMED, INVALID, IN_USE, FORBIDDEN }
 
   private final Problem problem;
   private final List<FieldError> errors;
@@ -36,6 +36,11 @@ public final class AdmissionException extends RuntimeException {
   /** A delete refused while another object uses the target; {@code message} names that object. */
   public static AdmissionException inUse(String message) {
     return new AdmissionException(Problem.IN_USE, message, List.of());
+  }
+
+  /** A write the writer's role does not allow; {@code e} names each field and why. */
+  public static AdmissionException forbidden(ValidationException e) {
+    return of(Problem.FORBIDDEN, e);
   }
 
   public static AdmissionException invalid(String subject, FieldError error) {

@@ -4,10 +4,15 @@ import dev.ferry.api.codec.Json;
 import dev.ferry.api.model.FerryObject;
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.model.ObjectMeta;
+import dev.ferry.api.model.StatefulApp;
 import dev.ferry.api.store.AlreadyExistsException;
 import dev.ferry.api.store.ConflictException;
 import dev.ferry.api.store.EtcdStore;
 import dev.ferry.api.store.Failures;
+import dev.ferry.api.validation.FieldError;
+import dev.ferry.api.validation.HostAccess;
+import dev.ferry.api.validation.ValidationException;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -47,13 +52,33 @@ public final class Applier {
   }
 
   /**
+   * Applies {@code desired} for an admin, who alone may write an app that reaches into its node
+   * ({@link HostAccess}); {@link #apply} refuses such an app.
+   */
+  public CompletableFuture<Applied> applyAsAdmin(FerryObject<?, ?, ?> desired, boolean dryRun) {
+    return apply(desired, dryRun, stored -> { }, true);
+  }
+
+  /**
    * Applies {@code desired} if {@code check} accepts what is stored (empty when nothing is): it
    * sees the same read the write is based on, again on each retry, and refuses by throwing.
    */
   public CompletableFuture<Applied> apply(FerryObject<?, ?, ?> desired, boolean dryRun,
       Consumer<Optional<? extends FerryObject<?, ?, ?>>> check) {
+    return apply(desired, dryRun, check, false);
+  }
+
+  private CompletableFuture<Applied> apply(FerryObject<?, ?, ?> desired, boolean dryRun,
+      Consumer<Optional<? extends FerryObject<?, ?, ?>>> check, boolean admin) {
     Kind<?, ?, ?> kind = Kind.find(desired.kind()).orElseThrow(
         () -> new IllegalArgumentException("unknown kind " + desired.kind()));
+    if (!admin && desired instanceof StatefulApp app) {
+      List<FieldError> needsAdmin = HostAccess.check(app.spec().app());
+      if (!needsAdmin.isEmpty()) {
+        return CompletableFuture.failedFuture(AdmissionException.forbidden(
+            new ValidationException("StatefulApp \"" + app.name() + "\"", needsAdmin)));
+      }
+    }
     return attempt(kind, desired, dryRun, check, 1);
   }
 

@@ -56,6 +56,7 @@ public record ApiError(int code, String reason, String message, List<FieldError>
         case MALFORMED -> new ApiError(400, "BadRequest", a.getMessage(), a.errors());
         case INVALID -> new ApiError(422, "Invalid", a.getMessage(), a.errors());
         case IN_USE -> new ApiError(409, "Conflict", a.getMessage(), a.errors());
+        case FORBIDDEN -> new ApiError(403, "Forbidden", a.getMessage(), a.errors());
       };
     }
     if (e instanceof NotFoundException) {

@@ -61,12 +61,13 @@ final class ObjectRoutes {
       if (!BearerAuth.require(ctx, Role.toWrite(kind), "write " + kind.plural())) {
         return;
       }
+      boolean admin = BearerAuth.principal(ctx).role().includes(Role.ADMIN);
       String body = ctx.body().asString();
       // Parsing and validating up to 1 MiB of YAML is CPU work that must not hold the event loop.
       CompletableFuture<Applied> result = ctx.vertx()
           .executeBlocking(() -> admission.readOne(body, kind, name), false)
           .toCompletionStage().toCompletableFuture()
-          .thenCompose(desired -> applier.apply(desired, dryRun));
+          .thenCompose(desired -> admin ? applier.applyAsAdmin(desired, dryRun) : applier.apply(desired, dryRun));
       reply(ctx, result, applied -> {
         ctx.response().putHeader(OUTCOME, applied.outcome().word());
         ctx.response().putHeader(DRY_RUN, Boolean.toString(dryRun));
