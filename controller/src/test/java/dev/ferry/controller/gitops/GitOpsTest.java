@@ -146,7 +146,7 @@ class GitOpsTest {
   @Test
   void anInvalidManifestIsReportedWithItsFileAndFieldAndTheOthersAreApplied() throws Exception {
     commit("bad", "apps/ok.yaml", app("bad-ok", "ssd"), "apps/bad.yaml", app("bad-db", "ssd").replace("size: 1Gi", "size: lots"),
-        "apps/node.yaml", "apiVersion: ferry/v1\nkind: Node\nmetadata: {name: node7}\nspec: {hostname: node7}\n");
+        "apps/node.yaml", "apiVersion: ferry/v1\nkind: Node\nmetadata: {name: node7}\nspec: {hostname: node7, address: 10.0.0.7}\n");
     // An object this source applied earlier, in no file now: a broken file may have held it, so it is not pruned.
     api.store.create(new dev.ferry.api.model.GitSource(dev.ferry.api.model.ObjectMeta.named("earlier")
         .withLabels(java.util.Map.of("ferry.dev/gitsource", "broken")), new dev.ferry.api.model.GitSourceSpec(
