@@ -450,6 +450,34 @@ class GitOpsTest {
     }
   }
 
+  @Test
+  void aPrivateRepositoryOverSshIsFetchedWithTheKeyOfItsSecretAndAnUnknownHostIsRefused() throws Exception {
+    RevCommit first = commit("one app", "apps/db.yaml", app("ssh-db", "ssd"));
+    try (GitServers.Sshd sshd = new GitServers.Sshd(temp.resolve("sshd"))) {
+      String url = sshd.url(temp.resolve("repo"));
+      secret("ssh-unknown", "identity", Files.readString(sshd.clientKey).strip());
+      api.put("/apis/ferry/v1/gitsources/unknown-host", sourceAt("unknown-host", url, "ref: {branch: main}, secretRef: {name: ssh-unknown}"));
+      await().atMost(EVENTUALLY).until(() -> !gitSource("unknown-host").status().lastError().isEmpty());
+      assertThat(gitSource("unknown-host").status().lastError()).contains("cannot fetch main from ssh://")
+          .contains("Server key did not validate");
+      assertThat(app("ssh-db")).isEmpty();
+
+      secret("ssh-wrong-host", "identity", Files.readString(sshd.clientKey).strip());
+      secret("ssh-wrong-host", "known_hosts", sshd.knownHosts.replace("[127.0.0.1]", "[127.0.0.2]"));
+      api.put("/apis/ferry/v1/gitsources/wrong-host", sourceAt("wrong-host", url, "ref: {branch: main}, secretRef: {name: ssh-wrong-host}"));
+      await().atMost(EVENTUALLY).until(() -> !gitSource("wrong-host").status().lastError().isEmpty());
+      assertThat(gitSource("wrong-host").status().lastError()).contains("Server key did not validate");
+      assertThat(app("ssh-db")).isEmpty();
+
+      secret("ssh-deploy", "identity", Files.readString(sshd.clientKey).strip());
+      secret("ssh-deploy", "known_hosts", sshd.knownHosts);
+      api.put("/apis/ferry/v1/gitsources/over-ssh", sourceAt("over-ssh", url, "ref: {branch: main}, secretRef: {name: ssh-deploy}"));
+      await().atMost(EVENTUALLY).until(() -> gitSource("over-ssh").status().revision().equals("main@sha1:" + first.name()));
+      assertThat(app("ssh-db").orElseThrow().metadata().labels()).containsEntry("ferry.dev/gitsource", "over-ssh");
+      assertThat(gitSource("unknown-host").status().revision()).isEmpty();
+    }
+  }
+
   dev.ferry.api.model.Condition condition(GitSource source, String type) {
     return Optional.ofNullable(dev.ferry.api.model.Conditions.find(source.status().conditions(), type))
         .orElseThrow(() -> new AssertionError("no condition " + type + " in " + source.status()));

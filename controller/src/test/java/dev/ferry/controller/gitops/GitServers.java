@@ -189,4 +189,78 @@ final class GitServers {
       threads.shutdownNow();
     }
   }
+
+  /**
+   * Debian's OpenSSH server, {@code sshd -D} on a free loopback port with a host key, a client key
+   * and a config of its own in {@code dir}, letting in the client key for this user only; git
+   * runs over it as a user's ssh access would ({@code git-upload-pack}). sshd insists on its
+   * privilege separation folder /run/sshd, which the system's unit makes at boot: when it is
+   * missing, the fixture makes it and removes it again.
+   */
+  static final class Sshd implements AutoCloseable {
+    private static final Path PRIVSEP = Path.of("/run/sshd");
+    private final ManagedProcess process;
+    private final boolean madePrivsep;
+    private final int port;
+    final Path clientKey;
+    final String knownHosts;
+
+    Sshd(Path dir) throws IOException {
+      java.nio.file.Files.createDirectories(dir);
+      port = freePort();
+      Path hostKey = dir.resolve("host_key");
+      clientKey = dir.resolve("client_key");
+      keygen(hostKey);
+      keygen(clientKey);
+      java.nio.file.Files.copy(dir.resolve("client_key.pub"), dir.resolve("authorized_keys"));
+      knownHosts = "[127.0.0.1]:" + port + " " + java.nio.file.Files.readString(dir.resolve("host_key.pub")).strip() + "\n";
+      Path config = dir.resolve("sshd_config");
+      java.nio.file.Files.writeString(config, String.join("\n",
+          "Port " + port, "ListenAddress 127.0.0.1", "HostKey " + hostKey, "PidFile " + dir.resolve("sshd.pid"),
+          "AuthorizedKeysFile " + dir.resolve("authorized_keys"), "StrictModes no", "UsePAM no",
+          "PasswordAuthentication no", "KbdInteractiveAuthentication no", "PubkeyAuthentication yes",
+          "AllowUsers " + System.getProperty("user.name"), "PermitRootLogin prohibit-password", "") );
+      madePrivsep = !java.nio.file.Files.isDirectory(PRIVSEP);
+      if (madePrivsep) {
+        java.nio.file.Files.createDirectories(PRIVSEP);
+      }
+      try {
+        process = ManagedProcess.start("sshd", List.of("/usr/sbin/sshd", "-D", "-e", "-f", config.toString()), Map.of(),
+            dir.resolve("sshd.log"));
+        process.awaitPort("127.0.0.1", port, Duration.ofSeconds(60));
+      } catch (RuntimeException e) {
+        removePrivsep();
+        throw e;
+      }
+    }
+
+    private static void keygen(Path key) {
+      dev.ferry.api.process.Command.run("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-C", "ferry-test",
+          "-f", key.toString()).orThrow();
+    }
+
+    /** {@code ssh://<this user>@127.0.0.1:<port><path>}. */
+    String url(Path repository) {
+      return "ssh://" + System.getProperty("user.name") + "@127.0.0.1:" + port + repository.toAbsolutePath();
+    }
+
+    private void removePrivsep() {
+      if (madePrivsep) {
+        try {
+          java.nio.file.Files.deleteIfExists(PRIVSEP);
+        } catch (IOException e) {
+          // not empty: something else uses it now
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        process.close();
+      } finally {
+        removePrivsep();
+      }
+    }
+  }
 }
