@@ -19,11 +19,13 @@ import java.time.Duration;
  * @param secretRef the credentials and webhook secret, by name; {@link GitSecretRef#NONE} for none
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public record GitSourceSpec(String url, String branch, GitRef ref, String path, Duration interval,
+public record GitSourceSpec(String url, String branch,
+    @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = Unset.class) GitRef ref,
+    String path, Duration interval,
     @JsonInclude(JsonInclude.Include.ALWAYS) boolean prune,
     @JsonInclude(JsonInclude.Include.ALWAYS) boolean selfHeal,
     @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean suspend,
-    GitSecretRef secretRef) {
+    @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = Unset.class) GitSecretRef secretRef) {
 
   public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(1);
   public static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
@@ -35,6 +37,22 @@ public record GitSourceSpec(String url, String branch, GitRef ref, String path, 
     path = path == null ? "." : path;
     interval = interval == null ? DEFAULT_INTERVAL : interval;
     secretRef = secretRef == null ? GitSecretRef.NONE : secretRef;
+  }
+
+  /**
+   * A Jackson value filter that leaves an unset {@code ref} or {@code secretRef} out of the
+   * written object, so that it reads back as written ({@code ref: {}} would be refused).
+   */
+  static final class Unset {
+    @Override
+    public boolean equals(Object value) {
+      return value == null || value instanceof GitRef r && r.isEmpty() || value instanceof GitSecretRef s && s.isEmpty();
+    }
+
+    @Override
+    public int hashCode() {
+      return 0;
+    }
   }
 
   /** A public branch, as before refs, suspend and credentials. */
