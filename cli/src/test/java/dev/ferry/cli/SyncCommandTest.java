@@ -82,13 +82,15 @@ class SyncCommandTest {
   @Test
   void syncsAGitSourceNowAndSaysWhichCommitItApplied() throws Exception {
     RevCommit first = commit("apps/db.yaml", app("ssd"));
-    var created = ferry.api.put("/apis/ferry/v1/gitsources/config", """
+    Path manifest = temp.resolve("gitsource.yaml");
+    Files.writeString(manifest, """
         apiVersion: ferry/v1
         kind: GitSource
         metadata: {name: config}
         spec: {url: "%s", path: apps, interval: 24h}
         """.formatted(temp.resolve("repo").toUri()));
-    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    var applied = ferry.run("apply", "-f", manifest.toString());
+    assertThat(applied.exit()).as(applied.err()).isZero();
     await().atMost(Duration.ofSeconds(60)).until(() -> store.get(Kind.STATEFUL_APP, "synced-db").get().isPresent());
 
     RevCommit second = commit("apps/db.yaml", app("spinning"));
