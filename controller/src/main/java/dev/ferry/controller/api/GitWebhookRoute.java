@@ -3,6 +3,7 @@ package dev.ferry.controller.api;
 import dev.ferry.api.model.GitSource;
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.store.EtcdStore;
+import dev.ferry.api.validation.Names;
 import dev.ferry.controller.gitops.GitSyncTrigger;
 import dev.ferry.controller.gitops.WebhookSignature;
 import io.vertx.core.Future;
@@ -44,6 +45,11 @@ final class GitWebhookRoute implements Handler<RoutingContext> {
     String name = ctx.pathParam("name");
     if (!gitSync.running()) {
       Responses.error(ctx, ApiError.of(503, "Unavailable", "GitOps is not running on this controller"));
+      return;
+    }
+    if (Names.checkDnsLabel(name).isPresent()) {
+      // Not a GitSource name: refused before any read, and never logged (it may hold line breaks).
+      Responses.error(ctx, ApiError.unauthorized(REFUSED));
       return;
     }
     byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();

@@ -408,6 +408,7 @@ class GitOpsTest {
     // Signed, but for another body: the signature covers the raw body.
     assertThat(hook("hooked", java.util.Map.of("X-Hub-Signature-256", good), payload + " ").statusCode()).isEqualTo(401);
     assertThat(hook("nosuch", java.util.Map.of("X-Hub-Signature-256", good), payload).statusCode()).isEqualTo(401);
+    assertThat(hook("Not%0Aa%20name", java.util.Map.of("X-Hub-Signature-256", good), payload).statusCode()).isEqualTo(401);
     assertThat(hook("hooked", java.util.Map.of("X-Hub-Signature-256", good), "x".repeat(2 * 1024 * 1024)).statusCode())
         .isEqualTo(413);
     await().during(Duration.ofSeconds(3)).atMost(EVENTUALLY).until(() -> placement("hook-db").equals("spinning"));
