@@ -100,6 +100,10 @@ class SyncCommandTest {
     assertThat(placement()).isEqualTo("spinning");
     assertThat(first.name()).isNotEqualTo(second.name());
 
+    var listed = ferry.run("get", "gitsources");
+    assertThat(listed.out()).containsPattern("NAME +URL +REVISION +SYNC +READY +AGE\n")
+        .containsPattern("config +file:\\S+ +main@sha1:" + second.name() + " +Synced +False +");
+
     var view = ferry.runWith(Map.of("FERRY_TOKEN", ApiFixture.VIEW), "", "sync", "gitsource", "config");
     assertThat(view.exit()).isEqualTo(1);
     assertThat(view.err()).contains("Forbidden");
