@@ -89,6 +89,8 @@ final class GitAuth implements Closeable {
     private final ServerKeyDatabase files;
 
     KnownHostsOnly(List<Path> knownHosts) {
+      // JGit's own known_hosts reader (internal, but the transport is pinned to the same JGit
+      // version): hashed names, [host]:port and markers are read as OpenSSH reads them.
       this.files = new OpenSshServerKeyDatabase(false, knownHosts);
     }
 

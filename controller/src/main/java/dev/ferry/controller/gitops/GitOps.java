@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps every GitSource synced: watches the GitSources, and syncs each one when its interval has
- * passed, when its spec changed, or when {@link #syncNow} asks. One scheduler thread decides what
+ * passed, when its spec changed, or when {@link #syncNow} or {@link #requestSync} (a webhook)
+ * asks; a source with {@code spec.suspend} is synced only to record that it is suspended. One scheduler thread decides what
  * is due; the syncs (git and the store's answers are waited for there, never on an event loop)
  * run on a bounded pool of {@link GitOpsOptions#workers} threads, one sync per source at a time,
  * so a slow or hanging repository holds one worker and the other sources keep syncing. One of
