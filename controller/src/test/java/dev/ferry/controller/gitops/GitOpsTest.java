@@ -316,6 +316,14 @@ class GitOpsTest {
     api.put("/apis/ferry/v1/statefulapps/drift-db", app("drift-db", "ssd"));
     await().atMost(EVENTUALLY).until(() -> placement("drift-db").equals("spinning"));
     await().atMost(EVENTUALLY).until(() -> hasEvent("drifty", "SelfHealed", "StatefulApp/drift-db put back as apps/db.yaml has it"));
+
+    // Handing the object over is said in the manifest: the label changes, and the source leaves it alone.
+    api.put("/apis/ferry/v1/statefulapps/drift-db",
+        app("drift-db", "ssd").replace("{name: drift-db}", "{name: drift-db, labels: {ferry.dev/gitsource: manual}}"));
+    assertThat(app("drift-db").orElseThrow().metadata().labels()).containsEntry("ferry.dev/gitsource", "manual");
+    await().atMost(EVENTUALLY).until(() -> gitSource("drifty").status().lastError()
+        .contains("apps/db.yaml: StatefulApp/drift-db: StatefulApp/drift-db exists and is not owned by this GitSource (it belongs to GitSource manual)"));
+    assertThat(placement("drift-db")).isEqualTo("ssd");
   }
 
   @Test
