@@ -10,6 +10,7 @@ FERRY_PACKAGES=(
   postgresql
   chromium chromium-driver
   iproute2 procps psmisc curl python3
+  openssh-server   # sshd for the GitOps tests of ssh:// GitSources (GitOpsTest)
   shellcheck ruby   # static checks of vagrant/ (VagrantFilesIT)
 )
 

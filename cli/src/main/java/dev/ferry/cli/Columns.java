@@ -63,7 +63,10 @@ final class Columns {
         columns.add(Column.of("URL", at("/spec/url")));
         columns.add(Column.of("REVISION", at("/status/revision")));
         columns.add(Column.of("SYNC", at("/status/sync")));
+        // Whether what it applied is Ready, as the GitSource's own Ready condition says.
+        columns.add(Column.of("READY", Columns::ready));
         columns.add(Column.wide("PATH", at("/spec/path")));
+        columns.add(Column.wide("SUSPENDED", o -> o.at("/spec/suspend").asText("false")));
         columns.add(Column.wide("ERROR", at("/status/lastError")));
       }
       default -> { }

@@ -21,8 +21,13 @@ final class CliFixture implements AutoCloseable {
   final Path home;
 
   CliFixture(EtcdConfig config, Path home) {
+    this(home, ApiFixture.start(config));
+  }
+
+  /** Over an API server of the test's own (one running GitOps, say). */
+  CliFixture(Path home, ApiFixture api) {
     this.home = home;
-    api = ApiFixture.start(config);
+    this.api = api;
   }
 
   /** What one ferryctl run printed and returned. */
