@@ -47,9 +47,14 @@ final class CliFixture implements AutoCloseable {
 
   /** Runs ferryctl on a thread of its own, for commands that run until interrupted (get -w). */
   Background background(String... args) {
+    return background(api.url(), home, args);
+  }
+
+  /** As {@link #background(String...)}, against the API server at {@code server}. */
+  static Background background(String server, Path home, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CliEnv cli = new CliEnv(Map.of("FERRY_SERVER", api.url(), "FERRY_TOKEN", ApiFixture.ADMIN),
+    CliEnv cli = new CliEnv(Map.of("FERRY_SERVER", server, "FERRY_TOKEN", ApiFixture.ADMIN),
         new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true), new PrintWriter(err, true), false, home);
     Thread thread = new Thread(() -> Ferryctl.run(cli, args), "ferryctl-" + args[0]);
     thread.start();
@@ -60,6 +65,12 @@ final class CliFixture implements AutoCloseable {
     String output() {
       synchronized (out) {
         return out.toString();
+      }
+    }
+
+    String errors() {
+      synchronized (err) {
+        return err.toString();
       }
     }
 
