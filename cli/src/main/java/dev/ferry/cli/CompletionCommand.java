@@ -13,8 +13,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "completion", description = "Print a shell completion script (bash or zsh).",
     footerHeading = "%nExamples:%n",
-    footer = {"  source <(ferryctl completion bash)",
-        "  ferryctl completion bash > /etc/bash_completion.d/ferryctl",
+    footer = {"  ferryctl completion bash > /etc/bash_completion.d/ferryctl",
+        "  source <(ferryctl completion bash)",
         "  source <(ferryctl completion zsh)"})
 final class CompletionCommand extends Verb {
 
