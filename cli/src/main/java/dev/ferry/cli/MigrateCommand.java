@@ -111,14 +111,13 @@ final class MigrateCommand extends Verb {
         Instant.now().plus(limit), state -> {
           JsonNode now = state.orElseThrow(() -> new CliException("error: " + ref + " was deleted before it ended"));
           last.set(now);
-          String line = Progress.of(now, total, Instant.now()).render(terminal);
+          Progress progress = Progress.of(now, total, Instant.now());
           if (terminal) {
-            out().print("\r" + line + "\033[K");
-          } else if (!line.replaceAll(", [^,]*/s.*$", "").equals(shown.get().replaceAll(", [^,]*/s.*$", ""))) {
-            // The rate and ETA alone change with every report: a new line only for a new phase or percentage.
-            out().println(line);
+            out().print("\r" + progress.render(true) + "\033[K");
+          } else if (!progress.milestone().equals(shown.get())) {
+            out().println(progress.render(false));
           }
-          shown.set(line);
+          shown.set(progress.milestone());
           out().flush();
           return FINISHED.contains(now.at("/status/phase").asText());
         });

@@ -32,7 +32,16 @@ final class CliFixture implements AutoCloseable {
     return runWith(Map.of(), "", args);
   }
 
+  /** As {@link #run}, with stdout taken for a terminal (progress bars rather than lines). */
+  Run runOnTerminal(String... args) {
+    return run(Map.of(), "", true, args);
+  }
+
   Run runWith(Map<String, String> extraEnv, String stdin, String... args) {
+    return run(extraEnv, stdin, false, args);
+  }
+
+  private Run run(Map<String, String> extraEnv, String stdin, boolean terminal, String... args) {
     Map<String, String> env = new HashMap<>(Map.of("FERRY_SERVER", api.url(), "FERRY_TOKEN", ApiFixture.ADMIN,
         "FERRY_CONFIG", home.resolve("config").toString()));
     env.putAll(extraEnv);
@@ -40,7 +49,7 @@ final class CliFixture implements AutoCloseable {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CliEnv cli = new CliEnv(env, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-        new PrintWriter(out, true), new PrintWriter(err, true), false, home);
+        new PrintWriter(out, true), new PrintWriter(err, true), terminal, home);
     int exit = Ferryctl.run(cli, args);
     return new Run(exit, out.toString(), err.toString());
   }

@@ -153,6 +153,20 @@ class MigrateCommandTest extends CliTestCase {
   }
 
   @Test
+  void waitOnATerminalRewritesOneProgressLine() throws Exception {
+    CompletableFuture<Void> controller = controllerMoving("mig-db", "moved", MigrationPhase.PreCopy, MigrationPhase.Succeeded);
+
+    CliFixture.Run run = ferry.runOnTerminal("migrate", "mig-db", "--to", "mig-node3", "--wait");
+    controller.join();
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    // Each state overwrites the line before it (carriage return, then erase to the end).
+    assertThat(run.out()).containsPattern("\rSucceeded: 0 B sent, [^\n]*\u001b\\[K\n")
+        .endsWith("succeeded: mig-db runs on mig-node3\n");
+    ferry.api.store.delete(Kind.MIGRATION, migrationFor("mig-db").name(), 0).join();
+  }
+
+  @Test
   void waitExitsOneWithTheReasonWhenTheMoveRolledBack() throws Exception {
     CompletableFuture<Void> controller = controllerMoving("mig-db", "the target agent was lost in FinalSync",
         MigrationPhase.PreCopy, MigrationPhase.FinalSync, MigrationPhase.RolledBack);
