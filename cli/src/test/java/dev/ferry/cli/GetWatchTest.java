@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code get -w} across a controller that goes away and comes back on the same address: it
  * reconnects and prints what changed meanwhile; if the history it needed was compacted
- * meanwhile (410), it lists again; and every row stays under the header's columns.
+ * meanwhile (410), it lists again; and every row stays under the header's columns. {@code wait}
+ * outlasts it the same way.
  */
 class GetWatchTest {
 
@@ -65,7 +66,7 @@ class GetWatchTest {
   }
 
   private static void put(ApiFixture api, String name, String disk) {
-    String label = name.startsWith("gone-") ? "{watch: gone}" : "{watch: rc}";
+    String label = "{watch: " + name.substring(0, name.indexOf('-')) + "}";
     assertThat(api.put(APPS + name, TestManifests.redisApp(name, label, disk)).statusCode()).isIn(200, 201);
   }
 
@@ -118,6 +119,25 @@ class GetWatchTest {
       assertThat(watch.thread().isAlive()).as("still watching; stderr: %s", watch.errors()).isTrue();
       assertThat(watch.output()).startsWith("NAME       DISK\ngone-old   ssd\n");
       assertRowsUnderHeader(watch.output());
+    }
+  }
+
+  @Test
+  void waitOutlastsTheServerGoingAway() throws Exception {
+    port = freePort();
+    ApiFixture first = startServer(port);
+    put(first, "hold-wait", "ssd");
+
+    try (CliFixture.Background waiting = CliFixture.background("http://127.0.0.1:" + port, home,
+        "wait", "--for=jsonpath={.spec.placement.constraints[0][2]}=spinning", "statefulapp/hold-wait", "--timeout", "5m")) {
+      await().atMost(EVENTUALLY).until(() -> first.metrics.scrape().lines().anyMatch(l -> l.matches("ferry_api_watches [1-9].*")));
+      stop(first);
+      await().atMost(EVENTUALLY).until(() -> waiting.errors().contains("reconnecting"));
+      put(startServer(port), "hold-wait", "spinning");
+
+      waiting.thread().join(EVENTUALLY.toMillis());
+      assertThat(waiting.thread().isAlive()).isFalse();
+      assertThat(waiting.output()).isEqualTo("statefulapp/hold-wait condition met\n");
     }
   }
 
