@@ -1,6 +1,7 @@
 package dev.ferry.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -58,7 +59,7 @@ sealed interface WaitFor {
     }
 
     private Optional<JsonNode> condition(Optional<JsonNode> state) {
-      for (JsonNode c : state.map(s -> s.at("/status/conditions")).orElse(com.fasterxml.jackson.databind.node.MissingNode.getInstance())) {
+      for (JsonNode c : state.map(s -> s.at("/status/conditions")).orElse(MissingNode.getInstance())) {
         if (c.path("type").asText().equalsIgnoreCase(type)) {
           return Optional.of(c);
         }

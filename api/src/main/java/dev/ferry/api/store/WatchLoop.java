@@ -13,6 +13,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One watch of one or more kinds, as one sequence in revision order: keeps what it has
@@ -37,7 +39,7 @@ import java.util.stream.Collectors;
  */
 final class WatchLoop implements Subscription {
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WatchLoop.class);
+  private static final Logger LOG = LoggerFactory.getLogger(WatchLoop.class);
   private static final Duration FIRST_RETRY = Duration.ofMillis(100);
   private static final Duration MAX_RETRY = Duration.ofSeconds(5);
 
