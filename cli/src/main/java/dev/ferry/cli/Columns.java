@@ -47,7 +47,8 @@ final class Columns {
         columns.add(Column.of("FROM", at("/spec/from")));
         columns.add(Column.of("TO", at("/spec/to")));
         columns.add(Column.of("PHASE", at("/status/phase")));
-        columns.add(Column.of("TRANSFERRED", o -> Progress.bytes(o.at("/status/bytesTransferred").asLong())));
+        // The finished rounds and the round under way: a long first copy is not 0 B until it ends.
+        columns.add(Column.of("TRANSFERRED", o -> Progress.bytes(Progress.of(o, 0, Instant.now()).bytes())));
         columns.add(Column.wide("DOWNTIME", at("/status/downtime")));
       }
       case "Event" -> {

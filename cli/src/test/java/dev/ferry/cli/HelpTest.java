@@ -69,6 +69,6 @@ class HelpTest {
   @Test
   void theTreeHoldsEveryCommandTheReadmeUses() {
     assertThat(commands()).contains("apply", "diff", "get", "describe", "delete", "events", "migrate", "sync", "explain",
-        "api-resources", "version", "config", "config view", "config set-context", "config use-context");
+        "api-resources", "version", "wait", "completion", "config", "config view", "config set-context", "config use-context");
   }
 }
