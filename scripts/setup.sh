@@ -10,6 +10,7 @@ FERRY_PACKAGES=(
   postgresql
   chromium chromium-driver
   iproute2 procps psmisc curl python3
+  nftables   # cut network paths between nodes in fault tests (e2e fault.LinkCut)
   shellcheck ruby   # static checks of vagrant/ (VagrantFilesIT)
 )
 
