@@ -9,10 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The live processes that use a directory tree, as the kernel shows them in {@code /proc}: an
- * open file descriptor, a working directory or a root directory at or under it.
+ * open file descriptor, a working directory, a root directory or a file mapped into memory at or
+ * under it.
  *
  * <p>What it is for: {@code zfs set readonly=on} stops new writable opens, but zfs-fuse lets a
  * process that opened a file before keep writing and fsyncing it (proven by
@@ -20,7 +22,7 @@ import java.util.stream.Collectors;
  * snapshot is taken only when this finds nobody, whatever the scheduler says about the task.
  *
  * <p>It reads {@code /proc} directly, not a command's output, so one scan costs a directory
- * listing per process and a {@code readlink} per descriptor: milliseconds on a node. A process
+ * listing per process, a {@code readlink} per descriptor and a read of its memory map. A process
  * that exits during the scan is skipped; one whose {@code /proc} entries cannot be read (an agent
  * not running as root) cannot be seen, which is why the agent runs as root. Paths are compared
  * as the kernel resolves them in the agent's mount namespace; a process in another mount
@@ -42,7 +44,7 @@ public final class MountUsers {
 
   /**
    * The processes that use {@code root} or anything under it, in pid order, each with the first
-   * thing found there (its cwd, its root, or an open file). Blocking.
+   * thing found there (its cwd, its root, an open file or a mapped one). Blocking.
    *
    * @param root an absolute path; compared component by component, so {@code /data/db} does not
    *     match {@code /data/db2}
@@ -96,7 +98,25 @@ public final class MountUsers {
     } catch (IOException | SecurityException e) {
       // Gone while we looked, or not ours to read: nothing seen.
     }
-    return Optional.empty();
+    return mapped(process, tree);
+  }
+
+  /**
+   * A file mapped into memory stays usable after its descriptor is closed (a shared writable
+   * mapping writes to it), so the process's mappings count too: {@code /proc/<pid>/maps} lines
+   * end with the mapped file's path.
+   */
+  private static Optional<String> mapped(Path process, Path tree) {
+    try (Stream<String> lines = Files.lines(process.resolve("maps"))) {
+      // "address perms offset dev inode path": only the path has a '/'; [heap] and the like have none.
+      return lines.filter(line -> line.indexOf('/') >= 0)
+          .map(line -> Path.of(line.substring(line.indexOf('/'))))
+          .filter(file -> file.startsWith(tree))
+          .findFirst()
+          .map(file -> "has mapped " + file);
+    } catch (IOException | UncheckedIOException | SecurityException e) {
+      return Optional.empty();
+    }
   }
 
   private static Optional<Path> link(Path link) {

@@ -41,6 +41,15 @@ class MountUsersTest {
   }
 
   @Test
+  void findsAProcessThatMappedAFileAndClosedItsDescriptor() throws IOException {
+    Path data = Files.createDirectories(dir.resolve("db"));
+    try (FileHolder holder = FileHolder.mapping(data.resolve("dump.rdb"), dir)) {
+      assertThat(MountUsers.of(data)).extracting(MountUsers.User::pid, MountUsers.User::holds)
+          .containsExactly(tuple(holder.pid(), "has mapped " + data.resolve("dump.rdb")));
+    }
+  }
+
+  @Test
   void aSiblingWhoseNameStartsTheSameIsNotTheTree() throws IOException {
     Path sibling = Files.createDirectories(dir.resolve("db2"));
     Files.createDirectories(dir.resolve("db"));

@@ -12,8 +12,8 @@ import java.util.Map;
 /**
  * A separate OS process (python3) that uses a file the way a database does: it opens the file
  * for appending, writes and fsyncs a first line, then holds the descriptor until told to write
- * and fsync a second line, and reports whether that worked. Or, as {@link #inDirectory}, a
- * process that only has its working directory somewhere. Stopped (with its descendants) on
+ * and fsync a second line, and reports whether that worked. Or, as {@link #inDirectory} and
+ * {@link #mapping}, a process that only has its working directory somewhere or a file mapped. Stopped (with its descendants) on
  * {@link #close()}.
  */
 public final class FileHolder implements AutoCloseable {
@@ -22,10 +22,20 @@ public final class FileHolder implements AutoCloseable {
   private static final int REFUSED = 3;
 
   private static final String SCRIPT = """
-      import os, sys, time
+      import ctypes, mmap, os, sys, time
       mode, target, ready, go = sys.argv[1:5]
       if mode == "cwd":
           os.chdir(target)
+      elif mode == "map":
+          fd = os.open(target, os.O_RDWR | os.O_CREAT, 0o644)
+          os.ftruncate(fd, 4096)
+          # libc's mmap: Python's own keeps a duplicate of the descriptor open.
+          libc = ctypes.CDLL(None, use_errno=True)
+          libc.mmap.restype = ctypes.c_void_p
+          libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
+          if libc.mmap(None, 4096, mmap.PROT_READ | mmap.PROT_WRITE, mmap.MAP_SHARED, fd, 0) in (None, 2**64 - 1):
+              sys.exit("mmap failed: errno %d" % ctypes.get_errno())
+          os.close(fd)
       else:
           fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
           os.write(fd, b"written before the fence\\n")
@@ -33,7 +43,7 @@ public final class FileHolder implements AutoCloseable {
       open(ready, "w").close()
       while not os.path.exists(go):
           time.sleep(0.05)
-      if mode == "cwd":
+      if mode != "file":
           sys.exit(0)
       try:
           os.write(fd, b"written after the fence\\n")
@@ -58,6 +68,11 @@ public final class FileHolder implements AutoCloseable {
   /** Starts a process holding {@code file} open for writing; returns once it has written and fsynced a first line. */
   public static FileHolder holdingOpen(Path file, Path workDir) {
     return start("file", file, workDir);
+  }
+
+  /** Starts a process that maps {@code file} (4 KiB, shared) and closes its descriptor; returns once it has. */
+  public static FileHolder mapping(Path file, Path workDir) {
+    return start("map", file, workDir);
   }
 
   /** Starts a process whose working directory is {@code directory}; returns once it is there. */
