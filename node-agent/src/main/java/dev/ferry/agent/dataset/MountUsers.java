@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -24,9 +25,9 @@ import java.util.stream.Stream;
  * <p>It reads {@code /proc} directly, not a command's output, so one scan costs a directory
  * listing per process, a {@code readlink} per descriptor and a read of its memory map. A process
  * that exits during the scan is skipped; one whose {@code /proc} entries cannot be read (an agent
- * not running as root) cannot be seen, which is why the agent runs as root. Paths are compared
- * as the kernel resolves them in the agent's mount namespace; a process in another mount
- * namespace shows its own paths and is not recognised.
+ * not running as root) cannot be seen, which is why the agent runs as root. A process in another
+ * mount namespace (a container, which sees the dataset by its own path) is recognised by the
+ * mount's device when the tree is a mount of its own, as a dataset's mountpoint is.
  */
 public final class MountUsers {
 
@@ -54,11 +55,14 @@ public final class MountUsers {
     if (!root.isAbsolute()) {
       throw new IllegalArgumentException("root '" + root + "' must be an absolute path");
     }
-    Path tree = root.normalize();
+    Tree tree = Tree.of(root.normalize());
+    Optional<Path> ownNamespace = link(PROC.resolve("self/ns/mnt"));
     List<User> users = new ArrayList<>();
     try (DirectoryStream<Path> processes = Files.newDirectoryStream(PROC, MountUsers::isPid)) {
       for (Path process : processes) {
-        holds(process, tree).ifPresent(holds -> users.add(new User(
+        boolean foreign = ownNamespace.isPresent() && link(process.resolve("ns/mnt")).map(ns -> !ns.equals(ownNamespace.get()))
+            .orElse(false);
+        holds(process, tree, foreign).ifPresent(holds -> users.add(new User(
             Long.parseLong(process.getFileName().toString()), command(process), holds)));
       }
     } catch (IOException e) {
@@ -73,49 +77,90 @@ public final class MountUsers {
     return users.stream().map(User::toString).collect(Collectors.joining(", "));
   }
 
+  /**
+   * The tree looked for, and its device when it is a mount of its own (a dataset's mountpoint).
+   * A process in the agent's mount namespace is checked by path (a readlink, which never touches
+   * the filesystem). One in another namespace (a container) sees the files by other paths, so it
+   * is checked by device: a stat of each of its files, which for a FUSE filesystem asks the daemon.
+   */
+  private record Tree(Path path, OptionalLong mountDevice) {
+
+    static Tree of(Path path) {
+      OptionalLong own = deviceOf(path);
+      boolean mount = own.isPresent() && path.getParent() != null && !deviceOf(path.getParent()).equals(own);
+      return new Tree(path, mount ? own : OptionalLong.empty());
+    }
+
+    /** Whether what the /proc link {@code entry} points at is in the tree. */
+    boolean holds(Path entry, boolean foreign) {
+      if (foreign && mountDevice.isPresent()) {
+        return deviceOf(entry).equals(mountDevice);
+      }
+      // Sockets and pipes read as "socket:[123]", a relative path that never matches.
+      return link(entry).map(file -> file.startsWith(path)).orElse(false);
+    }
+
+    /** Whether a line of /proc/<pid>/maps ("address perms offset major:minor inode path") maps a file of the tree. */
+    boolean maps(String line, boolean foreign) {
+      String[] fields = line.split("\\s+", 6);
+      if (fields.length < 6 || !fields[5].startsWith("/")) {
+        return false;
+      }
+      if (foreign && mountDevice.isPresent()) {
+        long dev = mountDevice.getAsLong();
+        // dev_t as Linux encodes it: 12 bits of major and 20 of minor, split around the low byte.
+        long major = ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
+        long minor = (dev & 0xff) | ((dev >>> 12) & ~0xffL);
+        return fields[3].equals(String.format("%02x:%02x", major, minor));
+      }
+      return Path.of(fields[5]).startsWith(path);
+    }
+  }
+
   private static boolean isPid(Path entry) {
     String name = entry.getFileName().toString();
     return !name.isEmpty() && name.chars().allMatch(Character::isDigit);
   }
 
-  private static Optional<String> holds(Path process, Path tree) {
-    Optional<Path> cwd = link(process.resolve("cwd"));
-    if (cwd.isPresent() && cwd.get().startsWith(tree)) {
-      return Optional.of("has its working directory at " + cwd.get());
+  private static Optional<String> holds(Path process, Tree tree, boolean foreign) {
+    String where = foreign ? " (in its own mount namespace)" : "";
+    Path cwd = process.resolve("cwd");
+    if (tree.holds(cwd, foreign)) {
+      return Optional.of("has its working directory at " + shown(cwd) + where);
     }
-    Optional<Path> root = link(process.resolve("root"));
-    if (root.isPresent() && root.get().startsWith(tree)) {
-      return Optional.of("has its root at " + root.get());
+    Path root = process.resolve("root");
+    if (tree.holds(root, foreign)) {
+      return Optional.of("has its root at " + shown(root) + where);
     }
     try (DirectoryStream<Path> fds = Files.newDirectoryStream(process.resolve("fd"))) {
       for (Path fd : fds) {
-        // Sockets and pipes read as "socket:[123]", a relative path that never matches.
-        Optional<Path> file = link(fd);
-        if (file.isPresent() && file.get().startsWith(tree)) {
-          return Optional.of("has open " + file.get());
+        if (tree.holds(fd, foreign)) {
+          return Optional.of("has open " + shown(fd) + where);
         }
       }
     } catch (IOException | SecurityException e) {
       // Gone while we looked, or not ours to read: nothing seen.
     }
-    return mapped(process, tree);
-  }
-
-  /**
-   * A file mapped into memory stays usable after its descriptor is closed (a shared writable
-   * mapping writes to it), so the process's mappings count too: {@code /proc/<pid>/maps} lines
-   * end with the mapped file's path.
-   */
-  private static Optional<String> mapped(Path process, Path tree) {
+    // A file mapped into memory stays usable after its descriptor is closed (a shared writable
+    // mapping writes to it), so the process's mappings count too.
     try (Stream<String> lines = Files.lines(process.resolve("maps"))) {
-      // "address perms offset dev inode path": only the path has a '/'; [heap] and the like have none.
-      return lines.filter(line -> line.indexOf('/') >= 0)
-          .map(line -> Path.of(line.substring(line.indexOf('/'))))
-          .filter(file -> file.startsWith(tree))
-          .findFirst()
-          .map(file -> "has mapped " + file);
+      return lines.filter(line -> tree.maps(line, foreign)).findFirst()
+          .map(line -> "has mapped " + line.split("\\s+", 6)[5] + where);
     } catch (IOException | UncheckedIOException | SecurityException e) {
       return Optional.empty();
+    }
+  }
+
+  /** The path a /proc link shows, as the process sees it. */
+  private static String shown(Path entry) {
+    return link(entry).map(Path::toString).orElse("?");
+  }
+
+  private static OptionalLong deviceOf(Path path) {
+    try {
+      return OptionalLong.of((Long) Files.getAttribute(path, "unix:dev"));
+    } catch (IOException | UnsupportedOperationException | SecurityException | IllegalArgumentException e) {
+      return OptionalLong.empty();
     }
   }
 

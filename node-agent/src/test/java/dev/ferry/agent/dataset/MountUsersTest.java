@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.ferry.agent.testing.FileHolder;
+import dev.ferry.api.process.Command;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +47,26 @@ class MountUsersTest {
     try (FileHolder holder = FileHolder.mapping(data.resolve("dump.rdb"), dir)) {
       assertThat(MountUsers.of(data)).extracting(MountUsers.User::pid, MountUsers.User::holds)
           .containsExactly(tuple(holder.pid(), "has mapped " + data.resolve("dump.rdb")));
+    }
+  }
+
+  @Test
+  void findsAProcessInItsOwnMountNamespaceThatSeesTheMountByAnotherPath() throws IOException {
+    Path db = Files.createDirectories(dir.resolve("db"));
+    Path volume = Files.createDirectories(dir.resolve("container-volume"));
+    // A mount of its own, as a dataset's mountpoint is.
+    Command.run("mount", "-t", "tmpfs", "-o", "size=1m", "ferrytest", db.toString()).orThrow();
+    try {
+      try (FileHolder holder = FileHolder.holdingOpenThroughABindMount(db, volume, "appendonly.aof", dir)) {
+        assertThat(MountUsers.of(db)).extracting(MountUsers.User::pid, MountUsers.User::holds)
+            .containsExactly(tuple(holder.pid(), "has open " + volume.resolve("appendonly.aof")
+                + " (in its own mount namespace)"));
+        assertThat(holder.writeAndExit().wrote()).isTrue();
+      }
+      assertThat(db.resolve("appendonly.aof")).hasContent("written before the fence\nwritten after the fence");
+      assertThat(MountUsers.of(db)).isEmpty();
+    } finally {
+      Command.run("umount", db.toString()).orThrow();
     }
   }
 

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -24,13 +25,19 @@ public final class FileHolder implements AutoCloseable {
   private static final String SCRIPT = """
       import ctypes, mmap, os, sys, time
       mode, target, ready, go = sys.argv[1:5]
+      libc = ctypes.CDLL(None, use_errno=True)
+      if mode == "bind":
+          # As a container sees its volume: the tree bind-mounted at another path, in a mount
+          # namespace of its own (unshare), so the host does not see the bind.
+          if libc.mount(sys.argv[5].encode(), os.path.dirname(target).encode(), None, 4096, None) != 0:
+              sys.exit("bind mount failed: errno %d" % ctypes.get_errno())
+          mode = "file"
       if mode == "cwd":
           os.chdir(target)
       elif mode == "map":
           fd = os.open(target, os.O_RDWR | os.O_CREAT, 0o644)
           os.ftruncate(fd, 4096)
           # libc's mmap: Python's own keeps a duplicate of the descriptor open.
-          libc = ctypes.CDLL(None, use_errno=True)
           libc.mmap.restype = ctypes.c_void_p
           libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
           if libc.mmap(None, 4096, mmap.PROT_READ | mmap.PROT_WRITE, mmap.MAP_SHARED, fd, 0) in (None, 2**64 - 1):
@@ -75,19 +82,34 @@ public final class FileHolder implements AutoCloseable {
     return start("map", file, workDir);
   }
 
+  /**
+   * Starts a process in a mount namespace of its own where {@code tree} is bind-mounted at
+   * {@code bindPoint} (an empty directory), holding {@code bindPoint/fileName} open for writing:
+   * a container writing to its volume, seen on the host by a path outside the tree.
+   */
+  public static FileHolder holdingOpenThroughABindMount(Path tree, Path bindPoint, String fileName, Path workDir) {
+    return start(List.of("unshare", "--mount", "--propagation", "private"), "bind", bindPoint.resolve(fileName), workDir,
+        tree.toString());
+  }
+
   /** Starts a process whose working directory is {@code directory}; returns once it is there. */
   public static FileHolder inDirectory(Path directory, Path workDir) {
     return start("cwd", directory, workDir);
   }
 
   private static FileHolder start(String mode, Path target, Path workDir) {
+    return start(List.of(), mode, target, workDir);
+  }
+
+  private static FileHolder start(List<String> wrapper, String mode, Path target, Path workDir, String... more) {
     try {
       Path own = Files.createTempDirectory(workDir, "holder-");
       Path ready = own.resolve("ready");
       Path go = own.resolve("go");
-      ManagedProcess process = ManagedProcess.start("holder of " + target,
-          List.of("python3", "-c", SCRIPT, mode, target.toString(), ready.toString(), go.toString()), Map.of(),
-          own.resolve("holder.log"));
+      List<String> command = new ArrayList<>(wrapper);
+      command.addAll(List.of("python3", "-c", SCRIPT, mode, target.toString(), ready.toString(), go.toString()));
+      command.addAll(List.of(more));
+      ManagedProcess process = ManagedProcess.start("holder of " + target, command, Map.of(), own.resolve("holder.log"));
       FileHolder holder = new FileHolder(process, go);
       try {
         process.awaitReady("a holder of " + target, Duration.ofSeconds(60), () -> Files.exists(ready));
