@@ -6,6 +6,7 @@ FERRY_PACKAGES=(
   openjdk-17-jdk-headless maven
   etcd-server etcd-client
   zfs-fuse
+  nftables   # cut network paths between nodes in fault tests (e2e fault.LinkCut)
   redis-server redis-tools
   postgresql
   chromium chromium-driver

@@ -279,6 +279,10 @@ public final class HostileManifests {
     add(c, "unknown strategy", app("strategy: PreCopy", "strategy: Live"), "spec.migration.strategy");
     add(c, "zero rounds", app("maxRounds: 10", "maxRounds: 0"), "spec.migration.maxRounds");
     add(c, "rounds a string", app("maxRounds: 10", "maxRounds: ten"), "spec.migration.maxRounds");
+    add(c, "negative deadline", app("maxRounds: 10", "maxRounds: 10, deadlineSeconds: -1"), "spec.migration.deadlineSeconds");
+    add(c, "deadline past a day", app("maxRounds: 10", "maxRounds: 10, deadlineSeconds: 99999999999"),
+        "spec.migration.deadlineSeconds");
+    add(c, "deadline in words", app("maxRounds: 10", "maxRounds: 10, deadlineSeconds: soon"), "spec.migration.deadlineSeconds");
     add(c, "delta in words", app("maxFinalDelta: 64Mi", "maxFinalDelta: lots"), "spec.migration.maxFinalDelta");
   }
 

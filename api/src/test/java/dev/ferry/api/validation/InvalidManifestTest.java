@@ -166,6 +166,10 @@ class InvalidManifestTest {
         // How it moves
         invalid(app("strategy: PreCopy", "strategy: Live"), "spec.migration.strategy", "must be one of PreCopy, StopAndCopy"),
         invalid(app("maxRounds: 10", "maxRounds: 0"), "spec.migration.maxRounds", "must have a minimum value of 1"),
+        invalid(app("maxRounds: 10", "maxRounds: 10, deadlineSeconds: 5"), "spec.migration.deadlineSeconds",
+            "must have a minimum value of 30"),
+        invalid(app("maxRounds: 10", "maxRounds: 10, deadlineSeconds: 86401"), "spec.migration.deadlineSeconds",
+            "must have a maximum value of 86400"),
         invalid(app("maxFinalDelta: 64Mi", "maxFinalDelta: lots"), "spec.migration.maxFinalDelta",
             "'lots' is not a quantity: must be a whole number of bytes with an optional suffix Ki, Mi, Gi, Ti, Pi, Ei, k, M, G, T, P or E (e.g. 64Mi, 1Gi, 500M)"),
         // Other kinds
