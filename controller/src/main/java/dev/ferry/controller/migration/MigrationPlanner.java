@@ -35,6 +35,12 @@ public final class MigrationPlanner {
    * doubling to 30 s. Retries go on until the migration's deadline ({@code spec.deadlineSeconds}).
    */
   public static final Backoff ROUND_RETRY = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+  /**
+   * How long the fenced final round may keep failing, counted from when the app was stopped,
+   * before the move rolls back and the app runs on the source again: the app is down meanwhile,
+   * so a path that stays cut must not keep it down for the whole {@code spec.deadlineSeconds}.
+   */
+  public static final Duration FENCED_ROUND_DEADLINE = Duration.ofSeconds(30);
   private static final Duration POLL = Duration.ofSeconds(1);
   /**
    * How long after Start the target may take to mount its copy writable before the data goes
@@ -266,10 +272,16 @@ public final class MigrationPlanner {
   private static MigrationStep retry(MigrationState state, Transfer t) {
     Migration m = state.migration();
     Instant started = Optional.ofNullable(m.status().startTime()).orElse(state.now());
+    String failures = "round " + t.round() + " failed " + t.attempt() + (t.attempt() == 1 ? " time" : " times")
+        + ", the last time: " + t.message();
     if (!state.now().isBefore(started.plus(m.spec().deadline()))) {
       return finish(state, MigrationPhase.RolledBack, "gave up at the deadline (spec.deadlineSeconds: "
-          + m.spec().deadlineSeconds() + "): round " + t.round() + " failed " + t.attempt()
-          + (t.attempt() == 1 ? " time" : " times") + ", the last time: " + t.message());
+          + m.spec().deadlineSeconds() + "): " + failures);
+    }
+    Optional<Instant> stopped = Optional.ofNullable(m.status().quiesceTime());
+    if (t.fence() && stopped.isPresent() && !state.now().isBefore(stopped.get().plus(FENCED_ROUND_DEADLINE))) {
+      return finish(state, MigrationPhase.RolledBack, "gave up on the final round after "
+          + FENCED_ROUND_DEADLINE.toSeconds() + " s with the app stopped: " + failures);
     }
     Instant due = Optional.ofNullable(t.updated()).orElse(state.now()).plus(ROUND_RETRY.delay(t.attempt()));
     if (state.now().isBefore(due)) {

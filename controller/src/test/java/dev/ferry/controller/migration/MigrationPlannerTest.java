@@ -297,6 +297,20 @@ class MigrationPlannerTest {
         "gave up at the deadline (spec.deadlineSeconds: 30): round 2 failed 2 times, the last time: connection timed out");
   }
 
+  @Test
+  void aFinalRoundStillFailingThirtySecondsAfterTheAppStoppedRollsBackLongBeforeTheDeadline() {
+    // The app has been down since it was stopped for the fenced round; the default deadline is ten minutes.
+    Transfer fenced = Transfer.request(2, 4, "snap2", true, "t", T0).failed("connection timed out", NOW);
+    MigrationStatus syncing = withRounds(MigrationPhase.FinalSync, 900 * MIB, 10 * MIB).withTransfer(fenced);
+
+    assertFinished(plan(migration(syncing.quiesced(NOW.minus(MigrationPlanner.FENCED_ROUND_DEADLINE))), locked("node1")),
+        MigrationPhase.RolledBack, "gave up on the final round after 30 s with the app stopped: round 2 failed 4 times,"
+            + " the last time: connection timed out");
+    assertThat(plan(migration(syncing.quiesced(NOW.minusSeconds(29))), locked("node1")))
+        .as("within 30 s of the stop the round is asked for again").isNotInstanceOf(MigrationStep.UpdateStatus.class)
+        .isInstanceOfAny(MigrationStep.Wait.class, MigrationStep.RequestTransfer.class);
+  }
+
   private static MigrationStep.Wait wait(Duration recheck) {
     return new MigrationStep.Wait("", recheck);
   }
