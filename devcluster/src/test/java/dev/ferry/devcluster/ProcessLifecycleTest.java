@@ -72,6 +72,8 @@ class ProcessLifecycleTest {
     assertThat(cluster.call("PUT", "/v2/apps/web", "{\"instances\": 2}").status()).isEqualTo(200);
     await().atMost(PATIENCE).until(() -> app().path("tasksHealthy").asInt() == 2);
     assertThat(app().path("tasks")).allMatch(t -> t.path("host").asText().equals("127.0.1.2"));
+    // state.json is written on a worker after the change, so it may trail the API by a moment.
+    await().atMost(PATIENCE).until(() -> pids().size() == 2);
     List<Long> running = pids();
     assertThat(running).hasSize(2);
 
