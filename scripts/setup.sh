@@ -10,6 +10,7 @@ FERRY_PACKAGES=(
   postgresql
   chromium chromium-driver
   iproute2 procps psmisc curl python3
+  prometheus   # PrometheusScrapeTest scrapes a controller and queries its histograms
   shellcheck ruby   # static checks of vagrant/ (VagrantFilesIT)
 )
 

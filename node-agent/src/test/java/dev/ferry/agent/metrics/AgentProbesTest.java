@@ -3,12 +3,15 @@ package dev.ferry.agent.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.api.metrics.PrometheusMetrics;
+import dev.ferry.testing.GrafanaDashboard;
+import dev.ferry.testing.TestData;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -73,6 +76,16 @@ class AgentProbesTest {
     HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(post.statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void everyAgentMetricTheDashboardUsesIsServed() throws Exception {
+    GrafanaDashboard dashboard = GrafanaDashboard.read(TestData.repositoryFile("docs/grafana/ferry.json"));
+
+    Set<String> served = GrafanaDashboard.served(get("/metrics").body());
+
+    assertThat(dashboard.metricsOf("ferry-agent")).isNotEmpty();
+    assertThat(served).containsAll(dashboard.metricsOf("ferry-agent"));
   }
 
   private HttpResponse<String> get(String path) throws Exception {
