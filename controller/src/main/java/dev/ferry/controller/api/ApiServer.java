@@ -28,6 +28,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Ferry's API, one verticle. Every endpoint but the probes needs a bearer token
@@ -58,6 +60,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class ApiServer extends VerticleBase {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
   private static final String ROUTE = "ferry.route";
   private static final String OBJECTS = "/apis/ferry/v1/:plural";
   /** A request is a store read or write, or a WebSocket's whole life (a watch). */
@@ -198,8 +201,11 @@ public final class ApiServer extends VerticleBase {
     Future.fromCompletionStage(store.get(Kind.NODE, "readyz"), vertx.getOrCreateContext())
         .timeout(2, TimeUnit.SECONDS)
         .onSuccess(v -> Responses.json(ctx, 200, Map.of("status", "ready")))
-        // Open to anyone, so the answer says no more than the status does.
-        .onFailure(e -> Responses.error(ctx, ApiError.of(503, "Unavailable", "not ready")));
+        // Open to anyone, so the answer says no more than the status does; the log says why.
+        .onFailure(e -> {
+          LOG.warn("not ready: etcd does not answer: {}", e.toString());
+          Responses.error(ctx, ApiError.of(503, "Unavailable", "not ready"));
+        });
   }
 
   private void sync(RoutingContext ctx) {

@@ -128,6 +128,7 @@ final class ControllerHarness implements AutoCloseable {
       store.close();
     } finally {
       vertx.close().await();
+      metrics.close();
       Directories.delete(stateDir);
     }
   }
