@@ -6,10 +6,12 @@ FERRY_PACKAGES=(
   openjdk-17-jdk-headless maven
   etcd-server etcd-client
   zfs-fuse
+  nftables   # cut network paths between nodes in fault tests (e2e fault.LinkCut)
   redis-server redis-tools
   postgresql
   chromium chromium-driver
   iproute2 procps psmisc curl python3
+  openssh-server   # sshd for the GitOps tests of ssh:// GitSources (GitOpsTest)
   prometheus   # PrometheusScrapeTest scrapes a controller and queries its histograms
   shellcheck ruby   # static checks of vagrant/ (VagrantFilesIT)
 )

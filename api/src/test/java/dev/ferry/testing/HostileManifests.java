@@ -279,6 +279,10 @@ public final class HostileManifests {
     add(c, "unknown strategy", app("strategy: PreCopy", "strategy: Live"), "spec.migration.strategy");
     add(c, "zero rounds", app("maxRounds: 10", "maxRounds: 0"), "spec.migration.maxRounds");
     add(c, "rounds a string", app("maxRounds: 10", "maxRounds: ten"), "spec.migration.maxRounds");
+    add(c, "negative deadline", app("maxRounds: 10", "maxRounds: 10, deadlineSeconds: -1"), "spec.migration.deadlineSeconds");
+    add(c, "deadline past a day", app("maxRounds: 10", "maxRounds: 10, deadlineSeconds: 99999999999"),
+        "spec.migration.deadlineSeconds");
+    add(c, "deadline in words", app("maxRounds: 10", "maxRounds: 10, deadlineSeconds: soon"), "spec.migration.deadlineSeconds");
     add(c, "delta in words", app("maxFinalDelta: 64Mi", "maxFinalDelta: lots"), "spec.migration.maxFinalDelta");
   }
 
@@ -290,6 +294,12 @@ public final class HostileManifests {
     add(c, "git path absolute", git("path: apps", "path: /etc"), "spec.path");
     add(c, "git branch with ..", git("branch: main", "branch: 'feature..x'"), "spec.branch");
     add(c, "git branch with a space", git("branch: main", "branch: 'my branch'"), "spec.branch");
+    add(c, "git tag as an option", git("branch: main", "ref: {tag: '--upload-pack=touch /tmp/x'}"), "spec.ref.tag");
+    add(c, "git commit abbreviated", git("branch: main", "ref: {commit: 4f2a9c1}"), "spec.ref.commit");
+    add(c, "git ref with branch and commit", git("branch: main", "ref: {branch: main, commit: " + "a".repeat(40) + "}"),
+        "spec.ref");
+    add(c, "git secretRef leaving its folder", git("branch: main", "branch: main, secretRef: {name: ../../etc}"),
+        "spec.secretRef.name");
     add(c, "git interval in words", git("interval: 30s", "interval: soon"), "spec.interval");
     add(c, "git interval too short", git("interval: 30s", "interval: 10ms"), "spec.interval");
     add(c, "git interval past the end of time", git("interval: 30s", "interval: 1000000000000d"), "spec.interval");

@@ -47,7 +47,8 @@ final class Columns {
         columns.add(Column.of("FROM", at("/spec/from")));
         columns.add(Column.of("TO", at("/spec/to")));
         columns.add(Column.of("PHASE", at("/status/phase")));
-        columns.add(Column.of("TRANSFERRED", o -> Progress.bytes(o.at("/status/bytesTransferred").asLong())));
+        // The finished rounds and the round under way: a long first copy is not 0 B until it ends.
+        columns.add(Column.of("TRANSFERRED", o -> Progress.bytes(Progress.of(o, 0, Instant.now()).bytes())));
         columns.add(Column.wide("DOWNTIME", at("/status/downtime")));
       }
       case "Event" -> {
@@ -63,7 +64,10 @@ final class Columns {
         columns.add(Column.of("URL", at("/spec/url")));
         columns.add(Column.of("REVISION", at("/status/revision")));
         columns.add(Column.of("SYNC", at("/status/sync")));
+        // Whether what it applied is Ready, as the GitSource's own Ready condition says.
+        columns.add(Column.of("READY", Columns::ready));
         columns.add(Column.wide("PATH", at("/spec/path")));
+        columns.add(Column.wide("SUSPENDED", o -> o.at("/spec/suspend").asText("false")));
         columns.add(Column.wide("ERROR", at("/status/lastError")));
       }
       default -> { }

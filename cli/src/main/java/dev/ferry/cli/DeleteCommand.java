@@ -59,7 +59,7 @@ final class DeleteCommand extends Verb {
 
   @Override
   public Integer call() throws InterruptedException {
-    Duration wait = parse(timeout);
+    Duration wait = timeout(timeout);
     FerryClient client = client();
     List<Ref> targets = targets(client);
     if (targets.isEmpty()) {
@@ -125,11 +125,4 @@ final class DeleteCommand extends Verb {
     return targets;
   }
 
-  private static Duration parse(String text) {
-    try {
-      return dev.ferry.api.model.Durations.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new CliException("error: --timeout: " + e.getMessage());
-    }
-  }
 }

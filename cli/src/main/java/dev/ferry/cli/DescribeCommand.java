@@ -91,7 +91,7 @@ final class DescribeCommand extends Verb {
   }
 
   /** What the migration has to copy: the source copy's size as its agent reported it. */
-  private static long toCopy(FerryClient client, JsonNode migration) {
+  static long toCopy(FerryClient client, JsonNode migration) {
     return client.get(Kind.DATASET, migration.at("/spec/dataset").asText())
         .map(d -> d.at("/status/copies").path(migration.at("/spec/from").asText()).path("usedBytes").asLong())
         .orElse(0L);

@@ -28,7 +28,7 @@ final class EventsCommand extends Verb {
   @Option(names = {"-w", "--watch"}, description = "keep printing new events")
   boolean watch;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "", description = "yaml, json, wide or name")
+  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "", description = "yaml, json, wide, name, jsonpath=TEMPLATE or custom-columns=HEADER:FIELD,...")
   String output;
 
   @Override
@@ -37,20 +37,28 @@ final class EventsCommand extends Verb {
     FerryClient client = client();
     Output printer = new Output(output, Kind.EVENT, out());
     JsonNode list = client.list(Kind.EVENT, selector);
-    List<JsonNode> events = new ArrayList<>();
-    list.path("items").forEach(events::add);
-    events.sort(OLDEST_FIRST);
-    printer.print(events, false);
+    printer.print(oldestFirst(list), false);
     if (!watch) {
       return ExitCodes.OK;
     }
-    String query = "kind=events&resourceVersion=" + list.at("/metadata/resourceVersion").asLong()
-        + (selector.isEmpty() ? "" : "&labelSelector=" + FerryClient.encode(selector));
-    return Watching.follow(client, query, (type, event) -> {
+    String query = "kind=events" + (selector.isEmpty() ? "" : "&labelSelector=" + FerryClient.encode(selector));
+    return Watching.follow(client, err(), query, list.at("/metadata/resourceVersion").asLong(), (type, event) -> {
       if (!type.equals("DELETED")) {
         printer.printEvent(type, event);
       }
+    }, () -> {
+      // The history the watch needed is gone: the events there are now, again, oldest first.
+      JsonNode again = client.list(Kind.EVENT, selector);
+      oldestFirst(again).forEach(e -> printer.printEvent("ADDED", e));
+      return again.at("/metadata/resourceVersion").asLong();
     });
+  }
+
+  private static List<JsonNode> oldestFirst(JsonNode list) {
+    List<JsonNode> events = new ArrayList<>();
+    list.path("items").forEach(events::add);
+    events.sort(OLDEST_FIRST);
+    return events;
   }
 
   /**

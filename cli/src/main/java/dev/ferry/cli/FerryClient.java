@@ -59,6 +59,11 @@ final class FerryClient {
         s -> s == 200 || s == 202);
   }
 
+  /** Syncs the GitSource {@code name} now; answers it with the status that sync wrote. */
+  JsonNode syncGitSource(String name) {
+    return send("POST", BASE + Kind.GIT_SOURCE.plural() + "/" + encode(name) + "/sync", Optional.of(""), s -> s == 200).body();
+  }
+
   JsonNode version() {
     return send("GET", "/version", Optional.empty(), s -> s == 200).body();
   }

@@ -20,7 +20,8 @@ import picocli.CommandLine.ScopeType;
         "  ferryctl explain statefulapp.spec.dataset",
         "  ferryctl <command> --help"},
     subcommands = {ApplyCommand.class, DiffCommand.class, GetCommand.class, DescribeCommand.class,
-        DeleteCommand.class, EventsCommand.class, MigrateCommand.class, ExplainCommand.class,
+        DeleteCommand.class, EventsCommand.class, MigrateCommand.class, WaitCommand.class, SyncCommand.class,
+        CompletionCommand.class, ExplainCommand.class,
         ApiResourcesCommand.class, VersionCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class Ferryctl implements Runnable {
 

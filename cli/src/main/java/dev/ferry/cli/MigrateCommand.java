@@ -14,8 +14,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,12 +29,15 @@ import picocli.CommandLine.Parameters;
  * checked here is checked before anything is created (the app has a dataset and a node, the
  * target node exists and satisfies the app's placement), so a refused move changes nothing.
  * After creating, it waits up to {@link #SETTLE} for the Migration to leave Pending: one the
- * controller fails at once exits 1 with its reason. Follow it with
- * {@code describe statefulapp NAME} or {@code get migrations -w}.
+ * controller fails at once exits 1 with its reason. With {@code --wait} it then follows the move
+ * to its end ({@link #follow}) and exits 0 when it succeeded, 1 with the reason when it failed or
+ * rolled back; without, follow it with {@code describe statefulapp NAME} or
+ * {@code get migrations -w}.
  */
 @Command(name = "migrate", description = "Move a StatefulApp and its data to another node.",
     footerHeading = "%nExamples:%n",
     footer = {"  ferryctl migrate todos-db --to node2",
+        "  ferryctl migrate todos-db --to node2 --wait",
         "  ferryctl migrate todos-db --to node2 --strategy StopAndCopy",
         "  ferryctl get migrations -w"})
 final class MigrateCommand extends Verb {
@@ -47,6 +53,14 @@ final class MigrateCommand extends Verb {
 
   @Option(names = "--strategy", paramLabel = "STRATEGY", defaultValue = "PreCopy", description = "PreCopy (default) or StopAndCopy")
   String strategy;
+
+  @Option(names = "--wait", description = "follow the move until it ends: exit 0 when it succeeded, 1 when it failed or rolled back")
+  boolean await;
+
+  @Option(names = "--timeout", paramLabel = "DURATION", description = "with --wait: give up after this long (default: no limit)")
+  Optional<String> timeout;
+
+  private static final Set<String> FINISHED = Set.of("Succeeded", "RolledBack", "Failed");
 
   @Override
   public Integer call() throws InterruptedException {
@@ -78,7 +92,54 @@ final class MigrateCommand extends Verb {
       throw new CliException("error: migration/" + migration + " failed: " + settled.at("/status/message").asText());
     }
     out().println("migration/" + migration + " " + answer.outcome() + ": " + name + " moves from " + from + " to " + to);
+    out().flush();
+    return await ? follow(client, settled) : ExitCodes.OK;
+  }
+
+  /**
+   * Follows the Migration to its end: on a terminal one progress line rewritten in place,
+   * otherwise a plain line each time the phase or the percentage changes.
+   */
+  private int follow(FerryClient client, JsonNode migration) throws InterruptedException {
+    String ref = "migration/" + migration.at("/metadata/name").asText();
+    long total = DescribeCommand.toCopy(client, migration);
+    boolean terminal = root.env.terminal();
+    Duration limit = timeout.map(Verb::timeout).orElse(Duration.ofDays(3650));
+    AtomicReference<JsonNode> last = new AtomicReference<>(migration);
+    AtomicReference<String> shown = new AtomicReference<>("");
+    boolean ended = Watching.until(client, err(), Kind.MIGRATION, migration.at("/metadata/name").asText(),
+        Instant.now().plus(limit), state -> {
+          JsonNode now = state.orElseThrow(() -> new CliException("error: " + ref + " was deleted before it ended"));
+          last.set(now);
+          Progress progress = Progress.of(now, total, Instant.now());
+          if (terminal) {
+            out().print("\r" + progress.render(true) + "\033[K");
+          } else if (!progress.milestone().equals(shown.get())) {
+            out().println(progress.render(false));
+          }
+          shown.set(progress.milestone());
+          out().flush();
+          return FINISHED.contains(now.at("/status/phase").asText());
+        });
+    if (terminal) {
+      out().println();
+    }
+    JsonNode end = last.get();
+    String phase = end.at("/status/phase").asText("Pending");
+    if (!ended) {
+      throw new CliException("error: timed out after " + timeout.orElse("") + " following " + ref + ": it is in phase " + phase);
+    }
+    if (!phase.equals("Succeeded")) {
+      throw new CliException("error: " + ref + " " + (phase.equals("RolledBack") ? "rolled back" : "failed") + ": "
+          + end.at("/status/message").asText("no reason given") + " (" + name + " stays on " + from(end) + ")");
+    }
+    out().println(ref + " succeeded: " + name + " runs on " + to
+        + (end.at("/status/downtime").isMissingNode() ? "" : ", downtime " + end.at("/status/downtime").asText()));
     return ExitCodes.OK;
+  }
+
+  private static String from(JsonNode migration) {
+    return migration.at("/spec/from").asText();
   }
 
   /** Refuses a node the app's placement constraints rule out, with the node's attributes. */

@@ -55,6 +55,14 @@ record Progress(String phase, long bytes, long total, double bytesPerSecond) {
         percent, bytes(bytes), bytes(total), rate, eta);
   }
 
+  /**
+   * What a log needs a new line for: the phase and the whole percentage (the phase alone when
+   * the total is unknown); the bytes, rate and ETA change with every report.
+   */
+  String milestone() {
+    return total <= 0 ? phase : phase + " " + Math.min(100, bytes * 100 / total) + "%";
+  }
+
   private Optional<Duration> eta() {
     if (bytesPerSecond <= 0 || total <= bytes) {
       return Optional.empty();

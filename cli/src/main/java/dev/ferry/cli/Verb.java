@@ -1,6 +1,8 @@
 package dev.ferry.cli;
 
+import dev.ferry.api.model.Durations;
 import dev.ferry.api.model.Kind;
+import java.time.Duration;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -33,6 +35,15 @@ abstract class Verb implements Callable<Integer> {
   static Kind<?, ?, ?> kind(String word) {
     return Kind.find(word).or(() -> ApiResourcesCommand.byShortName(word.toLowerCase(Locale.ROOT))).orElseThrow(() -> new CliException("error: the server doesn't have a resource type \""
         + word + "\": use one of " + String.join(", ", Kind.ALL.stream().map(Kind::plural).toList())));
+  }
+
+  /** A {@code --timeout} as the user wrote it: 30s, 5m, 1h. */
+  static Duration timeout(String text) {
+    try {
+      return Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new CliException("error: --timeout: " + e.getMessage());
+    }
   }
 
   /** kubectl's answer for an object that is not there: {@code Error from server (NotFound): statefulapps "x" not found}. */

@@ -68,7 +68,7 @@ class HelpTest {
 
   @Test
   void theTreeHoldsEveryCommandTheReadmeUses() {
-    assertThat(commands()).contains("apply", "diff", "get", "describe", "delete", "events", "migrate", "explain",
-        "api-resources", "version", "config", "config view", "config set-context", "config use-context");
+    assertThat(commands()).contains("apply", "diff", "get", "describe", "delete", "events", "migrate", "sync", "explain",
+        "api-resources", "version", "wait", "completion", "config", "config view", "config set-context", "config use-context");
   }
 }

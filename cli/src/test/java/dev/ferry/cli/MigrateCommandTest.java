@@ -11,6 +11,7 @@ import dev.ferry.api.model.DatasetSpec;
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.model.LabelSelector;
 import dev.ferry.api.model.Migration;
+import dev.ferry.api.model.MigrationPhase;
 import dev.ferry.api.model.MigrationStatus;
 import dev.ferry.api.model.Node;
 import dev.ferry.api.model.ObjectMeta;
@@ -122,6 +123,61 @@ class MigrateCommandTest extends CliTestCase {
 
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.err()).matches("error: migration/mig-db-[a-z0-9]+ failed: node mig-node3 has 0 bytes free, needs 1073741824\n");
+    ferry.api.store.delete(Kind.MIGRATION, migrationFor("mig-db").name(), 0).join();
+  }
+
+  /** Stands in for the controller: takes the Migration of {@code app} through {@code phases}, then ends it with {@code message}. */
+  private static CompletableFuture<Void> controllerMoving(String app, String message, MigrationPhase... phases) {
+    return CompletableFuture.runAsync(() -> {
+      await().atMost(Duration.ofSeconds(60)).until(() -> migrationFor(app) != null);
+      for (MigrationPhase phase : phases) {
+        Migration m = migrationFor(app);
+        MigrationStatus next = m.status().withPhase(phase, phase.isFinished() ? message : "", java.time.Instant.now());
+        ferry.api.store.updateStatus(m.withStatus(next)).join();
+      }
+    });
+  }
+
+  @Test
+  void waitFollowsTheMoveAndExitsZeroWhenItSucceeded() throws Exception {
+    CompletableFuture<Void> controller = controllerMoving("mig-db", "moved", MigrationPhase.PreCopy,
+        MigrationPhase.Switch, MigrationPhase.Succeeded);
+
+    CliFixture.Run run = ferry.run("migrate", "mig-db", "--to", "mig-node3", "--wait");
+    controller.join();
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.out()).startsWith("migration/mig-db-").contains(" created: mig-db moves from mig-node1 to mig-node3\n")
+        .containsPattern("\nSucceeded: 0 B sent, [^\n]*\nmigration/mig-db-[a-z0-9]+ succeeded: mig-db runs on mig-node3\n$");
+    ferry.api.store.delete(Kind.MIGRATION, migrationFor("mig-db").name(), 0).join();
+  }
+
+  @Test
+  void waitOnATerminalRewritesOneProgressLine() throws Exception {
+    CompletableFuture<Void> controller = controllerMoving("mig-db", "moved", MigrationPhase.PreCopy, MigrationPhase.Succeeded);
+
+    CliFixture.Run run = ferry.runOnTerminal("migrate", "mig-db", "--to", "mig-node3", "--wait");
+    controller.join();
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    // Each state overwrites the line before it (carriage return, then erase to the end).
+    assertThat(run.out()).containsPattern("\rSucceeded: 0 B sent, [^\n]*\u001b\\[K\n")
+        .endsWith("succeeded: mig-db runs on mig-node3\n");
+    ferry.api.store.delete(Kind.MIGRATION, migrationFor("mig-db").name(), 0).join();
+  }
+
+  @Test
+  void waitExitsOneWithTheReasonWhenTheMoveRolledBack() throws Exception {
+    CompletableFuture<Void> controller = controllerMoving("mig-db", "the target agent was lost in FinalSync",
+        MigrationPhase.PreCopy, MigrationPhase.FinalSync, MigrationPhase.RolledBack);
+
+    CliFixture.Run run = ferry.run("migrate", "mig-db", "--to", "mig-node3", "--wait");
+    controller.join();
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.out()).contains("RolledBack: ");
+    assertThat(run.err()).matches("error: migration/mig-db-[a-z0-9]+ rolled back: the target agent was lost in FinalSync"
+        + " \\(mig-db stays on mig-node1\\)\n");
     ferry.api.store.delete(Kind.MIGRATION, migrationFor("mig-db").name(), 0).join();
   }
 

@@ -42,4 +42,13 @@ class ProgressTest {
 
     assertThat(Progress.of(m, 1L << 30, TEN_SECONDS_IN).render(true)).isEqualTo("Succeeded: 100.0 MiB sent, 25.0 MiB/s on average");
   }
+
+  @Test
+  void aLogGetsANewLineForANewPhaseOrPercentageOnly() {
+    ObjectNode m = migration("PreCopy", 512L << 20);
+
+    assertThat(Progress.of(m, 1L << 30, TEN_SECONDS_IN).milestone()).isEqualTo("PreCopy 50%");
+    assertThat(Progress.of(migration("PreCopy", (512L << 20) + 1000), 1L << 30, TEN_SECONDS_IN).milestone()).isEqualTo("PreCopy 50%");
+    assertThat(Progress.of(m, 0, TEN_SECONDS_IN).milestone()).isEqualTo("PreCopy");
+  }
 }

@@ -66,7 +66,7 @@ public final class Controller implements AutoCloseable {
     this.store = EtcdStore.connect(config.etcd());
     this.vertx = Vertx.vertx();
     this.gitops = new GitOps(config.gitopsCacheDir(), metrics.registry(),
-        GitOpsOptions.DEFAULTS.withFileUrls(config.gitopsAllowFileUrls()));
+        GitOpsOptions.DEFAULTS.withFileUrls(config.gitopsAllowFileUrls()).withCredentialsDir(config.gitopsCredentialsDir()));
     this.api = new ApiServer(ApiServerOptions.defaults().withListen(config.listenHost(), config.listenPort())
         .withFileGitUrls(config.gitopsAllowFileUrls()), store, tokens, metrics, gitops);
     this.curator = zookeeper(config.zookeeperConnect());

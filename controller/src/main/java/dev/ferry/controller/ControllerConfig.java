@@ -43,6 +43,8 @@ import java.util.Optional;
  *   cacheDir: /var/lib/ferry/gitops                FERRY_GITOPS_CACHE_DIR
  *   allowFileUrls: false                           FERRY_GITOPS_ALLOW_FILE_URLS (true lets GitSources
  *                                                  read file:// repositories on this machine)
+ *   credentialsDir: /etc/ferry/git                 FERRY_GITOPS_CREDENTIALS_DIR (one folder per
+ *                                                  GitSource spec.secretRef.name; docs/gitops.md)
  * taskGuard: /usr/lib/ferry/ferry-task-guard       FERRY_TASK_GUARD (where ferry-task-guard is on
  *                                                  every agent; a dataset's task is launched through it)
  * </pre>
@@ -64,6 +66,7 @@ public record ControllerConfig(
     String zookeeperPath,
     Path gitopsCacheDir,
     boolean gitopsAllowFileUrls,
+    Optional<Path> gitopsCredentialsDir,
     TaskGuard taskGuard) {
 
   /**
@@ -97,6 +100,7 @@ public record ControllerConfig(
         s.get("FERRY_ZK_PATH", file.zookeeper().path()).orElse("/ferry"),
         Path.of(s.get("FERRY_GITOPS_CACHE_DIR", file.gitops().cacheDir()).orElse("/var/lib/ferry/gitops")),
         bool("gitops.allowFileUrls", s.get("FERRY_GITOPS_ALLOW_FILE_URLS", file.gitops().allowFileUrls()).orElse("false")),
+        s.get("FERRY_GITOPS_CREDENTIALS_DIR", file.gitops().credentialsDir()).map(Path::of),
         taskGuard(s.get("FERRY_TASK_GUARD", file.taskGuard())));
   }
 
@@ -195,7 +199,7 @@ public record ControllerConfig(
       marathon = marathon == null ? new Marathon(Optional.empty(), Optional.empty(), Optional.empty()) : marathon;
       mesos = mesos == null ? new Mesos(Optional.empty(), Optional.empty()) : mesos;
       zookeeper = zookeeper == null ? new ZooKeeper(Optional.empty(), Optional.empty()) : zookeeper;
-      gitops = gitops == null ? new GitOpsSection(Optional.empty(), Optional.empty()) : gitops;
+      gitops = gitops == null ? new GitOpsSection(Optional.empty(), Optional.empty(), Optional.empty()) : gitops;
       taskGuard = taskGuard == null ? Optional.empty() : taskGuard;
     }
   }
@@ -215,5 +219,5 @@ public record ControllerConfig(
 
   record ZooKeeper(Optional<String> connect, Optional<String> path) {}
 
-  record GitOpsSection(Optional<String> cacheDir, Optional<Boolean> allowFileUrls) {}
+  record GitOpsSection(Optional<String> cacheDir, Optional<Boolean> allowFileUrls, Optional<String> credentialsDir) {}
 }

@@ -57,6 +57,15 @@ class ControllerConfigTest {
   }
 
   @Test
+  void gitCredentialsComeFromADirectoryOnlyWhenOneIsNamed() {
+    assertThat(ControllerConfig.parse(FILE, Map.of()).gitopsCredentialsDir()).isEmpty();
+    assertThat(ControllerConfig.parse(FILE.replace("{cacheDir: /var/cache/ferry}", "{cacheDir: /c, credentialsDir: /etc/ferry/git}"),
+        Map.of()).gitopsCredentialsDir()).contains(Path.of("/etc/ferry/git"));
+    assertThat(ControllerConfig.parse(FILE, Map.of("FERRY_GITOPS_CREDENTIALS_DIR", "/srv/git")).gitopsCredentialsDir())
+        .contains(Path.of("/srv/git"));
+  }
+
+  @Test
   void fileRepositoriesAreAllowedOnlyWhenSaidSo() {
     assertThat(ControllerConfig.parse(FILE.replace("{cacheDir: /var/cache/ferry}", "{cacheDir: /c, allowFileUrls: true}"),
         Map.of()).gitopsAllowFileUrls()).isTrue();

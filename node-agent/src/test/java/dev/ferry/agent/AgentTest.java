@@ -10,6 +10,7 @@ import dev.ferry.agent.testing.AgentProcess.TestNode;
 import dev.ferry.agent.testing.ControllerStandIn;
 import dev.ferry.agent.testing.CopyContents;
 import dev.ferry.agent.testing.DataFiles;
+import dev.ferry.agent.testing.FileHolder;
 import dev.ferry.agent.zfs.DatasetName;
 import dev.ferry.agent.zfs.ZfsCli;
 import dev.ferry.agent.zfs.ZfsDriver;
@@ -409,6 +410,39 @@ class AgentTest {
       from = to;
       to = was;
     }
+  }
+
+  @Test
+  void aFencedRoundTakesNoSnapshotWhileAProcessStillHoldsAFileOpenOnTheSource() throws Exception {
+    TestNode n1 = node1(pools.pool());
+    TestNode n2 = node2(pools.create());
+    startBoth(n1, n2);
+    createDbOnNode1(64);
+    Path aof = n1.mountpoint("db").resolve("appendonly.aof");
+    Migration m = controller.startMigration("held", "db", "node1", "node2");
+    controller.request("held", 0, "ferry-held-0", false, controller.ticket(m, "", "ferry-held-0", Clock.systemUTC()));
+    String base = controller.awaitRound("held").guid();
+
+    // The scheduler says the task is gone, but its process still holds the append-only file.
+    try (FileHolder app = FileHolder.holdingOpen(aof, dir)) {
+      controller.request("held", 1, "ferry-held-1", true, controller.ticket(m, base, "ferry-held-1", Clock.systemUTC()));
+      Transfer refused = controller.awaitRound("held");
+      assertThat(refused.state()).isEqualTo(TransferState.Failed);
+      assertThat(refused.message()).contains("still in use").contains("pid " + app.pid()).contains(aof.toString());
+      assertThat(driver(n1).snapshots(DB)).extracting(Snapshot::name).doesNotContain("ferry-held-1");
+      await().atMost(PATIENCE).untilAsserted(() -> assertThat(events("Migration", "held"))
+          .anySatisfy(e -> assertThat(e.message()).contains("pid " + app.pid())));
+      // The fence did not stop it (zfs-fuse): this write would have been lost after the snapshot.
+      assertThat(app.writeAndExit().wrote()).isTrue();
+    }
+
+    controller.request("held", 1, "ferry-held-1", true, controller.ticket(m, base, "ferry-held-1", Clock.systemUTC()));
+    Transfer done = controller.awaitRound("held");
+    assertThat(done.state()).as(done.message()).isEqualTo(TransferState.Succeeded);
+    controller.updateDataset("db", s -> new DatasetSpec(s.size(), "node2", "", s.reclaimPolicy()));
+    controller.awaitCopy("db", "node2", c -> c.mounted() && !c.readonly());
+    assertThat(n2.mountpoint("db").resolve("appendonly.aof"))
+        .hasContent("written before the fence\nwritten after the fence");
   }
 
   /** Creates dataset db with node1 as its primary, as the controller does, and waits until it is mounted. */

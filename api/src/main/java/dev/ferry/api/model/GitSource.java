@@ -10,6 +10,11 @@ public record GitSource(String apiVersion, String kind, ObjectMeta metadata, Git
     implements FerryObject<GitSource, GitSourceSpec, GitSourceStatus> {
 
   public static final String KIND = "GitSource";
+  /**
+   * The label on every object a GitSource applied, whose value is the GitSource's name. A user's
+   * apply that leaves it out keeps it (the object stays the GitSource's, and shows as drifted).
+   */
+  public static final String OWNER_LABEL = "ferry.dev/gitsource";
 
   public GitSource {
     apiVersion = API_VERSION;

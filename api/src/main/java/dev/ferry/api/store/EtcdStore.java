@@ -135,7 +135,13 @@ public final class EtcdStore implements AutoCloseable {
   /** The objects of a kind whose labels match, sorted by name, with the revision of the read. */
   public <O extends FerryObject<O, S, T>, S, T> CompletableFuture<ObjectList<O>> list(
       Kind<O, S, T> kind, LabelSelector selector) {
-    GetOption option = GetOption.builder().isPrefix(true)
+    return list(kind, selector, 0);
+  }
+
+  /** As {@link #list(Kind, LabelSelector)}, read at {@code revision} (0: the newest). */
+  <O extends FerryObject<O, S, T>, S, T> CompletableFuture<ObjectList<O>> list(
+      Kind<O, S, T> kind, LabelSelector selector, long revision) {
+    GetOption option = GetOption.builder().isPrefix(true).withRevision(revision)
         .withSortField(GetOption.SortTarget.KEY).withSortOrder(GetOption.SortOrder.ASCEND).build();
     // etcd cannot filter on values: the selector is applied here.
     return handOff(() -> connection.client.getKVClient().get(keys.prefix(kind), option)
@@ -309,7 +315,7 @@ public final class EtcdStore implements AutoCloseable {
     if (fromRevision < 1) {
       throw new IllegalArgumentException("a watch starts at revision 1 or later, not " + fromRevision);
     }
-    return track(WatchLoop.start(this, kind, LabelSelector.EVERYTHING, listener,
+    return track(WatchLoop.start(this, new KindWatch<>(kind, LabelSelector.EVERYTHING, listener),
         new ObjectList<>(List.of(), fromRevision - 1)));
   }
 
@@ -321,7 +327,17 @@ public final class EtcdStore implements AutoCloseable {
    */
   public <O extends FerryObject<O, S, T>, S, T> Subscription listAndWatch(
       Kind<O, S, T> kind, LabelSelector selector, WatchListener<O> listener) {
-    return track(WatchLoop.listFirst(this, kind, selector, listener));
+    return listAndWatch(List.of(new KindWatch<>(kind, selector, listener)));
+  }
+
+  /**
+   * As {@link #listAndWatch(Kind, LabelSelector, WatchListener)} for several kinds at once: every
+   * kind is listed at the same revision, and every change after it reaches the listeners in
+   * revision order across the kinds, so that the last revision any listener heard of is one
+   * from which a watch of these kinds misses nothing.
+   */
+  public Subscription listAndWatch(List<KindWatch<?, ?, ?>> kinds) {
+    return track(WatchLoop.listFirst(this, kinds));
   }
 
   /**
@@ -332,7 +348,16 @@ public final class EtcdStore implements AutoCloseable {
    */
   public <O extends FerryObject<O, S, T>, S, T> Subscription resume(
       Kind<O, S, T> kind, LabelSelector selector, ObjectList<O> known, WatchListener<O> listener) {
-    return track(WatchLoop.start(this, kind, selector, listener, known));
+    return track(WatchLoop.start(this, new KindWatch<>(kind, selector, listener), known));
+  }
+
+  /**
+   * Delivers every change to several kinds after {@code revision}, in revision order across the
+   * kinds, to a caller that knows nothing of the objects (the first change it hears of an object
+   * is ADDED). If the history since was compacted, re-lists as {@link #listAndWatch(List)}.
+   */
+  public Subscription resume(List<KindWatch<?, ?, ?>> kinds, long revision) {
+    return track(WatchLoop.start(this, kinds, revision));
   }
 
   /** Closes the connection and its watches; a fenced view's close does nothing. */

@@ -19,6 +19,11 @@ record KeySpace(String root) {
     return bytes(prefixString(kind));
   }
 
+  /** The prefix of every kind's keys: one etcd watch over it sees all kinds in revision order. */
+  ByteSequence everything() {
+    return bytes(root + "/");
+  }
+
   /** The object name a key of this kind stands for. */
   String name(Kind<?, ?, ?> kind, ByteSequence key) {
     return key.toString(StandardCharsets.UTF_8).substring(prefixString(kind).length());

@@ -1,52 +1,51 @@
 package dev.ferry.api.store;
 
 import dev.ferry.api.model.FerryObject;
-import dev.ferry.api.model.Kind;
-import dev.ferry.api.model.LabelSelector;
-import dev.ferry.api.store.WatchEvent.Type;
-import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchResponse;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One watch of one kind: keeps what it has delivered (by name), follows etcd from the last
- * delivered revision, and repairs itself.
+ * One watch of one or more kinds, as one sequence in revision order: keeps what it has
+ * delivered of each kind ({@link WatchLane}), follows etcd from the last delivered revision,
+ * and repairs itself.
  *
  * <ul>
+ *   <li>A watch of several kinds is ONE etcd watch over the prefix all kinds share, its events
+ *       handed to the lane of their kind: etcd sends them in revision order, so the listeners
+ *       hear them in that order, across kinds. (One etcd watch per kind would interleave the
+ *       kinds arbitrarily, and a client resuming from the last revision it saw could skip an
+ *       earlier event of another kind.)
  *   <li>After any error from etcd (it restarted, the connection broke) it opens a new etcd watch
  *       from the revision after the last one it delivered, so nothing is lost; events at or
  *       below that revision are dropped, so nothing is delivered twice.
- *   <li>If that revision was compacted, it lists the current state and delivers the difference
- *       to what it knows, with DELETED for what vanished, then watches from the list.
+ *   <li>If that revision was compacted, it lists every kind at one revision and delivers the
+ *       difference to what it knows, with DELETED for what vanished, then watches from there.
  * </ul>
  *
  * <p>All state is confined to one serial executor: jetcd's callbacks only enqueue work there.
  * Each etcd watch it opens gets a new epoch; callbacks from an older epoch are ignored.
  */
-final class WatchLoop<O extends FerryObject<O, S, T>, S, T> implements Subscription {
+final class WatchLoop implements Subscription {
 
   private static final Logger LOG = LoggerFactory.getLogger(WatchLoop.class);
   private static final Duration FIRST_RETRY = Duration.ofMillis(100);
   private static final Duration MAX_RETRY = Duration.ofSeconds(5);
 
   private final EtcdStore store;
-  private final Kind<O, S, T> kind;
-  private final LabelSelector selector;
-  private final WatchListener<O> listener;
+  private final List<WatchLane<?, ?, ?>> lanes = new ArrayList<>();
   private final SerialExecutor serial;
-  private final Map<String, O> known = new HashMap<>();
 
   private volatile boolean closed;
   private long delivered;
@@ -54,32 +53,59 @@ final class WatchLoop<O extends FerryObject<O, S, T>, S, T> implements Subscript
   private Optional<Watch.Watcher> current = Optional.empty();
   private Duration retry = FIRST_RETRY;
 
-  private WatchLoop(EtcdStore store, Kind<O, S, T> kind, LabelSelector selector, WatchListener<O> listener) {
+  private WatchLoop(EtcdStore store) {
     this.store = store;
-    this.kind = kind;
-    this.selector = selector;
-    this.listener = listener;
     this.serial = new SerialExecutor(store.connection()::execute);
   }
 
-  /** Watches from {@code known.revision() + 1}, knowing {@code known.items()}. */
-  static <O extends FerryObject<O, S, T>, S, T> WatchLoop<O, S, T> start(EtcdStore store,
-      Kind<O, S, T> kind, LabelSelector selector, WatchListener<O> listener, ObjectList<O> known) {
-    WatchLoop<O, S, T> loop = new WatchLoop<>(store, kind, selector, listener);
+  private <O extends FerryObject<O, S, T>, S, T> WatchLane<O, S, T> add(KindWatch<O, S, T> watch) {
+    WatchLane<O, S, T> lane = new WatchLane<>(store, watch, () -> closed);
+    lanes.add(lane);
+    return lane;
+  }
+
+  /** Watches one kind from {@code known.revision() + 1}, knowing {@code known.items()}. */
+  static <O extends FerryObject<O, S, T>, S, T> WatchLoop start(EtcdStore store, KindWatch<O, S, T> watch,
+      ObjectList<O> known) {
+    WatchLoop loop = new WatchLoop(store);
+    WatchLane<O, S, T> lane = loop.add(watch);
     loop.serial.execute(() -> {
-      known.items().forEach(o -> loop.known.put(o.name(), o));
+      lane.know(known);
       loop.delivered = known.revision();
       loop.openWatch();
     });
     return loop;
   }
 
-  /** Lists first, delivering the list as ADDED, then watches. */
-  static <O extends FerryObject<O, S, T>, S, T> WatchLoop<O, S, T> listFirst(EtcdStore store,
-      Kind<O, S, T> kind, LabelSelector selector, WatchListener<O> listener) {
-    WatchLoop<O, S, T> loop = new WatchLoop<>(store, kind, selector, listener);
+  /** Watches several kinds from {@code revision + 1}, knowing nothing of them. */
+  static WatchLoop start(EtcdStore store, List<KindWatch<?, ?, ?>> watches, long revision) {
+    WatchLoop loop = of(store, watches);
+    loop.serial.execute(() -> {
+      loop.delivered = revision;
+      loop.openWatch();
+    });
+    return loop;
+  }
+
+  /** Lists first (every kind at one revision), delivering the lists as ADDED, then watches. */
+  static WatchLoop listFirst(EtcdStore store, List<KindWatch<?, ?, ?>> watches) {
+    WatchLoop loop = of(store, watches);
     loop.serial.execute(loop::relist);
     return loop;
+  }
+
+  private static WatchLoop of(EtcdStore store, List<KindWatch<?, ?, ?>> watches) {
+    if (watches.isEmpty()) {
+      throw new IllegalArgumentException("a watch needs at least one kind");
+    }
+    WatchLoop loop = new WatchLoop(store);
+    watches.forEach(loop::add);
+    return loop;
+  }
+
+  /** What the logs call this watch: its kinds. */
+  private String name() {
+    return lanes.stream().map(l -> l.kind().plural()).collect(Collectors.joining(","));
   }
 
   @Override
@@ -127,8 +153,8 @@ final class WatchLoop<O extends FerryObject<O, S, T>, S, T> implements Subscript
         });
       }
     };
-    current = Optional.of(store.connection().client.getWatchClient()
-        .watch(store.keys().prefix(kind), option, onEtcd));
+    ByteSequence range = lanes.size() == 1 ? lanes.get(0).prefix() : store.keys().everything();
+    current = Optional.of(store.connection().client.getWatchClient().watch(range, option, onEtcd));
   }
 
   /** Closes the etcd watch, if any, and makes its late callbacks stale. */
@@ -146,35 +172,14 @@ final class WatchLoop<O extends FerryObject<O, S, T>, S, T> implements Subscript
       if (revision <= seen) {
         continue;
       }
-      switch (event.getEventType()) {
-        case PUT -> decode(event.getKeyValue(), true).ifPresent(o -> put(o, revision));
-        case DELETE -> {
-          store.forget(event.getKeyValue().getKey());
-          removed(store.keys().name(kind, event.getKeyValue().getKey()), decode(event.getPrevKV(), false), revision);
+      ByteSequence key = event.getKeyValue().getKey();
+      for (WatchLane<?, ?, ?> lane : lanes) {
+        if (lane.owns(key)) {
+          lane.apply(event, revision);
+          break;
         }
-        default -> LOG.debug("ignoring unrecognized watch event on {}", kind.plural());
       }
       delivered = Math.max(delivered, revision);
-    }
-  }
-
-  private void put(O object, long revision) {
-    String name = object.name();
-    if (selector.matches(object.metadata().labels())) {
-      Type type = known.containsKey(name) ? Type.MODIFIED : Type.ADDED;
-      known.put(name, object);
-      emit(new WatchEvent<>(type, object, revision));
-    } else if (known.remove(name) != null) {
-      // It no longer matches: for this watch it is gone.
-      emit(new WatchEvent<>(Type.DELETED, object, revision));
-    }
-  }
-
-  private void removed(String name, Optional<O> last, long revision) {
-    O before = known.remove(name);
-    Optional<O> gone = last.or(() -> Optional.ofNullable(before));
-    if (gone.isPresent() && (before != null || selector.matches(gone.get().metadata().labels()))) {
-      emit(new WatchEvent<>(Type.DELETED, gone.get(), revision));
     }
   }
 
@@ -184,84 +189,45 @@ final class WatchLoop<O extends FerryObject<O, S, T>, S, T> implements Subscript
       return;
     }
     if (error instanceof CompactedException) {
-      LOG.info("watch of {} fell behind a compaction after revision {}; re-listing", kind.plural(), delivered);
+      LOG.info("watch of {} fell behind a compaction after revision {}; re-listing", name(), delivered);
       relist();
       return;
     }
-    LOG.warn("watch of {} broke after revision {} ({}); resuming in {} ms", kind.plural(),
+    LOG.warn("watch of {} broke after revision {} ({}); resuming in {} ms", name(),
         delivered, error.toString(), retry.toMillis());
     later(this::openWatch);
   }
 
-  /** Lists, delivers the difference to what this watch knows, and watches from the list. */
+  /**
+   * Lists every kind at one revision (the first list's), delivers the difference to what this
+   * watch knows, and watches from there: one revision, so that no kind's list is older than
+   * another's events.
+   */
   private void relist() {
     if (closed) {
       return;
     }
-    store.list(kind, selector).whenComplete((list, error) -> serial.execute(() -> {
+    lanes.get(0).list(0).thenCompose(first -> {
+      List<CompletableFuture<WatchLane.Listed>> rest = lanes.subList(1, lanes.size()).stream()
+          .map(l -> l.list(first.revision())).toList();
+      return CompletableFuture.allOf(rest.toArray(CompletableFuture[]::new)).thenApply(v -> {
+        List<WatchLane.Listed> all = new ArrayList<>(List.of(first));
+        rest.forEach(r -> all.add(r.join()));
+        return all;
+      });
+    }).whenComplete((lists, error) -> serial.execute(() -> {
       if (closed) {
         return;
       }
       if (error != null) {
-        LOG.warn("listing {} failed ({}); retrying in {} ms", kind.plural(), error.toString(), retry.toMillis());
+        LOG.warn("listing {} failed ({}); retrying in {} ms", name(), error.toString(), retry.toMillis());
         later(this::relist);
         return;
       }
-      catchUp(list);
+      lists.forEach(l -> l.catchUp().run());
+      delivered = Math.max(delivered, lists.get(0).revision());
       openWatch();
     }));
-  }
-
-  private void catchUp(ObjectList<O> list) {
-    Set<String> present = new HashSet<>();
-    for (O object : list.items()) {
-      present.add(object.name());
-      O before = known.put(object.name(), object);
-      if (before == null) {
-        emit(new WatchEvent<>(Type.ADDED, object, object.metadata().resourceVersion()));
-      } else if (before.metadata().resourceVersion() != object.metadata().resourceVersion()) {
-        emit(new WatchEvent<>(Type.MODIFIED, object, object.metadata().resourceVersion()));
-      }
-    }
-    for (String name : Set.copyOf(known.keySet())) {
-      if (!present.contains(name)) {
-        emit(new WatchEvent<>(Type.DELETED, known.remove(name), list.revision()));
-      }
-    }
-    delivered = Math.max(delivered, list.revision());
-    if (!closed) {
-      try {
-        listener.onSynced(list.revision());
-      } catch (RuntimeException e) {
-        LOG.error("watch listener of {} failed on sync", kind.plural(), e);
-      }
-    }
-  }
-
-  /** @param current the key's value now (remembered for a later update), not a previous one */
-  private Optional<O> decode(KeyValue kv, boolean current) {
-    if (kv == null || kv.getValue().isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(current ? store.decode(kind, kv) : ObjectCodec.decode(kind.type(), kv));
-    } catch (StoreException e) {
-      // One unreadable value must not stop the watch of every other object.
-      LOG.error("skipping an unreadable {} in a watch", kind, e);
-      return Optional.empty();
-    }
-  }
-
-  private void emit(WatchEvent<O> event) {
-    if (closed) {
-      return;
-    }
-    try {
-      listener.onEvent(event);
-    } catch (RuntimeException e) {
-      LOG.error("watch listener of {} failed on {} {}", kind.plural(), event.type(),
-          event.object().name(), e);
-    }
   }
 
   private void later(Runnable task) {

@@ -23,6 +23,7 @@ final class SemanticChecks {
   private static final int MAX_ANNOTATIONS_BYTES = 256 * 1024;
   private static final Pattern GIT_URL = Pattern.compile("(file|https?|ssh|git)://.+|[^\\s:/]+@[^\\s:]+:.+");
   private static final Pattern GIT_BRANCH = Pattern.compile("[A-Za-z0-9._/-]+");
+  private static final Pattern GIT_COMMIT = Pattern.compile("[0-9a-f]{40}");
   private static final Pattern ATTRIBUTE_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
   private static final FieldPath SPEC = FieldPath.of("spec");
   private static final FieldPath APP = SPEC.child("app");
@@ -161,9 +162,10 @@ final class SemanticChecks {
             "'" + u + "' is not a git URL: use file://, http(s)://, ssh://, git:// or user@host:path"));
       }
     });
-    text(spec, "branch").filter(b -> !GIT_BRANCH.matcher(b).matches() || b.contains("..") || b.startsWith("-")
-        || b.endsWith("/") || b.endsWith(".lock")).ifPresent(b -> errors.add(FieldError.at(SPEC.child("branch"),
-        "'" + b + "' is not a valid branch name")));
+    refName(spec, "branch", SPEC.child("branch"), "branch", errors);
+    gitRef(spec, errors);
+    text(spec.path("secretRef"), "name").ifPresent(n -> Names.checkDnsLabel(n)
+        .ifPresent(m -> errors.add(FieldError.at(SPEC.child("secretRef").child("name"), m))));
     text(spec, "path").ifPresent(p -> {
       if (p.startsWith("/") || Path.of(p).normalize().startsWith("..")) {
         errors.add(FieldError.at(SPEC.child("path"), "must be a folder inside the repository, relative to its top"));
@@ -182,6 +184,34 @@ final class SemanticChecks {
         errors.add(FieldError.at(SPEC.child("interval"), e.getMessage()));
       }
     });
+  }
+
+  /** {@code spec.ref}: exactly one of branch, tag or commit, and not beside {@code spec.branch}. */
+  private static void gitRef(JsonNode spec, List<FieldError> errors) {
+    JsonNode ref = spec.path("ref");
+    if (!ref.isObject()) {
+      return;
+    }
+    FieldPath at = SPEC.child("ref");
+    if (spec.has("branch")) {
+      errors.add(FieldError.at(SPEC.child("branch"), "cannot be given together with spec.ref: use spec.ref.branch"));
+    }
+    List<String> given = List.of("branch", "tag", "commit").stream().filter(ref::has).toList();
+    if (given.size() != 1) {
+      errors.add(FieldError.at(at, given.isEmpty() ? "must give one of branch, tag or commit"
+          : "must give exactly one of branch, tag or commit, not " + String.join(" and ", given)));
+    }
+    refName(ref, "branch", at.child("branch"), "branch", errors);
+    refName(ref, "tag", at.child("tag"), "tag", errors);
+    text(ref, "commit").filter(c -> !GIT_COMMIT.matcher(c).matches()).ifPresent(c -> errors.add(FieldError.at(
+        at.child("commit"), "'" + c + "' is not a commit id: give the full 40 hex digits of a SHA-1")));
+  }
+
+  /** A branch or tag name git accepts (a subset of git check-ref-format, refusing what could be an option). */
+  private static void refName(JsonNode node, String field, FieldPath at, String what, List<FieldError> errors) {
+    text(node, field).filter(b -> !GIT_BRANCH.matcher(b).matches() || b.contains("..") || b.startsWith("-")
+        || b.endsWith("/") || b.endsWith(".lock")).ifPresent(b -> errors.add(FieldError.at(at,
+        "'" + b + "' is not a valid " + what + " name")));
   }
 
   private static void node(JsonNode spec, List<FieldError> errors) {

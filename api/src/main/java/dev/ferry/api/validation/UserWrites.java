@@ -97,7 +97,7 @@ public final class UserWrites {
           + "' already: a migration moves data to another node"));
     }
     return desired.withSpec(new MigrationSpec(spec.statefulApp(), ref.name(), primary, spec.to(), spec.strategy(),
-        spec.maxFinalDelta(), spec.maxRounds()));
+        spec.maxFinalDelta(), spec.maxRounds(), spec.deadlineSeconds()));
   }
 
   /**
@@ -110,7 +110,7 @@ public final class UserWrites {
     MigrationSpec have = stored.spec();
     MigrationSpec filled = new MigrationSpec(want.statefulApp(), want.dataset().isEmpty() ? have.dataset() : want.dataset(),
         want.from().isEmpty() ? have.from() : want.from(), want.to(), want.strategy(), want.maxFinalDelta(),
-        want.maxRounds());
+        want.maxRounds(), want.deadlineSeconds());
     JsonNode wanted = Json.json().valueToTree(filled);
     JsonNode held = Json.json().valueToTree(have);
     for (Iterator<Map.Entry<String, JsonNode>> it = held.fields(); it.hasNext(); ) {

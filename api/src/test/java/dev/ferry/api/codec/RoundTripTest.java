@@ -49,6 +49,16 @@ class RoundTripTest {
   }
 
   @Test
+  void aGitSourceOnABranchWithoutASecretReadsBackAsWritten() throws IOException {
+    String written = sample(Kind.GIT_SOURCE).replace("  ref:\n    tag: v1.2\n", "  branch: main\n")
+        .replace("  suspend: true\n  secretRef:\n    name: cluster-config\n", "");
+    FerryObject<?, ?, ?> original = Manifests.readStored(written).get(0);
+    String yaml = Manifests.toYaml(original);
+    assertThat(yaml).contains("branch: main").doesNotContain("ref:").doesNotContain("secretRef").doesNotContain("suspend");
+    assertThat(Manifests.readStored(yaml).get(0)).isEqualTo(original);
+  }
+
+  @Test
   void readsWhatTheDemoManifestSays() throws IOException {
     StatefulApp app = Kind.STATEFUL_APP.cast(Manifests.readStored(sample(Kind.STATEFUL_APP)).get(0));
 

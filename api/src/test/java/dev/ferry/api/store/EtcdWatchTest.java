@@ -5,15 +5,27 @@ import static dev.ferry.api.store.StoreTesting.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ferry.api.model.Dataset;
+import dev.ferry.api.model.DatasetSpec;
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.model.LabelSelector;
 import dev.ferry.api.model.Node;
+import dev.ferry.api.model.ObjectMeta;
+import dev.ferry.api.model.Quantity;
+import dev.ferry.api.model.ReclaimPolicy;
 import dev.ferry.api.store.StoreTesting.Recorder;
 import dev.ferry.api.store.WatchEvent.Type;
 import dev.ferry.testing.EtcdExtension;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -157,6 +169,39 @@ class EtcdWatchTest {
     await(store.create(node("node1")));
     await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
         .until(() -> recorder.events.isEmpty());
+  }
+
+  @Test
+  void aWatchOfSeveralKindsListsThemAtOneRevisionAndDeliversOneOrderedSequence() throws Exception {
+    await(store.create(node("before")));
+    Recorder<Dataset> datasets = new Recorder<>();
+    watch = store.listAndWatch(List.of(new KindWatch<>(Kind.NODE, LabelSelector.EVERYTHING, recorder),
+        new KindWatch<>(Kind.DATASET, LabelSelector.EVERYTHING, datasets)));
+    await().atMost(EVENTUALLY).until(() -> recorder.syncs.size() == 1 && datasets.syncs.size() == 1);
+    assertThat(recorder.syncs).isEqualTo(datasets.syncs);
+
+    // Both kinds written at once; the order each listener hears them in is the order of one
+    // sequence, which needs one clock: record the arrival of every event of either kind.
+    List<Long> arrivals = new CopyOnWriteArrayList<>();
+    WatchListener<Node> nodes = event -> arrivals.add(event.revision());
+    WatchListener<Dataset> data = event -> arrivals.add(event.revision());
+    watch.close();
+    long from = await(store.list(Kind.NODE, LabelSelector.EVERYTHING)).revision();
+    watch = store.resume(List.of(new KindWatch<>(Kind.NODE, LabelSelector.EVERYTHING, nodes),
+        new KindWatch<>(Kind.DATASET, LabelSelector.EVERYTHING, data)), from);
+    ExecutorService writers = Executors.newFixedThreadPool(2);
+    try {
+      Future<?> n = writers.submit(() -> IntStream.range(0, 15).forEach(i -> await(store.create(node("n" + i)))));
+      Future<?> d = writers.submit(() -> IntStream.range(0, 15).forEach(i -> await(store.create(new Dataset(
+          ObjectMeta.named("d" + i), new DatasetSpec(Quantity.gibibytes(1), "n1", "", ReclaimPolicy.Retain))))));
+      n.get(60, TimeUnit.SECONDS);
+      d.get(60, TimeUnit.SECONDS);
+    } finally {
+      writers.shutdownNow();
+    }
+    await().atMost(EVENTUALLY).until(() -> arrivals.size() == 30);
+    assertThat(arrivals).isSorted().doesNotHaveDuplicates();
+    assertThat(arrivals.get(0)).isGreaterThan(from);
   }
 
   private static Node relabel(Node node, String key, String value) {

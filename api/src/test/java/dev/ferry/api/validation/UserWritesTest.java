@@ -135,7 +135,8 @@ class UserWritesTest {
         Arguments.of("statefulApp: db, to: node3", "spec.to"),
         Arguments.of("statefulApp: db, to: node2, strategy: StopAndCopy", "spec.strategy"),
         Arguments.of("statefulApp: db, to: node2, maxFinalDelta: 1Gi", "spec.maxFinalDelta"),
-        Arguments.of("statefulApp: db, to: node2, maxRounds: 3", "spec.maxRounds"));
+        Arguments.of("statefulApp: db, to: node2, maxRounds: 3", "spec.maxRounds"),
+        Arguments.of("statefulApp: db, to: node2, deadlineSeconds: 60", "spec.deadlineSeconds"));
   }
 
   @ParameterizedTest(name = "{0} -> {1}")

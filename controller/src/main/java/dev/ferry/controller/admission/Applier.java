@@ -2,6 +2,7 @@ package dev.ferry.controller.admission;
 
 import dev.ferry.api.codec.Json;
 import dev.ferry.api.model.FerryObject;
+import dev.ferry.api.model.GitSource;
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.model.ObjectMeta;
 import dev.ferry.api.model.StatefulApp;
@@ -12,7 +13,9 @@ import dev.ferry.api.store.Failures;
 import dev.ferry.api.validation.FieldError;
 import dev.ferry.api.validation.HostAccess;
 import dev.ferry.api.validation.ValidationException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -122,13 +125,32 @@ public final class Applier {
     }
     ObjectMeta m = current.metadata();
     O merged = current
-        .withMetadata(m.withLabels(desired.metadata().labels()).withAnnotations(desired.metadata().annotations()))
+        .withMetadata(m.withLabels(keepOwner(desired.metadata().labels(), m.labels()))
+            .withAnnotations(desired.metadata().annotations()))
         .withSpec(desired.spec());
     if (sameUserFields(current, merged)) {
       return CompletableFuture.completedFuture(Applied.unchanged(current, dryRun));
     }
     return dryRun ? CompletableFuture.completedFuture(Applied.configured(merged, true))
         : store.update(merged).thenApply(o -> Applied.configured(o, false));
+  }
+
+  /**
+   * The labels to store: the user's, and the GitSource owner label of the stored object when the
+   * user's leave it out. Otherwise a {@code ferryctl apply} of a file without the label would take
+   * the object from its GitSource, whose every later sync would then refuse it as not its own;
+   * kept, the change shows as drift, and selfHeal puts git's version back. Setting the label to
+   * another value still changes it.
+   */
+  private static Map<String, String> keepOwner(Map<String, String> desired,
+      Map<String, String> stored) {
+    String owner = stored.get(GitSource.OWNER_LABEL);
+    if (owner == null || desired.containsKey(GitSource.OWNER_LABEL)) {
+      return desired;
+    }
+    Map<String, String> labels = new LinkedHashMap<>(desired);
+    labels.put(GitSource.OWNER_LABEL, owner);
+    return labels;
   }
 
   /** What a user may set on a new object: its name, labels and annotations. */

@@ -32,7 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ferry's API, one verticle. Every endpoint but the probes needs a bearer token
+ * Ferry's API, one verticle. Every endpoint but the probes and the git webhook needs a bearer token
  * ({@link BearerAuth}); answers are JSON, errors are {@link ApiError}s.
  *
  * <pre>
@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
  * DELETE /apis/ferry/v1/&lt;plural&gt;/&lt;name&gt;     same roles; ?resourceVersion=N precondition, ?dryRun=true;
  *                                          200 deleted, or 202 deleting (finalizers pending)
  * POST   /apis/ferry/v1/gitsources/&lt;name&gt;/sync   edit; syncs now, answers the GitSource
+ * POST   /hooks/gitsources/&lt;name&gt;          open, signed with the GitSource's webhook secret
+ *                                          ({@link GitWebhookRoute}); 202, the sync follows
  * GET    /apis/ferry/v1/watch              view; WebSocket, see {@link WatchFrame}
  * </pre>
  *
@@ -138,6 +140,9 @@ public final class ApiServer extends VerticleBase {
     withBody(router, HttpMethod.PUT, OBJECTS + "/:name").handler(objects::apply);
     on(router, HttpMethod.DELETE, OBJECTS + "/:name").handler(objects::delete);
     withBody(router, HttpMethod.POST, "/apis/ferry/v1/gitsources/:name/sync").handler(this::sync);
+    // No bearer token: a git server signs the call with the GitSource's webhook secret instead.
+    router.post(GitWebhookRoute.PATH).handler(tag(GitWebhookRoute.PATH))
+        .handler(BodyHandler.create(false).setBodyLimit(ApiServerOptions.BODY_LIMIT)).handler(new GitWebhookRoute(store, gitSync));
     router.route().handler(tag("unmatched")).handler(auth).handler(ctx -> Responses.error(ctx,
         ApiError.notFound("no such endpoint: " + ctx.request().method() + " " + ctx.request().path())));
     router.route().failureHandler(this::failed);

@@ -5,11 +5,14 @@ import dev.ferry.api.model.FerryObject;
 import dev.ferry.api.store.WatchEvent;
 
 /**
- * One text frame of the watch WebSocket:
+ * One text frame of the watch WebSocket. The object frames of one socket come in strictly
+ * increasing {@code resourceVersion}, across all the kinds it watches, so the last one a client
+ * saw is where a new watch resumes without missing anything.
  * <ul>
  *   <li>{@code {"type":"ADDED"|"MODIFIED"|"DELETED","resourceVersion":N,"object":{...}}};
  *   <li>{@code {"type":"SYNCED","kind":"StatefulApp","resourceVersion":N}}: the initial list of
- *       a kind is complete (only when the client gave no resourceVersion);
+ *       a kind is complete (only when the client gave no resourceVersion); every kind of one
+ *       socket is listed at the same N;
  *   <li>{@code {"type":"HEARTBEAT"}} every heartbeat interval;
  *   <li>{@code {"type":"ERROR","code":410,"reason":"Gone","message":"..."}} just before the
  *       server closes the socket (410: list again and watch from the list's resourceVersion).

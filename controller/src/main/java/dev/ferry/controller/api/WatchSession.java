@@ -3,7 +3,7 @@ package dev.ferry.controller.api;
 import dev.ferry.api.model.FerryObject;
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.store.EtcdStore;
-import dev.ferry.api.store.ObjectList;
+import dev.ferry.api.store.KindWatch;
 import dev.ferry.api.store.Subscription;
 import dev.ferry.api.store.WatchEvent;
 import dev.ferry.api.store.WatchListener;
@@ -60,7 +60,7 @@ final class WatchSession {
     socket.handler(ignored -> { });
     heartbeat = context.owner().setPeriodic(options.heartbeat().toMillis(), id -> send(Responses.encode(WatchFrame.HEARTBEAT)));
     if (!request.resumes()) {
-      request.kinds().forEach(this::listAndWatch);
+      subscriptions.add(store.listAndWatch(kindWatches(false)));
       return;
     }
     List<Future<Void>> checks = request.kinds().stream()
@@ -70,7 +70,7 @@ final class WatchSession {
       if (ar.failed()) {
         close(ApiError.from(ar.cause()), CLOSE_EXPIRED, "resourceVersion expired: list again");
       } else if (!closed) {
-        request.kinds().forEach(this::resume);
+        subscriptions.add(store.resume(kindWatches(true), request.resourceVersion()));
       }
     });
   }
@@ -81,13 +81,18 @@ final class WatchSession {
         CLOSE_GOING_AWAY, "server shutting down"));
   }
 
-  private <O extends FerryObject<O, S, T>, S, T> void listAndWatch(Kind<O, S, T> kind) {
-    subscriptions.add(store.listAndWatch(kind, request.selector(), new Listener<>(kind, false)));
+  /**
+   * The kinds asked for, each with its listener, for ONE store watch: one watch delivers all
+   * kinds in revision order, so the stream is one ordered sequence a client can resume from.
+   */
+  private List<KindWatch<?, ?, ?>> kindWatches(boolean resumed) {
+    List<KindWatch<?, ?, ?>> watches = new ArrayList<>();
+    request.kinds().forEach(kind -> watches.add(kindWatch(kind, resumed)));
+    return watches;
   }
 
-  private <O extends FerryObject<O, S, T>, S, T> void resume(Kind<O, S, T> kind) {
-    subscriptions.add(store.resume(kind, request.selector(),
-        new ObjectList<>(List.of(), request.resourceVersion()), new Listener<>(kind, true)));
+  private <O extends FerryObject<O, S, T>, S, T> KindWatch<O, S, T> kindWatch(Kind<O, S, T> kind, boolean resumed) {
+    return new KindWatch<>(kind, request.selector(), new Listener<>(kind, resumed));
   }
 
   /** Called on a store thread: encode here, write on the event loop. */

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import dev.ferry.api.model.GitRef;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.errors.LargeObjectException;
@@ -20,7 +21,7 @@ import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.PathFilter;
 
 /**
- * A bare local copy of one GitSource's repository in the cache directory. Fetches one branch
+ * A bare local copy of one GitSource's repository in the cache directory. Fetches one ref
  * and reads manifest files straight from the commit's tree: no working copy, so nothing on
  * disk is ever half checked out. Blocking: call it off the event loop.
  */
@@ -35,22 +36,40 @@ final class GitMirror {
   }
 
   /**
-   * Fetches {@code branch} from {@code url} and returns its head commit's id.
+   * Fetches what {@code ref} names from {@code url} and returns the commit it points at: a
+   * branch's head, the commit a tag names (an annotated tag is peeled), or the pinned commit
+   * itself, which is looked for on every branch and tag (git servers need not serve a bare commit
+   * id) and not fetched again once the mirror has it.
    *
-   * @throws GitException when the repository or the branch cannot be read
+   * @throws GitException when the repository cannot be read, or the ref is not in it
    */
-  String fetch(String url, String branch) {
-    try (Git git = open()) {
-      String local = "refs/ferry/" + branch;
-      git.fetch().setRemote(url).setTimeout(FETCH_TIMEOUT_SECONDS)
-          .setRefSpecs(new RefSpec("+refs/heads/" + branch + ":" + local)).call();
-      ObjectId head = git.getRepository().resolve(local);
+  String fetch(String url, GitRef ref, GitAuth auth) {
+    try (Git git = open(); RevWalk walk = new RevWalk(git.getRepository())) {
+      Repository repository = git.getRepository();
+      if (!ref.commit().isEmpty()) {
+        ObjectId pinned = ObjectId.fromString(ref.commit());
+        if (!repository.getObjectDatabase().has(pinned)) {
+          auth.configure(git.fetch().setRemote(url).setTimeout(FETCH_TIMEOUT_SECONDS)
+              .setRefSpecs(new RefSpec("+refs/heads/*:refs/ferry/heads/*"), new RefSpec("+refs/tags/*:refs/ferry/tags/*")))
+              .call();
+        }
+        if (!repository.getObjectDatabase().has(pinned)) {
+          throw new GitException("commit " + ref.commit() + " not found on any branch or tag of " + url);
+        }
+        return walk.parseCommit(pinned).name();
+      }
+      boolean tag = !ref.tag().isEmpty();
+      String remote = tag ? "refs/tags/" + ref.tag() : "refs/heads/" + ref.branch();
+      String local = tag ? "refs/ferry/tags/" + ref.tag() : "refs/ferry/heads/" + ref.branch();
+      auth.configure(git.fetch().setRemote(url).setTimeout(FETCH_TIMEOUT_SECONDS)
+          .setRefSpecs(new RefSpec("+" + remote + ":" + local))).call();
+      ObjectId head = repository.resolve(local + "^{commit}");
       if (head == null) {
-        throw new GitException("branch " + branch + " not found in " + url);
+        throw new GitException((tag ? "tag " + ref.tag() : "branch " + ref.branch()) + " not found in " + url);
       }
       return head.name();
     } catch (GitAPIException | IOException e) {
-      throw new GitException("cannot fetch " + branch + " from " + url + ": " + e.getMessage(), e);
+      throw new GitException("cannot fetch " + ref.describe() + " from " + url + ": " + e.getMessage(), e);
     }
   }
 
@@ -99,6 +118,11 @@ final class GitMirror {
     } catch (IOException e) {
       throw new GitException("cannot read " + folder + " at " + commit + ": " + e.getMessage(), e);
     }
+  }
+
+  /** An empty folder of this source's that the SSH client takes for its home ({@link GitAuth}). */
+  Path sshHome() {
+    return dir.resolve("ferry-ssh-home");
   }
 
   private Git open() throws IOException {

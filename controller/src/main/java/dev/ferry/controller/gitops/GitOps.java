@@ -1,5 +1,6 @@
 package dev.ferry.controller.gitops;
 
+import dev.ferry.api.model.GitSecretRef;
 import dev.ferry.api.model.GitSource;
 import dev.ferry.api.model.GitSourceStatus;
 import dev.ferry.api.model.GitUrls;
@@ -10,6 +11,8 @@ import dev.ferry.api.store.EtcdStore;
 import dev.ferry.api.store.NotFoundException;
 import dev.ferry.api.store.Subscription;
 import dev.ferry.api.store.WatchEvent;
+import dev.ferry.api.validation.FieldError;
+import dev.ferry.controller.admission.AdmissionException;
 import dev.ferry.controller.runtime.LeaderDuties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,7 +36,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps every GitSource synced: watches the GitSources, and syncs each one when its interval has
- * passed, when its spec changed, or when {@link #syncNow} asks. One scheduler thread decides what
+ * passed, when its spec changed, or when {@link #syncNow} or {@link #requestSync} (a webhook)
+ * asks; a source with {@code spec.suspend} is synced only to record that it is suspended. One scheduler thread decides what
  * is due; the syncs (git and the store's answers are waited for there, never on an event loop)
  * run on a bounded pool of {@link GitOpsOptions#workers} threads, one sync per source at a time,
  * so a slow or hanging repository holds one worker and the other sources keep syncing. One of
@@ -53,6 +57,8 @@ public final class GitOps implements GitSyncTrigger, LeaderDuties.Job {
   private final MeterRegistry metrics;
   private final Map<String, GitSource> sources = new ConcurrentHashMap<>();
   private final Map<String, Instant> lastSync = new ConcurrentHashMap<>();
+  /** Sources asked to sync ({@link #requestSync}): the next tick queues them, as syncs that write. */
+  private final Set<String> requested = ConcurrentHashMap.newKeySet();
   /** Sources a worker is syncing now: the scheduler does not queue them again meanwhile. */
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
   /** One lock per source, so a requested sync and a scheduled one never share its mirror. */
@@ -125,8 +131,37 @@ public final class GitOps implements GitSyncTrigger, LeaderDuties.Job {
     return CompletableFuture.supplyAsync(() -> {
       GitSource source = GitSync.await(leaders.get(Kind.GIT_SOURCE, name))
           .orElseThrow(() -> new NotFoundException(Kind.GIT_SOURCE.name(), name));
+      if (source.spec().suspend()) {
+        throw new AdmissionException(AdmissionException.Problem.IN_USE, "GitSource " + name + " is suspended",
+            List.of(new FieldError("spec.suspend", "is true: set it to false to sync again")));
+      }
       return syncAndRecord(source, true);
     }, running.get());
+  }
+
+  /** Queues a sync that writes for the next tick (within half a second); a suspended source ignores it. */
+  @Override
+  public CompletableFuture<Void> requestSync(String name) {
+    if (!running()) {
+      return GitSyncTrigger.NOT_RUNNING.requestSync(name);
+    }
+    requested.add(name);
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public synchronized boolean running() {
+    return workers.isPresent();
+  }
+
+  @Override
+  public Optional<String> webhookSecret(GitSecretRef ref) {
+    try {
+      return Optional.of(GitCredentials.read(options.credentialsDir(), ref).webhookSecret()).filter(s -> !s.isEmpty());
+    } catch (GitException e) {
+      LOG.warn("webhook: {}", e.getMessage());
+      return Optional.empty();
+    }
   }
 
   private void seen(WatchEvent<GitSource> event) {
@@ -134,6 +169,7 @@ public final class GitOps implements GitSyncTrigger, LeaderDuties.Job {
     if (event.type() == WatchEvent.Type.DELETED) {
       sources.remove(name);
       lastSync.remove(name);
+      requested.remove(name);
     } else {
       sources.put(name, event.object());
     }
@@ -145,9 +181,11 @@ public final class GitOps implements GitSyncTrigger, LeaderDuties.Job {
     ExecutorService pool = workers.orElse(null);
     for (GitSource source : Map.copyOf(sources).values()) {
       try {
-        if (pool != null && isDue(source, now) && inFlight.add(source.name())) {
+        boolean asked = requested.contains(source.name());
+        if (pool != null && (asked || isDue(source, now)) && inFlight.add(source.name())) {
+          requested.remove(source.name());
           lastSync.put(source.name(), now);
-          pool.execute(() -> syncQueued(source));
+          pool.execute(() -> syncQueued(source, asked));
         }
       } catch (RuntimeException e) {
         inFlight.remove(source.name());
@@ -160,14 +198,17 @@ public final class GitOps implements GitSyncTrigger, LeaderDuties.Job {
     if (source.metadata().generation() != source.status().observedGeneration()) {
       return true;
     }
+    if (source.spec().suspend()) {
+      return false;
+    }
     Instant last = lastSync.get(source.name());
     // Compared as the time passed, never as last + interval: that sum can pass Instant.MAX.
     return last == null || Duration.between(last, now).compareTo(source.spec().interval()) >= 0;
   }
 
-  private void syncQueued(GitSource source) {
+  private void syncQueued(GitSource source, boolean asked) {
     try {
-      syncAndRecord(source, false);
+      syncAndRecord(source, asked);
     } catch (RuntimeException e) {
       LOG.warn("GitSource {}: sync failed: {}", source.name(), GitUrls.redact(e.toString(), source.spec().url()));
     } finally {
@@ -181,10 +222,11 @@ public final class GitOps implements GitSyncTrigger, LeaderDuties.Job {
       lastSync.put(source.name(), Instant.now());
       GitMirror mirror = new GitMirror(cacheDir.resolve(source.name()));
       GitSourceStatus status = sync.run(source, mirror, requested);
+      String result = source.spec().suspend() ? "Suspended"
+          : status.lastError().isEmpty() ? status.sync().name() : "Error";
       Counter.builder("ferry.gitops.syncs").description("GitSource syncs by source and result")
-          .tags("source", source.name(), "result", status.lastError().isEmpty() ? status.sync().name() : "Error")
-          .register(metrics).increment();
-      if (!status.lastError().isEmpty()) {
+          .tags("source", source.name(), "result", result).register(metrics).increment();
+      if (!status.lastError().isEmpty() && !source.spec().suspend()) {
         LOG.warn("GitSource {}: {}", source.name(), status.lastError());
       }
       GitSource written;
@@ -194,8 +236,7 @@ public final class GitOps implements GitSyncTrigger, LeaderDuties.Job {
         GitSource current = GitSync.await(store.get(Kind.GIT_SOURCE, source.name()))
             .orElseThrow(() -> new NotFoundException(Kind.GIT_SOURCE.name(), source.name()));
         // Only the status is written, so the generation seen in the sync must stay the truth.
-        GitSourceStatus kept = new GitSourceStatus(source.metadata().generation(), status.revision(),
-            status.sync(), status.lastError(), status.lastSyncTime(), status.conditions());
+        GitSourceStatus kept = status.withObservedGeneration(source.metadata().generation());
         written = GitSync.await(store.updateStatus(current.withStatus(kept)));
       }
       GitSource fresh = written;

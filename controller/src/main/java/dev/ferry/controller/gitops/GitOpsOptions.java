@@ -1,5 +1,8 @@
 package dev.ferry.controller.gitops;
 
+import java.nio.file.Path;
+import java.util.Optional;
+
 /**
  * What GitOps may do, so that one GitSource cannot take the controller down with it.
  *
@@ -8,8 +11,12 @@ package dev.ferry.controller.gitops;
  * @param maxFileBytes the largest manifest file a sync reads (its size is checked before it is read)
  * @param maxSyncBytes the most manifest bytes one sync reads in all
  * @param workers how many sources sync at once: a slow repository holds one worker, not all
+ * @param credentialsDir where the folders that GitSources name in {@code spec.secretRef} are
+ *     ({@link GitCredentials}); empty when this controller has none, and then a GitSource with a
+ *     secretRef fails to sync, saying so
  */
-public record GitOpsOptions(boolean allowFileUrls, long maxFileBytes, long maxSyncBytes, int workers) {
+public record GitOpsOptions(boolean allowFileUrls, long maxFileBytes, long maxSyncBytes, int workers,
+    Optional<Path> credentialsDir) {
 
   public static final GitOpsOptions DEFAULTS = new GitOpsOptions(false, 1024 * 1024, 16 * 1024 * 1024, 4);
 
@@ -20,7 +27,15 @@ public record GitOpsOptions(boolean allowFileUrls, long maxFileBytes, long maxSy
     }
   }
 
+  public GitOpsOptions(boolean allowFileUrls, long maxFileBytes, long maxSyncBytes, int workers) {
+    this(allowFileUrls, maxFileBytes, maxSyncBytes, workers, Optional.empty());
+  }
+
   public GitOpsOptions withFileUrls(boolean allowed) {
-    return new GitOpsOptions(allowed, maxFileBytes, maxSyncBytes, workers);
+    return new GitOpsOptions(allowed, maxFileBytes, maxSyncBytes, workers, credentialsDir);
+  }
+
+  public GitOpsOptions withCredentialsDir(Optional<Path> dir) {
+    return new GitOpsOptions(allowFileUrls, maxFileBytes, maxSyncBytes, workers, dir);
   }
 }

@@ -12,6 +12,7 @@ import dev.ferry.api.model.Transfer;
 import dev.ferry.api.model.TransferRound;
 import dev.ferry.api.model.TransferState;
 import dev.ferry.controller.placement.Placement;
+import dev.ferry.controller.queue.Backoff;
 import dev.ferry.controller.statefulapp.MarathonView;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,8 +30,17 @@ import java.util.stream.Collectors;
  */
 public final class MigrationPlanner {
 
-  /** How often a round may fail before the migration gives up (before Switch). */
-  public static final int MAX_ATTEMPTS = 3;
+  /**
+   * How long a failed round waits before it is asked for again: 1 s after the first failure,
+   * doubling to 30 s. Retries go on until the migration's deadline ({@code spec.deadlineSeconds}).
+   */
+  public static final Backoff ROUND_RETRY = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+  /**
+   * How long the fenced final round may keep failing, counted from when the app was stopped,
+   * before the move rolls back and the app runs on the source again: the app is down meanwhile,
+   * so a path that stays cut must not keep it down for the whole {@code spec.deadlineSeconds}.
+   */
+  public static final Duration FENCED_ROUND_DEADLINE = Duration.ofSeconds(30);
   private static final Duration POLL = Duration.ofSeconds(1);
   /**
    * How long after Start the target may take to mount its copy writable before the data goes
@@ -244,12 +254,7 @@ public final class MigrationPlanner {
           + t.bytes() + " bytes so far)", POLL);
     }
     if (t.state() == TransferState.Failed) {
-      if (t.attempt() >= MAX_ATTEMPTS) {
-        return finish(state, MigrationPhase.RolledBack, "round " + t.round() + " failed " + t.attempt() + " times: "
-            + t.message());
-      }
-      return request(m, t.round(), t.attempt() + 1, t.fence(), t.baseGuid().isEmpty()
-          ? m.status().lastRound().map(TransferRound::guid).orElse("") : t.baseGuid());
+      return retry(state, t);
     }
     boolean recorded = m.status().lastRound().map(r -> r.number() == t.round()).orElse(false);
     if (!recorded) {
@@ -257,6 +262,34 @@ public final class MigrationPlanner {
           new TransferRound(t.round(), t.snapshot(), t.guid(), t.baseGuid(), t.bytes(), null)));
     }
     return next.get();
+  }
+
+  /**
+   * A failed round is asked for again after {@link #ROUND_RETRY}'s delay for its attempt, counted
+   * from the failure's report, as long as the migration is within its deadline; after it, the
+   * migration rolls back with the failure's reason. Only called before Switch: rounds happen there.
+   */
+  private static MigrationStep retry(MigrationState state, Transfer t) {
+    Migration m = state.migration();
+    Instant started = Optional.ofNullable(m.status().startTime()).orElse(state.now());
+    String failures = "round " + t.round() + " failed " + t.attempt() + (t.attempt() == 1 ? " time" : " times")
+        + ", the last time: " + t.message();
+    if (!state.now().isBefore(started.plus(m.spec().deadline()))) {
+      return finish(state, MigrationPhase.RolledBack, "gave up at the deadline (spec.deadlineSeconds: "
+          + m.spec().deadlineSeconds() + "): " + failures);
+    }
+    Optional<Instant> stopped = Optional.ofNullable(m.status().quiesceTime());
+    if (t.fence() && stopped.isPresent() && !state.now().isBefore(stopped.get().plus(FENCED_ROUND_DEADLINE))) {
+      return finish(state, MigrationPhase.RolledBack, "gave up on the final round after "
+          + FENCED_ROUND_DEADLINE.toSeconds() + " s with the app stopped: " + failures);
+    }
+    Instant due = Optional.ofNullable(t.updated()).orElse(state.now()).plus(ROUND_RETRY.delay(t.attempt()));
+    if (state.now().isBefore(due)) {
+      return new MigrationStep.Wait("round " + t.round() + " failed (attempt " + t.attempt() + "): " + t.message()
+          + "; asking again in " + Duration.between(state.now(), due).toMillis() + " ms", Duration.between(state.now(), due));
+    }
+    return request(m, t.round(), t.attempt() + 1, t.fence(), t.baseGuid().isEmpty()
+        ? m.status().lastRound().map(TransferRound::guid).orElse("") : t.baseGuid());
   }
 
   /**

@@ -152,7 +152,7 @@ public final class StatefulAppReconciler implements Reconciler {
     String name = base + "-" + UUID.randomUUID().toString().substring(0, 6);
     Migration migration = new Migration(ObjectMeta.named(name).withLabels(Map.of(OWNER_LABEL, app.name())),
         new MigrationSpec(app.name(), app.spec().dataset().name(), start.from(), start.to(), policy.strategy(),
-            policy.maxFinalDelta(), policy.maxRounds()));
+            policy.maxFinalDelta(), policy.maxRounds(), policy.deadlineSeconds()));
     return onContext(cluster.store().create(migration)).map(cluster.migrations()::remember);
   }
 

@@ -9,6 +9,10 @@ import dev.ferry.api.codec.Json;
 import dev.ferry.controller.gitops.GitSyncTrigger;
 import dev.ferry.testing.EtcdExtension;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -102,6 +106,76 @@ class WatchApiTest {
       assertThat(watch.frames.get(0).path("message").asText()).contains("list again");
       assertThat(watch.closed.join()).startsWith("4410 ");
     }
+  }
+
+  /**
+   * Several kinds written at once from three threads: the stream is one sequence in strictly
+   * increasing resourceVersion, and a watch resumed from any version seen sends exactly the rest
+   * of it. (With one store watch per kind the kinds interleaved in any order, and a client
+   * resuming from the last version it saw skipped the other kinds' earlier events.)
+   */
+  @Test
+  void aWatchOfSeveralKindsIsOneOrderedSequenceToResumeFrom() throws Exception {
+    String query = "kind=statefulapps,nodes,gitsources&labelSelector=order%3Dyes";
+    int each = 12;
+    try (WatchClient full = WatchClient.open(api, query)) {
+      await().atMost(EVENTUALLY).until(() -> full.types().stream().filter("SYNCED"::equals).count() == 3);
+      var writers = Executors.newFixedThreadPool(3);
+      try {
+        var done = List.of(
+            writers.submit(() -> writeEach(each, i -> APPS + "o-app" + i % 4,
+                i -> app("o-app" + i % 4, "{order: 'yes'}", i / 4 % 2 == 0 ? "ssd" : "spinning"))),
+            writers.submit(() -> writeEach(each, i -> "/apis/ferry/v1/nodes/o-node" + i % 4, i -> """
+                apiVersion: ferry/v1
+                kind: Node
+                metadata: {name: o-node%d, labels: {order: 'yes'}}
+                spec: {hostname: o-node%d, address: 127.0.1.%d, pool: tank}
+                """.formatted(i % 4, i % 4, 10 + i))),
+            writers.submit(() -> writeEach(each, i -> "/apis/ferry/v1/gitsources/o-git" + i % 4, i -> """
+                apiVersion: ferry/v1
+                kind: GitSource
+                metadata: {name: o-git%d, labels: {order: 'yes'}}
+                spec: {url: "https://git.example/config-%d.git"}
+                """.formatted(i % 4, i))));
+        for (var write : done) {
+          write.get(120, TimeUnit.SECONDS);
+        }
+      } finally {
+        writers.shutdownNow();
+      }
+      await().atMost(EVENTUALLY).until(() -> changes(full).size() >= 3 * each);
+      List<String> sequence = changes(full);
+      assertThat(sequence).as("one event per write").hasSize(3 * each);
+      List<Long> versions = sequence.stream().map(c -> Long.parseLong(c.split(" ")[0])).toList();
+      assertThat(versions).as("resourceVersions in the order sent").isSorted().doesNotHaveDuplicates();
+
+      for (int seen = 0; seen < sequence.size() - 1; seen += 5) {
+        long from = versions.get(seen);
+        List<String> rest = sequence.subList(seen + 1, sequence.size());
+        try (WatchClient resumed = WatchClient.open(api, query + "&resourceVersion=" + from)) {
+          await().atMost(EVENTUALLY).until(() -> changes(resumed).size() >= rest.size());
+          assertThat(changes(resumed)).as("resumed from %d", from).containsExactlyElementsOf(rest);
+        }
+      }
+    }
+  }
+
+  /** Writes {@code count} objects, one after another, each answered 200 or 201. */
+  private static Void writeEach(int count, IntFunction<String> path,
+      IntFunction<String> body) {
+    for (int i = 0; i < count; i++) {
+      var response = api.put(path.apply(i), body.apply(i));
+      assertThat(response.statusCode()).as("PUT %s: %s", path.apply(i), response.body()).isIn(200, 201);
+    }
+    return null;
+  }
+
+  /** "resourceVersion kind name" of each object frame, in the order they came. */
+  private static List<String> changes(WatchClient watch) {
+    return watch.frames.stream().filter(f -> f.has("object"))
+        .map(f -> f.path("resourceVersion").asLong() + " " + f.at("/object/kind").asText() + " "
+            + f.at("/object/metadata/name").asText())
+        .toList();
   }
 
   @Test

@@ -65,7 +65,8 @@ class GitOpsTest {
     var config = etcd.config().withKeyPrefix("/" + test.getTestMethod().orElseThrow().getName());
     var store = dev.ferry.api.store.EtcdStore.connect(config);
     // The repositories here are local: this controller allows file:// (it is off by default).
-    gitops = new GitOps(temp.resolve("cache"), new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), OPTIONS);
+    gitops = new GitOps(temp.resolve("cache"), new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+        OPTIONS.withCredentialsDir(Optional.of(temp.resolve("creds"))));
     api = ApiFixture.start(config, ApiServerOptions.defaults().withListen("127.0.0.1", 0).withFileGitUrls(true), gitops);
     gitops.start(store);
     storeToClose = store;
@@ -143,14 +144,26 @@ class GitOpsTest {
   }
 
   @Test
-  void anInvalidManifestIsReportedWithItsFileAndFieldAndAppliesNothing() throws Exception {
-    commit("bad", "apps/ok.yaml", app("bad-ok", "ssd"), "apps/bad.yaml", app("bad-db", "ssd").replace("size: 1Gi", "size: lots"));
+  void anInvalidManifestIsReportedWithItsFileAndFieldAndTheOthersAreApplied() throws Exception {
+    commit("bad", "apps/ok.yaml", app("bad-ok", "ssd"), "apps/bad.yaml", app("bad-db", "ssd").replace("size: 1Gi", "size: lots"),
+        "apps/node.yaml", "apiVersion: ferry/v1\nkind: Node\nmetadata: {name: node7}\nspec: {hostname: node7, address: 10.0.0.7}\n");
+    // An object this source applied earlier, in no file now: a broken file may have held it, so it is not pruned.
+    api.store.create(new dev.ferry.api.model.GitSource(dev.ferry.api.model.ObjectMeta.named("earlier")
+        .withLabels(java.util.Map.of("ferry.dev/gitsource", "broken")), new dev.ferry.api.model.GitSourceSpec(
+        "https://git.example.com/x.git", "main", ".", Duration.ofHours(1), false, false))).get();
     api.put("/apis/ferry/v1/gitsources/broken", source("broken", true, false));
 
     await().atMost(EVENTUALLY).until(() -> !gitSource("broken").status().lastError().isEmpty());
-    assertThat(gitSource("broken").status().lastError()).contains("apps/bad.yaml").contains("spec.dataset.size");
-    assertThat(gitSource("broken").status().sync()).isEqualTo(SyncState.OutOfSync);
-    assertThat(app("bad-ok")).isEmpty();
+    GitSource broken = gitSource("broken");
+    assertThat(broken.status().lastError()).contains("apps/bad.yaml").contains("spec.dataset.size")
+        .contains("apps/node.yaml: Node/node7: GitOps applies only the kinds users write");
+    assertThat(broken.status().sync()).isEqualTo(SyncState.OutOfSync);
+    assertThat(condition(broken, "Synced").reason()).isEqualTo("ApplyFailed");
+    assertThat(app("bad-ok")).isPresent();
+    assertThat(app("bad-db")).isEmpty();
+    assertThat(api.store.get(Kind.GIT_SOURCE, "earlier").get()).isPresent();
+    await().atMost(EVENTUALLY).until(() -> events("broken").stream().anyMatch(e -> e.spec().reason().equals("ApplyFailed")
+        && e.spec().message().contains("apps/bad.yaml") && e.spec().message().contains("spec.dataset.size")));
   }
 
   @Test
@@ -228,6 +241,264 @@ class GitOpsTest {
 
     await().atMost(EVENTUALLY).until(() -> !gitSource("leaky").status().lastError().isEmpty());
     assertThat(gitSource("leaky").status().lastError()).contains("spec.url: must not hold credentials").doesNotContain("s3cr3t");
+  }
+
+  String sourceAt(String name, String url, String refAndMore) {
+    return """
+        apiVersion: ferry/v1
+        kind: GitSource
+        metadata: {name: %s}
+        spec: {url: "%s", path: apps, interval: 1s, prune: true, %s}
+        """.formatted(name, url, refAndMore);
+  }
+
+  String placement(String name) throws Exception {
+    return app(name).orElseThrow().spec().placement().constraints().get(0).get(2);
+  }
+
+  @Test
+  void followsATagAndAPinnedCommitServedByGitDaemon() throws Exception {
+    RevCommit first = commit("v1", "apps/db.yaml", app("tag-db", "ssd"));
+    repo.tag().setName("v1").setAnnotated(true).setMessage("release 1").call();
+    RevCommit second = commit("v2", "apps/db.yaml", app("tag-db", "spinning"));
+    try (GitServers.GitDaemon daemon = new GitServers.GitDaemon(temp, temp.resolve("git-daemon.log"))) {
+      String url = daemon.url("repo");
+      api.put("/apis/ferry/v1/gitsources/tagged", sourceAt("tagged", url, "ref: {tag: v1}"));
+      await().atMost(EVENTUALLY).until(() -> gitSource("tagged").status().revision().equals("tags/v1@sha1:" + first.name()));
+      assertThat(placement("tag-db")).isEqualTo("ssd");
+      assertThat(condition(gitSource("tagged"), "Synced").message()).contains("tags/v1@sha1:" + first.name());
+
+      // The tag moves to the second commit: the source follows it.
+      repo.tag().setName("v1").setObjectId(second).setForceUpdate(true).setAnnotated(true).setMessage("release 1, again").call();
+      await().atMost(EVENTUALLY).until(() -> gitSource("tagged").status().revision().equals("tags/v1@sha1:" + second.name()));
+      assertThat(placement("tag-db")).isEqualTo("spinning");
+
+      // Pinned to the first commit, it goes back, and stays there when the branch moves on.
+      api.put("/apis/ferry/v1/gitsources/tagged", sourceAt("tagged", url, "ref: {commit: " + first.name() + "}"));
+      await().atMost(EVENTUALLY).until(() -> gitSource("tagged").status().revision().equals("commit@sha1:" + first.name()));
+      assertThat(placement("tag-db")).isEqualTo("ssd");
+
+      var missing = sourceAt("missing", url, "ref: {commit: " + "0".repeat(40) + "}");
+      api.put("/apis/ferry/v1/gitsources/missing", missing);
+      await().atMost(EVENTUALLY).until(() -> !gitSource("missing").status().lastError().isEmpty());
+      assertThat(gitSource("missing").status().lastError()).contains("commit " + "0".repeat(40) + " not found");
+      assertThat(condition(gitSource("missing"), "Synced").reason()).isEqualTo("FetchFailed");
+      assertThat(hasEvent("missing", "SyncFailed", "not found")).isTrue();
+    }
+  }
+
+  @Test
+  void aManualApplyWithoutTheLabelShowsAsDriftAndSelfHealPutsItBack() throws Exception {
+    RevCommit first = commit("one app", "apps/db.yaml", app("drift-db", "spinning"));
+    api.put("/apis/ferry/v1/gitsources/drifty", source("drifty", true, false));
+    await().atMost(EVENTUALLY).until(() -> gitSource("drifty").status().revision().equals("main@sha1:" + first.name()));
+
+    // What a user does with ferryctl apply: the file has no owner label.
+    var put = api.put("/apis/ferry/v1/statefulapps/drift-db", app("drift-db", "ssd"));
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+    assertThat(app("drift-db").orElseThrow().metadata().labels()).containsEntry("ferry.dev/gitsource", "drifty");
+
+    await().atMost(EVENTUALLY).until(() -> gitSource("drifty").status().drifted().contains("StatefulApp/drift-db"));
+    GitSource drifted = gitSource("drifty");
+    assertThat(drifted.status().lastError()).isEmpty();
+    assertThat(drifted.status().sync()).isEqualTo(SyncState.OutOfSync);
+    assertThat(condition(drifted, "Drifted").status()).isEqualTo("True");
+    assertThat(condition(drifted, "Drifted").message()).contains("StatefulApp/drift-db");
+    assertThat(condition(drifted, "Synced").reason()).isEqualTo("Drifted");
+    assertThat(placement("drift-db")).isEqualTo("ssd");
+    assertThat(hasEvent("drifty", "Drifted", "StatefulApp/drift-db (from apps/db.yaml)")).isTrue();
+
+    api.put("/apis/ferry/v1/gitsources/drifty", source("drifty", true, true));
+    await().atMost(EVENTUALLY).until(() -> placement("drift-db").equals("spinning"));
+    await().atMost(EVENTUALLY).until(() -> gitSource("drifty").status().drifted().isEmpty()
+        && gitSource("drifty").status().sync() == SyncState.Synced);
+
+    api.put("/apis/ferry/v1/statefulapps/drift-db", app("drift-db", "ssd"));
+    await().atMost(EVENTUALLY).until(() -> placement("drift-db").equals("spinning"));
+    await().atMost(EVENTUALLY).until(() -> hasEvent("drifty", "SelfHealed", "StatefulApp/drift-db put back as apps/db.yaml has it"));
+
+    // Handing the object over is said in the manifest: the label changes, and the source leaves it alone.
+    api.put("/apis/ferry/v1/statefulapps/drift-db",
+        app("drift-db", "ssd").replace("{name: drift-db}", "{name: drift-db, labels: {ferry.dev/gitsource: manual}}"));
+    assertThat(app("drift-db").orElseThrow().metadata().labels()).containsEntry("ferry.dev/gitsource", "manual");
+    await().atMost(EVENTUALLY).until(() -> gitSource("drifty").status().lastError()
+        .contains("apps/db.yaml: StatefulApp/drift-db: StatefulApp/drift-db exists and is not owned by this GitSource (it belongs to GitSource manual)"));
+    assertThat(placement("drift-db")).isEqualTo("ssd");
+  }
+
+  @Test
+  void suspendStopsSyncingAndResumingAppliesWhatCameMeanwhile() throws Exception {
+    RevCommit first = commit("one app", "apps/db.yaml", app("pause-db", "spinning"));
+    api.put("/apis/ferry/v1/gitsources/paused", source("paused", true, false));
+    await().atMost(EVENTUALLY).until(() -> gitSource("paused").status().revision().equals("main@sha1:" + first.name()));
+
+    api.put("/apis/ferry/v1/gitsources/paused", source("paused", true, false).replace("selfHeal: false", "selfHeal: false, suspend: true"));
+    await().atMost(EVENTUALLY).until(() -> Optional.ofNullable(dev.ferry.api.model.Conditions.find(
+        gitSource("paused").status().conditions(), "Suspended")).map(c -> c.isTrue()).orElse(false));
+    RevCommit second = commit("moved", "apps/db.yaml", app("pause-db", "ssd"));
+    // Several intervals pass: nothing of the new commit is applied.
+    await().during(Duration.ofSeconds(3)).atMost(EVENTUALLY).until(() -> placement("pause-db").equals("spinning")
+        && gitSource("paused").status().revision().equals("main@sha1:" + first.name()));
+    var refused = api.send("POST", "/apis/ferry/v1/gitsources/paused/sync", ApiFixture.EDIT, "");
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+    assertThat(refused.body()).contains("spec.suspend").contains("set it to false");
+
+    api.put("/apis/ferry/v1/gitsources/paused", source("paused", true, false));
+    await().atMost(EVENTUALLY).until(() -> gitSource("paused").status().revision().equals("main@sha1:" + second.name()));
+    assertThat(placement("pause-db")).isEqualTo("ssd");
+    assertThat(condition(gitSource("paused"), "Suspended").status()).isEqualTo("False");
+  }
+
+  @Test
+  void healthSaysWhetherWhatItAppliedIsReadyAndEventsTellEverySyncAndPrune() throws Exception {
+    RevCommit first = commit("two apps", "apps/a.yaml", app("health-a", "ssd"), "apps/b.yaml", app("health-b", "ssd"));
+    api.put("/apis/ferry/v1/gitsources/healthy", source("healthy", true, false));
+    await().atMost(EVENTUALLY).until(() -> gitSource("healthy").status().revision().equals("main@sha1:" + first.name()));
+    GitSource synced = gitSource("healthy");
+    assertThat(condition(synced, "Synced").status()).isEqualTo("True");
+    assertThat(condition(synced, "Synced").message()).isEqualTo("at main@sha1:" + first.name());
+    assertThat(condition(synced, "Ready").status()).isEqualTo("False");
+    assertThat(condition(synced, "Ready").message()).contains("StatefulApp/health-a").contains("StatefulApp/health-b");
+    assertThat(hasEvent("healthy", "Synced", "applied main@sha1:" + first.name())).isTrue();
+
+    // The StatefulApp controller is not running here: the apps' Ready conditions are set as it would.
+    for (String name : java.util.List.of("health-a", "health-b")) {
+      StatefulApp stored = app(name).orElseThrow();
+      api.store.updateStatus(stored.withStatus(new dev.ferry.api.model.StatefulAppStatus(stored.status().observedGeneration(),
+          stored.status().node(), stored.status().phase(), java.util.List.of(new dev.ferry.api.model.Condition(
+              "Ready", "True", "Running", "", java.time.Instant.now(), 1)), stored.status().marathon()))).get();
+    }
+    await().atMost(EVENTUALLY).until(() -> condition(gitSource("healthy"), "Ready").isTrue());
+
+    RevCommit second = commit("one app", "apps/b.yaml", null);
+    await().atMost(EVENTUALLY).until(() -> gitSource("healthy").status().revision().equals("main@sha1:" + second.name()));
+    assertThat(app("health-b")).isEmpty();
+    assertThat(hasEvent("healthy", "Pruned", "StatefulApp/health-b deleted: it is no longer in git")).isTrue();
+    assertThat(hasEvent("healthy", "Synced", "applied main@sha1:" + second.name())).isTrue();
+  }
+
+  static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+
+  java.net.http.HttpResponse<String> hook(String name, java.util.Map<String, String> headers, String body) throws Exception {
+    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(api.url() + "/hooks/gitsources/" + name))
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+    headers.forEach(request::header);
+    return HTTP.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  void secret(String name, String key, String value) throws Exception {
+    Path dir = temp.resolve("creds").resolve(name);
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve(key), value + "\n");
+  }
+
+  @Test
+  void aSignedGitHubOrGitLabWebhookSyncsAndAnUnsignedOneTriggersNothing() throws Exception {
+    secret("hooks", "webhook-secret", "It's a Secret to Everybody");
+    RevCommit first = commit("one app", "apps/db.yaml", app("hook-db", "spinning"));
+    api.put("/apis/ferry/v1/gitsources/hooked", source("hooked", true, false)
+        .replace("interval: 1s", "interval: 24h, secretRef: {name: hooks}"));
+    await().atMost(EVENTUALLY).until(() -> gitSource("hooked").status().revision().equals("main@sha1:" + first.name()));
+
+    RevCommit second = commit("moved", "apps/db.yaml", app("hook-db", "ssd"));
+    String payload = "{\"ref\":\"refs/heads/main\",\"after\":\"" + second.name() + "\"}";
+    String good = WebhookSignature.github("It's a Secret to Everybody", payload.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    for (var headers : java.util.List.of(
+        java.util.Map.<String, String>of(),
+        java.util.Map.of("X-Hub-Signature-256", WebhookSignature.github("wrong", payload.getBytes(java.nio.charset.StandardCharsets.UTF_8))),
+        java.util.Map.of("X-Hub-Signature-256", "sha256=zz"),
+        java.util.Map.of("X-Hub-Signature-256", good.replace("sha256=", "sha1=")),
+        java.util.Map.of("X-Gitlab-Token", "It's a Secret to Everybod"))) {
+      var refused = hook("hooked", headers, payload);
+      assertThat(refused.statusCode()).as(headers + " " + refused.body()).isEqualTo(401);
+      assertThat(refused.body()).contains("not signed with this GitSource's webhook secret");
+    }
+    // Signed, but for another body: the signature covers the raw body.
+    assertThat(hook("hooked", java.util.Map.of("X-Hub-Signature-256", good), payload + " ").statusCode()).isEqualTo(401);
+    assertThat(hook("nosuch", java.util.Map.of("X-Hub-Signature-256", good), payload).statusCode()).isEqualTo(401);
+    assertThat(hook("Not%0Aa%20name", java.util.Map.of("X-Hub-Signature-256", good), payload).statusCode()).isEqualTo(401);
+    assertThat(hook("hooked", java.util.Map.of("X-Hub-Signature-256", good), "x".repeat(2 * 1024 * 1024)).statusCode())
+        .isEqualTo(413);
+    await().during(Duration.ofSeconds(3)).atMost(EVENTUALLY).until(() -> placement("hook-db").equals("spinning"));
+
+    var accepted = hook("hooked", java.util.Map.of("X-Hub-Signature-256", good, "X-GitHub-Event", "push"), payload);
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+    await().atMost(EVENTUALLY).until(() -> gitSource("hooked").status().revision().equals("main@sha1:" + second.name()));
+    assertThat(placement("hook-db")).isEqualTo("ssd");
+
+    RevCommit third = commit("back", "apps/db.yaml", app("hook-db", "spinning"));
+    var gitlab = hook("hooked", java.util.Map.of("X-Gitlab-Token", "It's a Secret to Everybody", "X-Gitlab-Event", "Push Hook"), "{}");
+    assertThat(gitlab.statusCode()).as(gitlab.body()).isEqualTo(202);
+    await().atMost(EVENTUALLY).until(() -> gitSource("hooked").status().revision().equals("main@sha1:" + third.name()));
+  }
+
+  @Test
+  void aPrivateRepositoryOverHttpIsFetchedWithTheTokenOfItsSecretWhichIsShownNowhere() throws Exception {
+    String token = "ghp_" + "T0k3n".repeat(6);
+    RevCommit first = commit("one app", "apps/db.yaml", app("private-db", "ssd"));
+    try (GitServers.GitHttp server = new GitServers.GitHttp(temp, token)) {
+      String url = server.url("repo");
+      api.put("/apis/ferry/v1/gitsources/anonymous", sourceAt("anonymous", url, "ref: {branch: main}"));
+      await().atMost(EVENTUALLY).until(() -> !gitSource("anonymous").status().lastError().isEmpty());
+      assertThat(gitSource("anonymous").status().lastError()).contains("cannot fetch main from " + url);
+      assertThat(app("private-db")).isEmpty();
+
+      api.put("/apis/ferry/v1/gitsources/private", sourceAt("private", url, "ref: {branch: main}, secretRef: {name: wrong}"));
+      await().atMost(EVENTUALLY).until(() -> !gitSource("private").status().lastError().isEmpty());
+      assertThat(gitSource("private").status().lastError()).contains("spec.secretRef: no secret wrong");
+
+      secret("deploy", "username", "x-access-token");
+      secret("deploy", "password", token);
+      api.put("/apis/ferry/v1/gitsources/private", sourceAt("private", url, "ref: {branch: main}, secretRef: {name: deploy}"));
+      await().atMost(EVENTUALLY).until(() -> gitSource("private").status().revision().equals("main@sha1:" + first.name()));
+      assertThat(app("private-db")).isPresent();
+
+      assertThat(api.get("/apis/ferry/v1/gitsources/private").body()).doesNotContain(token).contains("\"secretRef\":{\"name\":\"deploy\"}");
+      assertThat(api.get("/apis/ferry/v1/gitsources/anonymous").body()).doesNotContain(token);
+      assertThat(events("private")).extracting(e -> e.spec().message()).noneMatch(m -> m.contains(token));
+    }
+  }
+
+  @Test
+  void aPrivateRepositoryOverSshIsFetchedWithTheKeyOfItsSecretAndAnUnknownHostIsRefused() throws Exception {
+    RevCommit first = commit("one app", "apps/db.yaml", app("ssh-db", "ssd"));
+    try (GitServers.Sshd sshd = new GitServers.Sshd(temp.resolve("sshd"))) {
+      String url = sshd.url(temp.resolve("repo"));
+      secret("ssh-unknown", "identity", Files.readString(sshd.clientKey).strip());
+      api.put("/apis/ferry/v1/gitsources/unknown-host", sourceAt("unknown-host", url, "ref: {branch: main}, secretRef: {name: ssh-unknown}"));
+      await().atMost(EVENTUALLY).until(() -> !gitSource("unknown-host").status().lastError().isEmpty());
+      assertThat(gitSource("unknown-host").status().lastError()).contains("cannot fetch main from ssh://")
+          .contains("Server key did not validate");
+      assertThat(app("ssh-db")).isEmpty();
+
+      secret("ssh-wrong-host", "identity", Files.readString(sshd.clientKey).strip());
+      secret("ssh-wrong-host", "known_hosts", sshd.knownHosts.replace("[127.0.0.1]", "[127.0.0.2]"));
+      api.put("/apis/ferry/v1/gitsources/wrong-host", sourceAt("wrong-host", url, "ref: {branch: main}, secretRef: {name: ssh-wrong-host}"));
+      await().atMost(EVENTUALLY).until(() -> !gitSource("wrong-host").status().lastError().isEmpty());
+      assertThat(gitSource("wrong-host").status().lastError()).contains("Server key did not validate");
+      assertThat(app("ssh-db")).isEmpty();
+
+      secret("ssh-deploy", "identity", Files.readString(sshd.clientKey).strip());
+      secret("ssh-deploy", "known_hosts", sshd.knownHosts);
+      api.put("/apis/ferry/v1/gitsources/over-ssh", sourceAt("over-ssh", url, "ref: {branch: main}, secretRef: {name: ssh-deploy}"));
+      await().atMost(EVENTUALLY).until(() -> gitSource("over-ssh").status().revision().equals("main@sha1:" + first.name()));
+      assertThat(app("ssh-db").orElseThrow().metadata().labels()).containsEntry("ferry.dev/gitsource", "over-ssh");
+      assertThat(gitSource("unknown-host").status().revision()).isEmpty();
+    }
+  }
+
+  dev.ferry.api.model.Condition condition(GitSource source, String type) {
+    return Optional.ofNullable(dev.ferry.api.model.Conditions.find(source.status().conditions(), type))
+        .orElseThrow(() -> new AssertionError("no condition " + type + " in " + source.status()));
+  }
+
+  java.util.List<dev.ferry.api.model.Event> events(String source) throws Exception {
+    return api.store.list(Kind.EVENT, dev.ferry.api.model.LabelSelector.of(java.util.Map.of("ferry.dev/name", source)))
+        .get().items();
+  }
+
+  boolean hasEvent(String source, String reason, String text) throws Exception {
+    return events(source).stream().anyMatch(e -> e.spec().reason().equals(reason) && e.spec().message().contains(text));
   }
 
   /** A server that accepts connections and never answers: a repository that hangs. */

@@ -252,15 +252,74 @@ class MigrationPlannerTest {
   }
 
   @Test
-  void aFailedRoundIsRetriedThenRolledBack() {
-    Transfer failed = Transfer.request(1, "snap1", false, "t", T0).failed("connection reset", T0);
-    MigrationStatus once = withRounds(MigrationPhase.PreCopy, 900 * MIB).withTransfer(failed);
-    assertThat(plan(migration(once), locked("node1")))
-        .isEqualTo(new MigrationStep.RequestTransfer(1, 2, "ferry-6f1c2a3b4d5e-1", false, "g10"));
+  void aFailedRoundIsAskedForAgainOnceItsBackoffHasPassed() {
+    MigrationStatus copying = withRounds(MigrationPhase.PreCopy, 900 * MIB);
+    // attempt that failed, seconds before NOW it failed, and the step: the backoff is 1 s doubling to 30 s.
+    record Case(int attempt, long failedSecondsAgo, MigrationStep step) {}
+    List<Case> cases = List.of(
+        new Case(1, 0, wait(Duration.ofSeconds(1))),
+        new Case(1, 1, new MigrationStep.RequestTransfer(1, 2, "ferry-6f1c2a3b4d5e-1", false, "g10")),
+        new Case(3, 3, wait(Duration.ofSeconds(1))),
+        new Case(3, 4, new MigrationStep.RequestTransfer(1, 4, "ferry-6f1c2a3b4d5e-1", false, "g10")),
+        new Case(7, 29, wait(Duration.ofSeconds(1))),
+        new Case(12, 30, new MigrationStep.RequestTransfer(1, 13, "ferry-6f1c2a3b4d5e-1", false, "g10")));
+    for (Case c : cases) {
+      Transfer failed = Transfer.request(1, c.attempt(), "snap1", false, "t", T0)
+          .failed("connection timed out: /127.0.1.2:7070", NOW.minusSeconds(c.failedSecondsAgo()));
+      MigrationStep step = plan(migration(copying.withTransfer(failed)), locked("node1"));
+      if (c.step() instanceof MigrationStep.Wait w) {
+        assertThat(step).as("%s", c).isInstanceOfSatisfying(MigrationStep.Wait.class, got -> {
+          assertThat(got.recheck()).isEqualTo(w.recheck());
+          assertThat(got.reason()).contains("round 1 failed (attempt " + c.attempt() + "): connection timed out");
+        });
+      } else {
+        assertThat(step).as("%s", c).isEqualTo(c.step());
+      }
+    }
+  }
 
+  @Test
+  void aRoundStillFailingAtTheDeadlineRollsBackWithTheReason() {
+    Transfer failed = Transfer.request(1, 5, "snap1", false, "t", T0).failed("connection timed out: /127.0.1.2:7070", NOW);
+    // Started at T0, NOW is T0 + 30 s: the deadline of a 30 s migration has come, one of 31 s has not.
+    assertFinished(plan(migration(withRounds(MigrationPhase.PreCopy, 900 * MIB).withTransfer(failed), 30), locked("node1")),
+        MigrationPhase.RolledBack, "gave up at the deadline (spec.deadlineSeconds: 30): round 1 failed 5 times, the last"
+            + " time: connection timed out: /127.0.1.2:7070");
+    assertThat(plan(migration(withRounds(MigrationPhase.PreCopy, 900 * MIB).withTransfer(failed), 31), locked("node1")))
+        .isInstanceOf(MigrationStep.Wait.class);
+    // The default deadline is ten minutes: three failures in a row no longer end a migration.
     Transfer third = Transfer.request(1, 3, "snap1", false, "t", T0).failed("connection reset", T0);
-    assertFinished(plan(migration(once.withTransfer(third)), locked("node1")), MigrationPhase.RolledBack,
-        "round 1 failed 3 times: connection reset");
+    assertThat(plan(migration(withRounds(MigrationPhase.PreCopy, 900 * MIB).withTransfer(third)), locked("node1")))
+        .isEqualTo(new MigrationStep.RequestTransfer(1, 4, "ferry-6f1c2a3b4d5e-1", false, "g10"));
+    Transfer fenced = Transfer.request(2, 2, "snap2", true, "t", T0).failed("connection timed out", T0);
+    MigrationStatus syncing = withRounds(MigrationPhase.FinalSync, 900 * MIB, 10 * MIB).quiesced(T0).withTransfer(fenced);
+    assertFinished(plan(migration(syncing, 30), locked("node1")), MigrationPhase.RolledBack,
+        "gave up at the deadline (spec.deadlineSeconds: 30): round 2 failed 2 times, the last time: connection timed out");
+  }
+
+  @Test
+  void aFinalRoundStillFailingThirtySecondsAfterTheAppStoppedRollsBackLongBeforeTheDeadline() {
+    // The app has been down since it was stopped for the fenced round; the default deadline is ten minutes.
+    Transfer fenced = Transfer.request(2, 4, "snap2", true, "t", T0).failed("connection timed out", NOW);
+    MigrationStatus syncing = withRounds(MigrationPhase.FinalSync, 900 * MIB, 10 * MIB).withTransfer(fenced);
+
+    assertFinished(plan(migration(syncing.quiesced(NOW.minus(MigrationPlanner.FENCED_ROUND_DEADLINE))), locked("node1")),
+        MigrationPhase.RolledBack, "gave up on the final round after 30 s with the app stopped: round 2 failed 4 times,"
+            + " the last time: connection timed out");
+    assertThat(plan(migration(syncing.quiesced(NOW.minusSeconds(29))), locked("node1")))
+        .as("within 30 s of the stop the round is asked for again").isNotInstanceOf(MigrationStep.UpdateStatus.class)
+        .isInstanceOfAny(MigrationStep.Wait.class, MigrationStep.RequestTransfer.class);
+  }
+
+  private static MigrationStep.Wait wait(Duration recheck) {
+    return new MigrationStep.Wait("", recheck);
+  }
+
+  private static Migration migration(MigrationStatus status, int deadlineSeconds) {
+    Migration m = migration(status);
+    MigrationSpec s = m.spec();
+    return new Migration(m.metadata(), new MigrationSpec(s.statefulApp(), s.dataset(), s.from(), s.to(), s.strategy(),
+        s.maxFinalDelta(), s.maxRounds(), deadlineSeconds)).withStatus(status);
   }
 
   @Test

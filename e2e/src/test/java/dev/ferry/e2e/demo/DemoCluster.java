@@ -62,10 +62,16 @@ final class DemoCluster implements AutoCloseable {
    * (755): PostgreSQL runs as {@code postgres} and must reach its dataset's mount below it.
    */
   static DemoCluster up(Path dir) throws IOException {
+    return up(dir, List.of());
+  }
+
+  /** As {@link #up(Path)}, with more options of {@code ./ferry up} (e.g. {@code --node}). */
+  static DemoCluster up(Path dir, List<String> moreOptions) throws IOException {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     DemoCluster cluster = new DemoCluster(dir);
     List<String> command = new ArrayList<>(List.of(HOME.resolve("ferry").toString(), "up"));
     command.addAll(upOptions(cluster.stateDir, cluster.ferryctlConfig, cluster.schedulerPort, cluster.controllerPort));
+    command.addAll(moreOptions);
     Result up = cluster.run("ferry-up", command);
     if (up.exit() != 0) {
       cluster.close();

@@ -1,5 +1,6 @@
 package dev.ferry.agent.migration;
 
+import dev.ferry.agent.dataset.MountUsers;
 import dev.ferry.agent.snapshots.SnapshotHolds;
 import dev.ferry.agent.transfer.TransferClient;
 import dev.ferry.agent.transfer.TransferRefusedException;
@@ -184,8 +185,25 @@ final class SourceRound {
             + " read-only for the final round " + asked.round());
       }
     }
+    if (asked.fence() && !taken) {
+      refuseWhileInUse(dataset);
+    }
     if (!taken) {
       zfs.snapshot(dataset, asked.snapshot());
+    }
+  }
+
+  /**
+   * The fence is only real once no process holds the copy: zfs-fuse lets a file opened before
+   * {@code readonly=on} be written and fsynced after it, so a write would land after the final
+   * snapshot and be lost. The scheduler saying the task is gone is not enough; /proc decides.
+   * The round fails naming the processes, and the controller retries it or rolls back.
+   */
+  private void refuseWhileInUse(DatasetName dataset) {
+    List<MountUsers.User> users = MountUsers.of(zfs.layout().mountpoint(dataset));
+    if (!users.isEmpty()) {
+      throw new RoundFailed("the copy of " + dataset + " on " + node + " is still in use, so its final snapshot "
+          + "would miss their writes: " + MountUsers.describe(users));
     }
   }
 

@@ -37,6 +37,8 @@ import java.util.function.Consumer;
  */
 public final class TransferClient {
 
+  private static final int CONNECT_TIMEOUT_MS = 10_000;
+
   private final Vertx vertx;
   private final ZfsDriver zfs;
   private final TransferBytes counted;
@@ -52,7 +54,9 @@ public final class TransferClient {
     this.vertx = vertx;
     this.counted = counted;
     this.zfs = zfs;
-    this.options = new HttpClientOptions().setIdleTimeout(60).setKeepAlive(false);
+    // A target that does not answer a connection within 10 s is unreachable (a cut path drops the
+    // SYN silently); the round fails with that reason and the controller retries it with backoff.
+    this.options = new HttpClientOptions().setIdleTimeout(60).setKeepAlive(false).setConnectTimeout(CONNECT_TIMEOUT_MS);
     if (!localAddress.isEmpty()) {
       options.setLocalAddress(localAddress);
     }

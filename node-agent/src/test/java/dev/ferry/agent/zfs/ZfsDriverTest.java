@@ -3,7 +3,9 @@ package dev.ferry.agent.zfs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ferry.agent.dataset.MountUsers;
 import dev.ferry.agent.testing.DataFiles;
+import dev.ferry.agent.testing.FileHolder;
 import dev.ferry.api.model.Snapshot;
 import dev.ferry.testing.ZfsPoolExtension;
 import dev.ferry.testing.ZfsPoolExtension.Pool;
@@ -18,6 +20,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 class ZfsDriverTest {
 
@@ -245,6 +248,30 @@ class ZfsDriverTest {
     assertThat(target.snapshots(DB)).containsExactly(s1, s2);
     target.mount(DB);
     assertThat(DataFiles.checksums(other.mountRoot().resolve("db"))).isEqualTo(DataFiles.checksums(mountpoint));
+  }
+
+  /**
+   * Why the source's fence checks /proc before its final snapshot (hole 4 of issue 10): on
+   * zfs-fuse, {@code readonly=on} refuses new writable opens, but a process that opened its file
+   * before keeps writing and fsyncing it. Only the scan of /proc sees that writer.
+   */
+  @Test
+  void readonlyDoesNotStopAProcessThatOpenedItsFileBeforeButTheScanSeesIt(@TempDir Path work) throws IOException {
+    zfs.create(DB, 32 * MIB);
+    Path aof = mountpoint.resolve("appendonly.aof");
+    try (FileHolder holder = FileHolder.holdingOpen(aof, work)) {
+      zfs.setReadonly(DB, true);
+
+      assertThat(zfs.state(DB).readonly()).isTrue();
+      assertThatThrownBy(() -> Files.writeString(mountpoint.resolve("new-file"), "x"))
+          .isInstanceOf(IOException.class).hasMessageContaining("Read-only file system");
+      assertThat(MountUsers.of(mountpoint)).extracting(MountUsers.User::pid).containsExactly(holder.pid());
+      FileHolder.Outcome outcome = holder.writeAndExit();
+      assertThat(outcome.wrote()).as("zfs-fuse lets an fd opened before readonly=on write: %s", outcome.report())
+          .isTrue();
+    }
+    assertThat(aof).hasContent("written before the fence\nwritten after the fence");
+    assertThat(MountUsers.of(mountpoint)).isEmpty();
   }
 
   /** Copies a send into a receive and waits for both; fails with the receive's error first. */
