@@ -12,6 +12,7 @@ FERRY_PACKAGES=(
   chromium chromium-driver
   iproute2 procps psmisc curl python3
   openssh-server   # sshd for the GitOps tests of ssh:// GitSources (GitOpsTest)
+  prometheus   # PrometheusScrapeTest scrapes a controller and queries its histograms
   shellcheck ruby   # static checks of vagrant/ (VagrantFilesIT)
 )
 

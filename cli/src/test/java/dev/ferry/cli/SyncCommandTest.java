@@ -9,7 +9,6 @@ import dev.ferry.controller.api.ApiFixture;
 import dev.ferry.controller.api.ApiServerOptions;
 import dev.ferry.controller.gitops.GitOps;
 import dev.ferry.controller.gitops.GitOpsOptions;
-import dev.ferry.controller.metrics.MetricsRegistry;
 import dev.ferry.testing.EtcdExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +41,7 @@ class SyncCommandTest {
     repo = Git.init().setDirectory(temp.resolve("repo").toFile()).setInitialBranch("main").call();
     var config = etcd.config().withKeyPrefix("/sync-command");
     store = EtcdStore.connect(config);
-    gitops = new GitOps(temp.resolve("cache"), new MetricsRegistry(), GitOpsOptions.DEFAULTS.withFileUrls(true));
+    gitops = new GitOps(temp.resolve("cache"), new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), GitOpsOptions.DEFAULTS.withFileUrls(true));
     ferry = new CliFixture(temp, ApiFixture.start(config,
         ApiServerOptions.defaults().withListen("127.0.0.1", 0).withFileGitUrls(true), gitops));
     gitops.start(store);

@@ -1,6 +1,7 @@
 package dev.ferry.controller;
 
 import dev.ferry.api.marathon.MarathonCredentials;
+import dev.ferry.api.metrics.PrometheusMetrics;
 import dev.ferry.api.store.EtcdStore;
 import dev.ferry.api.transfer.ClusterKey;
 import dev.ferry.controller.api.ApiServer;
@@ -13,7 +14,6 @@ import dev.ferry.controller.gitops.GitOps;
 import dev.ferry.controller.gitops.GitOpsOptions;
 import dev.ferry.controller.leader.Leadership;
 import dev.ferry.controller.marathon.MarathonClient;
-import dev.ferry.controller.metrics.MetricsRegistry;
 import dev.ferry.controller.runtime.LeaderDuties;
 import dev.ferry.controller.runtime.ReconcilerMetrics;
 import dev.ferry.controller.runtime.Reconcilers;
@@ -47,7 +47,7 @@ public final class Controller implements AutoCloseable {
   private final ControllerConfig config;
   private final EtcdStore store;
   private final Vertx vertx;
-  private final MetricsRegistry metrics = new MetricsRegistry();
+  private final PrometheusMetrics metrics = new PrometheusMetrics();
   private final GitOps gitops;
   private final ApiServer api;
   private final MarathonClient marathon;
@@ -65,7 +65,7 @@ public final class Controller implements AutoCloseable {
     Tokens tokens = TokenFile.read(config.tokensFile());
     this.store = EtcdStore.connect(config.etcd());
     this.vertx = Vertx.vertx();
-    this.gitops = new GitOps(config.gitopsCacheDir(), metrics,
+    this.gitops = new GitOps(config.gitopsCacheDir(), metrics.registry(),
         GitOpsOptions.DEFAULTS.withFileUrls(config.gitopsAllowFileUrls()).withCredentialsDir(config.gitopsCredentialsDir()));
     this.api = new ApiServer(ApiServerOptions.defaults().withListen(config.listenHost(), config.listenPort())
         .withFileGitUrls(config.gitopsAllowFileUrls()), store, tokens, metrics, gitops);
@@ -78,11 +78,11 @@ public final class Controller implements AutoCloseable {
     this.mesos = mesosLeader.map(f -> MesosAgents.polling(vertx, f::leader, MESOS_POLL))
         .or(() -> config.mesosUrl().map(url -> MesosAgents.polling(vertx, () -> Optional.of(url), MESOS_POLL)))
         .orElseGet(MesosAgents::none);
-    ReconcilerMetrics reconcilerMetrics = new ReconcilerMetrics(metrics);
+    ReconcilerMetrics reconcilerMetrics = new ReconcilerMetrics(metrics.registry());
     this.duties = new LeaderDuties(vertx, store, marathon, mesos, clusterKey(config),
         Reconcilers.Settings.DEFAULT.withTaskGuard(config.taskGuard()),
         Clock.systemUTC(), reconcilerMetrics).also(gitops);
-    reconcilerMetrics.watch(metrics, duties);
+    reconcilerMetrics.watch(duties);
     this.leadership = new Leadership(curator, config.zookeeperPath() + "/controller-leader",
         ManagementFactory.getRuntimeMXBean().getName(), duties);
   }
@@ -129,7 +129,7 @@ public final class Controller implements AutoCloseable {
     return api.port();
   }
 
-  public MetricsRegistry metrics() {
+  public PrometheusMetrics metrics() {
     return metrics;
   }
 
@@ -166,5 +166,6 @@ public final class Controller implements AutoCloseable {
       LOG.warn("Vert.x did not close cleanly: {}", e.toString());
     }
     store.close();
+    metrics.close();
   }
 }

@@ -3,6 +3,8 @@ package dev.ferry.agent;
 import dev.ferry.agent.config.AgentConfig;
 import dev.ferry.agent.dataset.CopyReporter;
 import dev.ferry.agent.dataset.DatasetKeeper;
+import dev.ferry.agent.metrics.AgentProbes;
+import dev.ferry.agent.metrics.TransferBytes;
 import dev.ferry.agent.migration.SourceMigrations;
 import dev.ferry.agent.node.NodeRegistration;
 import dev.ferry.agent.transfer.TicketVerifier;
@@ -14,6 +16,7 @@ import dev.ferry.agent.work.WorkLoop;
 import dev.ferry.agent.zfs.DatasetName;
 import dev.ferry.agent.zfs.ZfsDriver;
 import dev.ferry.api.events.EventRecorder;
+import dev.ferry.api.metrics.PrometheusMetrics;
 import dev.ferry.api.model.Migration;
 import dev.ferry.api.model.NodeSpec;
 import dev.ferry.api.store.EtcdStore;
@@ -22,6 +25,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +51,9 @@ public final class Agent {
   private final SourceMigrations sources;
   private final WorkLoop migrations;
   private long resyncTimer = -1;
+  private final PrometheusMetrics metrics = new PrometheusMetrics();
+  /** From the Node's registration until stop: what {@code /readyz} reports. */
+  private final AtomicBoolean ready = new AtomicBoolean();
 
   private Agent(Vertx vertx, AgentConfig config, EtcdStore store, ZfsDriver zfs, ClusterKey key, Clock clock) {
     this.vertx = vertx;
@@ -54,9 +61,10 @@ public final class Agent {
     String node = config.nodeName();
     this.datasets = new WorkLoop(vertx, "dataset", this::reconcileDataset, MIN_BACKOFF, MAX_BACKOFF);
     TransferReceiver receiver = new TransferReceiver(zfs, this::primaryHere, d -> datasets.enqueue(d.value()));
+    TransferBytes counted = TransferBytes.register(metrics.registry());
     this.server = new TransferServer(vertx, new TicketVerifier(key, node, clock), receiver,
-        progress -> LOG.debug("receiving {}", progress));
-    this.client = new TransferClient(vertx, zfs, config.address());
+        progress -> LOG.debug("receiving {}", progress), counted, new AgentProbes(metrics, ready::get));
+    this.client = new TransferClient(vertx, zfs, config.address(), counted);
     this.registration = new NodeRegistration(vertx, store, node, nodeSpec(config), zfs::poolSpace,
         config.leaseTtl(), clock);
     EventRecorder events = new EventRecorder(store, "node-agent/" + node, clock);
@@ -85,6 +93,7 @@ public final class Agent {
           return agent.registration.start(config.refreshInterval());
         })
         .map(node -> {
+          agent.ready.set(true);
           LOG.info("agent of node {} ready: transfers on {}:{}, pool {}, datasets under {}", config.nodeName(),
               config.address(), config.transferPort(), config.layout().pool(), config.layout().datasetRoot());
           return agent;
@@ -125,6 +134,7 @@ public final class Agent {
    * The store is the caller's to close.
    */
   public Future<Void> stop() {
+    ready.set(false);
     if (resyncTimer >= 0) {
       vertx.cancelTimer(resyncTimer);
     }
@@ -134,6 +144,9 @@ public final class Agent {
     view.close();
     return Future.join(client.close(), server.close())
         .transform(ar -> registration.stop())
-        .onComplete(ar -> LOG.info("agent of node {} stopped", config.nodeName()));
+        .onComplete(ar -> {
+          metrics.close();
+          LOG.info("agent of node {} stopped", config.nodeName());
+        });
   }
 }

@@ -7,8 +7,10 @@ import dev.ferry.api.store.EtcdStore;
 import dev.ferry.controller.auth.Role;
 import dev.ferry.controller.auth.Tokens;
 import dev.ferry.controller.gitops.GitSyncTrigger;
-import dev.ferry.controller.metrics.Counter;
-import dev.ferry.controller.metrics.MetricsRegistry;
+import dev.ferry.api.metrics.PrometheusMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
@@ -19,21 +21,24 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.PlatformHandler;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Ferry's API, one verticle. Every endpoint but {@code /healthz} and the git webhook needs a bearer token
+ * Ferry's API, one verticle. Every endpoint but the probes and the git webhook needs a bearer token
  * ({@link BearerAuth}); answers are JSON, errors are {@link ApiError}s.
  *
  * <pre>
  * GET    /healthz                          open; 200 while the process runs
- * GET    /readyz                           view; 200 when etcd answers, else 503
- * GET    /metrics                          view; Prometheus text
+ * GET    /readyz                           open; 200 when etcd answers, else 503 (no detail: it is open)
+ * GET    /metrics                          metrics (a token only Prometheus needs) or view; Prometheus text
  * GET    /version                          view; {"version": ...}
  * GET    /apis/ferry/v1/&lt;plural&gt;            view; ?labelSelector=; a list with metadata.resourceVersion
  * GET    /apis/ferry/v1/&lt;plural&gt;/&lt;name&gt;     view
@@ -57,33 +62,39 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class ApiServer extends VerticleBase {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
   private static final String ROUTE = "ferry.route";
   private static final String OBJECTS = "/apis/ferry/v1/:plural";
+  /** A request is a store read or write, or a WebSocket's whole life (a watch). */
+  private static final Duration[] REQUEST_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10),
+      Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+      Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+      Duration.ofSeconds(10)};
 
   private final ApiServerOptions options;
   private final EtcdStore store;
   private final BearerAuth auth;
-  private final MetricsRegistry metrics;
+  private final BearerAuth scrapeAuth;
+  private final PrometheusMetrics metrics;
   private final GitSyncTrigger gitSync;
-  private final Counter requests;
   private final Set<WatchSession> watches = ConcurrentHashMap.newKeySet();
   /** Open (or opening) watches by user, for the caps. */
   private final Map<String, Integer> watchesByUser = new ConcurrentHashMap<>();
   private final Counter slowClients;
   private HttpServer server;
 
-  public ApiServer(ApiServerOptions options, EtcdStore store, Tokens tokens, MetricsRegistry metrics,
+  public ApiServer(ApiServerOptions options, EtcdStore store, Tokens tokens, PrometheusMetrics metrics,
       GitSyncTrigger gitSync) {
     this.options = options;
     this.store = store;
-    this.auth = new BearerAuth(tokens);
+    this.auth = new BearerAuth(tokens, Role.VIEW);
+    this.scrapeAuth = new BearerAuth(tokens, Role.METRICS);
     this.metrics = metrics;
     this.gitSync = gitSync;
-    this.requests = metrics.counter("ferry_api_requests_total", "API requests by route, method and status code",
-        "route", "method", "code");
-    this.slowClients = metrics.counter("ferry_api_watch_slow_disconnects_total",
-        "Watch clients disconnected because they did not keep up");
-    metrics.gauge("ferry_api_watches", "Open watch WebSockets", watches::size);
+    this.slowClients = Counter.builder("ferry.api.watch.slow.disconnects")
+        .description("Watch clients disconnected because they did not keep up").register(metrics.registry());
+    Gauge.builder("ferry.api.watches", watches, Set::size).description("Open watch WebSockets")
+        .register(metrics.registry());
   }
 
   @Override
@@ -120,9 +131,8 @@ public final class ApiServer extends VerticleBase {
     ObjectRoutes objects = new ObjectRoutes(store, options.allowFileGitUrls());
 
     router.get("/healthz").handler(tag("/healthz")).handler(ctx -> Responses.json(ctx, 200, Map.of("status", "ok")));
-    on(router, HttpMethod.GET, "/readyz").handler(this::ready);
-    on(router, HttpMethod.GET, "/metrics").handler(ctx -> ctx.response()
-        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+    router.get("/readyz").handler(tag("/readyz")).handler(this::ready);
+    router.get("/metrics").handler(tag("/metrics")).handler(scrapeAuth).handler(this::scrape);
     on(router, HttpMethod.GET, "/version").handler(ctx -> Responses.json(ctx, 200, Map.of("version", options.version())));
     on(router, HttpMethod.GET, "/apis/ferry/v1/watch").handler(this::watch);
     on(router, HttpMethod.GET, OBJECTS).handler(objects::list);
@@ -150,7 +160,7 @@ public final class ApiServer extends VerticleBase {
         .handler(auth.then(BodyHandler.create(false).setBodyLimit(ApiServerOptions.BODY_LIMIT)));
   }
 
-  /** Names the route for the request counter; a platform handler, so it runs first. */
+  /** Names the route for the request metrics; a platform handler, so it runs first. */
   private static PlatformHandler tag(String route) {
     return ctx -> {
       ctx.put(ROUTE, route);
@@ -158,10 +168,27 @@ public final class ApiServer extends VerticleBase {
     };
   }
 
+  /**
+   * Counts the request and times it, by route template (never the raw path: the labels stay
+   * few whatever clients send), method and status code.
+   */
   private void countRequest(RoutingContext ctx) {
-    ctx.addEndHandler(v -> requests.inc(Optional.<String>ofNullable(ctx.get(ROUTE)).orElse("unmatched"),
-        ctx.request().method().name(), Integer.toString(ctx.response().getStatusCode())));
+    long start = System.nanoTime();
+    ctx.addEndHandler(v -> {
+      String[] tags = {"route", Optional.<String>ofNullable(ctx.get(ROUTE)).orElse("unmatched"),
+          "method", ctx.request().method().name(), "code", Integer.toString(ctx.response().getStatusCode())};
+      Counter.builder("ferry.api.requests").description("API requests by route, method and status code")
+          .tags(tags).register(metrics.registry()).increment();
+      Timer.builder("ferry.api.request.duration").description("How long API requests took, by route, method and code")
+          .tags(tags).serviceLevelObjectives(REQUEST_BUCKETS).register(metrics.registry())
+          .record(Duration.ofNanos(System.nanoTime() - start));
+    });
     ctx.next();
+  }
+
+  private void scrape(RoutingContext ctx) {
+    // Formatting every meter takes a millisecond or so: not worth a worker thread.
+    ctx.response().putHeader("Content-Type", PrometheusMetrics.CONTENT_TYPE).end(metrics.scrape());
   }
 
   private void failed(RoutingContext ctx) {
@@ -179,7 +206,11 @@ public final class ApiServer extends VerticleBase {
     Future.fromCompletionStage(store.get(Kind.NODE, "readyz"), vertx.getOrCreateContext())
         .timeout(2, TimeUnit.SECONDS)
         .onSuccess(v -> Responses.json(ctx, 200, Map.of("status", "ready")))
-        .onFailure(e -> Responses.error(ctx, ApiError.of(503, "Unavailable", "etcd does not answer: " + e.getMessage())));
+        // Open to anyone, so the answer says no more than the status does; the log says why.
+        .onFailure(e -> {
+          LOG.warn("not ready: etcd does not answer: {}", e.toString());
+          Responses.error(ctx, ApiError.of(503, "Unavailable", "not ready"));
+        });
   }
 
   private void sync(RoutingContext ctx) {
@@ -212,7 +243,7 @@ public final class ApiServer extends VerticleBase {
     };
     var context = vertx.getOrCreateContext();
     WatchOptions limits = new WatchOptions(options.heartbeat(), options.watchQueueBytes(),
-        ApiServerOptions.MAX_PENDING_FRAMES, slowClients::inc);
+        ApiServerOptions.MAX_PENDING_FRAMES, slowClients::increment);
     ctx.request().toWebSocket()
         .onSuccess(socket -> {
           WatchSession[] session = new WatchSession[1];

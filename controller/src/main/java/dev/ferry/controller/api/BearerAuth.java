@@ -8,8 +8,10 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
 
 /**
- * Authenticates every request but {@code /healthz}: {@code Authorization: Bearer <token>} must
- * name a token of the tokens file (else 401). {@link #require} then checks the role (else 403).
+ * Authenticates every request but the probes ({@code /healthz}, {@code /readyz}):
+ * {@code Authorization: Bearer <token>} must name a token of the tokens file (else 401) whose
+ * role includes this handler's least role (else 403: a {@code metrics} token only scrapes).
+ * {@link #require} then checks a larger role where a route needs one (else 403).
  */
 final class BearerAuth implements Handler<RoutingContext> {
 
@@ -17,9 +19,12 @@ final class BearerAuth implements Handler<RoutingContext> {
   private static final String PREFIX = "Bearer ";
 
   private final Tokens tokens;
+  private final Role least;
 
-  BearerAuth(Tokens tokens) {
+  /** A check that lets through any token whose role includes {@code least}. */
+  BearerAuth(Tokens tokens, Role least) {
     this.tokens = tokens;
+    this.least = least;
   }
 
   @Override
@@ -60,7 +65,7 @@ final class BearerAuth implements Handler<RoutingContext> {
       return false;
     }
     ctx.put(PRINCIPAL, principal.get());
-    return true;
+    return require(ctx, least, ctx.request().method() + " " + ctx.request().path());
   }
 
   /**

@@ -6,12 +6,14 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * What a token may do. Each role includes the ones below it: {@link #VIEW} reads (get, list,
- * watch, readyz, metrics); {@link #EDIT} also writes the kinds users write (StatefulApps,
+ * What a token may do. Each role includes the ones below it: {@link #METRICS} only scrapes
+ * {@code /metrics} (Prometheus' credential: it reads no object); {@link #VIEW} reads (get, list,
+ * watch, version, metrics); {@link #EDIT} also writes the kinds users write (StatefulApps,
  * Datasets, Migrations, GitSources) and triggers syncs; {@link #ADMIN} writes everything,
  * Nodes and Events included.
  */
 public enum Role {
+  METRICS,
   VIEW,
   EDIT,
   ADMIN;
@@ -30,7 +32,7 @@ public enum Role {
     return Arrays.stream(values()).filter(r -> r.word().equals(text)).findFirst();
   }
 
-  /** As written in the tokens file: admin, edit, view. */
+  /** As written in the tokens file: admin, edit, view, metrics. */
   public String word() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Reads the tokens file: one token per line as {@code token,user,role} (role admin, edit or
- * view), like Kubernetes' static token file; blank lines and lines starting with {@code #} are
+ * Reads the tokens file: one token per line as {@code token,user,role} (role admin, edit,
+ * view or metrics), like Kubernetes' static token file; blank lines and lines starting with {@code #} are
  * ignored. For example:
  *
  * <pre>
@@ -70,7 +70,7 @@ public final class TokenFile {
         problems.add(at + "user '" + user + "' must be letters, digits, '@', '.', '_', ':' or '-'");
       }
       Role.parse(role).ifPresentOrElse(r -> tokens.put(token, new Principal(user, r)),
-          () -> problems.add(at + "role '" + role + "' must be admin, edit or view"));
+          () -> problems.add(at + "role '" + role + "' must be admin, edit, view or metrics"));
     }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("tokens file " + source + " is invalid:\n  " + String.join("\n  ", problems));

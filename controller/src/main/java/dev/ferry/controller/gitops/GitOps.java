@@ -13,9 +13,9 @@ import dev.ferry.api.store.Subscription;
 import dev.ferry.api.store.WatchEvent;
 import dev.ferry.api.validation.FieldError;
 import dev.ferry.controller.admission.AdmissionException;
-import dev.ferry.controller.metrics.Counter;
-import dev.ferry.controller.metrics.MetricsRegistry;
 import dev.ferry.controller.runtime.LeaderDuties;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,7 +54,7 @@ public final class GitOps implements GitSyncTrigger, LeaderDuties.Job {
   /** The leader's fenced store and the sync over it, while started. */
   private EtcdStore store;
   private GitSync sync;
-  private final Counter syncs;
+  private final MeterRegistry metrics;
   private final Map<String, GitSource> sources = new ConcurrentHashMap<>();
   private final Map<String, Instant> lastSync = new ConcurrentHashMap<>();
   /** Sources asked to sync ({@link #requestSync}): the next tick queues them, as syncs that write. */
@@ -67,10 +67,10 @@ public final class GitOps implements GitSyncTrigger, LeaderDuties.Job {
   private Optional<ExecutorService> workers = Optional.empty();
   private Optional<Subscription> watch = Optional.empty();
 
-  public GitOps(Path cacheDir, MetricsRegistry metrics, GitOpsOptions options) {
+  public GitOps(Path cacheDir, MeterRegistry metrics, GitOpsOptions options) {
     this.cacheDir = cacheDir;
     this.options = options;
-    this.syncs = metrics.counter("ferry_gitops_syncs_total", "GitSource syncs by source and result", "source", "result");
+    this.metrics = metrics;
   }
 
   /** Starts watching and syncing, writing through {@code fenced}; does nothing if already started. */
@@ -222,11 +222,10 @@ public final class GitOps implements GitSyncTrigger, LeaderDuties.Job {
       lastSync.put(source.name(), Instant.now());
       GitMirror mirror = new GitMirror(cacheDir.resolve(source.name()));
       GitSourceStatus status = sync.run(source, mirror, requested);
-      if (source.spec().suspend()) {
-        syncs.inc(source.name(), "Suspended");
-      } else {
-        syncs.inc(source.name(), status.lastError().isEmpty() ? status.sync().name() : "Error");
-      }
+      String result = source.spec().suspend() ? "Suspended"
+          : status.lastError().isEmpty() ? status.sync().name() : "Error";
+      Counter.builder("ferry.gitops.syncs").description("GitSource syncs by source and result")
+          .tags("source", source.name(), "result", result).register(metrics).increment();
       if (!status.lastError().isEmpty() && !source.spec().suspend()) {
         LOG.warn("GitSource {}: {}", source.name(), status.lastError());
       }

@@ -1,10 +1,10 @@
 package dev.ferry.controller.api;
 
+import dev.ferry.api.metrics.PrometheusMetrics;
 import dev.ferry.api.store.EtcdConfig;
 import dev.ferry.api.store.EtcdStore;
 import dev.ferry.controller.auth.TokenFile;
 import dev.ferry.controller.gitops.GitSyncTrigger;
-import dev.ferry.controller.metrics.MetricsRegistry;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,11 +24,14 @@ public final class ApiFixture implements AutoCloseable {
   public static final String ADMIN = "admin-token-0123456789";
   public static final String EDIT = "edit-token-0123456789";
   public static final String VIEW = "view-token-0123456789";
-  public static final String TOKENS = ADMIN + ",alice,admin\n" + EDIT + ",ci,edit\n" + VIEW + ",bob,view\n";
+  /** Prometheus' token: it may only scrape {@code /metrics}. */
+  public static final String METRICS = "metrics-token-0123456789";
+  public static final String TOKENS = ADMIN + ",alice,admin\n" + EDIT + ",ci,edit\n" + VIEW + ",bob,view\n"
+      + METRICS + ",prometheus,metrics\n";
 
   public final Vertx vertx = Vertx.vertx();
   public final EtcdStore store;
-  public final MetricsRegistry metrics = new MetricsRegistry();
+  public final PrometheusMetrics metrics = new PrometheusMetrics();
   private final ApiServer server;
   private final HttpClient http = HttpClient.newHttpClient();
 
@@ -103,6 +106,7 @@ public final class ApiFixture implements AutoCloseable {
       throw new IllegalStateException("Vert.x did not close", e);
     } finally {
       store.close();
+      metrics.close();
     }
   }
 }

@@ -195,7 +195,10 @@ class ObjectApiTest {
     String metrics = api.get("/metrics").body();
 
     assertThat(metrics).contains("# TYPE ferry_api_requests_total counter")
-        .contains("ferry_api_requests_total{route=\"/apis/ferry/v1/:plural/:name\",method=\"GET\",code=\"404\"}");
+        .contains("ferry_api_requests_total{code=\"404\",method=\"GET\",route=\"/apis/ferry/v1/:plural/:name\"}")
+        .contains("# TYPE ferry_api_request_duration_seconds histogram")
+        .contains("ferry_api_request_duration_seconds_bucket{code=\"404\",method=\"GET\","
+            + "route=\"/apis/ferry/v1/:plural/:name\",le=\"+Inf\"}");
   }
 
   @Test

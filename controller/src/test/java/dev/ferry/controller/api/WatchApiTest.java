@@ -189,13 +189,12 @@ class WatchApiTest {
     String big = "x".repeat(100_000);
     try (WatchClient slow = WatchClient.slow(api, "kind=statefulapps&name=w-big")) {
       await().atMost(EVENTUALLY).until(() -> !slow.frames.isEmpty());
-      var cutOff = api.metrics.counter("ferry_api_watch_slow_disconnects_total",
-          "Watch clients disconnected because they did not keep up");
-      for (int i = 0; i < 300 && cutOff.value() == 0; i++) {
+      var cutOff = api.metrics.registry().counter("ferry.api.watch.slow.disconnects");
+      for (int i = 0; i < 300 && cutOff.count() == 0; i++) {
         api.put(APPS + "w-big", app("w-big", "{}", "ssd").replace("  labels: {}",
             "  annotations: {filler: '" + big + i + "'}"));
       }
-      await().atMost(EVENTUALLY).until(() -> cutOff.value() == 1);
+      await().atMost(EVENTUALLY).until(() -> cutOff.count() == 1);
 
       slow.catchUp();
       await().atMost(EVENTUALLY).until(() -> slow.closed.isDone());

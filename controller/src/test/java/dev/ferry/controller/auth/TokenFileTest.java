@@ -25,7 +25,7 @@ class TokenFileTest {
   @Test
   void refusesTheWholeFileForOneBadLineNamingIt() {
     assertThatThrownBy(() -> TokenFile.parse("tokens.csv", "aaaaaaaaaaaaaaaa1,alice,root\nshort,bob,view\n"))
-        .hasMessageContaining("tokens.csv:1: role 'root' must be admin, edit or view")
+        .hasMessageContaining("tokens.csv:1: role 'root' must be admin, edit, view or metrics")
         .hasMessageContaining("tokens.csv:2: a token must be at least 16 characters");
     assertThatThrownBy(() -> TokenFile.parse("t", "aaaaaaaaaaaaaaaa1,a,view\naaaaaaaaaaaaaaaa1,b,view\n"))
         .hasMessageContaining("t:2: this token is already given to a");

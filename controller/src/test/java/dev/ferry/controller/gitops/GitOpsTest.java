@@ -65,7 +65,7 @@ class GitOpsTest {
     var config = etcd.config().withKeyPrefix("/" + test.getTestMethod().orElseThrow().getName());
     var store = dev.ferry.api.store.EtcdStore.connect(config);
     // The repositories here are local: this controller allows file:// (it is off by default).
-    gitops = new GitOps(temp.resolve("cache"), new dev.ferry.controller.metrics.MetricsRegistry(),
+    gitops = new GitOps(temp.resolve("cache"), new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
         OPTIONS.withCredentialsDir(Optional.of(temp.resolve("creds"))));
     api = ApiFixture.start(config, ApiServerOptions.defaults().withListen("127.0.0.1", 0).withFileGitUrls(true), gitops);
     gitops.start(store);

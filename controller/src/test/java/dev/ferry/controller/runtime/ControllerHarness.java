@@ -1,5 +1,6 @@
 package dev.ferry.controller.runtime;
 
+import dev.ferry.api.metrics.PrometheusMetrics;
 import dev.ferry.api.process.Directories;
 import dev.ferry.api.marathon.MarathonCredentials;
 import dev.ferry.api.codec.Manifests;
@@ -11,7 +12,6 @@ import dev.ferry.api.transfer.ClusterKey;
 import dev.ferry.controller.leader.Leadership;
 import dev.ferry.controller.marathon.MarathonClient;
 import dev.ferry.controller.marathon.TaskGuard;
-import dev.ferry.controller.metrics.MetricsRegistry;
 import dev.ferry.controller.queue.Backoff;
 import dev.ferry.devcluster.Devcluster;
 import dev.ferry.devcluster.DevclusterConfig;
@@ -50,7 +50,7 @@ final class ControllerHarness implements AutoCloseable {
   /** What devcluster asks of every client: the harness's clients send them. */
   final MarathonCredentials marathonCredentials = new MarathonCredentials("ferry", UUID.randomUUID().toString());
   final ClusterKey key;
-  final MetricsRegistry metrics = new MetricsRegistry();
+  final PrometheusMetrics metrics = new PrometheusMetrics();
   /** The replica started first; usually the leader. */
   final LeaderDuties duties;
   private final String zookeeper;
@@ -84,7 +84,7 @@ final class ControllerHarness implements AutoCloseable {
       Reconcilers.Settings settings = new Reconcilers.Settings(4, Duration.ofSeconds(30),
           new Backoff(Duration.ofMillis(5), Duration.ofSeconds(2)), 200, GUARD);
       duties = new LeaderDuties(vertx, store, marathonClient, key, settings, Clock.systemUTC(),
-          new ReconcilerMetrics(metrics));
+          new ReconcilerMetrics(metrics.registry()));
       leadership = new Leadership(curator, "/ferry/test-leader", id, duties).start();
     }
 
@@ -128,6 +128,7 @@ final class ControllerHarness implements AutoCloseable {
       store.close();
     } finally {
       vertx.close().await();
+      metrics.close();
       Directories.delete(stateDir);
     }
   }

@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * A blocking {@link InputStream} (a {@code zfs send}'s output) as a Vert.x {@link ReadStream}.
@@ -44,10 +45,14 @@ final class InputStreamReadStream implements ReadStream<Buffer> {
   private Handler<Void> endHandler;
   private Handler<Throwable> exceptionHandler;
 
-  InputStreamReadStream(Context context, InputStream in, Runnable atEnd) {
+  private final LongConsumer counted;
+
+  /** {@code counted} hears of each chunk's size as it is read (from the reader thread). */
+  InputStreamReadStream(Context context, InputStream in, Runnable atEnd, LongConsumer counted) {
     this.context = context;
     this.in = in;
     this.atEnd = atEnd;
+    this.counted = counted;
     Thread reader = new Thread(this::readAll, "stream-reader");
     reader.setDaemon(true);
     reader.start();
@@ -67,6 +72,7 @@ final class InputStreamReadStream implements ReadStream<Buffer> {
           break;
         }
         bytes.addAndGet(chunk.length);
+        counted.accept(chunk.length);
         Buffer buffer = Buffer.buffer(chunk);
         context.runOnContext(v -> {
           pending.add(buffer);

@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * A blocking {@link OutputStream} (a {@code zfs receive}'s input) as a Vert.x {@link
@@ -36,9 +37,13 @@ final class OutputStreamWriteStream implements WriteStream<Buffer> {
   private volatile Handler<Void> drainHandler;
   private volatile Handler<Throwable> exceptionHandler;
 
-  OutputStreamWriteStream(Context context, OutputStream out) {
+  private final LongConsumer counted;
+
+  /** {@code counted} hears of each piece's size as it is written (from the writer thread). */
+  OutputStreamWriteStream(Context context, OutputStream out, LongConsumer counted) {
     this.context = context;
     this.out = out;
+    this.counted = counted;
     this.ended = Promise.promise();
     Thread writer = new Thread(this::writeAll, "stream-writer");
     writer.setDaemon(true);
@@ -60,6 +65,7 @@ final class OutputStreamWriteStream implements WriteStream<Buffer> {
         byte[] bytes = ((Buffer) item).getBytes();
         out.write(bytes);
         written.addAndGet(bytes.length);
+        counted.accept(bytes.length);
         long now = queued.addAndGet(-bytes.length);
         if (now <= maxQueued / 2) {
           signalDrain();

@@ -1,5 +1,6 @@
 package dev.ferry.agent.transfer;
 
+import dev.ferry.agent.metrics.TransferBytes;
 import dev.ferry.agent.zfs.DatasetName;
 import dev.ferry.agent.zfs.StreamingProcess;
 import dev.ferry.agent.zfs.ZfsDriver;
@@ -40,15 +41,18 @@ public final class TransferClient {
 
   private final Vertx vertx;
   private final ZfsDriver zfs;
+  private final TransferBytes counted;
   private final HttpClientOptions options;
   private final HttpClient http;
   private final Set<HttpClient> streams = ConcurrentHashMap.newKeySet();
 
   /**
    * @param localAddress the address to send from (the node's own address), or empty for any
+   * @param counted where the bytes sent are counted as they stream
    */
-  public TransferClient(Vertx vertx, ZfsDriver zfs, String localAddress) {
+  public TransferClient(Vertx vertx, ZfsDriver zfs, String localAddress, TransferBytes counted) {
     this.vertx = vertx;
+    this.counted = counted;
     this.zfs = zfs;
     // A target that does not answer a connection within 10 s is unreachable (a cut path drops the
     // SYN silently); the round fails with that reason and the controller retries it with backoff.
@@ -71,7 +75,7 @@ public final class TransferClient {
     Context context = vertx.getOrCreateContext();
     return vertx.executeBlocking(() -> prepare(request), false).compose(prepared -> {
       InputStreamReadStream body = new InputStreamReadStream(context, prepared.process().output(),
-          prepared.process()::awaitSuccess);
+          prepared.process()::awaitSuccess, counted.sent()::increment);
       ProgressReporter reporter = new ProgressReporter(vertx, request.dataset().value(), body::bytes, progress);
       return post(request, prepared, body)
           .compose(answer -> answer(answer, prepared.snapshot()))

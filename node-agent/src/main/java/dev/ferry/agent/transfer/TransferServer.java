@@ -1,5 +1,7 @@
 package dev.ferry.agent.transfer;
 
+import dev.ferry.agent.metrics.AgentProbes;
+import dev.ferry.agent.metrics.TransferBytes;
 import dev.ferry.api.transfer.TicketRejectedException;
 import dev.ferry.api.transfer.TransferTicket;
 import dev.ferry.agent.zfs.DatasetName;
@@ -35,6 +37,7 @@ import org.slf4j.LoggerFactory;
  * <p>It also answers {@code GET /v1/datasets/{dataset}/snapshots}, what a sender asks before it
  * plans a stream: {@code 200 {dataset, snapshots: [{name, guid, created}]}} oldest first, or 404
  * when this node has no copy. The list is not secret and changes nothing, so it needs no ticket.
+ * And it serves the {@link AgentProbes}' routes: {@code /healthz}, {@code /readyz}, {@code /metrics}.
  */
 public final class TransferServer {
 
@@ -55,11 +58,19 @@ public final class TransferServer {
   private final TicketVerifier verifier;
   private final TransferReceiver receiver;
   private final Consumer<TransferProgress> progress;
+  private final TransferBytes counted;
+  private final AgentProbes probes;
   private final Set<String> busy = ConcurrentHashMap.newKeySet();
   private HttpServer server;
 
+  /**
+   * @param counted where received bytes are counted as they stream
+   * @param probes {@code /healthz}, {@code /readyz} and {@code /metrics}, served here too
+   */
   public TransferServer(Vertx vertx, TicketVerifier verifier, TransferReceiver receiver,
-      Consumer<TransferProgress> progress) {
+      Consumer<TransferProgress> progress, TransferBytes counted, AgentProbes probes) {
+    this.counted = counted;
+    this.probes = probes;
     this.vertx = vertx;
     this.verifier = verifier;
     this.receiver = receiver;
@@ -87,6 +98,9 @@ public final class TransferServer {
 
   private void handle(HttpServerRequest request) {
     request.pause();
+    if (probes.answer(request)) {
+      return;
+    }
     String path = request.path();
     if (path.startsWith(DATASETS_PREFIX) && path.endsWith(SNAPSHOTS_SUFFIX)) {
       snapshots(request, path.substring(DATASETS_PREFIX.length(), path.length() - SNAPSHOTS_SUFFIX.length()));
@@ -161,7 +175,7 @@ public final class TransferServer {
   private Future<Received> receive(HttpServerRequest request, TransferTicket ticket, OptionalLong expected) {
     Context context = vertx.getOrCreateContext();
     return vertx.executeBlocking(() -> receiver.begin(ticket, expected), false).compose(process -> {
-      OutputStreamWriteStream body = new OutputStreamWriteStream(context, process.input());
+      OutputStreamWriteStream body = new OutputStreamWriteStream(context, process.input(), counted.received()::increment);
       ProgressReporter reporter = new ProgressReporter(vertx, ticket.dataset(), body::bytes, progress);
       return request.pipeTo(body)
           // Whether the body arrived whole or not, the receive's own outcome decides: a body cut

@@ -1,5 +1,8 @@
 package dev.ferry.agent.bench;
 
+import dev.ferry.agent.metrics.AgentProbes;
+import dev.ferry.agent.metrics.TransferBytes;
+import dev.ferry.api.metrics.PrometheusMetrics;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.agent.testing.DataFiles;
@@ -92,10 +95,12 @@ public final class TransferBench {
 
   private ObjectNode run(long size, Path data) throws Exception {
     TransferReceiver receiver = new TransferReceiver(target, dataset -> false);
+    PrometheusMetrics metrics = new PrometheusMetrics();
+    TransferBytes counted = TransferBytes.register(metrics.registry());
     TransferServer server = new TransferServer(vertx, new TicketVerifier(KEY, "node2", Clock.systemUTC()), receiver,
-        p -> { });
+        p -> { }, counted, new AgentProbes(metrics, () -> true));
     port = server.listen("127.0.1.2", 0).await();
-    client = new TransferClient(vertx, source, "127.0.1.1");
+    client = new TransferClient(vertx, source, "127.0.1.1", counted);
 
     source.create(AGENT_COPY, size * 2);
     System.out.printf("writing %d MiB of random data ...%n", size / MIB);

@@ -1,5 +1,8 @@
 package dev.ferry.agent.transfer;
 
+import dev.ferry.agent.metrics.AgentProbes;
+import dev.ferry.agent.metrics.TransferBytes;
+import dev.ferry.api.metrics.PrometheusMetrics;
 import dev.ferry.api.transfer.ClusterKey;
 import dev.ferry.api.transfer.TransferPlanner;
 import dev.ferry.api.transfer.TransferStep;
@@ -77,12 +80,15 @@ class TransferTest {
   private ZfsDriver target;
   private Path targetData;
 
+  final PrometheusMetrics metrics = new PrometheusMetrics();
+  final TransferBytes counted = TransferBytes.register(metrics.registry());
+
   @BeforeEach
   void twoNodes(Pool node1Pool) throws Exception {
     vertx = Vertx.vertx();
     source = driver(node1Pool);
     sourceData = node1Pool.mountRoot().resolve("db");
-    client = new TransferClient(vertx, source, NODE1);
+    client = new TransferClient(vertx, source, NODE1, counted);
     startTarget(pools.create());
   }
 
@@ -90,7 +96,8 @@ class TransferTest {
     target = driver(pool);
     targetData = pool.mountRoot().resolve("db");
     TransferReceiver receiver = new TransferReceiver(target, primaryOnNode2::contains);
-    server = new TransferServer(vertx, new TicketVerifier(KEY, "node2", Clock.systemUTC()), receiver, received::add);
+    server = new TransferServer(vertx, new TicketVerifier(KEY, "node2", Clock.systemUTC()), receiver, received::add,
+        counted, new AgentProbes(metrics, () -> true));
     port = get(server.listen(NODE2, 0));
   }
 

@@ -1,0 +1,24 @@
+package dev.ferry.agent.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Bytes of {@code zfs send} streams as they move, counted chunk by chunk while a transfer runs
+ * (not when it ends), so a long first copy shows its rate in {@code ferry_transfer_bytes_total}:
+ * {@code direction="sent"} as read from {@code zfs send}, {@code "received"} as written into
+ * {@code zfs receive}. No dataset label: the rate per node is what a dashboard needs, and the
+ * Migration's status already has each migration's bytes.
+ */
+public record TransferBytes(Counter sent, Counter received) {
+
+  public static TransferBytes register(MeterRegistry registry) {
+    return new TransferBytes(counter(registry, "sent"), counter(registry, "received"));
+  }
+
+  private static Counter counter(MeterRegistry registry, String direction) {
+    return Counter.builder("ferry.transfer").baseUnit("bytes").tag("direction", direction)
+        .description("Bytes of transfer streams sent or received by this node, counted as they stream")
+        .register(registry);
+  }
+}
