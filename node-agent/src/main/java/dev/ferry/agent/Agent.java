@@ -56,7 +56,7 @@ public final class Agent {
     TransferReceiver receiver = new TransferReceiver(zfs, this::primaryHere, d -> datasets.enqueue(d.value()));
     this.server = new TransferServer(vertx, new TicketVerifier(key, node, clock), receiver,
         progress -> LOG.debug("receiving {}", progress));
-    this.client = new TransferClient(vertx, zfs, config.address());
+    this.client = new TransferClient(vertx, zfs, config.address(), config.tls());
     this.registration = new NodeRegistration(vertx, store, node, nodeSpec(config), zfs::poolSpace,
         config.leaseTtl(), clock);
     EventRecorder events = new EventRecorder(store, "node-agent/" + node, clock);
@@ -76,7 +76,7 @@ public final class Agent {
   public static Future<Agent> start(Vertx vertx, AgentConfig config, EtcdStore store, ZfsDriver zfs, ClusterKey key,
       Clock clock) {
     Agent agent = new Agent(vertx, config, store, zfs, key, clock);
-    return agent.server.listen(config.address(), config.transferPort())
+    return agent.server.listen(config.address(), config.transferPort(), config.tls())
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot serve transfers on " + config.address()
             + ":" + config.transferPort() + " (transferPort, FERRY_TRANSFER_PORT): " + e.getMessage(), e)))
         .compose(port -> {
@@ -85,8 +85,9 @@ public final class Agent {
           return agent.registration.start(config.refreshInterval());
         })
         .map(node -> {
-          LOG.info("agent of node {} ready: transfers on {}:{}, pool {}, datasets under {}", config.nodeName(),
-              config.address(), config.transferPort(), config.layout().pool(), config.layout().datasetRoot());
+          LOG.info("agent of node {} ready: transfers on {}:{} ({}), pool {}, datasets under {}", config.nodeName(),
+              config.address(), config.transferPort(), config.tls().isPresent() ? "mutual TLS" : "plain HTTP",
+              config.layout().pool(), config.layout().datasetRoot());
           return agent;
         })
         .recover(e -> agent.stop().transform(ar -> Future.failedFuture(e)));

@@ -5,6 +5,8 @@ import dev.ferry.agent.zfs.StreamingProcess;
 import dev.ferry.agent.zfs.ZfsDriver;
 import dev.ferry.agent.zfs.ZfsException;
 import dev.ferry.api.model.Snapshot;
+import dev.ferry.api.tls.TlsFiles;
+import dev.ferry.api.tls.VertxTls;
 import dev.ferry.api.codec.Json;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -46,9 +48,18 @@ public final class TransferClient {
    * @param localAddress the address to send from (the node's own address), or empty for any
    */
   public TransferClient(Vertx vertx, ZfsDriver zfs, String localAddress) {
+    this(vertx, zfs, localAddress, Optional.empty());
+  }
+
+  /**
+   * @param tls when given, every call is HTTPS to a server the cluster CA issued a certificate
+   *     for under the address called, presenting this agent's certificate (mutual TLS)
+   */
+  public TransferClient(Vertx vertx, ZfsDriver zfs, String localAddress, Optional<TlsFiles> tls) {
     this.vertx = vertx;
     this.zfs = zfs;
     this.options = new HttpClientOptions().setIdleTimeout(60).setKeepAlive(false);
+    tls.ifPresent(files -> VertxTls.client(options, files));
     if (!localAddress.isEmpty()) {
       options.setLocalAddress(localAddress);
     }
