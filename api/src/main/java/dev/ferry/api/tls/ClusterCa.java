@@ -94,7 +94,7 @@ public final class ClusterCa {
 
   /**
    * Issues {@code CN=<name>} for {@code addresses} (IP literals become IP names, anything else
-   * DNS names) and writes {@code <name>.crt} and {@code <name>.key} into {@code dir}, which
+   * DNS names; none for a certificate that only authenticates a client) and writes {@code <name>.crt} and {@code <name>.key} into {@code dir}, which
    * must already hold this CA's {@value #CA_CERT} (see {@link #writeTo}).
    */
   public TlsFiles issue(String name, List<String> addresses, Path dir) {
@@ -111,9 +111,11 @@ public final class ClusterCa {
           .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
           .addExtension(Extension.extendedKeyUsage, false,
               new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
-          .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)))
           .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate))
           .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()));
+      if (!names.isEmpty()) {
+        builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
+      }
       X509Certificate leaf = sign(builder, key);
       Path certFile = dir.resolve(name + ".crt");
       Path keyFile = dir.resolve(name + ".key");
