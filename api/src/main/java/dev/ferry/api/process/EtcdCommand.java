@@ -39,7 +39,8 @@ public final class EtcdCommand {
   /**
    * HTTPS with etcd's own client-certificate authentication: clients and peers must present a
    * certificate the CA of {@code tls} issued, so only the cluster's components reach its data.
-   * {@code tls}' certificate must name 127.0.0.1.
+   * {@code tls}' certificate must name 127.0.0.1. (etcd 3.4 already requires a client
+   * certificate once {@code --trusted-ca-file} is given; {@code --client-cert-auth} says so.)
    */
   public static List<String> withClientCertAuth(String name, Path dataDir, int clientPort, int peerPort, TlsFiles tls) {
     String cert = tls.certFile().toString();
