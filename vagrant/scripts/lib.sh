@@ -8,6 +8,7 @@ FERRY_REPO=${FERRY_REPO:-/vagrant}
 FERRY_DIST="$FERRY_REPO/vagrant/dist"
 FERRY_SECRETS="$FERRY_REPO/vagrant/.secrets"
 FERRY_ETC=/etc/ferry
+FERRY_TLS=/etc/ferry/tls
 FERRY_OPT=/opt/ferry
 # The agent's pool: a file-backed pool is enough for a demo and needs no extra disk.
 FERRY_POOL=tank
@@ -52,6 +53,75 @@ ensure_secrets() {
       log "made a new admin token in $dir/admin.token"
     fi
   )
+  ensure_ca "$dir"
+}
+
+# The cluster CA (vagrant/.secrets/tls/ca.crt, ca.key): every Ferry connection is TLS under it
+# (docs/security.md). Made once, like the cluster key; each VM issues its components' certificates
+# from it with ensure_certificate. ECDSA P-256 keys, PKCS#8 (what etcd, Netty and Vert.x read).
+ensure_ca() {
+  local dir=$1/tls
+  mkdir -p "$dir"
+  chmod 700 "$dir"
+  [ -s "$dir/ca.crt" ] && [ -s "$dir/ca.key" ] && return 0
+  (
+    umask 077
+    openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+      -keyout "$dir/ca.key" -out "$dir/ca.crt" -days 3650 -subj "/CN=Ferry vagrant cluster CA" \
+      -addext "basicConstraints=critical,CA:TRUE,pathlen:0" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+  )
+  log "made a new cluster CA in $dir/ca.crt"
+}
+
+# Issues NAME.crt and NAME.key in DIR/tls from the cluster CA, for the IP addresses given (none:
+# a client certificate only), unless a certificate of this CA is there already (delete the two
+# files to issue a new one: docs/security.md, "Rotating").
+ensure_certificate() {
+  local dir=$1/tls name=$2
+  shift 2
+  local san="" ip
+  for ip in "$@"; do
+    san+="${san:+,}IP:$ip"
+  done
+  if [ -s "$dir/$name.crt" ] && [ -s "$dir/$name.key" ] \
+    && openssl verify -CAfile "$dir/ca.crt" "$dir/$name.crt" >/dev/null 2>&1; then
+    return 0
+  fi
+  local ext
+  ext=$(mktemp)
+  {
+    echo "basicConstraints=critical,CA:FALSE"
+    echo "keyUsage=critical,digitalSignature,keyEncipherment"
+    echo "extendedKeyUsage=serverAuth,clientAuth"
+    [ -n "$san" ] && echo "subjectAltName=$san"
+  } >"$ext"
+  (
+    umask 077
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+      -keyout "$dir/$name.key" -out "$dir/$name.csr" -subj "/CN=$name" 2>/dev/null
+    openssl x509 -req -in "$dir/$name.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" \
+      -set_serial "0x$(random_hex 16)" -days 365 -extfile "$ext" -out "$dir/$name.crt" 2>/dev/null
+  )
+  rm -f "$ext" "$dir/$name.csr"
+  log "issued $dir/$name.crt${san:+ for $san}"
+}
+
+# Installs DIR/tls/NAME.crt, NAME.key and ca.crt as TARGET/NAME.crt, .key (mode 600, owned by
+# OWNER) and TARGET/ca.crt; returns 0 when anything changed.
+install_certificate() {
+  local dir=$1/tls name=$2 target=$3 owner=$4 changed=1 f
+  install -d -m 0755 "$target"
+  for f in "$name.crt" "$name.key"; do
+    if ! cmp -s "$dir/$f" "$target/$f"; then
+      install -m 0600 -o "$owner" "$dir/$f" "$target/$f"
+      changed=0
+    fi
+  done
+  if ! cmp -s "$dir/ca.crt" "$target/ca.crt"; then
+    install -m 0644 "$dir/ca.crt" "$target/ca.crt"
+    changed=0
+  fi
+  return "$changed"
 }
 
 # Replaces the block between two marker lines in FILE with TEXT (adds it the first time).

@@ -20,18 +20,35 @@ apt_install zookeeperd etcd-server etcd-client openjdk-17-jre-headless redis-too
 install_docker
 systemctl enable --quiet --now zookeeper
 
-# --- etcd: reachable from the nodes ---------------------------------------------------------------
+# --- secrets and certificates ----------------------------------------------------------------------
+# Made here unless dist.sh made them on the host; the nodes read the cluster key and the CA from
+# the same folder. etcd's, the controller's and admin's (etcdctl's) certificates are the master's.
+ensure_secrets "$FERRY_SECRETS"
+ensure_certificate "$FERRY_SECRETS" etcd 127.0.0.1 "$ip"
+ensure_certificate "$FERRY_SECRETS" controller 127.0.0.1 "$ip"
+ensure_certificate "$FERRY_SECRETS" admin
+install -d -m 0755 "$FERRY_ETC"
+install_certificate "$FERRY_SECRETS" admin "$FERRY_TLS" root || true
+
+# --- etcd: reachable from the nodes, for the cluster's certificates only ----------------------------
 # The agents on node1 and node2 hold their Node leases in this etcd. Clients only: the peer URLs
-# stay on localhost (a one-member cluster). No TLS or auth on the private network: see
-# README.md, "What differs from a production cluster".
+# stay on localhost (a one-member cluster). HTTPS, and etcd's own client-certificate
+# authentication: only a client with a certificate of the cluster CA (the controller, the agents,
+# etcdctl with admin's) gets in.
 etcd_changed=0
+install_certificate "$FERRY_SECRETS" etcd /etc/etcd/tls etcd && etcd_changed=1
 if write_file /etc/default/etcd 0644 "# Written by vagrant/scripts/provision-master.sh
-ETCD_LISTEN_CLIENT_URLS=http://127.0.0.1:2379,http://$ip:2379
-ETCD_ADVERTISE_CLIENT_URLS=http://$ip:2379"; then
+ETCD_LISTEN_CLIENT_URLS=https://127.0.0.1:2379,https://$ip:2379
+ETCD_ADVERTISE_CLIENT_URLS=https://$ip:2379
+ETCD_CERT_FILE=/etc/etcd/tls/etcd.crt
+ETCD_KEY_FILE=/etc/etcd/tls/etcd.key
+ETCD_TRUSTED_CA_FILE=/etc/etcd/tls/ca.crt
+ETCD_CLIENT_CERT_AUTH=true"; then
   etcd_changed=1
 fi
 start_unit etcd "$etcd_changed"
-wait_for "etcd on $ip:2379" 60 env ETCDCTL_API=3 etcdctl --endpoints="http://$ip:2379" endpoint health
+wait_for "etcd on $ip:2379" 60 env ETCDCTL_API=3 etcdctl --endpoints="https://$ip:2379" \
+  --cacert="$FERRY_TLS/ca.crt" --cert="$FERRY_TLS/admin.crt" --key="$FERRY_TLS/admin.key" endpoint health
 
 # --- Mesos master and Marathon --------------------------------------------------------------------
 mkdir -p /var/lib/mesos/master /var/log/mesos
@@ -66,14 +83,12 @@ start_unit marathon "$marathon_changed"
 getent group ferry >/dev/null || groupadd --system ferry
 getent passwd ferry >/dev/null || useradd --system --gid ferry --home-dir /var/lib/ferry --shell /usr/sbin/nologin ferry
 
-# The secrets: made here unless dist.sh made them on the host; the nodes copy the cluster key
-# from the same folder.
-ensure_secrets "$FERRY_SECRETS"
 token=$(cat "$FERRY_SECRETS/admin.token")
 
 controller_changed=0
 install_bundle controller && controller_changed=1
 install -d -m 0750 -o root -g ferry "$FERRY_ETC"
+install_certificate "$FERRY_SECRETS" controller "$FERRY_TLS" ferry && controller_changed=1
 if ! cmp -s "$FERRY_SECRETS/cluster.key" "$FERRY_ETC/cluster.key"; then
   install -m 0640 -o root -g ferry "$FERRY_SECRETS/cluster.key" "$FERRY_ETC/cluster.key"
   controller_changed=1
@@ -89,8 +104,12 @@ chown root:ferry "$FERRY_ETC/tokens.csv"
 # Values with colons are quoted, so that no YAML parser takes them for keys inside {...}.
 write_file "$FERRY_ETC/controller.yaml" 0644 "# Written by vagrant/scripts/provision-master.sh; keys: controller/.../ControllerConfig.java
 listen: {host: 0.0.0.0, port: $FERRY_CONTROLLER_PORT}
+tls: {certFile: $FERRY_TLS/controller.crt, keyFile: $FERRY_TLS/controller.key, caFile: $FERRY_TLS/ca.crt}
 etcd:
-  endpoints: ['http://127.0.0.1:2379']
+  endpoints: ['https://127.0.0.1:2379']
+  caFile: $FERRY_TLS/ca.crt
+  certFile: $FERRY_TLS/controller.crt
+  keyFile: $FERRY_TLS/controller.key
 tokensFile: $FERRY_ETC/tokens.csv
 clusterKeyFile: $FERRY_ETC/cluster.key
 marathon: {url: 'http://$ip:8080', zk: 'zk://$zk/marathon'}
@@ -114,9 +133,11 @@ for home in /root /home/vagrant; do
   [ -d "$home" ] || continue
   owner=$(stat -c %U "$home")
   install -d -m 0700 -o "$owner" "$home/.ferry"
+  # $FERRY_ETC is the ferry group's only: the user gets their own copy of the CA certificate.
+  install -m 0644 -o "$owner" "$FERRY_TLS/ca.crt" "$home/.ferry/ca.crt"
   write_file "$home/.ferry/config" 0600 "current-context: vagrant
 contexts:
-- {name: vagrant, server: 'http://$ip:$FERRY_CONTROLLER_PORT', token: '$token'}" || true
+- {name: vagrant, server: 'https://$ip:$FERRY_CONTROLLER_PORT', token: '$token', certificate-authority: $home/.ferry/ca.crt}" || true
   chown "$owner" "$home/.ferry/config"
 done
 
@@ -124,5 +145,5 @@ done
 # The first start pulls the Mesos and Marathon images: give it time.
 wait_for "the Mesos master on $ip:5050" 900 curl -fsS "http://$ip:5050/master/health"
 wait_for "Marathon on $ip:8080" 900 curl -fsS "http://$ip:8080/ping"
-wait_for "the Ferry controller on $ip:$FERRY_CONTROLLER_PORT" 180 curl -fsS "http://$ip:$FERRY_CONTROLLER_PORT/healthz"
-log "master ready: Mesos http://$ip:5050, Marathon http://$ip:8080, Ferry API http://$ip:$FERRY_CONTROLLER_PORT"
+wait_for "the Ferry controller on $ip:$FERRY_CONTROLLER_PORT" 180 curl -fsS --cacert "$FERRY_TLS/ca.crt" "https://$ip:$FERRY_CONTROLLER_PORT/healthz"
+log "master ready: Mesos http://$ip:5050, Marathon http://$ip:8080, Ferry API https://$ip:$FERRY_CONTROLLER_PORT (CA $FERRY_TLS/ca.crt)"

@@ -96,9 +96,15 @@ apt_install util-linux
 install -D -m 0755 "$FERRY_REPO/scripts/ferry-task-guard" "$FERRY_TASK_GUARD"
 
 # --- Ferry node agent --------------------------------------------------------------------------------
-[ -s "$FERRY_SECRETS/cluster.key" ] || die "no cluster key in $FERRY_SECRETS: provision the master first (vagrant up master), or run vagrant/scripts/dist.sh on the host when the synced folder is rsync"
+if [ ! -s "$FERRY_SECRETS/cluster.key" ] || [ ! -s "$FERRY_SECRETS/tls/ca.key" ]; then
+  die "no cluster key or CA in $FERRY_SECRETS: provision the master first (vagrant up master), or run vagrant/scripts/dist.sh on the host when the synced folder is rsync"
+fi
 install_bundle agent && agent_changed=1
 install -d -m 0750 "$FERRY_ETC"
+# The agent's certificate names the node's address: other agents check it when they connect,
+# and it is what the agent shows them (mutual TLS) and etcd (client-certificate auth).
+ensure_certificate "$FERRY_SECRETS" "agent-$FERRY_NODE_NAME" "$ip"
+install_certificate "$FERRY_SECRETS" "agent-$FERRY_NODE_NAME" "$FERRY_TLS" root && agent_changed=1
 if ! cmp -s "$FERRY_SECRETS/cluster.key" "$FERRY_ETC/cluster.key"; then
   install -m 0600 "$FERRY_SECRETS/cluster.key" "$FERRY_ETC/cluster.key"
   agent_changed=1
@@ -112,7 +118,13 @@ transferPort: $FERRY_TRANSFER_PORT
 pool: $FERRY_POOL
 datasetRoot: $FERRY_DATASET_ROOT
 attributesFile: /etc/mesos-slave/attributes
-etcdEndpoints: ['http://$FERRY_MASTER_IP:2379']
+etcdEndpoints: ['https://$FERRY_MASTER_IP:2379']
+etcdCaFile: $FERRY_TLS/ca.crt
+etcdCertFile: $FERRY_TLS/agent-$FERRY_NODE_NAME.crt
+etcdKeyFile: $FERRY_TLS/agent-$FERRY_NODE_NAME.key
+tlsCaFile: $FERRY_TLS/ca.crt
+tlsCertFile: $FERRY_TLS/agent-$FERRY_NODE_NAME.crt
+tlsKeyFile: $FERRY_TLS/agent-$FERRY_NODE_NAME.key
 clusterKeyFile: $FERRY_ETC/cluster.key" && agent_changed=1
 [ -f /etc/default/ferry-agent ] || write_file /etc/default/ferry-agent 0644 "# FERRY_* overrides of /etc/ferry/agent.yaml, and JVM options
 FERRY_JAVA_OPTS=-Xmx256m" || true

@@ -20,8 +20,12 @@ import java.util.Optional;
  * <pre>
  * current-context: local
  * contexts:
- * - {name: local, server: http://127.0.0.1:7070, token: 3f9c0b8e...}
+ * - {name: local, server: https://127.0.0.1:7070, token: 3f9c0b8e..., certificate-authority: /path/ca.crt}
  * </pre>
+ *
+ * As kubectl's: {@code certificate-authority} is the PEM file of the CA the server's certificate
+ * must come from (else the JDK's own trusted CAs), {@code insecure-skip-tls-verify: true} trusts
+ * any server (its certificate and its name go unchecked).
  *
  * A missing file is an empty config. Saved with mode 600: it holds tokens.
  */
@@ -33,12 +37,20 @@ public record ClientConfig(@JsonProperty("current-context") String currentContex
     contexts = contexts == null ? List.of() : List.copyOf(contexts);
   }
 
-  /** A named server and the token to use with it. */
+  /** A named server, the token to use with it, and how to trust its certificate. */
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
-  public record Context(String name, String server, String token) {
+  public record Context(String name, String server, String token,
+      @JsonProperty("certificate-authority") String certificateAuthority,
+      @JsonProperty("insecure-skip-tls-verify") @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean insecureSkipTlsVerify) {
     public Context {
       server = server == null ? "" : server;
       token = token == null ? "" : token;
+      certificateAuthority = certificateAuthority == null ? "" : certificateAuthority;
+    }
+
+    /** A context that trusts the JDK's CAs. */
+    public Context(String name, String server, String token) {
+      this(name, server, token, "", false);
     }
   }
 

@@ -119,8 +119,11 @@ final class ConfigCommand implements Runnable {
     }
   }
 
-  /** {@code set-context NAME [--server URL] [--token T]}: the global options give the context's values. */
-  @Command(name = "set-context", description = "Add or change a context (with --server and --token).",
+  /**
+   * {@code set-context NAME [--server URL] [--token T] [--certificate-authority FILE]
+   * [--insecure-skip-tls-verify]}: the global options give the context's values.
+   */
+  @Command(name = "set-context", description = "Add or change a context (with --server, --token, --certificate-authority).",
       footerHeading = "%nExamples:%n",
       footer = {"  ferryctl config set-context local --server http://127.0.0.1:7070 --token TOKEN",
           "  ferryctl config set-context local --token NEW-TOKEN"})
@@ -132,10 +135,12 @@ final class ConfigCommand implements Runnable {
     public Integer call() {
       Optional<String> server = Optional.ofNullable(config.root.server);
       Optional<String> token = Optional.ofNullable(config.root.token);
+      Optional<String> ca = Optional.ofNullable(config.root.certificateAuthority).map(p -> p.toAbsolutePath().toString());
       ClientConfig c = config.load();
       Optional<ClientConfig.Context> existing = c.context(name);
       ClientConfig.Context before = existing.orElse(new ClientConfig.Context(name, "", ""));
-      c = c.with(new ClientConfig.Context(name, server.orElse(before.server()), token.orElse(before.token())));
+      c = c.with(new ClientConfig.Context(name, server.orElse(before.server()), token.orElse(before.token()),
+          ca.orElse(before.certificateAuthority()), config.root.insecureSkipTlsVerify || before.insecureSkipTlsVerify()));
       config.save(c);
       config.out().println("Context \"" + name + "\" " + (existing.isPresent() ? "modified" : "created") + ".");
       return ExitCodes.OK;

@@ -3,6 +3,7 @@ package dev.ferry.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.codec.Json;
 import dev.ferry.api.model.Kind;
+import dev.ferry.api.tls.SslContexts;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -18,6 +19,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * The API as ferryctl sees it, over Java's HttpClient (REST and the watch WebSocket): every
@@ -30,10 +32,21 @@ final class FerryClient {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final Target target;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http;
 
   FerryClient(Target target) {
     this.target = target;
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+    if (target.insecure()) {
+      builder.sslContext(SslContexts.trustingAnyServer());
+    } else if (target.certificateAuthority().isPresent()) {
+      try {
+        builder.sslContext(SslContexts.trusting(target.certificateAuthority().get()));
+      } catch (IllegalArgumentException e) {
+        throw new CliException("certificate-authority: " + e.getMessage());
+      }
+    }
+    this.http = builder.build();
   }
 
   /** An answer: status, what the write did (Ferry-Outcome) and the body. */
@@ -81,6 +94,11 @@ final class FerryClient {
       WebSocket socket = builder.buildAsync(uri, new Frames(frames)).join();
       return new Watch(socket, frames);
     } catch (RuntimeException e) {
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        if (cause instanceof SSLHandshakeException) {
+          throw new CliException(untrusted(e));
+        }
+      }
       throw new CliException("cannot watch " + target.server() + ": " + rootMessage(e));
     }
   }
@@ -104,6 +122,8 @@ final class FerryClient {
     } catch (ConnectException e) {
       throw new CliException("cannot reach the Ferry API at " + target.server()
           + ": is the controller running? (set --server, FERRY_SERVER or a context)");
+    } catch (SSLHandshakeException e) {
+      throw new CliException(untrusted(e));
     } catch (IOException e) {
       throw new CliException("request to " + target.server() + " failed: " + rootMessage(e));
     } catch (InterruptedException e) {
@@ -127,6 +147,12 @@ final class FerryClient {
 
   static String encode(String text) {
     return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private String untrusted(Throwable e) {
+    return "cannot trust the Ferry API at " + target.server() + " (" + rootMessage(e) + "): give the CA that issued"
+        + " its certificate as the context's certificate-authority or --certificate-authority FILE"
+        + " (--insecure-skip-tls-verify trusts any server)";
   }
 
   private static String rootMessage(Throwable e) {

@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,6 +34,12 @@ public final class Ferryctl implements Runnable {
 
   @Option(names = "--context", paramLabel = "NAME", scope = ScopeType.INHERIT, description = "context of the config file to use")
   String context;
+
+  @Option(names = "--certificate-authority", paramLabel = "FILE", scope = ScopeType.INHERIT, description = "PEM file of the CA the server's certificate must come from (default: the context's)")
+  Path certificateAuthority;
+
+  @Option(names = "--insecure-skip-tls-verify", scope = ScopeType.INHERIT, description = "trust any server certificate and name: the connection is encrypted but the server unchecked")
+  boolean insecureSkipTlsVerify;
 
   final CliEnv env;
 
@@ -78,7 +85,8 @@ public final class Ferryctl implements Runnable {
   }
 
   Target target() {
-    return Target.resolve(Optional.ofNullable(server), Optional.ofNullable(token), Optional.ofNullable(context), env);
+    return Target.resolve(Optional.ofNullable(server), Optional.ofNullable(token), Optional.ofNullable(context),
+        Optional.ofNullable(certificateAuthority), insecureSkipTlsVerify, env);
   }
 
   FerryClient client() {

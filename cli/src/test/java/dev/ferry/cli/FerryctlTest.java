@@ -226,6 +226,29 @@ class FerryctlTest extends CliTestCase {
   }
 
   @Test
+  void aContextKeepsItsCertificateAuthorityAndABadOneIsNamedBeforeAnyRequest() throws Exception {
+    java.nio.file.Path junk = java.nio.file.Files.createTempFile("ferryctl-ca", ".crt");
+    java.nio.file.Path config = junk.resolveSibling(junk.getFileName() + ".config");
+    // A contexts file of its own: the class's is contextsAndTokens'.
+    Map<String, String> noEnv = Map.of("FERRY_SERVER", "", "FERRY_TOKEN", "", "FERRY_CONFIG", config.toString());
+    try {
+      java.nio.file.Files.writeString(junk, "not a certificate\n");
+      CliFixture.Run set = ferry.runWith(noEnv, "", "config", "set-context", "tls", "--server", ferry.api.url(),
+          "--token", ApiFixture.VIEW, "--certificate-authority", junk.toString());
+      CliFixture.Run view = ferry.runWith(noEnv, "", "config", "view", "-o", "json");
+      CliFixture.Run bad = ferry.runWith(noEnv, "", "get", "statefulapps", "--context", "tls");
+
+      assertThat(set.exit()).as(set.err()).isZero();
+      assertThat(view.out()).contains("\"certificate-authority\" : \"" + junk + "\"");
+      assertThat(bad.exit()).isEqualTo(1);
+      assertThat(bad.err()).contains("certificate-authority: ", junk + " holds no PEM certificate");
+    } finally {
+      java.nio.file.Files.deleteIfExists(junk);
+      java.nio.file.Files.deleteIfExists(config);
+    }
+  }
+
+  @Test
   void contextsAndTokens() {
     Map<String, String> noEnv = Map.of("FERRY_SERVER", "", "FERRY_TOKEN", "");
 

@@ -68,7 +68,7 @@ public final class Controller implements AutoCloseable {
     this.gitops = new GitOps(config.gitopsCacheDir(), metrics.registry(),
         GitOpsOptions.DEFAULTS.withFileUrls(config.gitopsAllowFileUrls()).withCredentialsDir(config.gitopsCredentialsDir()));
     this.api = new ApiServer(ApiServerOptions.defaults().withListen(config.listenHost(), config.listenPort())
-        .withFileGitUrls(config.gitopsAllowFileUrls()), store, tokens, metrics, gitops);
+        .withFileGitUrls(config.gitopsAllowFileUrls()).withTls(config.tls()), store, tokens, metrics, gitops);
     this.curator = zookeeper(config.zookeeperConnect());
     this.marathonLeader = config.marathonZk().map(zk -> LeaderFollower.marathon(zookeeper(zk.connect()), zk));
     this.marathon = new MarathonClient(vertx, marathonLeader.<Supplier<URI>>map(
@@ -121,7 +121,8 @@ public final class Controller implements AutoCloseable {
     controller.mesosLeader.ifPresent(f -> f.start().onChange(() -> controller.mesos.refresh()));
     controller.mesos.start();
     controller.leadership.start();
-    LOG.info("Ferry controller {} serving on {}:{}", ApiServer.version(), config.listenHost(), controller.api.port());
+    LOG.info("Ferry controller {} serving {} on {}:{}", ApiServer.version(), config.tls().isPresent() ? "HTTPS" : "plain HTTP",
+        config.listenHost(), controller.api.port());
     return controller;
   }
 

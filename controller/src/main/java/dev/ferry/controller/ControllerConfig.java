@@ -6,9 +6,11 @@ import dev.ferry.api.codec.Json;
 import dev.ferry.api.codec.ManifestReader;
 import dev.ferry.api.marathon.MarathonCredentials;
 import dev.ferry.api.store.EtcdConfig;
+import dev.ferry.api.tls.TlsFiles;
 import dev.ferry.controller.discovery.ZkUrl;
 import dev.ferry.controller.marathon.TaskGuard;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -21,6 +23,10 @@ import java.util.Optional;
  *
  * <pre>
  * listen: {host: 127.0.0.1, port: 7070}            FERRY_LISTEN_HOST, FERRY_LISTEN_PORT
+ * tls:                                             the API over HTTPS (all three, or none: plain HTTP)
+ *   certFile: /etc/ferry/tls/controller.crt        FERRY_TLS_CERT_FILE
+ *   keyFile: /etc/ferry/tls/controller.key         FERRY_TLS_KEY_FILE (PKCS#8 PEM)
+ *   caFile: /etc/ferry/tls/ca.crt                  FERRY_TLS_CA_FILE (the cluster CA)
  * etcd:
  *   endpoints: [http://127.0.0.1:2379]             FERRY_ETCD_ENDPOINTS (comma-separated)
  *   user: ferry                                    FERRY_ETCD_USER
@@ -54,6 +60,7 @@ import java.util.Optional;
 public record ControllerConfig(
     String listenHost,
     int listenPort,
+    Optional<TlsFiles> tls,
     EtcdConfig etcd,
     Path tokensFile,
     Optional<Path> clusterKeyFile,
@@ -88,6 +95,7 @@ public record ControllerConfig(
     return new ControllerConfig(
         s.get("FERRY_LISTEN_HOST", file.listen().host()).orElse("127.0.0.1"),
         port(s.get("FERRY_LISTEN_PORT", file.listen().port()).orElse("7070")),
+        tls(s, file.tls()),
         etcd(s, file.etcd()),
         Path.of(tokens),
         s.get("FERRY_CLUSTER_KEY_FILE", file.clusterKeyFile()).map(Path::of),
@@ -102,6 +110,29 @@ public record ControllerConfig(
         bool("gitops.allowFileUrls", s.get("FERRY_GITOPS_ALLOW_FILE_URLS", file.gitops().allowFileUrls()).orElse("false")),
         s.get("FERRY_GITOPS_CREDENTIALS_DIR", file.gitops().credentialsDir()).map(Path::of),
         taskGuard(s.get("FERRY_TASK_GUARD", file.taskGuard())));
+  }
+
+  private static Optional<TlsFiles> tls(Settings s, Tls file) {
+    Optional<String> cert = s.get("FERRY_TLS_CERT_FILE", file.certFile());
+    Optional<String> key = s.get("FERRY_TLS_KEY_FILE", file.keyFile());
+    Optional<String> ca = s.get("FERRY_TLS_CA_FILE", file.caFile());
+    if (cert.isEmpty() && key.isEmpty() && ca.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new TlsFiles(readable("tls.certFile", cert), readable("tls.keyFile", key),
+        readable("tls.caFile", ca)));
+  }
+
+  private static Path readable(String field, Optional<String> path) {
+    if (path.isEmpty()) {
+      throw new IllegalArgumentException("controller config: " + field
+          + " is missing: tls needs certFile, keyFile and caFile together");
+    }
+    Path file = Path.of(path.get());
+    if (!Files.isReadable(file) || Files.isDirectory(file)) {
+      throw new IllegalArgumentException("controller config: " + field + ": no readable file at " + file.toAbsolutePath());
+    }
+    return file;
   }
 
   private static EtcdConfig etcd(Settings s, Etcd file) {
@@ -189,10 +220,11 @@ public record ControllerConfig(
   }
 
   // The file's shape; absent sections read as empty ones.
-  record File(Listen listen, Etcd etcd, Optional<String> tokensFile, Optional<String> clusterKeyFile,
+  record File(Listen listen, Tls tls, Etcd etcd, Optional<String> tokensFile, Optional<String> clusterKeyFile,
       Marathon marathon, Mesos mesos, ZooKeeper zookeeper, GitOpsSection gitops, Optional<String> taskGuard) {
     File {
       listen = listen == null ? new Listen(Optional.empty(), Optional.empty()) : listen;
+      tls = tls == null ? new Tls(Optional.empty(), Optional.empty(), Optional.empty()) : tls;
       etcd = etcd == null ? new Etcd(List.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()) : etcd;
       tokensFile = tokensFile == null ? Optional.empty() : tokensFile;
       clusterKeyFile = clusterKeyFile == null ? Optional.empty() : clusterKeyFile;
@@ -205,6 +237,8 @@ public record ControllerConfig(
   }
 
   record Listen(Optional<String> host, Optional<Integer> port) {}
+
+  record Tls(Optional<String> certFile, Optional<String> keyFile, Optional<String> caFile) {}
 
   record Etcd(List<String> endpoints, Optional<String> user, Optional<String> password,
       Optional<String> caFile, Optional<String> certFile, Optional<String> keyFile) {

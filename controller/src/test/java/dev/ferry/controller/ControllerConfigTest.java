@@ -3,12 +3,15 @@ package dev.ferry.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ferry.api.tls.TlsFiles;
 import dev.ferry.controller.discovery.ZkUrl;
 import dev.ferry.controller.marathon.TaskGuard;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ControllerConfigTest {
 
@@ -44,6 +47,29 @@ class ControllerConfigTest {
     assertThat(config.gitopsCacheDir()).isEqualTo(Path.of("/var/cache/ferry"));
     assertThat(config.taskGuard()).isEqualTo(new TaskGuard("/opt/ferry/scripts/ferry-task-guard"));
     assertThat(config.gitopsAllowFileUrls()).as("file:// repositories are off unless allowed").isFalse();
+  }
+
+  @Test
+  void theApiServesHttpsWithTheThreeTlsFilesAndRefusesHalfASection(@TempDir Path dir) throws Exception {
+    Path cert = Files.writeString(dir.resolve("controller.crt"), "cert");
+    Path key = Files.writeString(dir.resolve("controller.key"), "key");
+    Path ca = Files.writeString(dir.resolve("ca.crt"), "ca");
+    assertThat(ControllerConfig.parse("tokensFile: /t", Map.of()).tls()).as("no tls section: plain HTTP").isEmpty();
+
+    String tls = "tokensFile: /t\ntls: {certFile: " + cert + ", keyFile: " + key + ", caFile: " + ca + "}";
+    assertThat(ControllerConfig.parse(tls, Map.of()).tls()).contains(new TlsFiles(cert, key, ca));
+    assertThat(ControllerConfig.parse("tokensFile: /t", Map.of("FERRY_TLS_CERT_FILE", cert.toString(),
+        "FERRY_TLS_KEY_FILE", key.toString(), "FERRY_TLS_CA_FILE", ca.toString())).tls())
+        .contains(new TlsFiles(cert, key, ca));
+
+    assertThatThrownBy(() -> ControllerConfig.parse("tokensFile: /t\ntls: {certFile: " + cert + "}", Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("controller config: tls.keyFile is missing: tls needs certFile, keyFile and caFile together");
+    assertThatThrownBy(() -> ControllerConfig.parse(tls, Map.of("FERRY_TLS_CA_FILE", "/nowhere/ca.crt")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("controller config: tls.caFile: no readable file at /nowhere/ca.crt");
+    assertThatThrownBy(() -> ControllerConfig.parse("tokensFile: /t\ntls: {cert: " + cert + "}", Map.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cert");
   }
 
   @Test

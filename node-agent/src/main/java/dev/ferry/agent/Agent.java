@@ -64,7 +64,7 @@ public final class Agent {
     TransferBytes counted = TransferBytes.register(metrics.registry());
     this.server = new TransferServer(vertx, new TicketVerifier(key, node, clock), receiver,
         progress -> LOG.debug("receiving {}", progress), counted, new AgentProbes(metrics, ready::get));
-    this.client = new TransferClient(vertx, zfs, config.address(), counted);
+    this.client = new TransferClient(vertx, zfs, config.address(), counted, config.tls());
     this.registration = new NodeRegistration(vertx, store, node, nodeSpec(config), zfs::poolSpace,
         config.leaseTtl(), clock);
     EventRecorder events = new EventRecorder(store, "node-agent/" + node, clock);
@@ -84,7 +84,7 @@ public final class Agent {
   public static Future<Agent> start(Vertx vertx, AgentConfig config, EtcdStore store, ZfsDriver zfs, ClusterKey key,
       Clock clock) {
     Agent agent = new Agent(vertx, config, store, zfs, key, clock);
-    return agent.server.listen(config.address(), config.transferPort())
+    return agent.server.listen(config.address(), config.transferPort(), config.tls())
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot serve transfers on " + config.address()
             + ":" + config.transferPort() + " (transferPort, FERRY_TRANSFER_PORT): " + e.getMessage(), e)))
         .compose(port -> {
@@ -94,8 +94,9 @@ public final class Agent {
         })
         .map(node -> {
           agent.ready.set(true);
-          LOG.info("agent of node {} ready: transfers on {}:{}, pool {}, datasets under {}", config.nodeName(),
-              config.address(), config.transferPort(), config.layout().pool(), config.layout().datasetRoot());
+          LOG.info("agent of node {} ready: transfers on {}:{} ({}), pool {}, datasets under {}", config.nodeName(),
+              config.address(), config.transferPort(), config.tls().isPresent() ? "mutual TLS" : "plain HTTP",
+              config.layout().pool(), config.layout().datasetRoot());
           return agent;
         })
         .recover(e -> agent.stop().transform(ar -> Future.failedFuture(e)));

@@ -4,6 +4,7 @@ import dev.ferry.api.build.BuildVersion;
 import dev.ferry.api.model.GitSource;
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.store.EtcdStore;
+import dev.ferry.api.tls.VertxTls;
 import dev.ferry.controller.auth.Role;
 import dev.ferry.controller.auth.Tokens;
 import dev.ferry.controller.gitops.GitSyncTrigger;
@@ -99,8 +100,10 @@ public final class ApiServer extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.port())
-            .setIdleTimeout((int) options.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS))
+    HttpServerOptions http = new HttpServerOptions().setHost(options.host()).setPort(options.port())
+        .setIdleTimeout((int) options.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+    options.tls().ifPresent(files -> VertxTls.serve(http, files, false));
+    return vertx.createHttpServer(http)
         .requestHandler(router())
         .listen()
         .onSuccess(s -> server = s);

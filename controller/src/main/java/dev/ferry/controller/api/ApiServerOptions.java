@@ -1,6 +1,8 @@
 package dev.ferry.controller.api;
 
+import dev.ferry.api.tls.TlsFiles;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Where and how the API server listens, and what one client may take of it.
@@ -16,45 +18,52 @@ import java.time.Duration;
  *     an idle watch stays open
  * @param maxWatches open watch WebSockets in all
  * @param maxWatchesPerUser open watch WebSockets of one user (one token)
+ * @param tls serve HTTPS with this certificate; empty for plain HTTP. Clients authenticate with
+ *     tokens, not certificates, so none is asked for
  */
 public record ApiServerOptions(String host, int port, Duration heartbeat, int watchQueueBytes, String version,
-    boolean allowFileGitUrls, Duration idleTimeout, int maxWatches, int maxWatchesPerUser) {
+    boolean allowFileGitUrls, Duration idleTimeout, int maxWatches, int maxWatchesPerUser, Optional<TlsFiles> tls) {
 
   public static final int BODY_LIMIT = 1024 * 1024;
   public static final int MAX_PENDING_FRAMES = 10_000;
 
   public static ApiServerOptions defaults() {
     return new ApiServerOptions("127.0.0.1", 7070, Duration.ofSeconds(10), 1024 * 1024, ApiServer.version(),
-        false, Duration.ofSeconds(60), 1000, 100);
+        false, Duration.ofSeconds(60), 1000, 100, Optional.empty());
   }
 
   public ApiServerOptions withListen(String newHost, int newPort) {
     return new ApiServerOptions(newHost, newPort, heartbeat, watchQueueBytes, version, allowFileGitUrls, idleTimeout,
-        maxWatches, maxWatchesPerUser);
+        maxWatches, maxWatchesPerUser, tls);
   }
 
   public ApiServerOptions withHeartbeat(Duration every) {
     return new ApiServerOptions(host, port, every, watchQueueBytes, version, allowFileGitUrls, idleTimeout,
-        maxWatches, maxWatchesPerUser);
+        maxWatches, maxWatchesPerUser, tls);
   }
 
   public ApiServerOptions withWatchQueueBytes(int bytes) {
     return new ApiServerOptions(host, port, heartbeat, bytes, version, allowFileGitUrls, idleTimeout,
-        maxWatches, maxWatchesPerUser);
+        maxWatches, maxWatchesPerUser, tls);
   }
 
   public ApiServerOptions withFileGitUrls(boolean allowed) {
     return new ApiServerOptions(host, port, heartbeat, watchQueueBytes, version, allowed, idleTimeout,
-        maxWatches, maxWatchesPerUser);
+        maxWatches, maxWatchesPerUser, tls);
   }
 
   public ApiServerOptions withIdleTimeout(Duration timeout) {
     return new ApiServerOptions(host, port, heartbeat, watchQueueBytes, version, allowFileGitUrls, timeout,
-        maxWatches, maxWatchesPerUser);
+        maxWatches, maxWatchesPerUser, tls);
   }
 
   public ApiServerOptions withMaxWatches(int total, int perUser) {
     return new ApiServerOptions(host, port, heartbeat, watchQueueBytes, version, allowFileGitUrls, idleTimeout,
-        total, perUser);
+        total, perUser, tls);
+  }
+
+  public ApiServerOptions withTls(Optional<TlsFiles> files) {
+    return new ApiServerOptions(host, port, heartbeat, watchQueueBytes, version, allowFileGitUrls, idleTimeout,
+        maxWatches, maxWatchesPerUser, files);
   }
 }

@@ -1,10 +1,7 @@
 package dev.ferry.devcluster.launcher;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.ferry.api.tls.PrivateFiles;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -38,18 +35,6 @@ final class ClusterSecrets {
   }
 
   static void writePrivate(Path file, String text) {
-    try {
-      Path parent = file.toAbsolutePath().getParent();
-      if (!Files.exists(parent)) {
-        Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      }
-      Path tmp = parent.resolve("." + file.getFileName() + ".tmp");
-      Files.deleteIfExists(tmp);
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(tmp, text);
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
+    PrivateFiles.write(file, text);
   }
 }

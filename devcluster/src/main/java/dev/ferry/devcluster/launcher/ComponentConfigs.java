@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.ferry.api.codec.Json;
 import dev.ferry.api.marathon.MarathonCredentials;
 import dev.ferry.api.process.EtcdCommand;
+import dev.ferry.api.tls.SslContexts;
+import dev.ferry.api.tls.TlsFiles;
 import dev.ferry.devcluster.nodes.NodeSpec;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +22,11 @@ import java.util.stream.Collectors;
  * nowhere else. The agent and the controller get one YAML file each ({@code --config}); their
  * environment is the launcher's own ({@code FERRY_LOG_LEVEL} passes through), plus
  * {@code FERRY_JAVA_OPTS} for the JVM's options.
+ *
+ * <p>Unless {@code --plain-http}, every Ferry connection is TLS with {@link ClusterCertificates}'
+ * files: etcd takes only clients with a certificate of the cluster CA (the controller's, the
+ * agents', admin's), the API serves HTTPS, the agents serve and call each other with mutual TLS.
+ * The scheduler (a stand-in for Marathon) and ZooKeeper stay plain, as Marathon's defaults are.
  */
 final class ComponentConfigs {
 
@@ -35,8 +42,12 @@ final class ComponentConfigs {
     this.build = new Build(options.home());
   }
 
+  private boolean tls() {
+    return !options.plainHttp();
+  }
+
   String etcdEndpoint() {
-    return EtcdCommand.url(options.etcdPort());
+    return tls() ? EtcdCommand.tlsUrl(options.etcdPort()) : EtcdCommand.url(options.etcdPort());
   }
 
   String schedulerUrl() {
@@ -44,14 +55,26 @@ final class ComponentConfigs {
   }
 
   String controllerUrl() {
-    return "http://127.0.0.1:" + options.controllerPort();
+    return (tls() ? "https" : "http") + "://127.0.0.1:" + options.controllerPort();
+  }
+
+  /** The CA ferryctl's context trusts: empty with {@code --plain-http}. */
+  Optional<Path> certificateAuthority() {
+    return tls() ? Optional.of(dir.tls(ClusterCertificates.CONTROLLER).caFile()) : Optional.empty();
   }
 
   ProcessSpec etcd() {
     String client = etcdEndpoint();
-    List<String> command = EtcdCommand.of("ferry", dir.etcdData(), options.etcdPort(), options.etcdPeerPort());
+    List<String> command = tls()
+        ? EtcdCommand.withClientCertAuth("ferry", dir.etcdData(), options.etcdPort(), options.etcdPeerPort(),
+            dir.tls(ClusterCertificates.ETCD))
+        : EtcdCommand.of("ferry", dir.etcdData(), options.etcdPort(), options.etcdPeerPort());
+    // etcd answers /health only to a client with a certificate: admin's.
+    Readiness health = tls()
+        ? Readiness.https(client + "/health", "true", () -> SslContexts.mutual(dir.tls(ClusterCertificates.ADMIN)))
+        : Readiness.http(client + "/health", "true");
     return new ProcessSpec("etcd", command, Map.of(), Optional.empty(), "127.0.0.1:" + options.etcdPort(), client,
-        Readiness.http(client + "/health", "true"), Duration.ofSeconds(30), Duration.ofSeconds(10));
+        health, Duration.ofSeconds(30), Duration.ofSeconds(10));
   }
 
   ProcessSpec zookeeper() {
@@ -107,9 +130,18 @@ final class ComponentConfigs {
     yaml.put("attributes", attributes);
     yaml.put("etcdEndpoints", List.of(etcdEndpoint()));
     yaml.put("clusterKeyFile", dir.clusterKey().toString());
+    if (tls()) {
+      TlsFiles own = dir.tls(ClusterCertificates.agent(node));
+      yaml.put("tlsCertFile", own.certFile().toString());
+      yaml.put("tlsKeyFile", own.keyFile().toString());
+      yaml.put("tlsCaFile", own.caFile().toString());
+      yaml.put("etcdCaFile", own.caFile().toString());
+      yaml.put("etcdCertFile", own.certFile().toString());
+      yaml.put("etcdKeyFile", own.keyFile().toString());
+    }
     String address = node.address() + ":" + options.agentPort();
     return new ProcessSpec("agent-" + node.name(), java(Build.AGENT, List.of("--config", config.toString())), Map.of(),
-        Optional.of(new ProcessSpec.ConfigFile(config, yaml(yaml))), address, "http://" + address,
+        Optional.of(new ProcessSpec.ConfigFile(config, yaml(yaml))), address, (tls() ? "https://" : "http://") + address,
         Readiness.port(node.address(), options.agentPort()), Duration.ofSeconds(90), Duration.ofSeconds(15));
   }
 
@@ -118,7 +150,15 @@ final class ComponentConfigs {
     Path config = dir.controllerConfig();
     Map<String, Object> yaml = new LinkedHashMap<>();
     yaml.put("listen", Map.of("host", "127.0.0.1", "port", options.controllerPort()));
-    yaml.put("etcd", Map.of("endpoints", List.of(etcdEndpoint())));
+    TlsFiles own = dir.tls(ClusterCertificates.CONTROLLER);
+    if (tls()) {
+      yaml.put("tls", Map.of("certFile", own.certFile().toString(), "keyFile", own.keyFile().toString(),
+          "caFile", own.caFile().toString()));
+      yaml.put("etcd", Map.of("endpoints", List.of(etcdEndpoint()), "caFile", own.caFile().toString(),
+          "certFile", own.certFile().toString(), "keyFile", own.keyFile().toString()));
+    } else {
+      yaml.put("etcd", Map.of("endpoints", List.of(etcdEndpoint())));
+    }
     yaml.put("tokensFile", dir.tokens().toString());
     yaml.put("clusterKeyFile", dir.clusterKey().toString());
     yaml.put("marathon", Map.of("url", schedulerUrl(), "credentialsFile", dir.marathonCredentials().toString()));
@@ -130,7 +170,9 @@ final class ComponentConfigs {
     String url = controllerUrl();
     return new ProcessSpec("controller", java(Build.CONTROLLER, List.of("--config", config.toString())), Map.of(),
         Optional.of(new ProcessSpec.ConfigFile(config, yaml(yaml))), "127.0.0.1:" + options.controllerPort(), url,
-        Readiness.http(url + "/healthz", ""), Duration.ofSeconds(90), Duration.ofSeconds(15));
+        tls() ? Readiness.https(url + "/healthz", "", () -> SslContexts.trusting(own.caFile()))
+            : Readiness.http(url + "/healthz", ""),
+        Duration.ofSeconds(90), Duration.ofSeconds(15));
   }
 
   /** The node as devcluster's {@code --node} reads it, resources included. */

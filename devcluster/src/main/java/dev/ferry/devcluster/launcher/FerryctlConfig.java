@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * ferryctl's config file ({@code $FERRY_CONFIG}, else {@code ~/.ferry/config}), YAML:
@@ -19,8 +20,9 @@ import java.nio.file.Path;
  * current-context: devcluster
  * contexts:
  * - name: devcluster
- *   server: http://127.0.0.1:7070
+ *   server: https://127.0.0.1:7070
  *   token: 3f9c...          # a bearer token of the controller's tokens file
+ *   certificate-authority: /.../.ferry/secrets/tls/ca.crt   # the CA the server's certificate is from
  * </pre>
  *
  * <p>{@code up} adds (or replaces) its context and makes it current; {@code down} removes that
@@ -31,10 +33,12 @@ final class FerryctlConfig {
 
   private FerryctlConfig() {}
 
-  static void putContext(Path file, String name, String server, String token) {
+  /** Adds the context; {@code certificateAuthority} is empty for a plain-HTTP server. */
+  static void putContext(Path file, String name, String server, String token, Optional<Path> certificateAuthority) {
     ObjectNode root = read(file);
     ArrayNode contexts = withoutContext(root, name);
-    contexts.addObject().put("name", name).put("server", server).put("token", token);
+    ObjectNode context = contexts.addObject().put("name", name).put("server", server).put("token", token);
+    certificateAuthority.ifPresent(ca -> context.put("certificate-authority", ca.toString()));
     root.put("current-context", name);
     write(file, root);
   }

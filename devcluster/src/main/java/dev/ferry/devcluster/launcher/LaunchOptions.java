@@ -22,10 +22,13 @@ import java.util.regex.Pattern;
  * @param zookeeper an external ensemble's connect string; empty to run one in-process
  * @param poolPrefix pools are named {@code <prefix>-<node>}
  * @param ferryctlConfig the ferryctl config file that gets the context {@code context}
+ * @param plainHttp no TLS anywhere (the Ferry API, the agents, etcd): only when asked for by
+ *     {@code --plain-http}; by default {@code up} makes a cluster CA and everything speaks TLS
  */
 public record LaunchOptions(Path home, Path stateDir, List<NodeSpec> nodes, boolean simulateTasks,
     int schedulerPort, int controllerPort, int agentPort, int etcdPort, int etcdPeerPort, int zookeeperPort,
-    Optional<String> zookeeper, String poolPrefix, long poolSizeBytes, String context, Path ferryctlConfig) {
+    Optional<String> zookeeper, String poolPrefix, long poolSizeBytes, String context, Path ferryctlConfig,
+    boolean plainHttp) {
 
   public static final String USAGE = """
       usage: ./ferry up [--nodes N | --node NAME=ADDRESS[:KEY=VALUE,...]...] [--simulate-tasks]
@@ -33,7 +36,7 @@ public record LaunchOptions(Path home, Path stateDir, List<NodeSpec> nodes, bool
                         [--etcd-port 2379] [--etcd-peer-port 2380]
                         [--zookeeper-port 2181 | --zookeeper HOST:PORT[,HOST:PORT...]]
                         [--pool-prefix ferry] [--pool-size 2G] [--context devcluster]
-                        [--ferryctl-config FILE] [--state-dir DIR]
+                        [--ferryctl-config FILE] [--state-dir DIR] [--plain-http]
              ./ferry status [--state-dir DIR]
              ./ferry down [--state-dir DIR]
 
@@ -47,6 +50,9 @@ public record LaunchOptions(Path home, Path stateDir, List<NodeSpec> nodes, bool
         --context         the ferryctl context written to --ferryctl-config
                           (default $FERRY_CONFIG, else ~/.ferry/config)
         --state-dir       where logs, pids, data and secrets live (default $FERRY_STATE_DIR, else .ferry/)
+        --plain-http      no TLS: the API, the agents and etcd speak plain HTTP and etcd takes any
+                          client (by default up makes a cluster CA in secrets/tls/, the API serves
+                          HTTPS, agents use mutual TLS and etcd wants a client certificate)
       """;
 
   static final int MAX_NODES = 30;
@@ -81,6 +87,7 @@ public record LaunchOptions(Path home, Path stateDir, List<NodeSpec> nodes, bool
     List<NodeSpec> nodes = new ArrayList<>();
     int nodeCount = -1;
     boolean simulate = false;
+    boolean plainHttp = false;
     Map<String, Integer> ports = new LinkedHashMap<>(Map.of(
         "--scheduler-port", 8080, "--controller-port", 7070, "--agent-port", 7071,
         "--etcd-port", 2379, "--etcd-peer-port", 2380, "--zookeeper-port", 2181));
@@ -97,6 +104,7 @@ public record LaunchOptions(Path home, Path stateDir, List<NodeSpec> nodes, bool
           nodes.add(NodeSpec.parse(spec, DevclusterConfig.defaultPorts(nodes.size())));
         }
         case "--simulate-tasks" -> simulate = true;
+        case "--plain-http" -> plainHttp = true;
         case "--scheduler-port", "--controller-port", "--agent-port", "--etcd-port", "--etcd-peer-port",
             "--zookeeper-port" -> ports.put(arg, port(value(args, ++i, arg), arg));
         case "--zookeeper" -> {
@@ -133,7 +141,7 @@ public record LaunchOptions(Path home, Path stateDir, List<NodeSpec> nodes, bool
     return new LaunchOptions(home, stateDir.toAbsolutePath().normalize(), nodes, simulate,
         ports.get("--scheduler-port"), ports.get("--controller-port"), ports.get("--agent-port"),
         ports.get("--etcd-port"), ports.get("--etcd-peer-port"), ports.get("--zookeeper-port"),
-        zookeeper, poolPrefix, poolSize, context, ferryctlConfig.toAbsolutePath().normalize());
+        zookeeper, poolPrefix, poolSize, context, ferryctlConfig.toAbsolutePath().normalize(), plainHttp);
   }
 
   /** node1..nodeN on 127.0.1.1..N, alternating spinning and ssd disks: the seed's pair when N is 2. */

@@ -1,5 +1,7 @@
 package dev.ferry.devcluster.launcher;
 
+import dev.ferry.api.tls.ClusterCa;
+import dev.ferry.api.tls.TlsFiles;
 import java.nio.file.Path;
 
 /**
@@ -20,6 +22,9 @@ import java.nio.file.Path;
  * secrets/tokens          the API tokens (token,user,role lines), mode 600
  * secrets/cluster.key     the key that signs transfer tickets, mode 600
  * secrets/marathon-credentials  user:password of the scheduler's basic authentication, mode 600
+ * secrets/tls/ca.crt, ca.key     the cluster CA (unless --plain-http), mode 600
+ * secrets/tls/NAME.crt, NAME.key etcd's, the controller's, agent-NODE's and admin's (a client
+ *                                certificate for etcdctl and tests), mode 600
  * </pre>
  */
 public record StateDir(Path root) {
@@ -99,6 +104,17 @@ public record StateDir(Path root) {
 
   public Path clusterKey() {
     return root.resolve("secrets").resolve("cluster.key");
+  }
+
+  /** Where the cluster CA and the components' certificates live. */
+  public Path tlsDir() {
+    return root.resolve("secrets").resolve("tls");
+  }
+
+  /** The certificate, key and CA of {@code component} ({@code etcd}, {@code controller}, {@code agent-node1}, {@code admin}). */
+  public TlsFiles tls(String component) {
+    return new TlsFiles(tlsDir().resolve(component + ".crt"), tlsDir().resolve(component + ".key"),
+        tlsDir().resolve(ClusterCa.CA_CERT));
   }
 
   /** The scheduler's {@code --http_credentials_file}, read by the controller and by the tasks that call Marathon. */

@@ -72,6 +72,12 @@ final class Supervisor {
 
   private void startAll() {
     createDirectories();
+    if (options.plainHttp()) {
+      say("--plain-http: no TLS; the API, the agents and etcd take anyone who can reach them");
+    } else {
+      ClusterCertificates.create(dir, options.nodes());
+      say("wrote the cluster CA and the components' certificates to " + dir.tlsDir());
+    }
     start(configs.etcd());
     if (options.zookeeper().isPresent()) {
       say("using the ZooKeeper ensemble at " + options.zookeeperConnect());
@@ -88,7 +94,8 @@ final class Supervisor {
       startIfBuilt(Build.AGENT, "agent-" + node.name(), () -> configs.agent(node));
     }
     startIfBuilt(Build.CONTROLLER, "controller", configs::controller);
-    FerryctlConfig.putContext(options.ferryctlConfig(), options.context(), configs.controllerUrl(), token);
+    FerryctlConfig.putContext(options.ferryctlConfig(), options.context(), configs.controllerUrl(), token,
+        configs.certificateAuthority());
     update(record.withContextWritten());
     say("ferryctl context " + options.context() + " (server " + configs.controllerUrl() + ") in " + options.ferryctlConfig());
   }

@@ -5,6 +5,10 @@ import dev.ferry.api.process.Directories;
 import dev.ferry.api.process.EtcdCommand;
 import dev.ferry.api.process.FreePort;
 import dev.ferry.api.process.ManagedProcess;
+import dev.ferry.api.store.EtcdConfig;
+import dev.ferry.api.tls.SslContexts;
+import dev.ferry.api.tls.TlsFiles;
+import dev.ferry.devcluster.launcher.StateDir;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,8 +34,6 @@ import java.util.Map;
 final class FerryUpCluster implements AutoCloseable {
 
   private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(10);
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(2)).build();
 
   private final Path home;
   final Path dir;
@@ -41,6 +43,8 @@ final class FerryUpCluster implements AutoCloseable {
   private final int etcdPort = FreePort.pick();
   private final Thread downOnExit = new Thread(this::down, "ferry-bench-down");
   private boolean down;
+  /** Trusts this cluster's CA, which exists once {@code up} has run. */
+  private HttpClient http;
 
   private FerryUpCluster(Path home, Path dir) {
     this.home = home;
@@ -88,11 +92,14 @@ final class FerryUpCluster implements AutoCloseable {
   }
 
   String apiUrl() {
-    return "http://127.0.0.1:" + controllerPort;
+    return "https://127.0.0.1:" + controllerPort;
   }
 
-  String etcdUrl() {
-    return EtcdCommand.url(etcdPort);
+  /** The cluster's etcd, with the admin client certificate {@code ./ferry up} issued (etcd takes no client without one). */
+  EtcdConfig etcd() {
+    TlsFiles admin = new StateDir(stateDir).tls("admin");
+    return EtcdConfig.of(EtcdCommand.tlsUrl(etcdPort))
+        .withTls(EtcdConfig.Tls.trusting(admin.caFile()).withClientCert(admin.certFile(), admin.keyFile()));
   }
 
   /** The admin token {@code ./ferry up} wrote for this cluster. */
@@ -122,7 +129,15 @@ final class FerryUpCluster implements AutoCloseable {
         .header("Authorization", "Bearer " + token()).header("Content-Type", "application/yaml")
         .method(method, body.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
         .build();
-    return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    return http().send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private synchronized HttpClient http() {
+    if (http == null) {
+      http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
+          .sslContext(SslContexts.trusting(new StateDir(stateDir).tls("controller").caFile())).build();
+    }
+    return http;
   }
 
   private Path log(String name) {

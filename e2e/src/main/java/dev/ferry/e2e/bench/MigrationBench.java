@@ -13,7 +13,6 @@ import dev.ferry.api.model.MigrationStrategy;
 import dev.ferry.api.model.Node;
 import dev.ferry.api.model.Quantity;
 import dev.ferry.api.process.Command;
-import dev.ferry.api.store.EtcdConfig;
 import dev.ferry.api.store.EtcdStore;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -108,7 +107,7 @@ public final class MigrationBench {
         options.sizes().stream().map(Quantity::text).toList(), options.runs(), options.strategies(), options.writeRate());
     FerryUpCluster cluster = FerryUpCluster.up(home, poolSize(options));
     Vertx vertx = Vertx.vertx();
-    try (EtcdStore store = EtcdStore.connect(EtcdConfig.of(cluster.etcdUrl()))) {
+    try (EtcdStore store = EtcdStore.connect(cluster.etcd())) {
       MigrationBench bench = new MigrationBench(options, home, cluster, store, vertx);
       try {
         for (Quantity size : options.sizes()) {

@@ -1,6 +1,7 @@
 package dev.ferry.e2e.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +10,8 @@ import dev.ferry.api.marathon.MarathonCredentials;
 import dev.ferry.api.process.Command;
 import dev.ferry.api.process.FreePort;
 import dev.ferry.api.process.ManagedProcess;
+import dev.ferry.api.tls.SslContexts;
+import dev.ferry.api.tls.TlsFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +28,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -127,6 +133,76 @@ class FerryUpIT {
     assertThat(downAgain.output()).contains("nothing to do");
   }
 
+  /**
+   * Issue 11: everything of {@code up}'s cluster speaks TLS under a CA of its own. A client that
+   * does not trust that CA is refused by the API and by an agent; an agent takes only clients
+   * with a certificate of the CA; etcd takes no client without one, so only the cluster's
+   * components can read or write it; ferryctl works with the CA its context names.
+   */
+  @Test
+  void upRunsEverythingOverTlsAndRefusesWhomTheClusterCaDidNotCertify() throws Exception {
+    Result up = ferry(Map.of(), "up", options.toArray(String[]::new));
+    assertThat(up.exit()).as(up.output()).isZero();
+    Path tls = stateDir.resolve("secrets").resolve("tls");
+    try (Stream<Path> files = Files.list(tls)) {
+      assertThat(files.filter(f -> f.toString().endsWith(".key")).toList()).hasSize(6).allSatisfy(key ->
+          assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).as("%s", key).isEqualTo("rw-------"));
+    }
+    TlsFiles admin = new TlsFiles(tls.resolve("admin.crt"), tls.resolve("admin.key"), tls.resolve("ca.crt"));
+    TlsFiles agentOne = new TlsFiles(tls.resolve("agent-node1.crt"), tls.resolve("agent-node1.key"), tls.resolve("ca.crt"));
+    String api = "https://127.0.0.1:" + option("--controller-port");
+    String agentTwo = "https://127.0.1.2:" + option("--agent-port") + "/v1/datasets/none/snapshots";
+    String etcd = "https://127.0.0.1:" + option("--etcd-port");
+
+    // The API: HTTPS only, under the cluster CA.
+    assertThat(status(client(SslContexts.trusting(tls.resolve("ca.crt"))), api + "/healthz")).isEqualTo(200);
+    assertThatThrownBy(() -> status(client(SSLContext.getDefault()), api + "/healthz"))
+        .as("a client trusting only the JDK's CAs").isInstanceOf(SSLHandshakeException.class);
+    assertThat(statusOrRefused(() -> status(HTTP, "http://127.0.0.1:" + option("--controller-port") + "/healthz")))
+        .as("plain HTTP to the API").isIn(400, -1);
+
+    // ferryctl with the CA of its context; without it, a clear refusal.
+    assertThat(Files.readString(ferryctlConfig)).contains("certificate-authority", tls.resolve("ca.crt").toString());
+    Result nodes = ferryctl(Map.of(), "get", "nodes");
+    assertThat(nodes.exit()).as(nodes.output()).isZero();
+    assertThat(nodes.output()).contains("node1", "node2");
+    Result foreignCa = ferryctl(Map.of(), "get", "nodes", "--certificate-authority", "/etc/ssl/certs/ca-certificates.crt");
+    assertThat(foreignCa.exit()).as(foreignCa.output()).isEqualTo(1);
+    assertThat(foreignCa.output()).contains("cannot trust the Ferry API at " + api, "certificate-authority");
+    Result insecure = ferryctl(Map.of(), "get", "nodes", "--certificate-authority", "/etc/ssl/certs/ca-certificates.crt",
+        "--insecure-skip-tls-verify");
+    assertThat(insecure.exit()).as(insecure.output()).isZero();
+
+    // An agent: mutual TLS. Another agent's certificate gets an HTTP answer; no certificate, or
+    // not trusting the CA, gets no answer at all.
+    assertThat(status(client(SslContexts.mutual(agentOne)), agentTwo)).isBetween(200, 499);
+    assertThatThrownBy(() -> status(client(SslContexts.trusting(tls.resolve("ca.crt"))), agentTwo))
+        .as("a client without a certificate").isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> status(client(SSLContext.getDefault()), agentTwo))
+        .as("a client trusting only the JDK's CAs").isInstanceOf(SSLHandshakeException.class);
+
+    // etcd: --client-cert-auth. A write with a certificate of the CA works; without one, none.
+    String put = "{\"key\":\"" + base64("/tls-probe") + "\",\"value\":\"" + base64("x") + "\"}";
+    assertThat(post(client(SslContexts.mutual(admin)), etcd + "/v3/kv/put", put)).isEqualTo(200);
+    assertThatThrownBy(() -> post(client(SslContexts.trusting(tls.resolve("ca.crt"))), etcd + "/v3/kv/put", put))
+        .as("an etcd client without a certificate").isInstanceOf(IOException.class);
+    // Go's TLS server answers plain HTTP with a 400 of its own, or the connection just closes.
+    assertThat(statusOrRefused(() -> post(HTTP, "http://127.0.0.1:" + option("--etcd-port") + "/v3/kv/put", put)))
+        .as("plain HTTP to etcd").isIn(400, -1);
+  }
+
+  @Test
+  void plainHttpIsThereOnlyWhenAskedFor() throws Exception {
+    options.add("--plain-http");
+    Result up = ferry(Map.of(), "up", options.toArray(String[]::new));
+    assertThat(up.exit()).as(up.output()).isZero();
+    assertThat(stateDir.resolve("secrets").resolve("tls")).doesNotExist();
+    assertThat(status(HTTP, "http://127.0.0.1:" + option("--controller-port") + "/healthz")).isEqualTo(200);
+    Result nodes = ferryctl(Map.of(), "get", "nodes");
+    assertThat(nodes.exit()).as(nodes.output()).isZero();
+    assertThat(nodes.output()).contains("node1", "node2");
+  }
+
   @Test
   void aPortInUseIsAClearErrorAndNothingIsStarted() throws IOException {
     try (java.net.ServerSocket taken = new java.net.ServerSocket()) {
@@ -213,6 +289,58 @@ class FerryUpIT {
   }
 
   private record Result(int exit, String output) {}
+
+  private String option(String name) {
+    return options.get(options.indexOf(name) + 1);
+  }
+
+  private static HttpClient client(SSLContext tls) {
+    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+        .sslContext(tls).build();
+  }
+
+  private static int status(HttpClient http, String url) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  private static int post(HttpClient http, String url, String json) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  private interface Call {
+    int status() throws IOException, InterruptedException;
+  }
+
+  /** The call's HTTP status, or -1 when the connection failed. */
+  private static int statusOrRefused(Call call) throws InterruptedException {
+    try {
+      return call.status();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  private static String base64(String text) {
+    return java.util.Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Runs {@code ./ferryctl ARGS} with the ferryctl config {@code up} wrote. */
+  private Result ferryctl(Map<String, String> env, String... args) {
+    List<String> line = new ArrayList<>(List.of(HOME.resolve("ferryctl").toString()));
+    line.addAll(List.of(args));
+    Path log = dir.resolve("ferryctl-" + System.nanoTime() + ".log");
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.put("FERRY_CONFIG", ferryctlConfig.toString());
+    ManagedProcess process = ManagedProcess.start("ferryctl", line, all, log);
+    int exit = process.awaitExit(COMMAND_TIMEOUT);
+    try {
+      return new Result(exit, Files.readString(log));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 
   /** Runs {@code ./ferry COMMAND ARGS} to completion; its output is in the result. */
   private Result ferry(Map<String, String> env, String command, String... args) {

@@ -191,8 +191,9 @@ final class DemoCluster implements AutoCloseable {
     return "http://127.0.0.1:" + schedulerPort;
   }
 
+  /** Ferry's API: HTTPS, from the cluster CA in the state directory (ferryctl's context names it). */
   String controllerUrl() {
-    return "http://127.0.0.1:" + controllerPort;
+    return "https://127.0.0.1:" + controllerPort;
   }
 
   /** The scheduler's basic credentials that {@code ./ferry up} wrote for this cluster. */

@@ -128,7 +128,8 @@ class VagrantFilesIT {
         Map.of("ip", "192.168.56.10", "zk", "192.168.56.10:2181"));
     ControllerConfig config;
     try {
-      config = ControllerConfig.parse(yaml, Map.of());
+      // The TLS files exist only in the VM: the environment points them here.
+      config = ControllerConfig.parse(yaml, tlsFilesHere("FERRY_TLS_CERT_FILE", "FERRY_TLS_KEY_FILE", "FERRY_TLS_CA_FILE"));
     } catch (RuntimeException e) {
       throw new AssertionError("the controller refuses the config provision-master.sh writes:\n" + yaml, e);
     }
@@ -139,6 +140,11 @@ class VagrantFilesIT {
     assertThat(config.mesosZk().map(Object::toString)).contains("zk://192.168.56.10:2181/mesos");
     assertThat(config.tokensFile()).isEqualTo(Path.of("/etc/ferry/tokens.csv"));
     assertThat(config.clusterKeyFile()).contains(Path.of("/etc/ferry/cluster.key"));
+    assertThat(config.tls()).as("the API serves HTTPS").isPresent();
+    assertThat(yaml).contains("certFile: /etc/ferry/tls/controller.crt", "caFile: /etc/ferry/tls/ca.crt");
+    assertThat(config.etcd().endpoints()).allSatisfy(u -> assertThat(u.getScheme()).isEqualTo("https"));
+    assertThat(config.etcd().tls().orElseThrow().clientCert()).as("etcd wants a client certificate").isPresent();
+    assertThat(read("vagrant/scripts/provision-master.sh")).contains("ETCD_CLIENT_CERT_AUTH=true");
     // Where provision-node.sh installs scripts/ferry-task-guard on every agent.
     assertThat(config.taskGuard()).isEqualTo(TaskGuard.INSTALLED);
     assertThat(read("vagrant/scripts/provision-node.sh"))
@@ -158,10 +164,12 @@ class VagrantFilesIT {
     Files.writeString(key, "0123456789abcdef0123456789abcdef0123456789abcdef");
     Path attributes = dir.resolve("attributes");
     Files.writeString(attributes, "disk:spinning\n");
+    Map<String, String> env = new HashMap<>(tlsFilesHere("FERRY_TLS_CERT_FILE", "FERRY_TLS_KEY_FILE", "FERRY_TLS_CA_FILE",
+        "FERRY_ETCD_CERT_FILE", "FERRY_ETCD_KEY_FILE", "FERRY_ETCD_CA_FILE"));
+    env.putAll(Map.of("FERRY_CLUSTER_KEY_FILE", key.toString(), "FERRY_ATTRIBUTES_FILE", attributes.toString()));
     AgentConfig config;
     try {
-      config = AgentConfig.from(Settings.load(Optional.of(file),
-          Map.of("FERRY_CLUSTER_KEY_FILE", key.toString(), "FERRY_ATTRIBUTES_FILE", attributes.toString())));
+      config = AgentConfig.from(Settings.load(Optional.of(file), env));
     } catch (RuntimeException e) {
       throw new AssertionError("the agent refuses the config provision-node.sh writes:\n" + yaml, e);
     }
@@ -170,7 +178,10 @@ class VagrantFilesIT {
     assertThat(config.address()).isEqualTo("192.168.56.11");
     assertThat(config.transferPort()).isEqualTo(7071);
     assertThat(config.attributes()).containsEntry("disk", "spinning");
-    assertThat(yaml).contains("attributesFile: /etc/mesos-slave/attributes", "etcdEndpoints: ['http://192.168.56.10:2379']");
+    assertThat(yaml).contains("attributesFile: /etc/mesos-slave/attributes", "etcdEndpoints: ['https://192.168.56.10:2379']",
+        "tlsCertFile: /etc/ferry/tls/agent-node1.crt", "etcdCertFile: /etc/ferry/tls/agent-node1.crt");
+    assertThat(config.tls()).as("mutual TLS between agents").isPresent();
+    assertThat(config.etcd().tls().orElseThrow().clientCert()).isPresent();
   }
 
   @Test
@@ -213,6 +224,15 @@ class VagrantFilesIT {
   }
 
   // --- helpers --------------------------------------------------------------------------------------
+
+  /** Each variable pointing at a file of its own in the test's directory. */
+  private Map<String, String> tlsFilesHere(String... variables) throws IOException {
+    Map<String, String> env = new HashMap<>();
+    for (String variable : variables) {
+      env.put(variable, Files.writeString(dir.resolve(variable.toLowerCase()), "pem").toString());
+    }
+    return env;
+  }
 
   /**
    * The text a provisioning script writes to TARGET with {@code write_file TARGET MODE "..."},

@@ -4,6 +4,7 @@ import dev.ferry.agent.zfs.ZfsLayout;
 import dev.ferry.api.model.Durations;
 import dev.ferry.api.model.NodeSpec;
 import dev.ferry.api.store.EtcdConfig;
+import dev.ferry.api.tls.TlsFiles;
 import dev.ferry.api.validation.Names;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -26,6 +27,10 @@ import java.util.Optional;
  * @param layout the pool and the directory datasets are mounted under
  * @param etcd how to reach etcd
  * @param clusterKeyFile the file holding the key that signs transfer tickets
+ * @param tls this agent's certificate, key and the cluster CA ({@code tlsCertFile},
+ *     {@code tlsKeyFile}, {@code tlsCaFile}: all three or none): with them the transfer server
+ *     takes only mutual-TLS clients and the agent calls other agents over mutual TLS; without,
+ *     plain HTTP
  * @param leaseTtl how long the Node outlives the agent's last keep-alive
  * @param refreshInterval how often the Node's pool figures and attributes are checked
  * @param resyncInterval how often every dataset is looked at again, events or not
@@ -39,6 +44,7 @@ public record AgentConfig(
     ZfsLayout layout,
     EtcdConfig etcd,
     Path clusterKeyFile,
+    Optional<TlsFiles> tls,
     Duration leaseTtl,
     Duration refreshInterval,
     Duration resyncInterval) {
@@ -70,9 +76,26 @@ public record AgentConfig(
         layout(s),
         EtcdSettings.from(s),
         readableFile(s, Setting.CLUSTER_KEY_FILE, s.require(Setting.CLUSTER_KEY_FILE)),
+        tls(s),
         duration(s, Setting.LEASE_TTL, Duration.ofSeconds(10)),
         duration(s, Setting.REFRESH_INTERVAL, Duration.ofSeconds(30)),
         duration(s, Setting.RESYNC_INTERVAL, Duration.ofSeconds(30)));
+  }
+
+  private static Optional<TlsFiles> tls(Settings s) {
+    if (s.get(Setting.TLS_CERT_FILE).isEmpty() && s.get(Setting.TLS_KEY_FILE).isEmpty()
+        && s.get(Setting.TLS_CA_FILE).isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new TlsFiles(tlsFile(s, Setting.TLS_CERT_FILE), tlsFile(s, Setting.TLS_KEY_FILE),
+        tlsFile(s, Setting.TLS_CA_FILE)));
+  }
+
+  private static Path tlsFile(Settings s, Setting setting) {
+    if (s.get(setting).isEmpty()) {
+      throw s.invalid(setting, "missing: TLS needs tlsCertFile, tlsKeyFile and tlsCaFile together");
+    }
+    return readableFile(s, setting, s.get(setting).get());
   }
 
   private static String address(Settings s) {

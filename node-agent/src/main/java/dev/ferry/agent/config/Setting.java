@@ -24,6 +24,9 @@ public enum Setting {
   ETCD_KEY_FILE("etcdKeyFile"),
   ETCD_KEY_PREFIX("etcdKeyPrefix"),
   CLUSTER_KEY_FILE("clusterKeyFile"),
+  TLS_CERT_FILE("tlsCertFile"),
+  TLS_KEY_FILE("tlsKeyFile"),
+  TLS_CA_FILE("tlsCaFile"),
   LEASE_TTL("leaseTtl"),
   REFRESH_INTERVAL("refreshInterval"),
   RESYNC_INTERVAL("resyncInterval");

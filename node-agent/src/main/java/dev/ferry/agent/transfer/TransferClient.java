@@ -6,6 +6,8 @@ import dev.ferry.agent.zfs.StreamingProcess;
 import dev.ferry.agent.zfs.ZfsDriver;
 import dev.ferry.agent.zfs.ZfsException;
 import dev.ferry.api.model.Snapshot;
+import dev.ferry.api.tls.TlsFiles;
+import dev.ferry.api.tls.VertxTls;
 import dev.ferry.api.codec.Json;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -51,12 +53,21 @@ public final class TransferClient {
    * @param counted where the bytes sent are counted as they stream
    */
   public TransferClient(Vertx vertx, ZfsDriver zfs, String localAddress, TransferBytes counted) {
+    this(vertx, zfs, localAddress, counted, Optional.empty());
+  }
+
+  /**
+   * @param tls when given, every call is HTTPS to a server the cluster CA issued a certificate
+   *     for under the address called, presenting this agent's certificate (mutual TLS)
+   */
+  public TransferClient(Vertx vertx, ZfsDriver zfs, String localAddress, TransferBytes counted, Optional<TlsFiles> tls) {
     this.vertx = vertx;
     this.counted = counted;
     this.zfs = zfs;
     // A target that does not answer a connection within 10 s is unreachable (a cut path drops the
     // SYN silently); the round fails with that reason and the controller retries it with backoff.
     this.options = new HttpClientOptions().setIdleTimeout(60).setKeepAlive(false).setConnectTimeout(CONNECT_TIMEOUT_MS);
+    tls.ifPresent(files -> VertxTls.client(options, files));
     if (!localAddress.isEmpty()) {
       options.setLocalAddress(localAddress);
     }

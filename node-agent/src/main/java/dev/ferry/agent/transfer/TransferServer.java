@@ -8,6 +8,8 @@ import dev.ferry.agent.zfs.DatasetName;
 import dev.ferry.api.codec.Json;
 import dev.ferry.agent.zfs.StreamingProcess;
 import dev.ferry.api.model.Snapshot;
+import dev.ferry.api.tls.TlsFiles;
+import dev.ferry.api.tls.VertxTls;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,6 +18,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,13 +80,23 @@ public final class TransferServer {
     this.progress = progress;
   }
 
-  /** Starts listening on {@code host:port} (port 0: any free port); completes with the bound port. */
+  /** Starts listening on {@code host:port} (port 0: any free port), plain HTTP; completes with the bound port. */
   public Future<Integer> listen(String host, int port) {
+    return listen(host, port, Optional.empty());
+  }
+
+  /**
+   * The same over mutual TLS when {@code tls} is given: only a client presenting a certificate
+   * of the cluster CA (another agent, the controller) gets past the handshake to any route.
+   */
+  public Future<Integer> listen(String host, int port, Optional<TlsFiles> tls) {
     // A sender that stalls without closing would otherwise hold the dataset's transfer slot forever.
     // Netty's default of 8 KiB per body chunk made the receiver handle and write a GiB in
     // 131072 pieces: the agent's CPU, not the network, then bounded the rate on a small machine.
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setIdleTimeout(60)
-        .setMaxChunkSize(BODY_CHUNK));
+    HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port).setIdleTimeout(60)
+        .setMaxChunkSize(BODY_CHUNK);
+    tls.ifPresent(files -> VertxTls.serve(options, files, true));
+    server = vertx.createHttpServer(options);
     return server.requestHandler(this::handle).listen().map(HttpServer::actualPort);
   }
 

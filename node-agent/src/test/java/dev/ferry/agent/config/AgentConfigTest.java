@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.api.model.NodeSpec;
+import dev.ferry.api.tls.TlsFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -95,6 +96,22 @@ class AgentConfigTest {
     Path file = Files.writeString(dir.resolve("agent.yaml"), "nodename: node1\n");
     assertThatThrownBy(() -> AgentConfig.load(Optional.of(file), env)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("unknown setting 'nodename'").hasMessageContaining("nodeName");
+  }
+
+  @Test
+  void tlsTakesItsThreeFilesTogetherOrNone() throws IOException {
+    env.putAll(required());
+    assertThat(AgentConfig.load(Optional.empty(), env).tls()).as("no TLS setting: plain HTTP").isEmpty();
+    Path cert = Files.writeString(dir.resolve("agent.crt"), "cert");
+    Path tlsKey = Files.writeString(dir.resolve("agent.key"), "key");
+    Path ca = Files.writeString(dir.resolve("ca.crt"), "ca");
+    env.putAll(Map.of("FERRY_TLS_CERT_FILE", cert.toString(), "FERRY_TLS_KEY_FILE", tlsKey.toString(),
+        "FERRY_TLS_CA_FILE", ca.toString()));
+
+    assertThat(AgentConfig.load(Optional.empty(), env).tls()).contains(new TlsFiles(cert, tlsKey, ca));
+
+    assertRefused("FERRY_TLS_CA_FILE", "", "tlsCaFile", "missing", "tlsCertFile, tlsKeyFile and tlsCaFile together");
+    assertRefused("FERRY_TLS_KEY_FILE", "/nowhere/agent.key", "FERRY_TLS_KEY_FILE", "no readable file");
   }
 
   @Test
