@@ -25,7 +25,10 @@ import java.util.Optional;
  * @param attributes the Mesos agent attributes
  * @param layout the pool and the directory datasets are mounted under
  * @param etcd how to reach etcd
- * @param clusterKeyFile the file holding the key that signs transfer tickets
+ * @param clusterKeyFile the file holding the cluster key (hex), which authenticates agents and
+ *     signs transfer tickets and receipts
+ * @param stateDir where the agent keeps what must outlive it: the used transfer ticket nonces;
+ *     {@value #DEFAULT_STATE_DIR} by default
  * @param leaseTtl how long the Node outlives the agent's last keep-alive
  * @param refreshInterval how often the Node's pool figures and attributes are checked
  * @param resyncInterval how often every dataset is looked at again, events or not
@@ -39,11 +42,13 @@ public record AgentConfig(
     ZfsLayout layout,
     EtcdConfig etcd,
     Path clusterKeyFile,
+    Path stateDir,
     Duration leaseTtl,
     Duration refreshInterval,
     Duration resyncInterval) {
 
   public static final String DEFAULT_ETCD = "http://127.0.0.1:2379";
+  public static final String DEFAULT_STATE_DIR = "/var/lib/ferry/agent";
   public static final Path DEFAULT_ATTRIBUTES_FILE = Path.of("/etc/mesos-slave/attributes");
 
   public AgentConfig {
@@ -70,6 +75,7 @@ public record AgentConfig(
         layout(s),
         EtcdSettings.from(s),
         readableFile(s, Setting.CLUSTER_KEY_FILE, s.require(Setting.CLUSTER_KEY_FILE)),
+        Path.of(s.get(Setting.STATE_DIR).orElse(DEFAULT_STATE_DIR)),
         duration(s, Setting.LEASE_TTL, Duration.ofSeconds(10)),
         duration(s, Setting.REFRESH_INTERVAL, Duration.ofSeconds(30)),
         duration(s, Setting.RESYNC_INTERVAL, Duration.ofSeconds(30)));

@@ -24,6 +24,7 @@ public enum Setting {
   ETCD_KEY_FILE("etcdKeyFile"),
   ETCD_KEY_PREFIX("etcdKeyPrefix"),
   CLUSTER_KEY_FILE("clusterKeyFile"),
+  STATE_DIR("stateDir"),
   LEASE_TTL("leaseTtl"),
   REFRESH_INTERVAL("refreshInterval"),
   RESYNC_INTERVAL("resyncInterval");
