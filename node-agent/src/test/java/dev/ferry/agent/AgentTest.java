@@ -60,10 +60,10 @@ class AgentTest {
 
   private static final long MIB = 1 << 20;
   private static final DatasetName DB = DatasetName.of("db");
-  /** What `ferry up` writes into the cluster key file: random text, its bytes the key. */
-  private static final String KEY_TEXT = java.util.Base64.getEncoder()
-      .encodeToString(new java.security.SecureRandom().generateSeed(36));
-  private static final ClusterKey KEY = ClusterKey.of(KEY_TEXT.getBytes(StandardCharsets.UTF_8));
+  /** What `ferry up` writes into the cluster key file: 32 random bytes as hex. */
+  private static final String KEY_TEXT = java.util.HexFormat.of()
+      .formatHex(new java.security.SecureRandom().generateSeed(32));
+  private static final ClusterKey KEY = ClusterKey.fromHex(KEY_TEXT);
 
   @RegisterExtension
   static final EtcdExtension ETCD = new EtcdExtension();
@@ -168,7 +168,7 @@ class AgentTest {
         Files.delete(data.resolve("round-1.bin"));
       }
       String snapshot = "db-move-" + round;
-      controller.request("db-move", round, snapshot, round == 3, controller.ticket(move, base, snapshot, Clock.systemUTC()));
+      controller.request("db-move", round, snapshot, round == 3, controller.ticket(move, round, base, snapshot, Clock.systemUTC()));
       Transfer done = controller.awaitRound("db-move");
       assertThat(done.state()).as(done.message()).isEqualTo(TransferState.Succeeded);
       assertThat(done.baseGuid()).isEqualTo(base);
@@ -208,7 +208,7 @@ class AgentTest {
     createDbOnNode1(512);
     DataFiles.write(n1.mountpoint("db").resolve("big.bin"), 320 * MIB, 2);
     Migration move = controller.startMigration("db-move", "db", "node1", "node2");
-    String ticket = controller.ticket(move, "", "db-move-0", Clock.systemUTC());
+    String ticket = controller.ticket(move, 0, "", "db-move-0", Clock.systemUTC());
     controller.request("db-move", 0, "db-move-0", false, ticket);
 
     controller.awaitTransfer("db-move", t -> t.state() == TransferState.Running && t.bytes() > 0);
@@ -223,7 +223,7 @@ class AgentTest {
     assertThat(controller.copy("db", "node2")).isEmpty();
     assertThat(Files.exists(n2.mountpoint("db"))).isFalse();
 
-    controller.request("db-move", 0, "db-move-0", false, controller.ticket(move, "", "db-move-0", Clock.systemUTC()));
+    controller.request("db-move", 0, "db-move-0", false, controller.ticket(move, 0, "", "db-move-0", Clock.systemUTC()));
     Transfer again = controller.awaitRound("db-move");
 
     assertThat(again.state()).as(again.message()).isEqualTo(TransferState.Succeeded);
@@ -241,13 +241,13 @@ class AgentTest {
     createDbOnNode1(64);
     DataFiles.write(n1.mountpoint("db").resolve("a.bin"), 2 * MIB, 3);
     Migration move = controller.startMigration("db-move", "db", "node1", "node2");
-    controller.request("db-move", 0, "db-move-0", false, controller.ticket(move, "", "db-move-0", Clock.systemUTC()));
+    controller.request("db-move", 0, "db-move-0", false, controller.ticket(move, 0, "", "db-move-0", Clock.systemUTC()));
     String base = controller.awaitRound("db-move").guid();
     DatasetCopy before = controller.awaitCopy("db", "node2", c -> c.snapshots().size() == 1);
     Map<String, String> filesBefore = CopyContents.newestSnapshot(n2.pool(), "db");
     DataFiles.write(n1.mountpoint("db").resolve("b.bin"), 2 * MIB, 4);
 
-    String forged = dev.ferry.api.transfer.TransferTicket.issue("db", "node1", "node2", base, "db-move-1",
+    String forged = dev.ferry.api.transfer.TransferTicket.issue(move.metadata().uid(), 1, "db", "node1", "node2", base, "db-move-1",
         Duration.ofMinutes(5), Clock.systemUTC()).encode(ClusterKey.random());
     controller.request("db-move", 1, "db-move-1", false, forged);
     Transfer refusedForged = controller.awaitRound("db-move");
@@ -261,7 +261,7 @@ class AgentTest {
           assertThat(e.source()).isEqualTo("node-agent/node1");
         }));
 
-    String expired = controller.ticket(move, base, "db-move-1", Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-10)));
+    String expired = controller.ticket(move, 1, base, "db-move-1", Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-10)));
     controller.request("db-move", 1, "db-move-1", false, expired);
     Transfer refusedExpired = controller.awaitRound("db-move");
     assertThat(refusedExpired.state()).isEqualTo(TransferState.Failed);
@@ -281,7 +281,7 @@ class AgentTest {
     Map<String, String> sourceFiles = DataFiles.checksums(n1.mountpoint("db"));
     Migration move = controller.startMigration("db-move", "db", "node1", "node2");
 
-    controller.request("db-move", 0, "db-move-0", false, controller.ticket(move, "", "db-move-0", Clock.systemUTC()));
+    controller.request("db-move", 0, "db-move-0", false, controller.ticket(move, 0, "", "db-move-0", Clock.systemUTC()));
     Transfer failed = controller.awaitRound("db-move");
 
     assertThat(failed.state()).isEqualTo(TransferState.Failed);
@@ -437,7 +437,7 @@ class AgentTest {
     for (int round = 0; round <= 2; round++) {
       DataFiles.write(from.mountpoint("db").resolve(name + "-round-" + round + ".bin"), MIB / 2, round + 20);
       String snapshot = "ferry-" + name + "-" + round;
-      controller.request(name, round, snapshot, round == 2, controller.ticket(m, base, snapshot, Clock.systemUTC()));
+      controller.request(name, round, snapshot, round == 2, controller.ticket(m, round, base, snapshot, Clock.systemUTC()));
       Transfer done = controller.awaitRound(name);
       assertThat(done.state()).as(done.message()).isEqualTo(TransferState.Succeeded);
       assertThat(done.baseGuid()).as("round %d of %s sent from", round, name).isEqualTo(base);

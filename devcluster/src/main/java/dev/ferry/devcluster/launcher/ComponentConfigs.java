@@ -107,6 +107,7 @@ final class ComponentConfigs {
     yaml.put("attributes", attributes);
     yaml.put("etcdEndpoints", List.of(etcdEndpoint()));
     yaml.put("clusterKeyFile", dir.clusterKey().toString());
+    yaml.put("stateDir", dir.agentState(node.name()).toString());
     String address = node.address() + ":" + options.agentPort();
     return new ProcessSpec("agent-" + node.name(), java(Build.AGENT, List.of("--config", config.toString())), Map.of(),
         Optional.of(new ProcessSpec.ConfigFile(config, yaml(yaml))), address, "http://" + address,
