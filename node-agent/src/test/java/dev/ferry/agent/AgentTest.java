@@ -30,7 +30,13 @@ import dev.ferry.api.model.Snapshot;
 import dev.ferry.api.model.Transfer;
 import dev.ferry.api.model.TransferState;
 import dev.ferry.api.store.EtcdStore;
+import dev.ferry.agent.transfer.TransferServer;
+import dev.ferry.api.transfer.AgentRequest;
 import dev.ferry.api.transfer.ClusterKey;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import dev.ferry.testing.EtcdExtension;
 import dev.ferry.api.process.FreePort;
 import dev.ferry.testing.ZfsPoolExtension;
@@ -269,6 +275,81 @@ class AgentTest {
 
     assertThat(controller.copy("db", "node2")).get().extracting(DatasetCopy::snapshots).isEqualTo(before.snapshots());
     assertThat(CopyContents.newestSnapshot(n2.pool(), "db")).isEqualTo(filesBefore);
+  }
+
+  /** A stream captured on the network and sent again after the target's agent restarted receives nothing. */
+  @Test
+  void aStreamReplayedAfterTheTargetAgentRestartedIsRefused() throws Exception {
+    TestNode n1 = node1(pools.pool());
+    TestNode n2 = node2(pools.create());
+    AgentProcess source = start(n1);
+    AgentProcess target = start(n2);
+    awaitNode("node1");
+    awaitNode("node2");
+    createDbOnNode1(64);
+    DataFiles.write(n1.mountpoint("db").resolve("a.bin"), 2 * MIB, 3);
+    Migration move = controller.startMigration("db-move", "db", "node1", "node2");
+    String ticket = controller.ticket(move, 0, "", "db-move-0", Clock.systemUTC());
+    driver(n1).snapshot(DB, "db-move-0");
+    byte[] stream = fullStream(n1, "db-move-0");
+    HttpResponse<String> captured = postAsNode1(n2, ticket, stream);
+    assertThat(captured.statusCode()).as(captured.body()).isEqualTo(200);
+    assertThat(driver(n2).snapshots(DB)).hasSize(1);
+
+    target.close();
+    agents.remove(target);
+    // Without its copy, node2 would take the replayed full stream if it forgot the ticket.
+    new dev.ferry.agent.snapshots.SnapshotHolds(driver(n2)).releaseAll(DB);
+    driver(n2).destroy(DB);
+    start(n2);
+    awaitNode("node2");
+    HttpResponse<String> replayed = postAsNode1(n2, ticket, stream);
+
+    assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(403);
+    assertThat(replayed.body()).contains("already used");
+    assertThat(driver(n2).exists(DB)).as("zfs list on node2 shows no db").isFalse();
+    assertThat(source.isAlive()).isTrue();
+  }
+
+  /**
+   * An earlier attempt of the round got through, but its outcome was never written: the source
+   * takes the round as done on the target's signed receipt, sending nothing again.
+   */
+  @Test
+  void aRoundTheTargetAlreadyHoldsSucceedsOnItsReceipt() throws Exception {
+    TestNode n1 = node1(pools.pool());
+    TestNode n2 = node2(pools.create());
+    startBoth(n1, n2);
+    createDbOnNode1(64);
+    DataFiles.write(n1.mountpoint("db").resolve("a.bin"), 2 * MIB, 3);
+    Migration move = controller.startMigration("db-move", "db", "node1", "node2");
+    Snapshot taken = driver(n1).snapshot(DB, "db-move-0");
+    HttpResponse<String> earlier = postAsNode1(n2, controller.ticket(move, 0, "", "db-move-0", Clock.systemUTC()),
+        fullStream(n1, "db-move-0"));
+    assertThat(earlier.statusCode()).as(earlier.body()).isEqualTo(200);
+
+    controller.request("db-move", 0, "db-move-0", false, controller.ticket(move, 0, "", "db-move-0", Clock.systemUTC()));
+    Transfer done = controller.awaitRound("db-move");
+
+    assertThat(done.state()).as(done.message()).isEqualTo(TransferState.Succeeded);
+    assertThat(done.guid()).isEqualTo(taken.guid());
+    assertThat(done.bytes()).as("nothing sent again").isZero();
+  }
+
+  private static byte[] fullStream(TestNode from, String snapshot) throws IOException {
+    try (var send = driver(from).send(DB, Optional.empty(), snapshot)) {
+      return send.output().readAllBytes();
+    }
+  }
+
+  /** A stream into {@code to}, signed with the cluster key as node1's agent signs it. */
+  private static HttpResponse<String> postAsNode1(TestNode to, String ticket, byte[] stream) throws Exception {
+    String path = "/v1/transfers/db";
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + to.address() + ":" + to.port() + path))
+        .header("Authorization", new AgentRequest(KEY, "node1", Clock.systemUTC()).sign(to.name(), "POST", path, ticket))
+        .header(TransferServer.TICKET_HEADER, ticket)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(stream)).build();
+    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

@@ -5,7 +5,7 @@ import dev.ferry.api.model.GitSource;
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.store.EtcdStore;
 import dev.ferry.controller.auth.Role;
-import dev.ferry.controller.auth.Tokens;
+import dev.ferry.controller.auth.ReloadingTokens;
 import dev.ferry.controller.gitops.GitSyncTrigger;
 import dev.ferry.controller.metrics.Counter;
 import dev.ferry.controller.metrics.MetricsRegistry;
@@ -60,6 +60,7 @@ public final class ApiServer extends VerticleBase {
 
   private final ApiServerOptions options;
   private final EtcdStore store;
+  private final ReloadingTokens tokens;
   private final BearerAuth auth;
   private final MetricsRegistry metrics;
   private final GitSyncTrigger gitSync;
@@ -70,10 +71,15 @@ public final class ApiServer extends VerticleBase {
   private final Counter slowClients;
   private HttpServer server;
 
-  public ApiServer(ApiServerOptions options, EtcdStore store, Tokens tokens, MetricsRegistry metrics,
+  /**
+   * @param tokens the tokens file: read again every {@link ReloadingTokens#INTERVAL} while the
+   *     server runs, and a watch whose token is no longer in it is closed
+   */
+  public ApiServer(ApiServerOptions options, EtcdStore store, ReloadingTokens tokens, MetricsRegistry metrics,
       GitSyncTrigger gitSync) {
     this.options = options;
     this.store = store;
+    this.tokens = tokens;
     this.auth = new BearerAuth(tokens);
     this.metrics = metrics;
     this.gitSync = gitSync;
@@ -90,7 +96,15 @@ public final class ApiServer extends VerticleBase {
             .setIdleTimeout((int) options.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS))
         .requestHandler(router())
         .listen()
-        .onSuccess(s -> server = s);
+        .onSuccess(s -> {
+          server = s;
+          vertx.setPeriodic(ReloadingTokens.INTERVAL.toMillis(), id -> vertx.executeBlocking(tokens::reload, false)
+              .onSuccess(changed -> {
+                if (changed) {
+                  watches.forEach(session -> session.revokeUnless(auth::stillValid));
+                }
+              }));
+        });
   }
 
   @Override
@@ -211,7 +225,8 @@ public final class ApiServer extends VerticleBase {
     ctx.request().toWebSocket()
         .onSuccess(socket -> {
           WatchSession[] session = new WatchSession[1];
-          session[0] = new WatchSession(socket, context, store, request, limits, () -> {
+          session[0] = new WatchSession(socket, context, store, request, limits,
+              BearerAuth.principal(ctx), BearerAuth.fingerprint(ctx), () -> {
             watches.remove(session[0]);
             release.run();
           });

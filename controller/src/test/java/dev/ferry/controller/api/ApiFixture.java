@@ -2,7 +2,9 @@ package dev.ferry.controller.api;
 
 import dev.ferry.api.store.EtcdConfig;
 import dev.ferry.api.store.EtcdStore;
-import dev.ferry.controller.auth.TokenFile;
+import dev.ferry.controller.auth.ReloadingTokens;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import dev.ferry.controller.gitops.GitSyncTrigger;
 import dev.ferry.controller.metrics.MetricsRegistry;
 import io.vertx.core.Vertx;
@@ -29,12 +31,21 @@ public final class ApiFixture implements AutoCloseable {
   public final Vertx vertx = Vertx.vertx();
   public final EtcdStore store;
   public final MetricsRegistry metrics = new MetricsRegistry();
+  /** The tokens file the server reads (again, when it changes); removed on close. */
+  public final Path tokensFile;
   private final ApiServer server;
   private final HttpClient http = HttpClient.newHttpClient();
 
   private ApiFixture(EtcdConfig config, ApiServerOptions options, GitSyncTrigger gitSync) {
     store = EtcdStore.connect(config);
-    server = new ApiServer(options, store, TokenFile.parse("test-tokens", TOKENS), metrics, gitSync);
+    try {
+      tokensFile = Files.createTempFile("ferry-tokens", ".csv");
+      Files.writeString(tokensFile, TOKENS);
+    } catch (IOException e) {
+      store.close();
+      throw new UncheckedIOException(e);
+    }
+    server = new ApiServer(options, store, ReloadingTokens.read(tokensFile), metrics, gitSync);
     try {
       vertx.deployVerticle(server).await(20, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -103,6 +114,11 @@ public final class ApiFixture implements AutoCloseable {
       throw new IllegalStateException("Vert.x did not close", e);
     } finally {
       store.close();
+      try {
+        Files.deleteIfExists(tokensFile);
+      } catch (IOException e) {
+        // a temp file left behind is harmless
+      }
     }
   }
 }
