@@ -139,12 +139,12 @@ final class SourceRound {
    * listed guid alone could have been planted.
    */
   private Future<Outcome> alreadyThere(Target target, Transfer asked, Snapshot snapshot) {
-    return client.receipt(target.host(), target.port(), asked.ticket()).compose(guid -> guid.equals(
-        Optional.of(snapshot.guid()))
-        ? Future.succeededFuture(new Outcome(0, snapshot.guid(), target.ticket().baseGuid()))
-        : Future.failedFuture(new RoundFailed("the target lists snapshot " + snapshot.name() + " (guid "
-            + snapshot.guid() + ") but its receipt names " + guid.map(g -> "guid " + g).orElse("no such snapshot")
-            + ": the round is not known to have arrived")));
+    return client.receipt(target.host(), target.port(), asked.ticket()).compose(received ->
+        received.equals(Optional.of(snapshot.guid()))
+            ? Future.succeededFuture(new Outcome(0, snapshot.guid(), target.ticket().baseGuid()))
+            : Future.failedFuture(new RoundFailed("the target lists snapshot " + snapshot.name() + " (guid "
+                + snapshot.guid() + ") but its receipt names "
+                + received.map(g -> "guid " + g).orElse("no such snapshot") + ": the round is not known to have arrived")));
   }
 
   /** Reads the ticket (signed by the controller for this very round) and the target node's address. */
