@@ -30,7 +30,7 @@ die() {
   exit 1
 }
 
-# The cluster key (HMAC key of transfer tickets) and the API tokens: random, made once, kept in
+# The cluster key (32 random bytes as hex: agents' credential, HMAC key of tickets and receipts) and the API tokens: random, made once, kept in
 # vagrant/.secrets (git-ignored) so that every VM reads the same ones through the synced folder.
 # Made by the master's provisioning, or by dist.sh on the host when the synced folder only copies
 # host to guest (rsync). Never committed, never printed.

@@ -6,8 +6,7 @@ import dev.ferry.api.store.EtcdStore;
 import dev.ferry.api.transfer.ClusterKey;
 import dev.ferry.controller.api.ApiServer;
 import dev.ferry.controller.api.ApiServerOptions;
-import dev.ferry.controller.auth.TokenFile;
-import dev.ferry.controller.auth.Tokens;
+import dev.ferry.controller.auth.ReloadingTokens;
 import dev.ferry.controller.discovery.LeaderFollower;
 import dev.ferry.controller.discovery.MesosAgents;
 import dev.ferry.controller.gitops.GitOps;
@@ -62,7 +61,7 @@ public final class Controller implements AutoCloseable {
 
   private Controller(ControllerConfig config) {
     this.config = config;
-    Tokens tokens = TokenFile.read(config.tokensFile());
+    ReloadingTokens tokens = ReloadingTokens.read(config.tokensFile());
     this.store = EtcdStore.connect(config.etcd());
     this.vertx = Vertx.vertx();
     this.gitops = new GitOps(config.gitopsCacheDir(), metrics.registry(),

@@ -11,6 +11,9 @@ import dev.ferry.agent.transfer.TicketVerifier;
 import dev.ferry.agent.transfer.TransferClient;
 import dev.ferry.agent.transfer.TransferReceiver;
 import dev.ferry.agent.transfer.TransferServer;
+import dev.ferry.agent.transfer.UsedNonces;
+import dev.ferry.api.transfer.AgentRequest;
+import java.io.UncheckedIOException;
 import dev.ferry.agent.watch.ClusterView;
 import dev.ferry.agent.work.WorkLoop;
 import dev.ferry.agent.zfs.DatasetName;
@@ -62,9 +65,10 @@ public final class Agent {
     this.datasets = new WorkLoop(vertx, "dataset", this::reconcileDataset, MIN_BACKOFF, MAX_BACKOFF);
     TransferReceiver receiver = new TransferReceiver(zfs, this::primaryHere, d -> datasets.enqueue(d.value()));
     TransferBytes counted = TransferBytes.register(metrics.registry());
-    this.server = new TransferServer(vertx, new TicketVerifier(key, node, clock), receiver,
-        progress -> LOG.debug("receiving {}", progress), counted, new AgentProbes(metrics, ready::get));
-    this.client = new TransferClient(vertx, zfs, config.address(), counted, config.tls());
+    AgentRequest auth = new AgentRequest(key, node, clock);
+    this.server = new TransferServer(vertx, auth, new TicketVerifier(key, node, clock, usedNonces(config, clock)),
+        receiver, progress -> LOG.debug("receiving {}", progress), counted, new AgentProbes(metrics, ready::get));
+    this.client = new TransferClient(vertx, zfs, config.address(), counted, config.tls(), key, auth);
     this.registration = new NodeRegistration(vertx, store, node, nodeSpec(config), zfs::poolSpace,
         config.leaseTtl(), clock);
     EventRecorder events = new EventRecorder(store, "node-agent/" + node, clock);
@@ -83,7 +87,12 @@ public final class Agent {
    */
   public static Future<Agent> start(Vertx vertx, AgentConfig config, EtcdStore store, ZfsDriver zfs, ClusterKey key,
       Clock clock) {
-    Agent agent = new Agent(vertx, config, store, zfs, key, clock);
+    Agent agent;
+    try {
+      agent = new Agent(vertx, config, store, zfs, key, clock);
+    } catch (IllegalStateException e) {
+      return Future.failedFuture(e);
+    }
     return agent.server.listen(config.address(), config.transferPort(), config.tls())
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot serve transfers on " + config.address()
             + ":" + config.transferPort() + " (transferPort, FERRY_TRANSFER_PORT): " + e.getMessage(), e)))
@@ -100,6 +109,14 @@ public final class Agent {
           return agent;
         })
         .recover(e -> agent.stop().transform(ar -> Future.failedFuture(e)));
+  }
+
+  private static UsedNonces usedNonces(AgentConfig config, Clock clock) {
+    try {
+      return UsedNonces.open(config.stateDir(), clock);
+    } catch (UncheckedIOException e) {
+      throw new IllegalStateException("stateDir " + config.stateDir() + " (FERRY_STATE_DIR): " + e.getMessage(), e);
+    }
   }
 
   private Future<Void> reconcileDataset(String name) {

@@ -31,7 +31,13 @@ import dev.ferry.api.model.Snapshot;
 import dev.ferry.api.model.Transfer;
 import dev.ferry.api.model.TransferState;
 import dev.ferry.api.store.EtcdStore;
+import dev.ferry.agent.transfer.TransferServer;
+import dev.ferry.api.transfer.AgentRequest;
 import dev.ferry.api.transfer.ClusterKey;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import dev.ferry.testing.EtcdExtension;
 import dev.ferry.api.process.FreePort;
 import dev.ferry.testing.ZfsPoolExtension;
@@ -61,10 +67,10 @@ class AgentTest {
 
   private static final long MIB = 1 << 20;
   private static final DatasetName DB = DatasetName.of("db");
-  /** What `ferry up` writes into the cluster key file: random text, its bytes the key. */
-  private static final String KEY_TEXT = java.util.Base64.getEncoder()
-      .encodeToString(new java.security.SecureRandom().generateSeed(36));
-  private static final ClusterKey KEY = ClusterKey.of(KEY_TEXT.getBytes(StandardCharsets.UTF_8));
+  /** What `ferry up` writes into the cluster key file: 32 random bytes as hex. */
+  private static final String KEY_TEXT = java.util.HexFormat.of()
+      .formatHex(new java.security.SecureRandom().generateSeed(32));
+  private static final ClusterKey KEY = ClusterKey.fromHex(KEY_TEXT);
 
   @RegisterExtension
   static final EtcdExtension ETCD = new EtcdExtension();
@@ -169,7 +175,7 @@ class AgentTest {
         Files.delete(data.resolve("round-1.bin"));
       }
       String snapshot = "db-move-" + round;
-      controller.request("db-move", round, snapshot, round == 3, controller.ticket(move, base, snapshot, Clock.systemUTC()));
+      controller.request("db-move", round, snapshot, round == 3, controller.ticket(move, round, base, snapshot, Clock.systemUTC()));
       Transfer done = controller.awaitRound("db-move");
       assertThat(done.state()).as(done.message()).isEqualTo(TransferState.Succeeded);
       assertThat(done.baseGuid()).isEqualTo(base);
@@ -209,7 +215,7 @@ class AgentTest {
     createDbOnNode1(512);
     DataFiles.write(n1.mountpoint("db").resolve("big.bin"), 320 * MIB, 2);
     Migration move = controller.startMigration("db-move", "db", "node1", "node2");
-    String ticket = controller.ticket(move, "", "db-move-0", Clock.systemUTC());
+    String ticket = controller.ticket(move, 0, "", "db-move-0", Clock.systemUTC());
     controller.request("db-move", 0, "db-move-0", false, ticket);
 
     controller.awaitTransfer("db-move", t -> t.state() == TransferState.Running && t.bytes() > 0);
@@ -224,7 +230,7 @@ class AgentTest {
     assertThat(controller.copy("db", "node2")).isEmpty();
     assertThat(Files.exists(n2.mountpoint("db"))).isFalse();
 
-    controller.request("db-move", 0, "db-move-0", false, controller.ticket(move, "", "db-move-0", Clock.systemUTC()));
+    controller.request("db-move", 0, "db-move-0", false, controller.ticket(move, 0, "", "db-move-0", Clock.systemUTC()));
     Transfer again = controller.awaitRound("db-move");
 
     assertThat(again.state()).as(again.message()).isEqualTo(TransferState.Succeeded);
@@ -242,13 +248,13 @@ class AgentTest {
     createDbOnNode1(64);
     DataFiles.write(n1.mountpoint("db").resolve("a.bin"), 2 * MIB, 3);
     Migration move = controller.startMigration("db-move", "db", "node1", "node2");
-    controller.request("db-move", 0, "db-move-0", false, controller.ticket(move, "", "db-move-0", Clock.systemUTC()));
+    controller.request("db-move", 0, "db-move-0", false, controller.ticket(move, 0, "", "db-move-0", Clock.systemUTC()));
     String base = controller.awaitRound("db-move").guid();
     DatasetCopy before = controller.awaitCopy("db", "node2", c -> c.snapshots().size() == 1);
     Map<String, String> filesBefore = CopyContents.newestSnapshot(n2.pool(), "db");
     DataFiles.write(n1.mountpoint("db").resolve("b.bin"), 2 * MIB, 4);
 
-    String forged = dev.ferry.api.transfer.TransferTicket.issue("db", "node1", "node2", base, "db-move-1",
+    String forged = dev.ferry.api.transfer.TransferTicket.issue(move.metadata().uid(), 1, "db", "node1", "node2", base, "db-move-1",
         Duration.ofMinutes(5), Clock.systemUTC()).encode(ClusterKey.random());
     controller.request("db-move", 1, "db-move-1", false, forged);
     Transfer refusedForged = controller.awaitRound("db-move");
@@ -262,7 +268,7 @@ class AgentTest {
           assertThat(e.source()).isEqualTo("node-agent/node1");
         }));
 
-    String expired = controller.ticket(move, base, "db-move-1", Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-10)));
+    String expired = controller.ticket(move, 1, base, "db-move-1", Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-10)));
     controller.request("db-move", 1, "db-move-1", false, expired);
     Transfer refusedExpired = controller.awaitRound("db-move");
     assertThat(refusedExpired.state()).isEqualTo(TransferState.Failed);
@@ -270,6 +276,81 @@ class AgentTest {
 
     assertThat(controller.copy("db", "node2")).get().extracting(DatasetCopy::snapshots).isEqualTo(before.snapshots());
     assertThat(CopyContents.newestSnapshot(n2.pool(), "db")).isEqualTo(filesBefore);
+  }
+
+  /** A stream captured on the network and sent again after the target's agent restarted receives nothing. */
+  @Test
+  void aStreamReplayedAfterTheTargetAgentRestartedIsRefused() throws Exception {
+    TestNode n1 = node1(pools.pool());
+    TestNode n2 = node2(pools.create());
+    AgentProcess source = start(n1);
+    AgentProcess target = start(n2);
+    awaitNode("node1");
+    awaitNode("node2");
+    createDbOnNode1(64);
+    DataFiles.write(n1.mountpoint("db").resolve("a.bin"), 2 * MIB, 3);
+    Migration move = controller.startMigration("db-move", "db", "node1", "node2");
+    String ticket = controller.ticket(move, 0, "", "db-move-0", Clock.systemUTC());
+    driver(n1).snapshot(DB, "db-move-0");
+    byte[] stream = fullStream(n1, "db-move-0");
+    HttpResponse<String> captured = postAsNode1(n2, ticket, stream);
+    assertThat(captured.statusCode()).as(captured.body()).isEqualTo(200);
+    assertThat(driver(n2).snapshots(DB)).hasSize(1);
+
+    target.close();
+    agents.remove(target);
+    // Without its copy, node2 would take the replayed full stream if it forgot the ticket.
+    new dev.ferry.agent.snapshots.SnapshotHolds(driver(n2)).releaseAll(DB);
+    driver(n2).destroy(DB);
+    start(n2);
+    awaitNode("node2");
+    HttpResponse<String> replayed = postAsNode1(n2, ticket, stream);
+
+    assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(403);
+    assertThat(replayed.body()).contains("already used");
+    assertThat(driver(n2).exists(DB)).as("zfs list on node2 shows no db").isFalse();
+    assertThat(source.isAlive()).isTrue();
+  }
+
+  /**
+   * An earlier attempt of the round got through, but its outcome was never written: the source
+   * takes the round as done on the target's signed receipt, sending nothing again.
+   */
+  @Test
+  void aRoundTheTargetAlreadyHoldsSucceedsOnItsReceipt() throws Exception {
+    TestNode n1 = node1(pools.pool());
+    TestNode n2 = node2(pools.create());
+    startBoth(n1, n2);
+    createDbOnNode1(64);
+    DataFiles.write(n1.mountpoint("db").resolve("a.bin"), 2 * MIB, 3);
+    Migration move = controller.startMigration("db-move", "db", "node1", "node2");
+    Snapshot taken = driver(n1).snapshot(DB, "db-move-0");
+    HttpResponse<String> earlier = postAsNode1(n2, controller.ticket(move, 0, "", "db-move-0", Clock.systemUTC()),
+        fullStream(n1, "db-move-0"));
+    assertThat(earlier.statusCode()).as(earlier.body()).isEqualTo(200);
+
+    controller.request("db-move", 0, "db-move-0", false, controller.ticket(move, 0, "", "db-move-0", Clock.systemUTC()));
+    Transfer done = controller.awaitRound("db-move");
+
+    assertThat(done.state()).as(done.message()).isEqualTo(TransferState.Succeeded);
+    assertThat(done.guid()).isEqualTo(taken.guid());
+    assertThat(done.bytes()).as("nothing sent again").isZero();
+  }
+
+  private static byte[] fullStream(TestNode from, String snapshot) throws IOException {
+    try (var send = driver(from).send(DB, Optional.empty(), snapshot)) {
+      return send.output().readAllBytes();
+    }
+  }
+
+  /** A stream into {@code to}, signed with the cluster key as node1's agent signs it. */
+  private static HttpResponse<String> postAsNode1(TestNode to, String ticket, byte[] stream) throws Exception {
+    String path = "/v1/transfers/db";
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + to.address() + ":" + to.port() + path))
+        .header("Authorization", new AgentRequest(KEY, "node1", Clock.systemUTC()).sign(to.name(), "POST", path, ticket))
+        .header(TransferServer.TICKET_HEADER, ticket)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(stream)).build();
+    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -282,7 +363,7 @@ class AgentTest {
     Map<String, String> sourceFiles = DataFiles.checksums(n1.mountpoint("db"));
     Migration move = controller.startMigration("db-move", "db", "node1", "node2");
 
-    controller.request("db-move", 0, "db-move-0", false, controller.ticket(move, "", "db-move-0", Clock.systemUTC()));
+    controller.request("db-move", 0, "db-move-0", false, controller.ticket(move, 0, "", "db-move-0", Clock.systemUTC()));
     Transfer failed = controller.awaitRound("db-move");
 
     assertThat(failed.state()).isEqualTo(TransferState.Failed);
@@ -420,12 +501,12 @@ class AgentTest {
     createDbOnNode1(64);
     Path aof = n1.mountpoint("db").resolve("appendonly.aof");
     Migration m = controller.startMigration("held", "db", "node1", "node2");
-    controller.request("held", 0, "ferry-held-0", false, controller.ticket(m, "", "ferry-held-0", Clock.systemUTC()));
+    controller.request("held", 0, "ferry-held-0", false, controller.ticket(m, 0, "", "ferry-held-0", Clock.systemUTC()));
     String base = controller.awaitRound("held").guid();
 
     // The scheduler says the task is gone, but its process still holds the append-only file.
     try (FileHolder app = FileHolder.holdingOpen(aof, dir)) {
-      controller.request("held", 1, "ferry-held-1", true, controller.ticket(m, base, "ferry-held-1", Clock.systemUTC()));
+      controller.request("held", 1, "ferry-held-1", true, controller.ticket(m, 1, base, "ferry-held-1", Clock.systemUTC()));
       Transfer refused = controller.awaitRound("held");
       assertThat(refused.state()).isEqualTo(TransferState.Failed);
       assertThat(refused.message()).contains("still in use").contains("pid " + app.pid()).contains(aof.toString());
@@ -436,7 +517,7 @@ class AgentTest {
       assertThat(app.writeAndExit().wrote()).isTrue();
     }
 
-    controller.request("held", 1, "ferry-held-1", true, controller.ticket(m, base, "ferry-held-1", Clock.systemUTC()));
+    controller.request("held", 1, "ferry-held-1", true, controller.ticket(m, 1, base, "ferry-held-1", Clock.systemUTC()));
     Transfer done = controller.awaitRound("held");
     assertThat(done.state()).as(done.message()).isEqualTo(TransferState.Succeeded);
     controller.updateDataset("db", s -> new DatasetSpec(s.size(), "node2", "", s.reclaimPolicy()));
@@ -471,7 +552,7 @@ class AgentTest {
     for (int round = 0; round <= 2; round++) {
       DataFiles.write(from.mountpoint("db").resolve(name + "-round-" + round + ".bin"), MIB / 2, round + 20);
       String snapshot = "ferry-" + name + "-" + round;
-      controller.request(name, round, snapshot, round == 2, controller.ticket(m, base, snapshot, Clock.systemUTC()));
+      controller.request(name, round, snapshot, round == 2, controller.ticket(m, round, base, snapshot, Clock.systemUTC()));
       Transfer done = controller.awaitRound(name);
       assertThat(done.state()).as(done.message()).isEqualTo(TransferState.Succeeded);
       assertThat(done.baseGuid()).as("round %d of %s sent from", round, name).isEqualTo(base);

@@ -13,7 +13,8 @@ import java.time.Instant;
  * @param attempt 1 for the first request of a round, counting up as the controller retries it
  * @param snapshot the snapshot's short name, chosen by the controller so a retry reuses it
  * @param fence set the source read-only before the snapshot (the final round)
- * @param ticket the controller's signed permission for this stream, checked by the target
+ * @param ticket the controller's signed permission for this stream, checked by the target; the agents
+ *     read it from etcd, and the API never shows it
  * @param bytes bytes streamed so far (or in all, once finished)
  * @param bytesPerSecond the rate over the last second, while running
  * @param guid the snapshot's guid, once taken

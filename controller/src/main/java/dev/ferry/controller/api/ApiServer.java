@@ -6,7 +6,7 @@ import dev.ferry.api.model.Kind;
 import dev.ferry.api.store.EtcdStore;
 import dev.ferry.api.tls.VertxTls;
 import dev.ferry.controller.auth.Role;
-import dev.ferry.controller.auth.Tokens;
+import dev.ferry.controller.auth.ReloadingTokens;
 import dev.ferry.controller.gitops.GitSyncTrigger;
 import dev.ferry.api.metrics.PrometheusMetrics;
 import io.micrometer.core.instrument.Counter;
@@ -74,6 +74,7 @@ public final class ApiServer extends VerticleBase {
 
   private final ApiServerOptions options;
   private final EtcdStore store;
+  private final ReloadingTokens tokens;
   private final BearerAuth auth;
   private final BearerAuth scrapeAuth;
   private final PrometheusMetrics metrics;
@@ -84,10 +85,15 @@ public final class ApiServer extends VerticleBase {
   private final Counter slowClients;
   private HttpServer server;
 
-  public ApiServer(ApiServerOptions options, EtcdStore store, Tokens tokens, PrometheusMetrics metrics,
+  /**
+   * @param tokens the tokens file: read again every {@link ReloadingTokens#INTERVAL} while the
+   *     server runs, and a watch whose token is no longer in it is closed
+   */
+  public ApiServer(ApiServerOptions options, EtcdStore store, ReloadingTokens tokens, PrometheusMetrics metrics,
       GitSyncTrigger gitSync) {
     this.options = options;
     this.store = store;
+    this.tokens = tokens;
     this.auth = new BearerAuth(tokens, Role.VIEW);
     this.scrapeAuth = new BearerAuth(tokens, Role.METRICS);
     this.metrics = metrics;
@@ -106,7 +112,15 @@ public final class ApiServer extends VerticleBase {
     return vertx.createHttpServer(http)
         .requestHandler(router())
         .listen()
-        .onSuccess(s -> server = s);
+        .onSuccess(s -> {
+          server = s;
+          vertx.setPeriodic(ReloadingTokens.INTERVAL.toMillis(), id -> vertx.executeBlocking(tokens::reload, false)
+              .onSuccess(changed -> {
+                if (changed) {
+                  watches.forEach(session -> session.revokeUnless(auth::stillValid));
+                }
+              }));
+        });
   }
 
   @Override
@@ -250,7 +264,8 @@ public final class ApiServer extends VerticleBase {
     ctx.request().toWebSocket()
         .onSuccess(socket -> {
           WatchSession[] session = new WatchSession[1];
-          session[0] = new WatchSession(socket, context, store, request, limits, () -> {
+          session[0] = new WatchSession(socket, context, store, request, limits,
+              BearerAuth.principal(ctx), BearerAuth.fingerprint(ctx), () -> {
             watches.remove(session[0]);
             release.run();
           });

@@ -6,6 +6,7 @@ import dev.ferry.controller.auth.Tokens;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Authenticates every request but the probes ({@code /healthz}, {@code /readyz}):
@@ -16,13 +17,18 @@ import java.util.Optional;
 final class BearerAuth implements Handler<RoutingContext> {
 
   private static final String PRINCIPAL = "ferry.principal";
+  private static final String FINGERPRINT = "ferry.token";
   private static final String PREFIX = "Bearer ";
 
-  private final Tokens tokens;
+  private final Supplier<Tokens> tokens;
   private final Role least;
 
-  /** A check that lets through any token whose role includes {@code least}. */
-  BearerAuth(Tokens tokens, Role least) {
+  /**
+   * A check that lets through any token whose role includes {@code least}.
+   *
+   * @param tokens the tokens valid now: asked at every request, so a reload takes effect at once
+   */
+  BearerAuth(Supplier<Tokens> tokens, Role least) {
     this.tokens = tokens;
     this.least = least;
   }
@@ -52,6 +58,16 @@ final class BearerAuth implements Handler<RoutingContext> {
     return ctx.get(PRINCIPAL);
   }
 
+  /** The fingerprint ({@link Tokens#fingerprint}) of the token of a request this handler let through. */
+  static String fingerprint(RoutingContext ctx) {
+    return ctx.get(FINGERPRINT);
+  }
+
+  /** Whether the token with {@code fingerprint} still belongs to {@code principal}. */
+  boolean stillValid(String fingerprint, Principal principal) {
+    return tokens.get().byFingerprint(fingerprint).equals(Optional.of(principal));
+  }
+
   private boolean authenticate(RoutingContext ctx) {
     String header = Optional.ofNullable(ctx.request().getHeader("Authorization")).orElse("");
     if (!header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
@@ -59,12 +75,14 @@ final class BearerAuth implements Handler<RoutingContext> {
           + " (ferryctl: --token, FERRY_TOKEN or a context)");
       return false;
     }
-    Optional<Principal> principal = tokens.authenticate(header.substring(PREFIX.length()).strip());
+    String fingerprint = Tokens.fingerprint(header.substring(PREFIX.length()).strip());
+    Optional<Principal> principal = tokens.get().byFingerprint(fingerprint);
     if (principal.isEmpty()) {
       unauthorized(ctx, "the bearer token is not valid");
       return false;
     }
     ctx.put(PRINCIPAL, principal.get());
+    ctx.put(FINGERPRINT, fingerprint);
     return require(ctx, least, ctx.request().method() + " " + ctx.request().path());
   }
 

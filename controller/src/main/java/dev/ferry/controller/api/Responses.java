@@ -1,16 +1,27 @@
 package dev.ferry.controller.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.api.codec.Json;
+import dev.ferry.api.model.Transfer;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Writes JSON answers with Ferry's one JSON mapper. */
+/**
+ * Writes JSON answers with Ferry's one JSON mapper, minus what no API client may read: the
+ * transfer ticket in a Migration's {@code status.transfer}, which only the agents (reading etcd)
+ * need. This is the one way objects leave the API (get, list, watch, apply and delete answers).
+ */
 final class Responses {
 
   private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
   static final String JSON = "application/json";
+  private static final ObjectMapper FOR_CLIENTS = Json.json().copy().addMixIn(Transfer.class, WithoutTicket.class);
+
+  @JsonIgnoreProperties("ticket")
+  private abstract static class WithoutTicket {}
 
   private Responses() {}
 
@@ -38,7 +49,7 @@ final class Responses {
 
   static String encode(Object body) {
     try {
-      return Json.json().writeValueAsString(body);
+      return FOR_CLIENTS.writeValueAsString(body);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode a response", e);
     }

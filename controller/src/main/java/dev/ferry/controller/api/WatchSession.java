@@ -11,7 +11,9 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.ArrayList;
+import dev.ferry.controller.auth.Principal;
 import java.util.List;
+import java.util.function.BiPredicate;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,12 +32,16 @@ final class WatchSession {
   static final short CLOSE_EXPIRED = 4410;
   static final short CLOSE_TOO_SLOW = 1008;
   static final short CLOSE_GOING_AWAY = 1001;
+  /** The watch's token was removed from the tokens file. */
+  static final short CLOSE_REVOKED = 4401;
 
   private final ServerWebSocket socket;
   private final Context context;
   private final EtcdStore store;
   private final WatchRequest request;
   private final WatchOptions options;
+  private final Principal principal;
+  private final String fingerprint;
   private final Runnable onEnd;
   private final List<Subscription> subscriptions = new ArrayList<>();
   private final AtomicInteger pending = new AtomicInteger();
@@ -43,12 +49,14 @@ final class WatchSession {
   private long heartbeat = -1;
 
   WatchSession(ServerWebSocket socket, Context context, EtcdStore store, WatchRequest request,
-      WatchOptions options, Runnable onEnd) {
+      WatchOptions options, Principal principal, String fingerprint, Runnable onEnd) {
     this.socket = socket;
     this.context = context;
     this.store = store;
     this.request = request;
     this.options = options;
+    this.principal = principal;
+    this.fingerprint = fingerprint;
     this.onEnd = onEnd;
   }
 
@@ -73,6 +81,14 @@ final class WatchSession {
         subscriptions.add(store.resume(kindWatches(true), request.resourceVersion()));
       }
     });
+  }
+
+  /** Closes the watch with a 401 unless its token still belongs to its principal. */
+  void revokeUnless(BiPredicate<String, Principal> valid) {
+    if (!valid.test(fingerprint, principal)) {
+      context.runOnContext(v -> close(ApiError.unauthorized("the watch's bearer token is no longer valid"),
+          CLOSE_REVOKED, "token revoked"));
+    }
   }
 
   /** Closes the socket as the server goes away. */

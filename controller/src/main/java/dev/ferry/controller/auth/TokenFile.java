@@ -1,9 +1,5 @@
 package dev.ferry.controller.auth;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,14 +28,6 @@ public final class TokenFile {
   private static final Pattern USER = Pattern.compile("[A-Za-z0-9@._:-]+");
 
   private TokenFile() {}
-
-  public static Tokens read(Path file) {
-    try {
-      return parse(file.toString(), Files.readString(file));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the tokens file " + file + ": " + e.getMessage(), e);
-    }
-  }
 
   /** Parses the text of a tokens file; {@code source} names it in errors. */
   public static Tokens parse(String source, String text) {

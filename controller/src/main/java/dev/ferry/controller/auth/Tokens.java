@@ -30,7 +30,20 @@ public final class Tokens {
 
   /** Who {@code token} belongs to, if anyone. */
   public Optional<Principal> authenticate(String token) {
-    return token.isEmpty() ? Optional.empty() : Optional.ofNullable(byDigest.get(digest(token)));
+    return token.isEmpty() ? Optional.empty() : byFingerprint(fingerprint(token));
+  }
+
+  /**
+   * A token's SHA-256, what a long-lived session keeps to check later that its token is still
+   * valid ({@link #byFingerprint}) without keeping the token.
+   */
+  public static String fingerprint(String token) {
+    return digest(token);
+  }
+
+  /** Who the token with {@code fingerprint} belongs to, if it is (still) one of these. */
+  public Optional<Principal> byFingerprint(String fingerprint) {
+    return Optional.ofNullable(byDigest.get(fingerprint));
   }
 
   public int size() {

@@ -108,7 +108,7 @@ public final class MigrationReconciler implements Reconciler {
       return updateDataset(d, new DatasetSpec(d.spec().size(), d.spec().primary(), m.name(), d.spec().reclaimPolicy()));
     }
     if (step instanceof MigrationStep.RequestTransfer r) {
-      String ticket = TransferTicket.issue(m.spec().dataset(), m.spec().from(), m.spec().to(), r.baseGuid(), r.snapshot(),
+      String ticket = TransferTicket.issue(m.metadata().uid(), r.round(), m.spec().dataset(), m.spec().from(), m.spec().to(), r.baseGuid(), r.snapshot(),
           TICKET_TTL, cluster.clock()).encode(key);
       Transfer request = Transfer.request(r.round(), r.attempt(), r.snapshot(), r.fence(), ticket, cluster.clock().instant());
       return writeStatus(m, m.status().withTransfer(request));

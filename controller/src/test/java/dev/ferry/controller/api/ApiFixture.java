@@ -3,7 +3,9 @@ package dev.ferry.controller.api;
 import dev.ferry.api.metrics.PrometheusMetrics;
 import dev.ferry.api.store.EtcdConfig;
 import dev.ferry.api.store.EtcdStore;
-import dev.ferry.controller.auth.TokenFile;
+import dev.ferry.controller.auth.ReloadingTokens;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import dev.ferry.controller.gitops.GitSyncTrigger;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -32,12 +34,21 @@ public final class ApiFixture implements AutoCloseable {
   public final Vertx vertx = Vertx.vertx();
   public final EtcdStore store;
   public final PrometheusMetrics metrics = new PrometheusMetrics();
+  /** The tokens file the server reads (again, when it changes); removed on close. */
+  public final Path tokensFile;
   private final ApiServer server;
   private final HttpClient http = HttpClient.newHttpClient();
 
   private ApiFixture(EtcdConfig config, ApiServerOptions options, GitSyncTrigger gitSync) {
     store = EtcdStore.connect(config);
-    server = new ApiServer(options, store, TokenFile.parse("test-tokens", TOKENS), metrics, gitSync);
+    try {
+      tokensFile = Files.createTempFile("ferry-tokens", ".csv");
+      Files.writeString(tokensFile, TOKENS);
+    } catch (IOException e) {
+      store.close();
+      throw new UncheckedIOException(e);
+    }
+    server = new ApiServer(options, store, ReloadingTokens.read(tokensFile), metrics, gitSync);
     try {
       vertx.deployVerticle(server).await(20, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -107,6 +118,11 @@ public final class ApiFixture implements AutoCloseable {
     } finally {
       store.close();
       metrics.close();
+      try {
+        Files.deleteIfExists(tokensFile);
+      } catch (IOException e) {
+        // a temp file left behind is harmless
+      }
     }
   }
 }

@@ -69,7 +69,8 @@ final class MigrationFixture implements AutoCloseable {
   private Agent agent(EtcdConfig etcd, String name, String address, String disk, ZfsPoolExtension.Pool pool,
       Path keyFile) {
     AgentConfig config = new AgentConfig(name, name, address, FreePort.pick(), Map.of("disk", disk),
-        new ZfsLayout(pool.name(), pool.mountRoot()), etcd, keyFile, Optional.empty(), Duration.ofSeconds(5), Duration.ofSeconds(2),
+        new ZfsLayout(pool.name(), pool.mountRoot()), etcd, keyFile, Optional.empty(),
+        pool.mountRoot().resolveSibling("agent-state"), Duration.ofSeconds(5), Duration.ofSeconds(2),
         Duration.ofSeconds(10));
     return Agent.start(controller.vertx, config, controller.store, ZfsDriver.detect(config.layout(), ZfsCli.standard()),
         controller.key, Clock.systemUTC()).await();

@@ -7,8 +7,8 @@ import java.util.HexFormat;
 
 /**
  * The secrets {@code up} makes: an admin token in the controller's tokens file
- * ({@code token,user,role} lines), the cluster key that signs transfer tickets (64 hex
- * characters, so 64 bytes of key) and the scheduler's basic-authentication credentials
+ * ({@code token,user,role} lines), the cluster key that authenticates the agents and signs
+ * transfer tickets and receipts (64 hex characters: 32 random bytes of key) and the scheduler's basic-authentication credentials
  * ({@code ferry:<64 hex>}, Marathon's {@code --http_credentials} form). Every file is readable by
  * its owner only, and none of them is ever passed on a command line.
  */

@@ -130,6 +130,7 @@ final class ComponentConfigs {
     yaml.put("attributes", attributes);
     yaml.put("etcdEndpoints", List.of(etcdEndpoint()));
     yaml.put("clusterKeyFile", dir.clusterKey().toString());
+    yaml.put("stateDir", dir.agentState(node.name()).toString());
     if (tls()) {
       TlsFiles own = dir.tls(ClusterCertificates.agent(node));
       yaml.put("tlsCertFile", own.certFile().toString());

@@ -18,9 +18,10 @@ import java.nio.file.Path;
  * nodes/NODE/pool.vdev    the sparse file backing the node's pool
  * nodes/NODE/datasets/    where the node's agent mounts its datasets
  * nodes/NODE/agent.yaml   the agent's config
+ * nodes/NODE/agent-state/ what the agent keeps across restarts (the used transfer ticket nonces)
  * controller/controller.yaml
  * secrets/tokens          the API tokens (token,user,role lines), mode 600
- * secrets/cluster.key     the key that signs transfer tickets, mode 600
+ * secrets/cluster.key     the cluster key (agents' credential, tickets, receipts), mode 600
  * secrets/marathon-credentials  user:password of the scheduler's basic authentication, mode 600
  * secrets/tls/ca.crt, ca.key     the cluster CA (unless --plain-http), mode 600
  * secrets/tls/NAME.crt, NAME.key etcd's, the controller's, agent-NODE's and admin's (a client
@@ -88,6 +89,10 @@ public record StateDir(Path root) {
 
   public Path datasetRoot(String node) {
     return node(node).resolve("datasets");
+  }
+
+  public Path agentState(String node) {
+    return node(node).resolve("agent-state");
   }
 
   public Path agentConfig(String node) {

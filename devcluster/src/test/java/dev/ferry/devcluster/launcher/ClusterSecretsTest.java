@@ -3,6 +3,7 @@ package dev.ferry.devcluster.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.api.marathon.MarathonCredentials;
+import dev.ferry.api.transfer.ClusterKey;
 import dev.ferry.devcluster.DevclusterConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,5 +47,18 @@ class ClusterSecretsTest {
     ProcessSpec controller = configs.controller();
     assertThat(controller.configFile().orElseThrow().text()).contains("credentialsFile: " + file)
         .doesNotContain(credentials.password());
+  }
+
+  @Test
+  void theClusterKeyIsThirtyTwoRandomBytesThatTheAgentsAndTheControllerAccept(@TempDir Path home) throws Exception {
+    LaunchOptions options = LaunchOptions.parse(List.of("--state-dir", home.resolve("state").toString()),
+        Map.of("FERRY_HOME", home.toString()));
+    StateDir dir = new StateDir(options.stateDir());
+
+    ClusterSecrets.create(dir);
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.clusterKey()))).isEqualTo("rw-------");
+    assertThat(Files.readString(dir.clusterKey()).strip()).matches("[0-9a-f]{64}");
+    assertThat(ClusterKey.fromFile(dir.clusterKey())).as("what the agents and the controller read").isNotNull();
   }
 }

@@ -26,11 +26,14 @@ import java.util.Optional;
  * @param attributes the Mesos agent attributes
  * @param layout the pool and the directory datasets are mounted under
  * @param etcd how to reach etcd
- * @param clusterKeyFile the file holding the key that signs transfer tickets
+ * @param clusterKeyFile the file holding the cluster key (hex), which authenticates agents and
+ *     signs transfer tickets and receipts
  * @param tls this agent's certificate, key and the cluster CA ({@code tlsCertFile},
  *     {@code tlsKeyFile}, {@code tlsCaFile}: all three or none): with them the transfer server
  *     takes only mutual-TLS clients and the agent calls other agents over mutual TLS; without,
  *     plain HTTP
+ * @param stateDir where the agent keeps what must outlive it: the used transfer ticket nonces;
+ *     {@value #DEFAULT_STATE_DIR} by default
  * @param leaseTtl how long the Node outlives the agent's last keep-alive
  * @param refreshInterval how often the Node's pool figures and attributes are checked
  * @param resyncInterval how often every dataset is looked at again, events or not
@@ -45,11 +48,13 @@ public record AgentConfig(
     EtcdConfig etcd,
     Path clusterKeyFile,
     Optional<TlsFiles> tls,
+    Path stateDir,
     Duration leaseTtl,
     Duration refreshInterval,
     Duration resyncInterval) {
 
   public static final String DEFAULT_ETCD = "http://127.0.0.1:2379";
+  public static final String DEFAULT_STATE_DIR = "/var/lib/ferry/agent";
   public static final Path DEFAULT_ATTRIBUTES_FILE = Path.of("/etc/mesos-slave/attributes");
 
   public AgentConfig {
@@ -77,6 +82,7 @@ public record AgentConfig(
         EtcdSettings.from(s),
         readableFile(s, Setting.CLUSTER_KEY_FILE, s.require(Setting.CLUSTER_KEY_FILE)),
         tls(s),
+        Path.of(s.get(Setting.STATE_DIR).orElse(DEFAULT_STATE_DIR)),
         duration(s, Setting.LEASE_TTL, Duration.ofSeconds(10)),
         duration(s, Setting.REFRESH_INTERVAL, Duration.ofSeconds(30)),
         duration(s, Setting.RESYNC_INTERVAL, Duration.ofSeconds(30)));

@@ -27,6 +27,7 @@ public enum Setting {
   TLS_CERT_FILE("tlsCertFile"),
   TLS_KEY_FILE("tlsKeyFile"),
   TLS_CA_FILE("tlsCaFile"),
+  STATE_DIR("stateDir"),
   LEASE_TTL("leaseTtl"),
   REFRESH_INTERVAL("refreshInterval"),
   RESYNC_INTERVAL("resyncInterval");

@@ -19,7 +19,10 @@ public sealed interface RoundPlan {
   /** Stream {@code snapshot}, incremental from {@code base} or full when it is empty. */
   record Send(Optional<Snapshot> base, Snapshot snapshot) implements RoundPlan {}
 
-  /** The target already holds {@code snapshot} (an earlier attempt got through): nothing to send. */
+  /**
+   * The target lists {@code snapshot} (an earlier attempt got through): nothing to send, once the
+   * target's signed receipt confirms it holds it (the sender asks for one).
+   */
   record AlreadyThere(Snapshot snapshot) implements RoundPlan {}
 
   /** This round cannot be sent as asked; {@code reason} says why and what would fit. */

@@ -115,13 +115,13 @@ final class SourceRound {
       return null;
     }, false).compose(v -> {
       datasetChanged.accept(migration.spec().dataset());
-      return client.snapshots(target.host(), target.port(), target.dataset());
+      return client.snapshots(target.host(), target.port(), target.ticket().toNode(), target.dataset());
     }).compose(targetSnapshots -> vertx.executeBlocking(() -> hold(target.dataset(),
         RoundPlan.decide(zfs.snapshots(target.dataset()), asked.snapshot(), targetSnapshots,
             target.ticket().baseGuid())), false)
     ).compose(plan -> {
       if (plan instanceof RoundPlan.AlreadyThere there) {
-        return Future.succeededFuture(new Outcome(0, there.snapshot().guid(), target.ticket().baseGuid()));
+        return alreadyThere(target, asked, there.snapshot());
       }
       if (plan instanceof RoundPlan.Refuse refuse) {
         return Future.failedFuture(new RoundFailed(refuse.reason()));
@@ -134,6 +134,20 @@ final class SourceRound {
     }));
   }
 
+  /**
+   * A round the target lists as done (an earlier attempt got through but was not reported) is
+   * done only when the target signs a receipt for the snapshot with the guid the source holds: a
+   * listed guid alone could have been planted.
+   */
+  private Future<Outcome> alreadyThere(Target target, Transfer asked, Snapshot snapshot) {
+    return client.receipt(target.host(), target.port(), asked.ticket()).compose(received ->
+        received.equals(Optional.of(snapshot.guid()))
+            ? Future.succeededFuture(new Outcome(0, snapshot.guid(), target.ticket().baseGuid()))
+            : Future.failedFuture(new RoundFailed("the target lists snapshot " + snapshot.name() + " (guid "
+                + snapshot.guid() + ") but its receipt names "
+                + received.map(g -> "guid " + g).orElse("no such snapshot") + ": the round is not known to have arrived")));
+  }
+
   /** Reads the ticket (signed by the controller for this very round) and the target node's address. */
   private Future<Target> target(Migration migration, Transfer asked) {
     TransferTicket ticket;
@@ -143,8 +157,11 @@ final class SourceRound {
       return Future.failedFuture(new RoundFailed(e.getMessage()));
     }
     String to = migration.spec().to();
-    Optional<String> wrong = ticket.dataset().equals(migration.spec().dataset()) ? Optional.empty()
-        : Optional.of("dataset " + ticket.dataset());
+    Optional<String> wrong = ticket.migrationUid().equals(migration.metadata().uid()) ? Optional.empty()
+        : Optional.of("migration uid " + ticket.migrationUid());
+    wrong = wrong.or(() -> ticket.round() == asked.round() ? Optional.empty() : Optional.of("round " + ticket.round()));
+    wrong = wrong.or(() -> ticket.dataset().equals(migration.spec().dataset()) ? Optional.empty()
+        : Optional.of("dataset " + ticket.dataset()));
     wrong = wrong.or(() -> ticket.fromNode().equals(node) ? Optional.empty() : Optional.of("from node " + ticket.fromNode()));
     wrong = wrong.or(() -> ticket.toNode().equals(to) ? Optional.empty() : Optional.of("to node " + ticket.toNode()));
     wrong = wrong.or(() -> ticket.snapshot().equals(asked.snapshot()) ? Optional.empty()

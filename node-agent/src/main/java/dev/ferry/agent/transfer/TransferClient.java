@@ -20,6 +20,11 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import dev.ferry.api.transfer.AgentRequest;
+import dev.ferry.api.transfer.ClusterKey;
+import dev.ferry.api.transfer.TicketRejectedException;
+import dev.ferry.api.transfer.TransferReceipt;
+import dev.ferry.api.transfer.TransferTicket;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -36,6 +41,9 @@ import java.util.function.Consumer;
  * <p>The source is only read: whatever happens to the transfer, the source dataset is as it was.
  * If the stream cannot be completed (the send fails, the connection drops) the request is reset
  * rather than ended, so the target never takes a truncated stream for a whole one.
+ *
+ * <p>Every request carries this node's {@link AgentRequest} credential, and a stream counts as
+ * delivered only on the target's {@link TransferReceipt} naming the guid that was sent.
  */
 public final class TransferClient {
 
@@ -44,6 +52,8 @@ public final class TransferClient {
   private final Vertx vertx;
   private final ZfsDriver zfs;
   private final TransferBytes counted;
+  private final ClusterKey key;
+  private final AgentRequest auth;
   private final HttpClientOptions options;
   private final HttpClient http;
   private final Set<HttpClient> streams = ConcurrentHashMap.newKeySet();
@@ -51,19 +61,18 @@ public final class TransferClient {
   /**
    * @param localAddress the address to send from (the node's own address), or empty for any
    * @param counted where the bytes sent are counted as they stream
-   */
-  public TransferClient(Vertx vertx, ZfsDriver zfs, String localAddress, TransferBytes counted) {
-    this(vertx, zfs, localAddress, counted, Optional.empty());
-  }
-
-  /**
    * @param tls when given, every call is HTTPS to a server the cluster CA issued a certificate
    *     for under the address called, presenting this agent's certificate (mutual TLS)
+   * @param key the cluster key, which checks the targets' receipts
+   * @param auth signs this node's requests
    */
-  public TransferClient(Vertx vertx, ZfsDriver zfs, String localAddress, TransferBytes counted, Optional<TlsFiles> tls) {
+  public TransferClient(Vertx vertx, ZfsDriver zfs, String localAddress, TransferBytes counted, Optional<TlsFiles> tls,
+      ClusterKey key, AgentRequest auth) {
     this.vertx = vertx;
     this.counted = counted;
     this.zfs = zfs;
+    this.key = key;
+    this.auth = auth;
     // A target that does not answer a connection within 10 s is unreachable (a cut path drops the
     // SYN silently); the round fails with that reason and the controller retries it with backoff.
     this.options = new HttpClientOptions().setIdleTimeout(60).setKeepAlive(false).setConnectTimeout(CONNECT_TIMEOUT_MS);
@@ -84,12 +93,18 @@ public final class TransferClient {
    */
   public Future<TransferResult> send(TransferRequest request, Consumer<TransferProgress> progress) {
     Context context = vertx.getOrCreateContext();
+    TransferTicket ticket;
+    try {
+      ticket = TransferTicket.decode(request.ticket(), key);
+    } catch (TicketRejectedException e) {
+      return Future.failedFuture(e);
+    }
     return vertx.executeBlocking(() -> prepare(request), false).compose(prepared -> {
       InputStreamReadStream body = new InputStreamReadStream(context, prepared.process().output(),
           prepared.process()::awaitSuccess, counted.sent()::increment);
       ProgressReporter reporter = new ProgressReporter(vertx, request.dataset().value(), body::bytes, progress);
-      return post(request, prepared, body)
-          .compose(answer -> answer(answer, prepared.snapshot()))
+      return post(request, ticket, prepared, body)
+          .compose(answer -> answer(answer, ticket, prepared.snapshot()))
           .map(guid -> new TransferResult(guid, body.bytes()))
           .onComplete(ar -> {
             reporter.stop();
@@ -116,13 +131,16 @@ public final class TransferClient {
   /** The target's answer to a stream: its status and its (small, JSON) body. */
   private record Answer(int status, Buffer body) {}
 
-  private Future<Answer> post(TransferRequest request, Prepared prepared, InputStreamReadStream body) {
+  private Future<Answer> post(TransferRequest request, TransferTicket ticket, Prepared prepared,
+      InputStreamReadStream body) {
+    String uri = TransferServer.PATH_PREFIX + request.dataset().value();
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.POST)
         .setHost(request.host())
         .setPort(request.port())
-        .setURI(TransferServer.PATH_PREFIX + request.dataset().value())
-        .putHeader("Authorization", TransferServer.TICKET_SCHEME + request.ticket())
+        .setURI(uri)
+        .putHeader("Authorization", auth.sign(ticket.toNode(), "POST", uri, request.ticket()))
+        .putHeader(TransferServer.TICKET_HEADER, request.ticket())
         .putHeader("Content-Type", "application/octet-stream");
     prepared.expectedBytes().ifPresent(n -> options.putHeader(TransferServer.EXPECTED_BYTES, Long.toString(n)));
     // Each stream gets a client and connection of its own: a target may answer (a refusal, or
@@ -185,7 +203,7 @@ public final class TransferClient {
     }
   }
 
-  private static Future<String> answer(Answer response, Snapshot sent) {
+  private Future<String> answer(Answer response, TransferTicket ticket, Snapshot sent) {
     return Future.succeededFuture(response.body()).compose(buffer -> {
       JsonObject json = buffer.length() == 0 ? new JsonObject() : buffer.toJsonObject();
       if (response.status() != 200) {
@@ -198,6 +216,11 @@ public final class TransferClient {
         return Future.failedFuture(new TransferRefusedException(502, "SnapshotMismatch",
             "target reports snapshot guid " + guid + " but " + sent.name() + " has guid " + sent.guid()));
       }
+      if (!TransferReceipt.verify(key, ticket, guid, json.getString("receipt", ""))) {
+        return Future.failedFuture(new TransferRefusedException(502, "ReceiptInvalid",
+            "node " + ticket.toNode() + " answered without a valid receipt for snapshot " + sent.name()
+                + ": the stream is not known to have arrived"));
+      }
       return Future.succeededFuture(guid);
     });
   }
@@ -207,9 +230,10 @@ public final class TransferClient {
    *
    * @return fails with {@link TransferRefusedException} when the target answered with an error
    */
-  public Future<Optional<List<Snapshot>>> snapshots(String host, int port, DatasetName dataset) {
+  public Future<Optional<List<Snapshot>>> snapshots(String host, int port, String node, DatasetName dataset) {
+    String uri = TransferServer.DATASETS_PREFIX + dataset.value() + TransferServer.SNAPSHOTS_SUFFIX;
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port)
-        .setURI(TransferServer.DATASETS_PREFIX + dataset.value() + TransferServer.SNAPSHOTS_SUFFIX);
+        .setURI(uri).putHeader("Authorization", auth.sign(node, "GET", uri, ""));
     return http.request(options).compose(HttpClientRequest::send).compose(response -> response.body().compose(body -> {
       if (response.statusCode() == 404) {
         return Future.succeededFuture(Optional.<List<Snapshot>>empty());
@@ -228,6 +252,48 @@ public final class TransferClient {
         return Future.failedFuture(new TransferRefusedException(502, "BadAnswer",
             "node " + host + " answered an unreadable snapshot list: " + e.getMessage()));
       }
+    }));
+  }
+
+  /**
+   * The guid with which the target holds the snapshot {@code token}'s ticket names, as its
+   * verified receipt says, or empty when it does not hold it.
+   *
+   * @return fails with {@link TransferRefusedException} when the target answered with an error or
+   *     without a valid receipt, with {@link TicketRejectedException} when the ticket is not this cluster's
+   */
+  public Future<Optional<String>> receipt(String host, int port, String token) {
+    TransferTicket ticket;
+    try {
+      ticket = TransferTicket.decode(token, key);
+    } catch (TicketRejectedException e) {
+      return Future.failedFuture(e);
+    }
+    String uri = TransferServer.PATH_PREFIX + ticket.dataset() + TransferServer.RECEIPT_SUFFIX;
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port).setURI(uri)
+        .putHeader("Authorization", auth.sign(ticket.toNode(), "GET", uri, token))
+        .putHeader(TransferServer.TICKET_HEADER, token);
+    return http.request(options).compose(HttpClientRequest::send).compose(response -> response.body().compose(body -> {
+      JsonObject json;
+      try {
+        json = body.length() == 0 ? new JsonObject() : body.toJsonObject();
+      } catch (RuntimeException e) {
+        json = new JsonObject();
+      }
+      if (response.statusCode() == 404) {
+        return Future.succeededFuture(Optional.<String>empty());
+      }
+      if (response.statusCode() != 200) {
+        return Future.failedFuture(new TransferRefusedException(response.statusCode(),
+            json.getString("reason", "HttpError"), "node " + ticket.toNode() + " gave no receipt for "
+                + ticket.snapshot() + ": " + json.getString("message", "it answered " + response.statusCode())));
+      }
+      String guid = json.getString("guid", "");
+      if (!TransferReceipt.verify(key, ticket, guid, json.getString("receipt", ""))) {
+        return Future.failedFuture(new TransferRefusedException(502, "ReceiptInvalid", "node " + ticket.toNode()
+            + " answered without a valid receipt for snapshot " + ticket.snapshot()));
+      }
+      return Future.succeededFuture(Optional.of(guid));
     }));
   }
 

@@ -18,6 +18,10 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import dev.ferry.api.transfer.AgentRequest;
+import dev.ferry.api.transfer.TransferReceipt;
+import dev.ferry.api.transfer.UnauthenticatedException;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -28,19 +32,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The receiving end of agent-to-agent transfers: {@code POST /v1/transfers/{dataset}} with the
- * ticket in {@code Authorization: Ferry-Ticket <token>} and a {@code zfs send} stream as the body.
+ * ticket in {@code X-Ferry-Ticket: <token>} and a {@code zfs send} stream as the body.
+ *
+ * <p>Every route answers only a holder of the cluster key: a request without a valid {@link
+ * AgentRequest} credential made for this node, this method, this path and the ticket it carries
+ * is answered 401 before anything else is looked at, and a ticket is admitted only from the node
+ * it names as the sender.
  *
  * <p>The body is piped into {@code zfs receive} with back-pressure: the request is paused until
  * the receive runs, and reading stops whenever the receive falls behind. Answers {@code 200}
- * with {@code {dataset, snapshot, guid, bytes}} once the target holds the ticket's snapshot, or
- * an error {@code {code, reason, message}}: 400 bad name or incomplete stream, 401 no ticket,
- * 403 ticket refused, 409 the target must not or cannot take the stream, 507 not enough space.
- * One transfer per dataset at a time.
+ * with {@code {dataset, snapshot, guid, bytes, receipt}} once the target holds the ticket's
+ * snapshot (the receipt: {@link TransferReceipt}), or an error {@code {code, reason, message}}:
+ * 400 bad name or incomplete stream, 401 no or bad credential, no ticket, 403 ticket refused,
+ * 409 the target must not or cannot take the stream, 507 not enough space. One transfer per
+ * dataset at a time.
  *
  * <p>It also answers {@code GET /v1/datasets/{dataset}/snapshots}, what a sender asks before it
  * plans a stream: {@code 200 {dataset, snapshots: [{name, guid, created}]}} oldest first, or 404
- * when this node has no copy. The list is not secret and changes nothing, so it needs no ticket.
- * And it serves the {@link AgentProbes}' routes: {@code /healthz}, {@code /readyz}, {@code /metrics}.
+ * when this node has no copy; and {@code GET /v1/transfers/{dataset}/receipt} with a ticket: the
+ * receipt for the ticket's snapshot when this node holds it ({@code 200 {dataset, snapshot, guid,
+ * receipt}}), 404 when not, so that a sender whose earlier attempt got through but was not
+ * reported can tell, from a signed statement rather than a listed guid.
+ * And it serves the {@link AgentProbes}' routes, without credentials: {@code /healthz}, {@code /readyz},
+ * {@code /metrics}.
  */
 public final class TransferServer {
 
@@ -48,7 +62,10 @@ public final class TransferServer {
   /** {@code GET /v1/datasets/{dataset}/snapshots}: this node's snapshots of a dataset. */
   public static final String DATASETS_PREFIX = "/v1/datasets/";
   public static final String SNAPSHOTS_SUFFIX = "/snapshots";
-  public static final String TICKET_SCHEME = "Ferry-Ticket ";
+  /** {@code GET /v1/transfers/{dataset}/receipt}: the receipt for a ticket's snapshot. */
+  public static final String RECEIPT_SUFFIX = "/receipt";
+  /** The request header that carries the transfer ticket. */
+  public static final String TICKET_HEADER = "X-Ferry-Ticket";
   /** Optional request header: the sender's estimate of the stream's size in bytes. */
   public static final String EXPECTED_BYTES = "X-Ferry-Expected-Bytes";
 
@@ -58,6 +75,7 @@ public final class TransferServer {
   private static final Logger LOG = LoggerFactory.getLogger(TransferServer.class);
 
   private final Vertx vertx;
+  private final AgentRequest auth;
   private final TicketVerifier verifier;
   private final TransferReceiver receiver;
   private final Consumer<TransferProgress> progress;
@@ -67,14 +85,16 @@ public final class TransferServer {
   private HttpServer server;
 
   /**
+   * @param auth checks that a caller holds the cluster key
    * @param counted where received bytes are counted as they stream
    * @param probes {@code /healthz}, {@code /readyz} and {@code /metrics}, served here too
    */
-  public TransferServer(Vertx vertx, TicketVerifier verifier, TransferReceiver receiver,
+  public TransferServer(Vertx vertx, AgentRequest auth, TicketVerifier verifier, TransferReceiver receiver,
       Consumer<TransferProgress> progress, TransferBytes counted, AgentProbes probes) {
     this.counted = counted;
     this.probes = probes;
     this.vertx = vertx;
+    this.auth = auth;
     this.verifier = verifier;
     this.receiver = receiver;
     this.progress = progress;
@@ -115,6 +135,14 @@ public final class TransferServer {
       return;
     }
     String path = request.path();
+    String token = header(request, TICKET_HEADER);
+    String caller;
+    try {
+      caller = auth.verify(header(request, "Authorization"), request.method().name(), path, token);
+    } catch (UnauthenticatedException e) {
+      fail(request, new TransferRefusedException(401, "Unauthenticated", e.getMessage()));
+      return;
+    }
     if (path.startsWith(DATASETS_PREFIX) && path.endsWith(SNAPSHOTS_SUFFIX)) {
       snapshots(request, path.substring(DATASETS_PREFIX.length(), path.length() - SNAPSHOTS_SUFFIX.length()));
       return;
@@ -123,40 +151,95 @@ public final class TransferServer {
       fail(request, new TransferRefusedException(404, "NotFound", "no such endpoint: " + path));
       return;
     }
+    if (path.endsWith(RECEIPT_SUFFIX)) {
+      receipt(request, path.substring(PATH_PREFIX.length(), path.length() - RECEIPT_SUFFIX.length()), token, caller);
+      return;
+    }
     if (request.method() != HttpMethod.POST) {
       fail(request, new TransferRefusedException(405, "MethodNotAllowed", "transfers are POSTed"));
       return;
     }
     String name = path.substring(PATH_PREFIX.length());
-    TransferTicket ticket;
     OptionalLong expected;
     try {
       DatasetName.of(name);
-      ticket = verifier.admit(ticketOf(request), name);
+      requireTicket(token);
       expected = expectedBytes(request);
     } catch (IllegalArgumentException e) {
       fail(request, new TransferRefusedException(400, "BadRequest", e.getMessage()));
-      return;
-    } catch (TicketRejectedException e) {
-      fail(request, new TransferRefusedException(403, "TicketRejected", e.getMessage()));
       return;
     } catch (TransferRefusedException e) {
       fail(request, e);
       return;
     }
-    if (!busy.add(name)) {
-      fail(request, new TransferRefusedException(409, "TransferRunning", "a transfer into " + name + " is running"));
+    // Admitting writes the ticket's nonce to disk.
+    vertx.executeBlocking(() -> verifier.admit(token, name, caller), false)
+        .onFailure(e -> fail(request, refusal(e)))
+        .onSuccess(ticket -> {
+          if (!busy.add(name)) {
+            fail(request, new TransferRefusedException(409, "TransferRunning", "a transfer into " + name + " is running"));
+            return;
+          }
+          receive(request, ticket, expected)
+              .onSuccess(received -> request.response()
+                  .putHeader("Content-Type", "application/json")
+                  // One stream per connection: the sender may still be ending its request.
+                  .putHeader("Connection", "close")
+                  .end(new JsonObject().put("dataset", name).put("snapshot", received.snapshot().name())
+                      .put("guid", received.snapshot().guid()).put("bytes", received.bytes())
+                      .put("receipt", verifier.receipt(ticket, received.snapshot().guid())).encode()))
+              .onFailure(e -> fail(request, e))
+              .onComplete(ar -> busy.remove(name));
+        });
+  }
+
+  private void receipt(HttpServerRequest request, String name, String token, String caller) {
+    if (request.method() != HttpMethod.GET) {
+      fail(request, new TransferRefusedException(405, "MethodNotAllowed", "receipts are read with GET"));
       return;
     }
-    receive(request, ticket, expected)
-        .onSuccess(received -> request.response()
-            .putHeader("Content-Type", "application/json")
-            // One stream per connection: the sender may still be ending its request.
-            .putHeader("Connection", "close")
-            .end(new JsonObject().put("dataset", name).put("snapshot", received.snapshot().name())
-                .put("guid", received.snapshot().guid()).put("bytes", received.bytes()).encode()))
-        .onFailure(e -> fail(request, e))
-        .onComplete(ar -> busy.remove(name));
+    DatasetName dataset;
+    TransferTicket ticket;
+    try {
+      dataset = DatasetName.of(name);
+      requireTicket(token);
+      ticket = verifier.check(token, name);
+      if (!ticket.fromNode().equals(caller)) {
+        throw new TicketRejectedException("transfer ticket is for node " + ticket.fromNode() + ", but node " + caller
+            + " asked");
+      }
+    } catch (RuntimeException e) {
+      fail(request, refusal(e));
+      return;
+    }
+    vertx.executeBlocking(() -> receiver.snapshots(dataset), false)
+        .onSuccess(list -> {
+          Optional<Snapshot> held = list.orElse(List.of()).stream()
+              .filter(s -> s.name().equals(ticket.snapshot())).findFirst();
+          if (held.isEmpty()) {
+            fail(request, new TransferRefusedException(404, "NoSnapshot",
+                "this node holds no snapshot " + ticket.snapshot() + " of " + dataset));
+          } else {
+            request.response().putHeader("Content-Type", "application/json")
+                .end(new JsonObject().put("dataset", name).put("snapshot", held.get().name())
+                    .put("guid", held.get().guid()).put("receipt", verifier.receipt(ticket, held.get().guid())).encode());
+          }
+        })
+        .onFailure(e -> fail(request, e));
+  }
+
+  /** A ticket or request problem as the answer it gets; anything else stays a 500 with its cause logged. */
+  private static Throwable refusal(Throwable e) {
+    if (e instanceof TransferRefusedException refused) {
+      return refused;
+    }
+    if (e instanceof TicketRejectedException) {
+      return new TransferRefusedException(403, "TicketRejected", e.getMessage());
+    }
+    if (e instanceof IllegalArgumentException) {
+      return new TransferRefusedException(400, "BadRequest", e.getMessage());
+    }
+    return e;
   }
 
   private void snapshots(HttpServerRequest request, String name) {
@@ -205,13 +288,15 @@ public final class TransferServer {
     }
   }
 
-  private static String ticketOf(HttpServerRequest request) {
-    String header = request.getHeader("Authorization");
-    if (header == null || !header.startsWith(TICKET_SCHEME)) {
-      throw new TransferRefusedException(401, "TicketMissing",
-          "a transfer needs a ticket: Authorization: " + TICKET_SCHEME + "<token>");
+  private static void requireTicket(String token) {
+    if (token.isEmpty()) {
+      throw new TransferRefusedException(401, "TicketMissing", "a transfer needs a ticket: " + TICKET_HEADER + ": <token>");
     }
-    return header.substring(TICKET_SCHEME.length()).trim();
+  }
+
+  private static String header(HttpServerRequest request, String name) {
+    String value = request.getHeader(name);
+    return value == null ? "" : value.strip();
   }
 
   private static OptionalLong expectedBytes(HttpServerRequest request) {

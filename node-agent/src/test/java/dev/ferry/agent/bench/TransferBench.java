@@ -19,6 +19,8 @@ import dev.ferry.agent.zfs.ZfsDriver;
 import dev.ferry.agent.zfs.ZfsLayout;
 import dev.ferry.api.codec.Json;
 import dev.ferry.api.model.Snapshot;
+import dev.ferry.agent.transfer.UsedNonces;
+import dev.ferry.api.transfer.AgentRequest;
 import dev.ferry.api.transfer.ClusterKey;
 import dev.ferry.api.transfer.TransferTicket;
 import io.vertx.core.Vertx;
@@ -55,9 +57,13 @@ public final class TransferBench {
   private TransferClient client;
   private int port;
 
-  private TransferBench(ZfsDriver source, ZfsDriver target) {
+  /** Where the target keeps its used ticket nonces: beside its pool, removed with it. */
+  private final Path targetState;
+
+  private TransferBench(ZfsDriver source, ZfsDriver target, Path targetState) {
     this.source = source;
     this.target = target;
+    this.targetState = targetState;
   }
 
   public static void main(String[] args) throws Exception {
@@ -67,7 +73,8 @@ public final class TransferBench {
     try (BenchPools pools = new BenchPools()) {
       BenchPools.Pool node1 = pools.create(size * 2 + 512 * MIB);
       BenchPools.Pool node2 = pools.create(size * 3 + 512 * MIB);
-      TransferBench bench = new TransferBench(driver(node1), driver(node2));
+      TransferBench bench = new TransferBench(driver(node1), driver(node2),
+          node2.mountRoot().resolveSibling("agent-state"));
       try {
         ObjectNode result = bench.run(size, source(node1));
         Files.createDirectories(out.toAbsolutePath().getParent());
@@ -97,10 +104,12 @@ public final class TransferBench {
     TransferReceiver receiver = new TransferReceiver(target, dataset -> false);
     PrometheusMetrics metrics = new PrometheusMetrics();
     TransferBytes counted = TransferBytes.register(metrics.registry());
-    TransferServer server = new TransferServer(vertx, new TicketVerifier(KEY, "node2", Clock.systemUTC()), receiver,
+    TransferServer server = new TransferServer(vertx, new AgentRequest(KEY, "node2", Clock.systemUTC()),
+        new TicketVerifier(KEY, "node2", Clock.systemUTC(), UsedNonces.open(targetState, Clock.systemUTC())), receiver,
         p -> { }, counted, new AgentProbes(metrics, () -> true));
     port = server.listen("127.0.1.2", 0).await();
-    client = new TransferClient(vertx, source, "127.0.1.1", counted);
+    client = new TransferClient(vertx, source, "127.0.1.1", counted, Optional.empty(), KEY,
+        new AgentRequest(KEY, "node1", Clock.systemUTC()));
 
     source.create(AGENT_COPY, size * 2);
     System.out.printf("writing %d MiB of random data ...%n", size / MIB);
@@ -171,7 +180,7 @@ public final class TransferBench {
 
   /** One stream through the agents' transfer path, timed from asking to the target's confirmation. */
   private TimedResult agentSend(Optional<Snapshot> base, Snapshot snapshot) {
-    String ticket = TransferTicket.issue(AGENT_COPY.value(), "node1", "node2", base.map(Snapshot::guid).orElse(""),
+    String ticket = TransferTicket.issue("bench", 0, AGENT_COPY.value(), "node1", "node2", base.map(Snapshot::guid).orElse(""),
         snapshot.name(), Duration.ofMinutes(10), Clock.systemUTC()).encode(KEY);
     TransferRequest request = new TransferRequest("127.0.1.2", port, ticket, AGENT_COPY, base.map(Snapshot::name),
         snapshot.name());

@@ -48,6 +48,8 @@ public final class AgentProcess implements AutoCloseable {
     env.put("FERRY_ATTRIBUTES", node.attributes());
     env.put("FERRY_ETCD_ENDPOINTS", etcdEndpoint);
     env.put("FERRY_CLUSTER_KEY_FILE", clusterKeyFile.toString());
+    // Beside the pool's mount root: it outlives a restart of the agent and goes with the pool.
+    env.put("FERRY_STATE_DIR", stateDir(node).toString());
     env.put("FERRY_LEASE_TTL", "2s");
     env.put("FERRY_REFRESH_INTERVAL", "2s");
     env.put("FERRY_RESYNC_INTERVAL", "5s");
@@ -57,6 +59,11 @@ public final class AgentProcess implements AutoCloseable {
         logDir.resolve(node.name() + ".log"));
     process.awaitPort(node.address(), node.port(), Duration.ofSeconds(60));
     return new AgentProcess(node, process);
+  }
+
+  /** Where the agent of {@code node} keeps its state (the used ticket nonces). */
+  public static Path stateDir(TestNode node) {
+    return node.pool().mountRoot().resolveSibling("agent-state");
   }
 
   public TestNode node() {

@@ -66,9 +66,9 @@ public final class ControllerStandIn {
     return m;
   }
 
-  /** A ticket for exactly one stream, valid for five minutes from {@code clock}. */
-  public String ticket(Migration m, String baseGuid, String snapshot, Clock clock) {
-    return TransferTicket.issue(m.spec().dataset(), m.spec().from(), m.spec().to(), baseGuid, snapshot,
+  /** A ticket for exactly one stream, round {@code round} of {@code m}, valid for five minutes from {@code clock}. */
+  public String ticket(Migration m, int round, String baseGuid, String snapshot, Clock clock) {
+    return TransferTicket.issue(m.metadata().uid(), round, m.spec().dataset(), m.spec().from(), m.spec().to(), baseGuid, snapshot,
         Duration.ofMinutes(5), clock).encode(key);
   }
 

@@ -3,6 +3,7 @@ package dev.ferry.agent.transfer;
 import dev.ferry.agent.metrics.AgentProbes;
 import dev.ferry.agent.metrics.TransferBytes;
 import dev.ferry.api.metrics.PrometheusMetrics;
+import dev.ferry.api.transfer.AgentRequest;
 import dev.ferry.api.transfer.ClusterKey;
 import dev.ferry.api.transfer.TransferPlanner;
 import dev.ferry.api.transfer.TransferStep;
@@ -51,6 +52,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two nodes on one machine: node1 (127.0.1.1) holds the primary copy, node2 (127.0.1.2) runs the
@@ -63,6 +65,12 @@ class TransferTest {
   private static final ClusterKey KEY = ClusterKey.random();
   private static final String NODE1 = "127.0.1.1";
   private static final String NODE2 = "127.0.1.2";
+  private static final String UID = "0d6c1f52-7a3e-4b8f-9c10-5e2d4a6b8c9f";
+  /** What node1's agent signs its requests with. */
+  private static final AgentRequest AS_NODE1 = new AgentRequest(KEY, "node1", Clock.systemUTC());
+
+  @TempDir
+  Path targetState;
 
   @RegisterExtension
   final ZfsPoolExtension pools = ZfsPoolExtension.perTest();
@@ -88,17 +96,24 @@ class TransferTest {
     vertx = Vertx.vertx();
     source = driver(node1Pool);
     sourceData = node1Pool.mountRoot().resolve("db");
-    client = new TransferClient(vertx, source, NODE1, counted);
+    client = new TransferClient(vertx, source, NODE1, counted, Optional.empty(), KEY, AS_NODE1);
     startTarget(pools.create());
   }
 
   private void startTarget(Pool pool) throws Exception {
     target = driver(pool);
     targetData = pool.mountRoot().resolve("db");
+    serveTarget(0);
+  }
+
+  /** (Re)starts node2's transfer server on {@code port} (0: any), as an agent start does. */
+  private void serveTarget(int at) throws Exception {
     TransferReceiver receiver = new TransferReceiver(target, primaryOnNode2::contains);
-    server = new TransferServer(vertx, new TicketVerifier(KEY, "node2", Clock.systemUTC()), receiver, received::add,
+    Clock clock = Clock.systemUTC();
+    server = new TransferServer(vertx, new AgentRequest(KEY, "node2", clock),
+        new TicketVerifier(KEY, "node2", clock, UsedNonces.open(targetState, clock)), receiver, received::add,
         counted, new AgentProbes(metrics, () -> true));
-    port = get(server.listen(NODE2, 0));
+    port = get(server.listen(NODE2, at));
   }
 
   @AfterEach
@@ -176,7 +191,7 @@ class TransferTest {
     TransferTicket expired = ticket(Optional.of(s1), s2, Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-10)));
     assertRefused(expired.encode(KEY), 403, "expired");
 
-    TransferTicket forAnotherDataset = TransferTicket.issue("other", "node1", "node2", s1.guid(), s2.name(),
+    TransferTicket forAnotherDataset = TransferTicket.issue(UID, 0, "other", "node1", "node2", s1.guid(), s2.name(),
         Duration.ofMinutes(5), Clock.systemUTC());
     assertRefused(forAnotherDataset.encode(KEY), 403, "for dataset other");
 
@@ -188,6 +203,160 @@ class TransferTest {
 
     assertThat(target.snapshots(DB)).containsExactly(before.get(0), s2);
     assertThat(source.snapshots(DB)).extracting(Snapshot::name).containsExactly("s1", "s2", "s3");
+  }
+
+  /** Every route of the agent, as an attacker on the network would call it. */
+  private static final List<String[]> ROUTES = List.of(
+      new String[] {"GET", "/v1/datasets/db/snapshots"},
+      new String[] {"POST", "/v1/transfers/db"},
+      new String[] {"GET", "/v1/transfers/db/receipt"},
+      new String[] {"GET", "/v1/no-such-route"});
+
+  @Test
+  void everyRouteAnswersOnlyAHolderOfTheClusterKey() throws Exception {
+    source.create(DB, 64 * MIB);
+    Snapshot s1 = source.snapshot(DB, "s1");
+    String ticket = ticket(Optional.empty(), s1, Clock.systemUTC()).encode(KEY);
+    AgentRequest otherKey = new AgentRequest(ClusterKey.random(), "node1", Clock.systemUTC());
+
+    for (String[] route : ROUTES) {
+      String method = route[0];
+      String path = route[1];
+      HttpResponse<String> none = raw(method, path, Optional.of(ticket), Optional.empty(), new byte[0]);
+      assertThat(none.statusCode()).as("%s %s without a credential", method, path).isEqualTo(401);
+      assertThat(none.body()).contains("Unauthenticated").contains("no Authorization");
+
+      HttpResponse<String> wrongKey = raw(method, path, Optional.of(ticket),
+          Optional.of(otherKey.sign("node2", method, path, ticket)), new byte[0]);
+      assertThat(wrongKey.statusCode()).as("%s %s signed with another key", method, path).isEqualTo(401);
+      assertThat(wrongKey.body()).contains("not signed with this cluster's key");
+
+      HttpResponse<String> bearer = raw(method, path, Optional.of(ticket), Optional.of("Bearer " + ticket), new byte[0]);
+      assertThat(bearer.statusCode()).as("%s %s with the ticket as a bearer token", method, path).isEqualTo(401);
+    }
+    assertThat(target.exists(DB)).isFalse();
+  }
+
+  /** Whoever reads a Migration's status can copy its ticket: without the cluster key it sends nothing. */
+  @Test
+  void aTicketWithoutTheSendersCredentialReceivesNothingAndStaysGoodForTheSender() throws Exception {
+    source.create(DB, 64 * MIB);
+    DataFiles.write(sourceData.resolve("a.bin"), 1 * MIB, 3);
+    Snapshot s1 = source.snapshot(DB, "s1");
+    String ticket = ticket(Optional.empty(), s1, Clock.systemUTC()).encode(KEY);
+    byte[] stream;
+    try (StreamingProcess send = source.send(DB, Optional.empty(), "s1")) {
+      stream = send.output().readAllBytes();
+    }
+
+    HttpResponse<String> unsigned = raw("POST", "/v1/transfers/db", Optional.of(ticket), Optional.empty(), stream);
+    HttpResponse<String> forged = raw("POST", "/v1/transfers/db", Optional.of(ticket), Optional.of(
+        new AgentRequest(ClusterKey.random(), "node1", Clock.systemUTC()).sign("node2", "POST", "/v1/transfers/db",
+            ticket)), stream);
+    String otherTicket = ticket(Optional.empty(), s1, Clock.systemUTC()).encode(KEY);
+    HttpResponse<String> signedForAnotherTicket = raw("POST", "/v1/transfers/db", Optional.of(ticket),
+        Optional.of(AS_NODE1.sign("node2", "POST", "/v1/transfers/db", otherTicket)), stream);
+    HttpResponse<String> signedForNode3 = raw("POST", "/v1/transfers/db", Optional.of(ticket),
+        Optional.of(AS_NODE1.sign("node3", "POST", "/v1/transfers/db", ticket)), stream);
+
+    assertThat(List.of(unsigned, forged, signedForAnotherTicket, signedForNode3))
+        .allSatisfy(r -> assertThat(r.statusCode()).as(r.body()).isEqualTo(401));
+    assertThat(target.exists(DB)).as("zfs list on node2 shows no db").isFalse();
+    assertThat(received).isEmpty();
+
+    TransferResult result = sendWith(ticket, Optional.empty(), "s1");
+    assertThat(result.guid()).isEqualTo(s1.guid());
+    assertThat(target.snapshots(DB)).containsExactly(s1);
+  }
+
+  /** Another key holder (any agent) can send only the streams whose ticket names it as the sender. */
+  @Test
+  void aTicketSentByAnotherNodeThanItNamesIsRefused() throws Exception {
+    source.create(DB, 64 * MIB);
+    Snapshot s1 = source.snapshot(DB, "s1");
+    String ticket = ticket(Optional.empty(), s1, Clock.systemUTC()).encode(KEY);
+    AgentRequest asNode3 = new AgentRequest(KEY, "node3", Clock.systemUTC());
+
+    HttpResponse<String> fromNode3 = raw("POST", "/v1/transfers/db", Optional.of(ticket),
+        Optional.of(asNode3.sign("node2", "POST", "/v1/transfers/db", ticket)), new byte[64 * 1024]);
+
+    assertThat(fromNode3.statusCode()).isEqualTo(403);
+    assertThat(fromNode3.body()).contains("TicketRejected").contains("from node node1, but node node3 sent it");
+    assertThat(target.exists(DB)).isFalse();
+  }
+
+  /** A captured stream (ticket and all) sent again, also after the target's agent restarted, rolls nothing back. */
+  @Test
+  void aReplayedStreamIsRefusedAlsoAfterTheTargetRestarted() throws Exception {
+    source.create(DB, 64 * MIB);
+    DataFiles.write(sourceData.resolve("a.bin"), 1 * MIB, 3);
+    Snapshot s1 = source.snapshot(DB, "s1");
+    transferNext();
+    DataFiles.write(sourceData.resolve("b.bin"), 1 * MIB, 4);
+    Snapshot s2 = source.snapshot(DB, "s2");
+    String ticket = ticket(Optional.of(s1), s2, Clock.systemUTC()).encode(KEY);
+    byte[] stream;
+    try (StreamingProcess send = source.send(DB, Optional.of("s1"), "s2")) {
+      stream = send.output().readAllBytes();
+    }
+    String authorization = AS_NODE1.sign("node2", "POST", "/v1/transfers/db", ticket);
+    HttpResponse<String> first = raw("POST", "/v1/transfers/db", Optional.of(ticket), Optional.of(authorization), stream);
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+    DataFiles.write(sourceData.resolve("c.bin"), 1 * MIB, 5);
+    Snapshot s3 = source.snapshot(DB, "s3");
+    transferNext();
+    assertThat(target.snapshots(DB)).containsExactly(s1, s2, s3);
+
+    HttpResponse<String> replayed = raw("POST", "/v1/transfers/db", Optional.of(ticket), Optional.of(authorization),
+        stream);
+    get(server.close());
+    serveTarget(port);
+    HttpResponse<String> afterRestart = raw("POST", "/v1/transfers/db", Optional.of(ticket), Optional.of(
+        AS_NODE1.sign("node2", "POST", "/v1/transfers/db", ticket)), stream);
+
+    assertThat(List.of(replayed, afterRestart)).allSatisfy(r -> {
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
+      assertThat(r.body()).contains("already used");
+    });
+    assertThat(target.snapshots(DB)).as("node2 was not rolled back to s2").containsExactly(s1, s2, s3);
+  }
+
+  @Test
+  void theTargetSignsAReceiptForWhatItHoldsAndOnlyThat() throws Exception {
+    source.create(DB, 64 * MIB);
+    Snapshot s1 = source.snapshot(DB, "s1");
+    String ticket = ticket(Optional.empty(), s1, Clock.systemUTC()).encode(KEY);
+    assertThat(get(client.receipt(NODE2, port, ticket))).as("before the stream").isEmpty();
+
+    sendWith(ticket, Optional.empty(), "s1");
+
+    assertThat(get(client.receipt(NODE2, port, ticket))).contains(s1.guid());
+    Snapshot s2 = source.snapshot(DB, "s2");
+    assertThat(get(client.receipt(NODE2, port, ticket(Optional.of(s1), s2, Clock.systemUTC()).encode(KEY)))).isEmpty();
+  }
+
+  /** A target (or a man in the middle) that answers "received" without the cluster key is not believed. */
+  @Test
+  void aForgedReceiptIsNotTrusted() throws Exception {
+    source.create(DB, 64 * MIB);
+    Snapshot s1 = source.snapshot(DB, "s1");
+    String ticket = ticket(Optional.empty(), s1, Clock.systemUTC()).encode(KEY);
+    String forgedReceipt = dev.ferry.api.transfer.TransferReceipt.sign(ClusterKey.random(),
+        TransferTicket.decode(ticket, KEY), s1.guid());
+    io.vertx.core.http.HttpServer liar = vertx.createHttpServer().requestHandler(request -> request.body()
+        .onComplete(body -> request.response().putHeader("Content-Type", "application/json").end(
+            new io.vertx.core.json.JsonObject().put("dataset", "db").put("snapshot", "s1").put("guid", s1.guid())
+                .put("bytes", 1).put("receipt", forgedReceipt).encode())));
+    int liarPort = get(liar.listen(0, NODE2)).actualPort();
+
+    assertThatThrownBy(() -> get(client.send(new TransferRequest(NODE2, liarPort, ticket, DB, Optional.empty(), "s1"),
+        sent::add))).cause().isInstanceOfSatisfying(TransferRefusedException.class, e -> {
+          assertThat(e.reason()).isEqualTo("ReceiptInvalid");
+          assertThat(e.getMessage()).contains("not known to have arrived");
+        });
+    assertThatThrownBy(() -> get(client.receipt(NODE2, liarPort, ticket)))
+        .cause().isInstanceOfSatisfying(TransferRefusedException.class,
+            e -> assertThat(e.reason()).isEqualTo("ReceiptInvalid"));
   }
 
   @Test
@@ -223,7 +392,7 @@ class TransferTest {
           .cause().isInstanceOfSatisfying(TransferRefusedException.class, e -> assertThat(e.status()).isEqualTo(403));
     }
 
-    assertThat(get(client.snapshots(NODE2, port, DB))).contains(List.of(s1));
+    assertThat(get(client.snapshots(NODE2, port, "node2", DB))).contains(List.of(s1));
   }
 
   @Test
@@ -328,7 +497,7 @@ class TransferTest {
   }
 
   private static TransferTicket ticket(Optional<Snapshot> base, Snapshot snapshot, Clock clock) {
-    return TransferTicket.issue("db", "node1", "node2", base.map(Snapshot::guid).orElse(""), snapshot.name(),
+    return TransferTicket.issue(UID, 0, "db", "node1", "node2", base.map(Snapshot::guid).orElse(""), snapshot.name(),
         Duration.ofMinutes(5), clock);
   }
 
@@ -338,10 +507,18 @@ class TransferTest {
     assertThat(response.body()).contains(message);
   }
 
+  /** A POST of 64 KiB of zeros with {@code ticket}, signed by node1 as its agent would. */
   private HttpResponse<String> rawPost(String path, Optional<String> ticket) throws IOException, InterruptedException {
+    return raw("POST", path, ticket, Optional.of(AS_NODE1.sign("node2", "POST", path, ticket.orElse(""))),
+        new byte[64 * 1024]);
+  }
+
+  private HttpResponse<String> raw(String method, String path, Optional<String> ticket, Optional<String> authorization,
+      byte[] body) throws IOException, InterruptedException {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + NODE2 + ":" + port + path))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[64 * 1024]));
-    ticket.ifPresent(t -> request.header("Authorization", TransferServer.TICKET_SCHEME + t));
+        .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    ticket.ifPresent(t -> request.header(TransferServer.TICKET_HEADER, t));
+    authorization.ifPresent(a -> request.header("Authorization", a));
     return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
@@ -356,7 +533,8 @@ class TransferTest {
       socket.connect(new InetSocketAddress(NODE2, port));
       OutputStream out = socket.getOutputStream();
       out.write(("POST /v1/transfers/db HTTP/1.1\r\nHost: " + NODE2 + "\r\n"
-          + "Authorization: " + TransferServer.TICKET_SCHEME + ticket + "\r\n"
+          + "Authorization: " + AS_NODE1.sign("node2", "POST", "/v1/transfers/db", ticket) + "\r\n"
+          + TransferServer.TICKET_HEADER + ": " + ticket + "\r\n"
           + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       InputStream stream = send.output();
       byte[] chunk = new byte[64 * 1024];
