@@ -16,8 +16,10 @@ import java.util.Optional;
  * fixed costs, which another round would not shrink). Pre-copy ends when that prediction is within
  * {@link #FINAL_SEND_BUDGET} and the round is within {@code maxFinalDelta}; when no round has a
  * measured rate (an agent that does not report one), on {@code maxFinalDelta} alone. It also ends
- * after {@code maxRounds}, and when an incremental round was no smaller than the one before (the
- * app writes faster than the copy catches up: more rounds would not help).
+ * after {@code maxRounds}, when a round took no less time than the one before (what is left is
+ * the rounds' fixed cost, which another round pays again), and when an incremental round was no
+ * smaller than the one before (the app writes faster than the copy catches up: more rounds would
+ * not help).
  */
 final class PreCopyEnd {
 
@@ -46,8 +48,20 @@ final class PreCopyEnd {
         return true;
       }
     }
+    if (rounds.size() >= 2 && noFaster(rounds.get(rounds.size() - 2), last)) {
+      return true;
+    }
     // Round 0 is the full copy; compare incremental rounds only.
     return rounds.size() >= 3 && last.bytes() >= rounds.get(rounds.size() - 2).bytes();
+  }
+
+  /**
+   * Whether {@code last} streamed no faster than the round before it: small rounds then cost
+   * their fixed part (processes, connections), which another round would pay again, so the
+   * rate they measure underestimates the stream and must not keep pre-copy going.
+   */
+  private static boolean noFaster(TransferRound previous, TransferRound last) {
+    return previous.duration() != null && last.duration() != null && last.duration().compareTo(previous.duration()) >= 0;
   }
 
   /** How long {@code bytes} take at the best rate a round streamed, when one was measured. */

@@ -42,9 +42,15 @@ class PreCopyEndTest {
       // no rate reported (an older agent): maxFinalDelta alone decides
       "1000/- 12/-                      | true",
       "1000/- 65/-                      | false",
+      // moved back to an old copy, no large round: 0.1 MiB in 600 ms then in 650 ms is the
+      // rounds' fixed cost, which another round would pay again
+      "0.15/600 0.1/650                 | true",
+      "0.15/600 0.1/600                 | true",
+      // while rounds still get faster, the rate they measure keeps pre-copy going
+      "0.15/900 0.1/600                 | false",
       // deltas no longer shrink: more rounds would not help
       "1000/10000 30/900 30/900         | true",
-      "1000/10000 30/900 20/900         | false",
+      "1000/10000 30/900 20/600         | false",
       // maxRounds reached
       "1000/10000 30/900 29/900 28/900 27/900 26/900 25/900 24/900 23/900 22/900 | true",
   })
