@@ -47,8 +47,9 @@ final class Columns {
         columns.add(Column.of("FROM", at("/spec/from")));
         columns.add(Column.of("TO", at("/spec/to")));
         columns.add(Column.of("PHASE", at("/status/phase")));
-        // The finished rounds and the round under way: a long first copy is not 0 B until it ends.
+        // The round under way counts as it goes: a first full copy shows its bytes and rate, not 0 B until it ends.
         columns.add(Column.of("TRANSFERRED", o -> Progress.bytes(Progress.of(o, 0, Instant.now()).bytes())));
+        columns.add(Column.of("RATE", Columns::rate));
         columns.add(Column.wide("DOWNTIME", at("/status/downtime")));
       }
       case "Event" -> {
@@ -74,6 +75,13 @@ final class Columns {
     }
     columns.add(Column.of("AGE", o -> age(o.at("/metadata/creationTimestamp"))));
     return columns;
+  }
+
+  /** The rate of the round under way, blank when none runs. */
+  static String rate(JsonNode migration) {
+    JsonNode transfer = migration.at("/status/transfer");
+    long rate = transfer.path("bytesPerSecond").asLong();
+    return transfer.path("state").asText().equals("Running") && rate > 0 ? Progress.bytes(rate) + "/s" : "";
   }
 
   private static String ready(JsonNode object) {

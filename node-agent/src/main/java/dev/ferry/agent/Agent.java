@@ -127,12 +127,9 @@ public final class Agent {
     return view.dataset(dataset.value()).map(d -> d.spec().primary().equals(config.nodeName())).orElse(false);
   }
 
-  /** A migration's ownership of its dataset changes what the dataset's agent may do, too. */
+  /** The view tells the dataset's loop itself when a migration's ownership of the dataset changed. */
   private void migrationChanged(Migration migration) {
     migrations.enqueue(migration.name());
-    if (!migration.spec().dataset().isEmpty()) {
-      datasets.enqueue(migration.spec().dataset());
-    }
   }
 
   /** Looks at everything again: events can be missed, and ZFS can change behind the agent's back. */

@@ -16,7 +16,9 @@ import java.time.Instant;
  * @param ticket the controller's signed permission for this stream, checked by the target; the agents
  *     read it from etcd, and the API never shows it
  * @param bytes bytes streamed so far (or in all, once finished)
- * @param bytesPerSecond the rate over the last second, while running
+ * @param bytesPerSecond the rate over the last second while running; once succeeded, the stream's
+ *     average rate (0 when nothing was streamed), from which the controller predicts how long the
+ *     final round will take
  * @param guid the snapshot's guid, once taken
  * @param baseGuid the common snapshot the stream was sent from, empty for a full stream
  */
@@ -69,8 +71,14 @@ public record Transfer(
   }
 
   public Transfer succeeded(long totalBytes, String snapshotGuid, String fromGuid, Instant now) {
-    return new Transfer(round, attempt, snapshot, fence, ticket, TransferState.Succeeded, totalBytes, 0, snapshotGuid, fromGuid,
-        "", now);
+    return succeeded(totalBytes, snapshotGuid, fromGuid, 0, now);
+  }
+
+  /** Succeeded, with the stream's average rate. */
+  public Transfer succeeded(long totalBytes, String snapshotGuid, String fromGuid, long averageBytesPerSecond,
+      Instant now) {
+    return new Transfer(round, attempt, snapshot, fence, ticket, TransferState.Succeeded, totalBytes,
+        averageBytesPerSecond, snapshotGuid, fromGuid, "", now);
   }
 
   public Transfer failed(String why, Instant now) {

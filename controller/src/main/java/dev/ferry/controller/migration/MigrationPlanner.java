@@ -259,7 +259,7 @@ public final class MigrationPlanner {
     boolean recorded = m.status().lastRound().map(r -> r.number() == t.round()).orElse(false);
     if (!recorded) {
       return new MigrationStep.UpdateStatus(m.status().withRound(
-          new TransferRound(t.round(), t.snapshot(), t.guid(), t.baseGuid(), t.bytes(), null)));
+          new TransferRound(t.round(), t.snapshot(), t.guid(), t.baseGuid(), t.bytes(), streamTime(t))));
     }
     return next.get();
   }
@@ -292,18 +292,15 @@ public final class MigrationPlanner {
         ? m.status().lastRound().map(TransferRound::guid).orElse("") : t.baseGuid());
   }
 
-  /**
-   * Pre-copy ends when the last round was small enough, when it ran out of rounds, or when a
-   * round was no smaller than the one before (the app writes faster than the copy catches up).
-   */
+  /** Whether pre-copy has done enough: see {@link PreCopyEnd}. */
   static boolean enoughRounds(Migration m) {
-    List<TransferRound> rounds = m.status().rounds();
-    TransferRound last = rounds.get(rounds.size() - 1);
-    if (last.bytes() <= m.spec().maxFinalDelta().bytes() || rounds.size() >= m.spec().maxRounds()) {
-      return true;
-    }
-    // Round 0 is the full copy; compare incremental rounds only.
-    return rounds.size() >= 3 && last.bytes() >= rounds.get(rounds.size() - 2).bytes();
+    return PreCopyEnd.reached(m.status().rounds(), m.spec().maxFinalDelta().bytes(), m.spec().maxRounds());
+  }
+
+  /** How long the round's stream took, from the average rate its agent reported; null when it reported none. */
+  private static Duration streamTime(Transfer t) {
+    return t.bytesPerSecond() > 0 && t.bytes() > 0
+        ? Duration.ofNanos((long) (t.bytes() * 1e9 / t.bytesPerSecond())) : null;
   }
 
   private static MigrationStep request(Migration m, int round, int attempt, boolean fence, String base) {

@@ -227,6 +227,16 @@ class MigrationPlannerTest {
   }
 
   @Test
+  void aRoundIsRecordedWithHowLongItsStreamTookAtTheRateTheAgentReported() {
+    MigrationStatus sent = in(MigrationPhase.PreCopy)
+        .withTransfer(Transfer.request(0, "snap0", false, "t", T0).succeeded(900 * MIB, "g10", "", 100 * MIB, T0));
+    MigrationStep step = plan(migration(sent), locked("node1"));
+
+    assertThat(step).isInstanceOfSatisfying(MigrationStep.UpdateStatus.class,
+        u -> assertThat(u.status().rounds()).extracting(TransferRound::duration).containsExactly(Duration.ofSeconds(9)));
+  }
+
+  @Test
   void preCopyAsksForAnotherRoundFromTheLastOneWhileDeltasAreLarge() {
     assertThat(plan(migration(withRounds(MigrationPhase.PreCopy, 900 * MIB)), locked("node1")))
         .isEqualTo(new MigrationStep.RequestTransfer(1, 1, "ferry-6f1c2a3b4d5e-1", false, "g10"));

@@ -4,6 +4,7 @@ import dev.ferry.devcluster.apps.HealthCheckSpec;
 import dev.ferry.devcluster.tasks.Task;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,6 +14,9 @@ import java.util.Optional;
 
 /**
  * Runs an app's health checks against each of its running tasks, every {@code intervalSeconds}.
+ * Until a check first passes it is also probed every few milliseconds ({@link StartupProbes}), so
+ * that a task is seen healthy as soon as it listens rather than one interval later; those probes'
+ * failures are not recorded.
  * Failures within {@code gracePeriodSeconds} of the start are ignored until the first success.
  * A task with {@code maxConsecutiveFailures} failures in a row is reported unhealthy (0 means
  * never for checks Marathon runs, and at the first failure for those Mesos runs). Runs on the
@@ -54,7 +58,40 @@ public final class HealthMonitor {
           .onSuccess(failure -> record(task.id(), index, check, failure));
       once.run();
       w.timers().add(vertx.setPeriodic(check.interval().toMillis(), t -> once.run()));
+      Runnable startup = new Runnable() {
+        @Override
+        public void run() {
+          probe.probe(check, task.host(), port, sandbox, env).onSuccess(failure -> {
+            if (watched.get(task.id()) != w) {
+              return;
+            }
+            if (failure.isEmpty()) {
+              record(task.id(), index, check, failure);
+            }
+            // A failure is not recorded: only the interval's probes count toward the grace period and
+            // maxConsecutiveFailures. It only asks for the next startup probe.
+            scheduleStartupProbe(w, index, check, this);
+          });
+        }
+      };
+      scheduleStartupProbe(w, index, check, startup);
     }
+  }
+
+  /**
+   * Schedules the next startup probe of one check, if {@link StartupProbes} wants one. Each is
+   * scheduled once the previous one answered, so they never pile up behind a slow answer.
+   */
+  private void scheduleStartupProbe(Watched w, int index, HealthCheckSpec check, Runnable startup) {
+    boolean passed = w.results().get(index).firstSuccess().isPresent();
+    StartupProbes.next(check, Duration.between(w.started(), Instant.now()), passed).ifPresent(delay -> {
+      long[] timer = new long[1];
+      timer[0] = vertx.setTimer(delay.toMillis(), t -> {
+        w.timers().remove(Long.valueOf(timer[0]));
+        startup.run();
+      });
+      w.timers().add(timer[0]);
+    });
   }
 
   /** Marks {@code task} healthy without probing: simulated tasks have nothing to probe. */

@@ -7,6 +7,7 @@ import dev.ferry.agent.transfer.TransferRefusedException;
 import dev.ferry.agent.transfer.TransferRequest;
 import dev.ferry.agent.zfs.DatasetMarkers;
 import dev.ferry.agent.zfs.DatasetName;
+import dev.ferry.agent.zfs.DatasetState;
 import dev.ferry.agent.zfs.ZfsDriver;
 import dev.ferry.api.events.EventRecorder;
 import dev.ferry.api.model.Kind;
@@ -48,8 +49,8 @@ final class SourceRound {
   /** Who, where and what a round sends, once the ticket and the target are known. */
   private record Target(TransferTicket ticket, DatasetName dataset, String host, int port) {}
 
-  /** A round's result: bytes streamed, the snapshot's guid and the guid it was sent from. */
-  private record Outcome(long bytes, String guid, String baseGuid) {}
+  /** A round's result: bytes streamed, the snapshot's guid, the guid it was sent from, the stream's average rate. */
+  private record Outcome(long bytes, String guid, String baseGuid, long bytesPerSecond) {}
 
   private final Vertx vertx;
   private final EtcdStore store;
@@ -99,7 +100,8 @@ final class SourceRound {
               return Future.succeededFuture();
             }
             return progress.finish(() -> writer.write(name, asked, t -> ar.succeeded()
-                ? t.succeeded(ar.result().bytes(), ar.result().guid(), ar.result().baseGuid(), clock.instant())
+                ? t.succeeded(ar.result().bytes(), ar.result().guid(), ar.result().baseGuid(), ar.result().bytesPerSecond(),
+                    clock.instant())
                 : t.failed(message(ar.cause()), clock.instant())))
                 .onSuccess(written -> recordFailure(migration, asked, written, ar.cause()))
                 .onSuccess(written -> LOG.info("migration {}: round {} {}", name, asked.round(),
@@ -110,28 +112,34 @@ final class SourceRound {
   }
 
   private Future<Outcome> send(Migration migration, Transfer asked, ProgressWrites progress) {
-    return target(migration, asked).compose(target -> vertx.executeBlocking(() -> {
-      prepare(migration, target.dataset(), asked);
-      return null;
-    }, false).compose(v -> {
-      datasetChanged.accept(migration.spec().dataset());
-      return client.snapshots(target.host(), target.port(), target.ticket().toNode(), target.dataset());
-    }).compose(targetSnapshots -> vertx.executeBlocking(() -> hold(target.dataset(),
-        RoundPlan.decide(zfs.snapshots(target.dataset()), asked.snapshot(), targetSnapshots,
-            target.ticket().baseGuid())), false)
-    ).compose(plan -> {
-      if (plan instanceof RoundPlan.AlreadyThere there) {
-        return alreadyThere(target, asked, there.snapshot());
-      }
-      if (plan instanceof RoundPlan.Refuse refuse) {
-        return Future.failedFuture(new RoundFailed(refuse.reason()));
-      }
-      RoundPlan.Send send = (RoundPlan.Send) plan;
-      TransferRequest request = new TransferRequest(target.host(), target.port(), asked.ticket(), target.dataset(),
-          send.base().map(Snapshot::name), send.snapshot().name());
-      return client.send(request, progress::progress).map(result -> new Outcome(result.bytes(), result.guid(),
-          send.base().map(Snapshot::guid).orElse("")));
-    }));
+    return target(migration, asked).compose(target -> {
+      // What the target holds does not depend on the source's fence and snapshot: ask while they are made.
+      // join, not all: a failed question must not end the round while the fence and snapshot are still under way.
+      Future<Optional<List<Snapshot>>> targetSnapshots = client.snapshots(target.host(), target.port(), target.ticket().toNode(), target.dataset());
+      Future<List<Snapshot>> sourceSnapshots = vertx.executeBlocking(() -> prepare(migration, target.dataset(), asked), false);
+      return Future.join(sourceSnapshots, targetSnapshots).compose(both -> vertx.executeBlocking(() -> hold(target.dataset(),
+          RoundPlan.decide(sourceSnapshots.result(), asked.snapshot(), targetSnapshots.result(),
+              target.ticket().baseGuid())), false)
+      ).compose(plan -> {
+        if (plan instanceof RoundPlan.AlreadyThere there) {
+          return alreadyThere(target, asked, there.snapshot());
+        }
+        if (plan instanceof RoundPlan.Refuse refuse) {
+          return Future.failedFuture(new RoundFailed(refuse.reason()));
+        }
+        RoundPlan.Send send = (RoundPlan.Send) plan;
+        TransferRequest request = new TransferRequest(target.host(), target.port(), asked.ticket(), target.dataset(),
+            send.base().map(Snapshot::name), send.snapshot().name());
+        long started = System.nanoTime();
+        return client.send(request, progress::progress).map(result -> new Outcome(result.bytes(), result.guid(),
+            send.base().map(Snapshot::guid).orElse(""), averageRate(result.bytes(), System.nanoTime() - started)));
+      });
+    });
+  }
+
+  /** Bytes per second over the whole stream, what the controller predicts the final round's length from. */
+  static long averageRate(long bytes, long nanos) {
+    return nanos <= 0 ? 0 : (long) (bytes * 1e9 / nanos);
   }
 
   /**
@@ -142,7 +150,7 @@ final class SourceRound {
   private Future<Outcome> alreadyThere(Target target, Transfer asked, Snapshot snapshot) {
     return client.receipt(target.host(), target.port(), asked.ticket()).compose(received ->
         received.equals(Optional.of(snapshot.guid()))
-            ? Future.succeededFuture(new Outcome(0, snapshot.guid(), target.ticket().baseGuid()))
+            ? Future.succeededFuture(new Outcome(0, snapshot.guid(), target.ticket().baseGuid(), 0))
             : Future.failedFuture(new RoundFailed("the target lists snapshot " + snapshot.name() + " (guid "
                 + snapshot.guid() + ") but its receipt names "
                 + received.map(g -> "guid " + g).orElse("no such snapshot") + ": the round is not known to have arrived")));
@@ -182,22 +190,27 @@ final class SourceRound {
    * Writes the round marker, fences if asked, and takes the round's snapshot unless an earlier
    * attempt did. The marker ({@code .ferry/snapshot}, naming this snapshot) is written while the
    * copy is still writable, so the snapshot carries it and the copy that becomes the primary can
-   * tell a stale view of its files by it. Blocking.
+   * tell a stale view of its files by it. The copy's state is read once: nothing but this round
+   * changes it meanwhile, and every zfs command costs a process and a trip to the daemon while the
+   * app is down. Blocking.
+   *
+   * @return the source's snapshots, oldest first, the round's among them
    */
-  private void prepare(Migration migration, DatasetName dataset, Transfer asked) {
-    boolean taken = zfs.snapshots(dataset).stream().anyMatch(s -> s.name().equals(asked.snapshot()));
+  private List<Snapshot> prepare(Migration migration, DatasetName dataset, Transfer asked) {
+    List<Snapshot> snapshots = new ArrayList<>(zfs.snapshots(dataset));
+    boolean taken = snapshots.stream().anyMatch(s -> s.name().equals(asked.snapshot()));
+    DatasetState state = zfs.state(dataset);
     if (!taken && !markers.roundSnapshot(dataset).equals(Optional.of(asked.snapshot()))) {
-      if (zfs.state(dataset).readonly()) {
+      if (state.readonly()) {
         throw new RoundFailed("the copy of " + dataset + " on " + node + " is read-only, so its round marker "
             + "(.ferry/snapshot) cannot name snapshot " + asked.snapshot() + " before it is taken");
       }
-      markers.writeRoundSnapshot(dataset, asked.snapshot());
+      markers.writeRoundSnapshot(dataset, asked.snapshot(), state);
     }
     if (asked.fence()) {
-      boolean wasWritable = !zfs.state(dataset).readonly();
       // Set even when it reads read-only: fencing must not rest on what a property says.
       zfs.setReadonly(dataset, true);
-      if (wasWritable) {
+      if (!state.readonly()) {
         events.normal(ObjectReference.to(migration), "Fenced", "made the copy of " + dataset + " on " + node
             + " read-only for the final round " + asked.round());
       }
@@ -206,8 +219,9 @@ final class SourceRound {
       refuseWhileInUse(dataset);
     }
     if (!taken) {
-      zfs.snapshot(dataset, asked.snapshot());
+      snapshots.add(zfs.snapshot(dataset, asked.snapshot()));
     }
+    return snapshots;
   }
 
   /**

@@ -3,7 +3,7 @@ package dev.ferry.agent.snapshots;
 import dev.ferry.agent.zfs.DatasetName;
 import dev.ferry.agent.zfs.ZfsDriver;
 import java.util.Collection;
-import java.util.Set;
+import java.util.List;
 
 /**
  * The agent's user holds on a copy's snapshots, all under the one tag {@link #TAG}: while a
@@ -25,21 +25,13 @@ public final class SnapshotHolds {
 
   /** Holds exactly {@code snapshots} under the tag: holds them, then releases the tag elsewhere. */
   public void holdOnly(DatasetName dataset, Collection<String> snapshots) {
-    for (String snapshot : snapshots) {
-      zfs.hold(dataset, snapshot, TAG);
-    }
-    for (String snapshot : zfs.heldSnapshots(dataset)) {
-      if (!snapshots.contains(snapshot)) {
-        zfs.release(dataset, snapshot, TAG);
-      }
-    }
+    // Three commands whatever the count: each zfs command is a process and a trip to the daemon.
+    zfs.hold(dataset, List.copyOf(snapshots), TAG);
+    zfs.release(dataset, zfs.heldSnapshots(dataset).stream().filter(s -> !snapshots.contains(s)).toList(), TAG);
   }
 
   /** Releases the tag on every snapshot of the copy; a snapshot without it is left alone. */
   public void releaseAll(DatasetName dataset) {
-    Set<String> held = zfs.heldSnapshots(dataset);
-    for (String snapshot : held) {
-      zfs.release(dataset, snapshot, TAG);
-    }
+    zfs.release(dataset, List.copyOf(zfs.heldSnapshots(dataset)), TAG);
   }
 }

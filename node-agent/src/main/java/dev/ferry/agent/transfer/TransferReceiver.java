@@ -3,6 +3,7 @@ package dev.ferry.agent.transfer;
 import dev.ferry.api.transfer.TransferTicket;
 import dev.ferry.agent.snapshots.SnapshotHolds;
 import dev.ferry.agent.zfs.DatasetName;
+import dev.ferry.agent.zfs.DatasetState;
 import dev.ferry.agent.zfs.StreamingProcess;
 import dev.ferry.agent.zfs.ZfsDriver;
 import dev.ferry.agent.zfs.ZfsException;
@@ -70,8 +71,10 @@ public final class TransferReceiver {
       throw new TransferRefusedException(409, "TargetIsPrimary", "this node is the primary of dataset "
           + dataset + ": its copy is the live data and does not receive streams");
     }
-    boolean exists = zfs.exists(dataset);
-    if (exists && !zfs.state(dataset).readonly()) {
+    // Read once: while the app is down, every zfs command is a process and a trip to the daemon.
+    Optional<DatasetState> seen = zfs.stateIfExists(dataset);
+    boolean exists = seen.isPresent();
+    if (exists && !seen.get().readonly()) {
       throw new TransferRefusedException(409, "TargetWritable", "the copy of " + dataset
           + " on this node is writable, so it may be in use; only a read-only standby copy receives streams");
     }
@@ -81,7 +84,7 @@ public final class TransferReceiver {
       throw new TransferRefusedException(409, "TargetExists", "this node already has a copy of " + dataset
           + "; a full stream would overwrite it: send an incremental, or destroy the copy first");
     }
-    long free = zfs.poolSpace().freeBytes();
+    long free = expectedBytes.isPresent() ? zfs.poolSpace().freeBytes() : 0;
     if (expectedBytes.isPresent() && expectedBytes.getAsLong() > free) {
       throw new TransferRefusedException(507, "InsufficientStorage", "the stream of " + dataset + " needs about "
           + expectedBytes.getAsLong() + " bytes but pool " + zfs.layout().pool() + " has " + free + " free");
@@ -90,7 +93,7 @@ public final class TransferReceiver {
     // and the like); the ticket and the checks above guarantee that is no one's data. The receive
     // unmounts a mounted copy first: a copy that receives is never mounted.
     try {
-      return zfs.receive(dataset, ticket.incremental());
+      return zfs.receive(dataset, ticket.incremental(), seen);
     } catch (ZfsException e) {
       throw refusal(dataset, e);
     }

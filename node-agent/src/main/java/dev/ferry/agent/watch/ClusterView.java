@@ -36,9 +36,10 @@ public final class ClusterView implements AutoCloseable {
   /**
    * Starts watching; call once.
    *
-   * @param onDataset told the name of a Dataset that changed, appeared or went away
-   * @param onMigration told the name of a Migration that changed, appeared or went away, and the
-   *     name of its dataset (a migration's ownership changes what the dataset's agent does)
+   * @param onDataset told the name of a Dataset that changed, appeared or went away, or that a
+   *     Migration naming it appeared, went away or changed its spec (a migration's ownership
+   *     changes what the dataset's agent does; its status does not)
+   * @param onMigration told of a Migration that changed, appeared or went away
    */
   public void watch(EtcdStore store, Consumer<String> onDataset, Consumer<Migration> onMigration) {
     watches.add(store.listAndWatch(Kind.DATASET, LabelSelector.EVERYTHING, event -> {
@@ -47,12 +48,17 @@ public final class ClusterView implements AutoCloseable {
     }));
     watches.add(store.listAndWatch(Kind.MIGRATION, LabelSelector.EVERYTHING, event -> {
       String name = event.object().name();
-      if (event.type() == WatchEvent.Type.DELETED) {
-        migrations.remove(name);
-      } else {
-        migrations.put(name, event.object());
-      }
+      Migration before = event.type() == WatchEvent.Type.DELETED ? migrations.remove(name)
+          : migrations.put(name, event.object());
       onMigration.accept(event.object());
+      // A dataset's agent looks only at whether a Migration owning it exists and at its spec: its
+      // status (phases, a round's progress about once a second) would only wake it to read ZFS for
+      // nothing, competing with the round itself while the app is down.
+      boolean specChanged = before == null || event.type() == WatchEvent.Type.DELETED
+          || !before.spec().equals(event.object().spec());
+      if (specChanged && !event.object().spec().dataset().isEmpty()) {
+        onDataset.accept(event.object().spec().dataset());
+      }
     }));
   }
 

@@ -71,13 +71,20 @@ public final class DatasetMarkers {
     return read(layout.mountpoint(dataset), SNAPSHOT);
   }
 
-  /** Writes {@code .ferry/snapshot}; fails as {@link #writeIdentity} does. */
-  public void writeRoundSnapshot(DatasetName dataset, String snapshot) {
-    write(dataset, SNAPSHOT, snapshot);
+  /**
+   * Writes {@code .ferry/snapshot}; fails as {@link #writeIdentity} does. {@code seen} is the
+   * copy's state as the caller just read it (so that the cut-over does not read it twice).
+   */
+  public void writeRoundSnapshot(DatasetName dataset, String snapshot, DatasetState seen) {
+    write(dataset, SNAPSHOT, snapshot, seen);
   }
 
   private void write(DatasetName dataset, String marker, String value) {
-    if (!zfs.state(dataset).mounted()) {
+    write(dataset, marker, value, zfs.state(dataset));
+  }
+
+  private void write(DatasetName dataset, String marker, String value, DatasetState seen) {
+    if (!seen.mounted()) {
       throw new IllegalStateException("dataset " + dataset + " is not mounted: its " + DIR + "/" + marker
           + " marker is not written into the bare mountpoint directory");
     }

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the {@code zfs} and {@code zpool} commands from argument lists (never through a shell, so
@@ -18,6 +20,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Blocking: call it from a worker thread, never from an event loop.
  */
 public final class ZfsCli {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ZfsCli.class);
 
   /** Error output kept per process: enough for any zfs message, bounded for a misbehaving one. */
   static final int MAX_STDERR = 16 * 1024;
@@ -69,10 +73,12 @@ public final class ZfsCli {
    */
   public StreamingProcess zfsStreaming(String... args) {
     List<String> command = command(zfs, args);
+    LOG.debug("{} starting", command);
     return new StreamingProcess(command, start(command));
   }
 
   private String run(List<String> command) {
+    long started = System.nanoTime();
     Process process = start(command);
     try {
       process.getOutputStream().close();
@@ -80,6 +86,8 @@ public final class ZfsCli {
       // The command reads no input; a failed close of its stdin changes nothing.
     }
     Output output = await(command, process);
+    // Each command is a process launch and a round trip to the ZFS daemon: at DEBUG the cut-over's count shows.
+    LOG.debug("{} exited {} after {} ms", command, output.exit(), (System.nanoTime() - started) / 1_000_000);
     if (output.exit() != 0) {
       throw ZfsException.fromCommand(command, output.exit(), output.stderr());
     }

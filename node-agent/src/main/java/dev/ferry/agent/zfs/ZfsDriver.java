@@ -168,10 +168,24 @@ public final class ZfsDriver {
 
   /** Places a user hold {@code tag} on a snapshot; holding it again with the same tag is a no-op. */
   public void hold(DatasetName dataset, String snapshot, String tag) {
+    hold(dataset, List.of(snapshot), tag);
+  }
+
+  /**
+   * Places a user hold {@code tag} on each of {@code snapshots} in one command; a snapshot that has
+   * it already is left as it is. zfs goes on past a snapshot that has the tag and fails in the
+   * end, so the command's failure is ignored only when every line of it says so.
+   */
+  public void hold(DatasetName dataset, List<String> snapshots, String tag) {
+    if (snapshots.isEmpty()) {
+      return;
+    }
     try {
-      cli.zfs("hold", DatasetName.requireLabel("hold tag", tag), layout.snapshot(dataset, snapshot));
+      cli.zfs(withSnapshots(List.of("hold", DatasetName.requireLabel("hold tag", tag)), dataset, snapshots));
     } catch (ZfsException e) {
-      if (e.reason() != ZfsException.Reason.ALREADY_EXISTS) {
+      boolean onlyHeldAlready = e.reason() == ZfsException.Reason.ALREADY_EXISTS
+          && e.getMessage().lines().filter(l -> !l.isBlank()).allMatch(l -> l.contains("tag already exists"));
+      if (!onlyHeldAlready) {
         throw e;
       }
     }
@@ -189,6 +203,31 @@ public final class ZfsDriver {
         throw e;
       }
     }
+  }
+
+  /**
+   * Releases the hold {@code tag} on each of {@code snapshots} in one command; when that fails
+   * (one of them lacks the tag, or is gone), releases them one at a time as {@link #release} does.
+   */
+  public void release(DatasetName dataset, List<String> snapshots, String tag) {
+    if (snapshots.size() == 1) {
+      release(dataset, snapshots.get(0), tag);
+      return;
+    }
+    if (snapshots.isEmpty()) {
+      return;
+    }
+    try {
+      cli.zfs(withSnapshots(List.of("release", DatasetName.requireLabel("hold tag", tag)), dataset, snapshots));
+    } catch (ZfsException e) {
+      snapshots.forEach(snapshot -> release(dataset, snapshot, tag));
+    }
+  }
+
+  private String[] withSnapshots(List<String> head, DatasetName dataset, List<String> snapshots) {
+    List<String> args = new ArrayList<>(head);
+    snapshots.forEach(snapshot -> args.add(layout.snapshot(dataset, snapshot)));
+    return args.toArray(String[]::new);
   }
 
   /** How many user holds the snapshot has ({@code userrefs}: zfs-fuse's {@code zfs holds} is broken). */
@@ -331,6 +370,18 @@ public final class ZfsDriver {
     }
   }
 
+  /** The copy's state, or empty when the dataset does not exist: {@link #exists} and {@link #state} in one command. */
+  public Optional<DatasetState> stateIfExists(DatasetName dataset) {
+    try {
+      return Optional.of(state(dataset));
+    } catch (ZfsException e) {
+      if (e.reason() == ZfsException.Reason.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
   /** @throws ZfsException {@code NOT_FOUND} when the dataset does not exist */
   public DatasetState state(DatasetName dataset) {
     Map<String, String> p = get(layout.filesystem(dataset),
@@ -400,9 +451,18 @@ public final class ZfsDriver {
    * @throws ZfsException {@code BUSY} when the existing copy is mounted and in use
    */
   public StreamingProcess receive(DatasetName dataset, boolean force) {
-    ensureRoot();
-    if (exists(dataset)) {
-      unmount(dataset);
+    return receive(dataset, force, stateIfExists(dataset));
+  }
+
+  /**
+   * {@link #receive(DatasetName, boolean)}, {@code seen} being the copy's state as the caller just
+   * read it ({@link #stateIfExists}), so that a receive while the app is down reads it once.
+   */
+  public StreamingProcess receive(DatasetName dataset, boolean force, Optional<DatasetState> seen) {
+    if (seen.isEmpty()) {
+      ensureRoot();
+    } else if (seen.get().mounted()) {
+      retryWhileBusy(() -> cli.zfs("unmount", layout.filesystem(dataset)));
     }
     String filesystem = layout.filesystem(dataset);
     return force

@@ -112,6 +112,33 @@ class ZfsDriverTest {
   }
 
   @Test
+  void holdsSeveralSnapshotsInOneCommandAlsoWhenSomeAreHeldAlready() {
+    zfs.create(DB, 8 * MIB);
+    zfs.snapshot(DB, "s1");
+    zfs.snapshot(DB, "s2");
+    zfs.snapshot(DB, "s3");
+    zfs.hold(DB, "s1", "ferry-base");
+
+    zfs.hold(DB, List.of("s1", "s2"), "ferry-base");
+
+    assertThat(zfs.heldSnapshots(DB)).containsExactly("s1", "s2");
+    assertThat(zfs.holdCount(DB, "s1")).isEqualTo(1);
+
+    zfs.release(DB, List.of("s1", "s2", "s3"), "ferry-base");
+
+    assertThat(zfs.heldSnapshots(DB)).isEmpty();
+  }
+
+  @Test
+  void holdingSeveralSnapshotsFailsWhenOneIsMissing() {
+    zfs.create(DB, 8 * MIB);
+    zfs.snapshot(DB, "s1");
+
+    assertThatThrownBy(() -> zfs.hold(DB, List.of("s1", "gone"), "ferry-base"))
+        .isInstanceOfSatisfying(ZfsException.class, e -> assertThat(e.reason()).isEqualTo(ZfsException.Reason.NOT_FOUND));
+  }
+
+  @Test
   void rollbackDiscardsLaterSnapshotsAndChanges() throws IOException {
     zfs.create(DB, 8 * MIB);
     Files.writeString(mountpoint.resolve("a"), "first");
