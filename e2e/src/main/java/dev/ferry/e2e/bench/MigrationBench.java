@@ -1,11 +1,9 @@
 package dev.ferry.e2e.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ferry.api.codec.Json;
 import dev.ferry.api.model.Dataset;
 import dev.ferry.e2e.cluster.FerryUpCluster;
+import dev.ferry.e2e.cluster.RedisManifest;
 import dev.ferry.e2e.cluster.WriteLoad;
 import dev.ferry.api.model.DatasetCopy;
 import dev.ferry.api.model.Kind;
@@ -251,20 +249,9 @@ public final class MigrationBench {
         java.util.Arrays.stream(lost).sum(), load.failures());
   }
 
-  /**
-   * The demo's Redis, unchanged but for its name, its dataset (sized for the fill, deleted with
-   * the app) and a placement that both nodes satisfy, so that the Migrations the benchmark asks
-   * for are allowed and nothing moves the app back.
-   */
+  /** The demo's Redis, as {@link RedisManifest} makes it, its dataset deleted with it. */
   static String manifest(Path home, String name, String dataset, Quantity quota) throws IOException {
-    ObjectNode m = (ObjectNode) Json.yaml().readTree(home.resolve("manifests/todomvc/db.yaml").toFile());
-    ((ObjectNode) m.path("metadata")).put("name", name).putObject("labels").put("bench", "migration");
-    ObjectNode spec = (ObjectNode) m.path("spec");
-    spec.putObject("dataset").put("name", dataset).put("size", quota.text()).put("mountPath", "/data")
-        .put("reclaimPolicy", "Delete");
-    ArrayNode both = spec.putObject("placement").putArray("constraints").addArray();
-    both.add("disk").add("LIKE").add("spinning|ssd");
-    return Json.json().writeValueAsString(m);
+    return RedisManifest.of(home, name, Map.of("bench", "migration"), dataset, quota, "Delete");
   }
 
   private Optional<String> primaryMounted(String dataset) {
