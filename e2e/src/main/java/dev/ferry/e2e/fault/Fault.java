@@ -41,7 +41,7 @@ public sealed interface Fault {
   }
 
   /**
-   * kill -9 of {@code component}; after {@code downFor} it is started again as {@code ./ferry up}
+   * kill -9 of {@code component} ({@link FaultCluster#LEADER} for the leading controller); after {@code downFor} it is started again as {@code ./ferry up}
    * started it (what a service manager would do), and inject returns once it answers.
    */
   record Kill(String component, Duration downFor) implements Fault {
@@ -52,14 +52,15 @@ public sealed interface Fault {
 
     @Override
     public Undo inject(FaultCluster cluster) throws InterruptedException {
-      cluster.kill(component);
+      String c = cluster.resolve(component);
+      cluster.kill(c);
       Thread.sleep(downFor.toMillis());
-      cluster.startAgain(component);
+      cluster.startAgain(c);
       return Undo.NOTHING;
     }
   }
 
-  /** SIGSTOP of {@code component} for {@code frozenFor}, then SIGCONT. */
+  /** SIGSTOP of {@code component} ({@link FaultCluster#LEADER} for the leading controller) for {@code frozenFor}, then SIGCONT. */
   record Freeze(String component, Duration frozenFor) implements Fault {
     @Override
     public String describe() {
@@ -68,11 +69,12 @@ public sealed interface Fault {
 
     @Override
     public Undo inject(FaultCluster cluster) throws InterruptedException {
-      cluster.freeze(component);
+      String c = cluster.resolve(component);
+      cluster.freeze(c);
       try {
         Thread.sleep(frozenFor.toMillis());
       } finally {
-        cluster.resume(component);
+        cluster.resume(c);
       }
       return Undo.NOTHING;
     }

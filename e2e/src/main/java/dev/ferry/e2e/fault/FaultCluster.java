@@ -37,6 +37,8 @@ import java.util.Set;
 public final class FaultCluster implements AutoCloseable {
 
   /** Components started again by this class that must outlive {@code ./ferry down}'s stopping of the others. */
+  /** The name that faults give the leading controller, whichever it is when the fault strikes. */
+  public static final String LEADER = "leader";
   private static final Set<String> STORES = Set.of("etcd", "zookeeper");
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -75,6 +77,25 @@ public final class FaultCluster implements AutoCloseable {
     List<String> names = new ArrayList<>(launches.keySet());
     names.addAll(extraControllers.keySet());
     return names;
+  }
+
+  /**
+   * The component a fault names: {@link #LEADER} is the controller that leads at this moment
+   * (waiting up to a minute for one to), any other name is itself.
+   */
+  public String resolve(String component) throws InterruptedException {
+    if (!component.equals(LEADER)) {
+      return component;
+    }
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<String> leader = leader();
+      if (leader.isPresent()) {
+        return leader.get();
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("no controller leads");
   }
 
   /** The pid of the component as it runs now (after a restart, the new one's). */
