@@ -39,6 +39,7 @@ public final class FaultCluster implements AutoCloseable {
   /** Components started again by this class that must outlive {@code ./ferry down}'s stopping of the others. */
   /** The name that faults give the leading controller, whichever it is when the fault strikes. */
   public static final String LEADER = "leader";
+  private static final String AGENT = "agent-";
   private static final Set<String> STORES = Set.of("etcd", "zookeeper");
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -51,6 +52,8 @@ public final class FaultCluster implements AutoCloseable {
   private final Map<String, ProcessLaunch> launches = new LinkedHashMap<>();
   /** The API port of each controller this class started beside {@code ./ferry up}'s. */
   private final Map<String, Integer> extraControllers = new LinkedHashMap<>();
+  /** The lease each killed agent's Node had, to tell its successor's registration from it. */
+  private final Map<String, Long> leasesAtKill = new java.util.concurrent.ConcurrentHashMap<>();
   private int restarts;
 
   private FaultCluster(FerryUpCluster cluster) {
@@ -116,6 +119,10 @@ public final class FaultCluster implements AutoCloseable {
   /** kill -9 of the component's process; returns once it is gone. */
   public void kill(String component) {
     long pid = pid(component);
+    if (component.startsWith(AGENT)) {
+      String node = component.substring(AGENT.length());
+      leasesAtKill.put(node, leaseOf(node).orElse(0L));
+    }
     signal("KILL", pid);
     ProcessHandle.of(pid).ifPresent(p -> p.onExit().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join());
   }
@@ -143,6 +150,44 @@ public final class FaultCluster implements AutoCloseable {
     String address = cluster.record().components().stream().filter(c -> c.name().equals(component)).findFirst()
         .map(ClusterRecord.Component::address).orElse("");
     start(component, launch, address);
+    if (component.startsWith(AGENT)) {
+      awaitRegistered(component.substring(AGENT.length()));
+    }
+  }
+
+  /**
+   * Waits until the agent started again has registered its Node under a lease of its own: its
+   * transfer port answers before that, and a move asked for in between finds no Node (the new
+   * agent removes the one its dead predecessor left before it registers again).
+   */
+  private void awaitRegistered(String node) {
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    long before = Optional.ofNullable(leasesAtKill.remove(node)).orElse(0L);
+    while (System.nanoTime() < deadline) {
+      Optional<Long> lease = leaseOf(node);
+      if (lease.isPresent() && lease.get() != before) {
+        return;
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new IllegalStateException("the agent of " + node + " did not register its Node within " + READY_TIMEOUT);
+  }
+
+  /** The lease the Node is registered under, as the API shows it; empty while there is none or the API is away. */
+  private Optional<Long> leaseOf(String node) {
+    try {
+      return cluster.get("nodes", node).map(n -> n.path("status").path("leaseId").asLong(0)).filter(l -> l != 0);
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.ferry.api.model.LabelSelector;
 import dev.ferry.api.model.Migration;
 import dev.ferry.api.model.MigrationPhase;
 import dev.ferry.api.model.Quantity;
+import dev.ferry.api.process.Command;
 import dev.ferry.api.store.EtcdConfig;
 import dev.ferry.api.store.EtcdStore;
 import dev.ferry.api.store.Subscription;
@@ -137,7 +138,12 @@ public final class RedisUnderLoad implements AutoCloseable {
   public void fill(Quantity size) throws IOException {
     String node = primary();
     ClusterRecord.Node n = node(node);
-    Path file = Path.of(n.datasetRoot()).resolve(dataset).resolve("fill-" + System.nanoTime() + ".bin");
+    Path mount = Path.of(n.datasetRoot()).resolve(dataset);
+    // Never a file in a bare mountpoint: it would keep the dataset from being mounted there again.
+    if (!Command.run("mountpoint", "-q", mount.toString()).ok()) {
+      throw new IllegalStateException(dataset + " is not mounted at " + mount + " on " + node);
+    }
+    Path file = mount.resolve("fill-" + System.nanoTime() + ".bin");
     SplittableRandom random = new SplittableRandom();
     byte[] chunk = new byte[1 << 20];
     try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -159,6 +165,7 @@ public final class RedisUnderLoad implements AutoCloseable {
    */
   public FaultRun move(java.util.function.BiFunction<String, String, Fault> fault, MigrationPhase phase,
       Duration deadline) throws Exception {
+    awaitSettled(deadline);
     String from = primary();
     String to = other(from);
     Fault f = fault.apply(from, to);
@@ -214,6 +221,25 @@ public final class RedisUnderLoad implements AutoCloseable {
     await(app + " serving (dataset mounted writable, a healthy task)", deadline, () -> primaryMounted() && healthy());
   }
 
+  /**
+   * Waits until the cluster is as a move expects it: every node registered (a Node in the API),
+   * a controller leading, and the app serving. A fault's effects can outlast the fault (an agent
+   * started again registers its Node a while after its port answers).
+   */
+  public void awaitSettled(Duration deadline) throws Exception {
+    List<String> nodes = cluster.record().nodes().stream().map(ClusterRecord.Node::name).toList();
+    await("every node registered " + nodes, deadline, () -> {
+      try {
+        return cluster.list("nodes").stream().map(n -> n.path("metadata").path("name").asText()).toList()
+            .containsAll(nodes);
+      } catch (IOException e) {
+        return false;
+      }
+    });
+    await("a controller leading", deadline, () -> faults.leader().isPresent());
+    awaitServing(deadline);
+  }
+
   /** The acknowledged writes (all so far) that Redis does not return with the acknowledged value. */
   public List<String> lostWrites() throws Exception {
     List<WriteLoad.Ack> acks = load.acks();
@@ -225,6 +251,43 @@ public final class RedisUnderLoad implements AutoCloseable {
       }
     }
     return lost;
+  }
+
+  /**
+   * The acknowledged writes whose key and value are not on disk in the dataset's copy on
+   * {@code node}, read without Redis and without mounting the copy itself: a snapshot of it taken
+   * now, cloned and mounted under a temp directory, every file searched (Redis's append-only
+   * files hold each SET's key and value verbatim). The clone and snapshot are destroyed after.
+   * For a copy that cannot be mounted or served, where reading back through Redis is impossible.
+   */
+  public List<String> writesMissingOnDisk(String node) throws IOException {
+    String pool = node(node).pool();
+    String fs = pool + "/ferry/" + dataset;
+    String tag = "faultcheck" + System.nanoTime();
+    String snapshot = fs + "@" + tag;
+    String clone = pool + "/" + tag;
+    Path mount = Files.createTempDirectory("ferry-faultcheck-");
+    try {
+      Command.run("zfs", "snapshot", snapshot).orThrow();
+      Command.run("zfs", "clone", "-o", "mountpoint=" + mount, snapshot, clone).orThrow();
+      Command mounted = Command.run("zfs", "mount", clone);
+      if (!mounted.ok() && !Command.run("mountpoint", "-q", mount.toString()).ok()) {
+        throw new IOException(mounted.failure());
+      }
+      StringBuilder onDisk = new StringBuilder();
+      try (var files = Files.walk(mount)) {
+        for (Path f : files.filter(Files::isRegularFile).toList()) {
+          onDisk.append(new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+      }
+      String all = onDisk.toString();
+      return load.acks().stream().filter(a -> !all.contains(a.key()) || !all.contains(a.value()))
+          .map(WriteLoad.Ack::key).toList();
+    } finally {
+      Command.run("zfs", "destroy", clone);
+      Command.run("zfs", "destroy", snapshot);
+      Files.deleteIfExists(mount);
+    }
   }
 
   /** The events of the named objects ("Reason: message"), through the API, oldest first. */

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Issue 10's fault suite over real processes: one {@code ./ferry up} cluster (every component its
@@ -141,23 +142,49 @@ class FaultSuiteIT {
     assertThat(run.message() + run.events()).as("the reason names the full disk").containsIgnoringCase("space");
   }
 
+  /**
+   * Hole 1: the dataset forced away under a running Redis ({@code zfs unmount -f}), then Redis
+   * killed -9. The scheduler starts the task again at once; the task guard must refuse it on the
+   * bare mountpoint, the Dataset must say its copy is not mounted, and every acknowledged write
+   * must still be in the dataset (read from a clone of it, since on zfs-fuse the copy cannot be
+   * mounted again, see below). Its own app, so that the shared one keeps moving.
+   *
+   * <p>Not in the default run: on zfs-fuse a dataset unmounted with -f while a process held files
+   * in it stays "busy" for good (zfs mount: "mountpoint or dataset is busy"; zpool destroy -f:
+   * "pool is busy") until zfs-fuse restarts, so every run would leave a pool behind on the
+   * machine's shared zfs-fuse. Run it with {@code -Dferry.faults.unmount=true} on a machine whose
+   * zfs-fuse may be restarted afterwards.
+   */
   @Test
   @Order(9)
+  @EnabledIfSystemProperty(named = "ferry.faults.unmount", matches = "true")
   void datasetUnmountedUnderTheAppIsNotReplacedByAnEmptyDirectory() throws Exception {
-    String node = redis.primary();
-    int acksBefore = redis.load().acks().size();
+    try (RedisUnderLoad victim = RedisUnderLoad.start(faults, HOME, "unmounted", 20)) {
+      String node = victim.primary();
+      Path mount = victim.mounts().get(node);
+      int acked = victim.load().acks().size();
 
-    new Fault.UnmountUnderApp(node, redis.dataset(), "redis-server").inject(faults);
-    redis.awaitServing(DEADLINE);
-    long resumed = System.nanoTime();
-    RedisUnderLoad.await("a write acknowledged after Redis came back", DEADLINE,
-        () -> redis.load().acks().stream().anyMatch(a -> a.nanos() > resumed));
+      new Fault.UnmountUnderApp(node, victim.dataset(), "redis-server").inject(faults);
+      RedisUnderLoad.await("the Dataset reporting its copy not mounted", DEADLINE, () -> victim.datasetObject()
+          .map(d -> d.status().conditions().stream().anyMatch(c -> c.type().equals("Mounted") && c.status().equals("False")))
+          .orElse(false));
+      // The scheduler restarts the task within its backoff; give it several tries while watching /proc.
+      long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (System.nanoTime() < until) {
+        boolean mounted = java.nio.file.Files.readAllLines(Path.of("/proc/mounts")).stream()
+            .anyMatch(l -> l.split(" ")[1].equals(mount.toString()));
+        assertThat(mounted || victim.writers().writers().isEmpty())
+            .as("a redis-server runs on the bare mountpoint %s", mount).isTrue();
+        Thread.sleep(200);
+      }
 
-    assertThat(redis.lostWrites()).as("acknowledged writes lost (Redis started on an empty directory?)").isEmpty();
-    assertThat(redis.writers().violations()).as("two redis-server on the dataset").isEmpty();
-    assertThat(redis.load().acks().size()).isGreaterThan(acksBefore);
-    assertThat(redis.primary()).isEqualTo(node);
-    System.out.println("unmount: events " + redis.events(java.util.List.of(redis.app(), redis.dataset())));
+      assertThat(victim.load().acks().size()).as("writes acknowledged before the fault").isGreaterThan(0)
+          .isGreaterThanOrEqualTo(acked);
+      assertThat(victim.writesMissingOnDisk(node)).as("acknowledged writes missing from the dataset").isEmpty();
+      assertThat(victim.datasetObject().orElseThrow().status().conditions().toString()).contains("Mounted");
+      System.out.println("unmounted: conditions " + victim.conditions() + "\n  events "
+          + victim.events(java.util.List.of(victim.app(), victim.dataset())));
+    }
   }
 
   @Test
