@@ -26,7 +26,7 @@ class ChaosOptionsTest {
     assertThat(a.nextInt(ChaosBench.FAULTS.size())).isEqualTo(b.nextInt(ChaosBench.FAULTS.size()));
   }
 
-  @ParameterizedTest(name = "{0}")
+  @ParameterizedTest(name = "[{index}] {1}")
   @CsvSource(delimiter = '|', textBlock = """
       ''                 | N, the number of faults, is required
       0                  | N must be a whole number from 1 to 500, not '0'
