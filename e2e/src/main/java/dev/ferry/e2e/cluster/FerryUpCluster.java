@@ -184,9 +184,38 @@ public final class FerryUpCluster implements AutoCloseable {
   }
 
   private int run(String name, List<String> command) {
+    if (name.equals("ferry-down")) {
+      return runUnmanaged(command, log(name));
+    }
     ManagedProcess process = ManagedProcess.start(name, command, Map.of("FERRY_CONFIG",
         dir.resolve("ferryctl-config").toString()), log(name));
     return process.awaitExit(COMMAND_TIMEOUT);
+  }
+
+  /**
+   * {@code ./ferry down} outside {@link ManagedProcess}: when the JVM is stopped (a test run
+   * interrupted), down runs in a shutdown hook, and ManagedProcess's own hook, running at the same
+   * time, would stop it midway and leave the cluster and its pools behind.
+   */
+  private int runUnmanaged(List<String> command, Path logFile) {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    builder.environment().put("FERRY_CONFIG", dir.resolve("ferryctl-config").toString());
+    try {
+      Process process = builder.start();
+      if (!process.waitFor(COMMAND_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        return -1;
+      }
+      return process.exitValue();
+    } catch (IOException e) {
+      System.err.println("bench: cannot run " + command + ": " + e.getMessage());
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
   }
 
   private synchronized void down() {
