@@ -2,7 +2,7 @@
 # `./ferry bench NAME [OPTIONS]`: runs one benchmark and prints its figures; each also writes
 # target/bench/NAME.json (migration also target/bench/migration.png). Sourced by ./ferry, after setup.sh.
 
-FERRY_BENCHES=(reconcile transfer migration)
+FERRY_BENCHES=(reconcile transfer migration chaos soak)
 
 ferry_bench() {
   local name=${1:-}
@@ -13,6 +13,14 @@ ferry_bench() {
     migration)
       ferry_start_zfs_fuse || return
       ferry_bench_main e2e dev.ferry.e2e.bench.MigrationBench "$@"
+      ;;
+    chaos)
+      ferry_start_zfs_fuse || return
+      ferry_bench_main e2e dev.ferry.e2e.fault.ChaosBench "$@"
+      ;;
+    soak)
+      ferry_start_zfs_fuse || return
+      ferry_bench_main e2e dev.ferry.e2e.fault.SoakBench "$@"
       ;;
     "")
       ferry_log "usage: ./ferry bench NAME, where NAME is one of: ${FERRY_BENCHES[*]}"

@@ -288,8 +288,12 @@ public final class MigrationPlanner {
       return new MigrationStep.Wait("round " + t.round() + " failed (attempt " + t.attempt() + "): " + t.message()
           + "; asking again in " + Duration.between(state.now(), due).toMillis() + " ms", Duration.between(state.now(), due));
     }
-    return request(m, t.round(), t.attempt() + 1, t.fence(), t.baseGuid().isEmpty()
-        ? m.status().lastRound().map(TransferRound::guid).orElse("") : t.baseGuid());
+    // The request does not carry its base: a retry takes it as the first attempt did, from the
+    // last round or, for the first round, from a snapshot the target already holds. A full
+    // stream into a target with a copy is refused by the target, so the move would roll back.
+    String base = !t.baseGuid().isEmpty() ? t.baseGuid() : m.status().lastRound().map(TransferRound::guid)
+        .orElseGet(() -> state.dataset().map(d -> commonBase(d, m.spec().from(), m.spec().to())).orElse(""));
+    return request(m, t.round(), t.attempt() + 1, t.fence(), base);
   }
 
   /** Whether pre-copy has done enough: see {@link PreCopyEnd}. */

@@ -24,6 +24,8 @@ public final class AppConditions {
   public static final String DATASET_READY = "DatasetReady";
   public static final String MIGRATING = "Migrating";
   public static final String READY = "Ready";
+  /** The Dataset condition its primary's agent writes: whether the copy is mounted and shows its identity. */
+  private static final String DATASET_MOUNTED = "Mounted";
 
   private AppConditions() {}
 
@@ -81,6 +83,14 @@ public final class AppConditions {
     if (d.status().identity().isEmpty()) {
       return Conditions.of(DATASET_READY, false, "NoIdentity",
           StatefulAppPlanner.IDENTITY_PENDING.formatted(d.spec().primary(), d.name()), gen);
+    }
+    // The primary's agent says whether its copy is really mounted (an unmounted primary leaves a bare
+    // directory that the task guard refuses): the app cannot run until it is, and the user must see why.
+    Optional<Condition> unmounted = d.status().conditions().stream()
+        .filter(c -> c.type().equals(DATASET_MOUNTED) && c.status().equals(Condition.FALSE)).findFirst();
+    if (unmounted.isPresent()) {
+      return Conditions.of(DATASET_READY, false, unmounted.get().reason(), d.name() + " is not mounted on "
+          + d.spec().primary() + ": " + unmounted.get().message(), gen);
     }
     return Conditions.of(DATASET_READY, true, "Created", d.name() + " is on " + d.spec().primary(), gen);
   }

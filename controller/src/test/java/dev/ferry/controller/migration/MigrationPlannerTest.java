@@ -289,6 +289,19 @@ class MigrationPlannerTest {
   }
 
   @Test
+  void aFailedFirstRoundToANodeWithAnOldCopyIsRetriedFromTheSameBaseNotAsAFullStream() {
+    Map<String, DatasetCopy> copies = new HashMap<>();
+    copies.put("node1", copy(true, "g1", "g2", "g3"));
+    copies.put("node2", copy(false, "g1", "g2"));
+    Dataset d = dataset("node1", "todos-db-1", copies);
+    Transfer failed = Transfer.request(0, "ferry-6f1c2a3b4d5e-0", false, "t", T0).failed("out of space", T0);
+
+    // A full stream would be refused: the target already has a copy that it would overwrite.
+    assertThat(plan(migration(in(MigrationPhase.PreCopy).withTransfer(failed)), d))
+        .isEqualTo(new MigrationStep.RequestTransfer(0, 2, "ferry-6f1c2a3b4d5e-0", false, "g2"));
+  }
+
+  @Test
   void aRoundStillFailingAtTheDeadlineRollsBackWithTheReason() {
     Transfer failed = Transfer.request(1, 5, "snap1", false, "t", T0).failed("connection timed out: /127.0.1.2:7070", NOW);
     // Started at T0, NOW is T0 + 30 s: the deadline of a 30 s migration has come, one of 31 s has not.

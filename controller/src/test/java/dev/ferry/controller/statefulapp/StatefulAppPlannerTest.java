@@ -108,6 +108,25 @@ class StatefulAppPlannerTest {
   }
 
   @Test
+  void aPrimaryCopyReportedNotMountedMakesDatasetReadyFalseWithTheAgentsReason() {
+    Dataset created = dataset("node1", "node1");
+    Dataset unmounted = created.withStatus(new DatasetStatus(1, created.status().copies(), List.of(
+        new dev.ferry.api.model.Condition("Mounted", "False", "MountFailed",
+            "zfs mount: mountpoint or dataset is busy", Instant.EPOCH, 1)), Fixtures.IDENTITY));
+    AppState state = state(redis("spinning"), Optional.of(unmounted), Optional.empty());
+
+    StatefulAppStatus status = AppConditions.status(state, StatefulAppPlanner.plan(state), Optional.empty(),
+        Instant.EPOCH);
+
+    assertThat(status.conditions()).anySatisfy(c -> {
+      assertThat(c.type()).isEqualTo(AppConditions.DATASET_READY);
+      assertThat(c.isTrue()).isFalse();
+      assertThat(c.reason()).isEqualTo("MountFailed");
+      assertThat(c.message()).isEqualTo("todos-data is not mounted on node1: zfs mount: mountpoint or dataset is busy");
+    });
+  }
+
+  @Test
   void writesTheMarathonAppPinnedToTheDatasetsNode() {
     ObjectNode app = writtenOnNode1(redis("spinning"));
 

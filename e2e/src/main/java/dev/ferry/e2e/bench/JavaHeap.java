@@ -7,13 +7,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The heap another JVM uses after a full GC, read with the JDK's {@code jcmd}. */
-final class JavaHeap {
+public final class JavaHeap {
 
   private static final Pattern USED = Pattern.compile("used (\\d+)K");
 
   private JavaHeap() {}
 
-  static double mebibytesAfterGc(long pid) throws IOException {
+  public static double mebibytesAfterGc(long pid) throws IOException {
     jcmd(pid, "GC.run");
     String info = jcmd(pid, "GC.heap_info");
     long usedKiB = 0;

@@ -1,10 +1,10 @@
 package dev.ferry.e2e.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ferry.api.codec.Json;
 import dev.ferry.api.model.Dataset;
+import dev.ferry.e2e.cluster.FerryUpCluster;
+import dev.ferry.e2e.cluster.RedisManifest;
+import dev.ferry.e2e.cluster.WriteLoad;
 import dev.ferry.api.model.DatasetCopy;
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.model.Migration;
@@ -17,9 +17,6 @@ import dev.ferry.api.store.EtcdStore;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -57,8 +54,6 @@ public final class MigrationBench {
 
   private static final Duration MIGRATION_TIMEOUT = Duration.ofMinutes(30);
   private static final Duration SETTLE = Duration.ofSeconds(2);
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(2)).build();
 
   private final MigrationBenchOptions options;
   private final Path home;
@@ -253,20 +248,9 @@ public final class MigrationBench {
         java.util.Arrays.stream(lost).sum(), load.failures());
   }
 
-  /**
-   * The demo's Redis, unchanged but for its name, its dataset (sized for the fill, deleted with
-   * the app) and a placement that both nodes satisfy, so that the Migrations the benchmark asks
-   * for are allowed and nothing moves the app back.
-   */
+  /** The demo's Redis, as {@link RedisManifest} makes it, its dataset deleted with it. */
   static String manifest(Path home, String name, String dataset, Quantity quota) throws IOException {
-    ObjectNode m = (ObjectNode) Json.yaml().readTree(home.resolve("manifests/todomvc/db.yaml").toFile());
-    ((ObjectNode) m.path("metadata")).put("name", name).putObject("labels").put("bench", "migration");
-    ObjectNode spec = (ObjectNode) m.path("spec");
-    spec.putObject("dataset").put("name", dataset).put("size", quota.text()).put("mountPath", "/data")
-        .put("reclaimPolicy", "Delete");
-    ArrayNode both = spec.putObject("placement").putArray("constraints").addArray();
-    both.add("disk").add("LIKE").add("spinning|ssd");
-    return Json.json().writeValueAsString(m);
+    return RedisManifest.of(home, name, Map.of("bench", "migration"), dataset, quota, "Delete");
   }
 
   private Optional<String> primaryMounted(String dataset) {
@@ -301,7 +285,7 @@ public final class MigrationBench {
   }
 
   private void awaitHealthy(String appId, Duration timeout) throws Exception {
-    await(appId + " healthy in Marathon", timeout, () -> tasks(appId).flatMap(tasks -> {
+    await(appId + " healthy in Marathon", timeout, () -> cluster.tasks(appId).flatMap(tasks -> {
       for (JsonNode t : tasks) {
         boolean healthy = t.path("healthCheckResults").size() > 0;
         for (JsonNode h : t.path("healthCheckResults")) {
@@ -317,7 +301,7 @@ public final class MigrationBench {
 
   /** When Marathon says the app's running task started: the end of the "start" phase. */
   private Optional<Instant> taskStarted(String appId) {
-    return tasks(appId).flatMap(tasks -> {
+    return cluster.tasks(appId).flatMap(tasks -> {
       for (JsonNode t : tasks) {
         if (t.path("state").asText().equals("TASK_RUNNING") && t.hasNonNull("startedAt")) {
           return Optional.of(Instant.parse(t.path("startedAt").asText()));
@@ -325,20 +309,6 @@ public final class MigrationBench {
       }
       return Optional.empty();
     });
-  }
-
-  private Optional<JsonNode> tasks(String appId) {
-    try {
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(cluster.marathonUrl() + "/v2/apps" + appId
-          + "/tasks")).header("Authorization", cluster.marathonCredentials().authorization())
-          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200 ? Optional.of(Json.json().readTree(r.body()).path("tasks")) : Optional.empty();
-    } catch (IOException e) {
-      return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   @FunctionalInterface

@@ -1,6 +1,10 @@
-package dev.ferry.e2e.bench;
+package dev.ferry.e2e.cluster;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.api.codec.Json;
 import dev.ferry.api.model.Quantity;
+import dev.ferry.devcluster.launcher.ClusterRecord;
+import dev.ferry.devcluster.launcher.StateDir;
 import dev.ferry.api.process.Directories;
 import dev.ferry.api.process.EtcdCommand;
 import dev.ferry.api.process.FreePort;
@@ -24,19 +28,20 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * The real one-machine cluster of {@code ./ferry up} (two nodes, real tasks, zfs-fuse pools) for a
- * benchmark: a state directory under /tmp, free ports, pools named after a random prefix and its
+ * The real one-machine cluster of {@code ./ferry up} (two nodes, real tasks, zfs-fuse pools, every
+ * component its own OS process) for a benchmark or a fault test: a state directory under /tmp, free ports, pools named after a random prefix and its
  * own ferryctl contexts file, so that it never meets a developer's cluster. Closing it runs
  * {@code ./ferry down}; a JVM shutdown hook does too, should the benchmark be interrupted.
  */
-final class FerryUpCluster implements AutoCloseable {
+public final class FerryUpCluster implements AutoCloseable {
 
   private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(10);
 
   private final Path home;
-  final Path dir;
+  private final Path dir;
   private final Path stateDir;
   private final int schedulerPort = FreePort.pick();
   private final int controllerPort = FreePort.pick();
@@ -53,7 +58,7 @@ final class FerryUpCluster implements AutoCloseable {
   }
 
   /** Starts a cluster whose pools hold {@code poolSize} each; fails with up's output. */
-  static FerryUpCluster up(Path home, Quantity poolSize) throws IOException {
+  public static FerryUpCluster up(Path home, Quantity poolSize) throws IOException {
     Path dir = Files.createTempDirectory("ferry-bench-");
     // Tasks reach their dataset's mount below this directory whatever user they run as.
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -82,34 +87,83 @@ final class FerryUpCluster implements AutoCloseable {
     return cluster;
   }
 
-  String marathonUrl() {
+  public String marathonUrl() {
     return "http://127.0.0.1:" + schedulerPort;
   }
 
   /** The scheduler's basic-auth credentials {@code ./ferry up} wrote for this cluster. */
-  MarathonCredentials marathonCredentials() {
+  public MarathonCredentials marathonCredentials() {
     return MarathonCredentials.read(stateDir.resolve("secrets").resolve("marathon-credentials"));
   }
 
-  String apiUrl() {
+  public String apiUrl() {
     return "https://127.0.0.1:" + controllerPort;
   }
 
   /** The cluster's etcd, with the admin client certificate {@code ./ferry up} issued (etcd takes no client without one). */
-  EtcdConfig etcd() {
+  public EtcdConfig etcd() {
     TlsFiles admin = new StateDir(stateDir).tls("admin");
     return EtcdConfig.of(EtcdCommand.tlsUrl(etcdPort))
         .withTls(EtcdConfig.Tls.trusting(admin.caFile()).withClientCert(admin.certFile(), admin.keyFile()));
   }
 
   /** The admin token {@code ./ferry up} wrote for this cluster. */
-  String token() throws IOException {
+  public String token() throws IOException {
     return Files.readAllLines(stateDir.resolve("secrets").resolve("tokens")).stream()
         .filter(l -> !l.isBlank() && !l.startsWith("#")).findFirst().orElseThrow().split(",")[0];
   }
 
+  /** The state directory {@code ./ferry up} was given: cluster.json, pid files, logs, pools' files. */
+  public Path stateDir() {
+    return stateDir;
+  }
+
+  /** What {@code ./ferry up} recorded of the cluster: its components' pids, its nodes and pools. */
+  public ClusterRecord record() {
+    return ClusterRecord.read(new StateDir(stateDir))
+        .orElseThrow(() -> new IllegalStateException("no cluster.json in " + stateDir));
+  }
+
+  /** {@code GET} of one object through the API; empty on 404. */
+  public Optional<JsonNode> get(String plural, String name) throws IOException, InterruptedException {
+    HttpResponse<String> r = send("GET", "/apis/ferry/v1/" + plural + "/" + name, "");
+    if (r.statusCode() == 404) {
+      return Optional.empty();
+    }
+    if (r.statusCode() >= 300) {
+      throw new IOException("get of " + plural + "/" + name + " answered " + r.statusCode() + ": " + r.body());
+    }
+    return Optional.of(Json.json().readTree(r.body()));
+  }
+
+  /** {@code GET} of every object of a kind through the API: the list's {@code items}. */
+  public List<JsonNode> list(String plural) throws IOException, InterruptedException {
+    HttpResponse<String> r = send("GET", "/apis/ferry/v1/" + plural, "");
+    if (r.statusCode() >= 300) {
+      throw new IOException("list of " + plural + " answered " + r.statusCode() + ": " + r.body());
+    }
+    List<JsonNode> items = new ArrayList<>();
+    Json.json().readTree(r.body()).path("items").forEach(items::add);
+    return items;
+  }
+
+  /** The tasks Marathon's API lists for {@code appId} ({@code /v2/apps/ID/tasks}); empty when it does not answer. */
+  public Optional<JsonNode> tasks(String appId) {
+    try {
+      HttpResponse<String> r = http().send(HttpRequest.newBuilder(URI.create(marathonUrl() + "/v2/apps" + appId
+          + "/tasks")).header("Authorization", marathonCredentials().authorization())
+          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 ? Optional.of(Json.json().readTree(r.body()).path("tasks")) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** {@code PUT} (create or replace) of a manifest through the API, as {@code ferryctl apply} does. */
-  void apply(String plural, String name, String manifest) throws IOException, InterruptedException {
+  public void apply(String plural, String name, String manifest) throws IOException, InterruptedException {
     HttpResponse<String> r = send("PUT", "/apis/ferry/v1/" + plural + "/" + name, manifest);
     if (r.statusCode() >= 300) {
       throw new IOException("apply of " + plural + "/" + name + " answered " + r.statusCode() + ": " + r.body());
@@ -117,7 +171,7 @@ final class FerryUpCluster implements AutoCloseable {
   }
 
   /** {@code DELETE} through the API; a missing object is no error. */
-  void delete(String plural, String name) throws IOException, InterruptedException {
+  public void delete(String plural, String name) throws IOException, InterruptedException {
     HttpResponse<String> r = send("DELETE", "/apis/ferry/v1/" + plural + "/" + name, "");
     if (r.statusCode() >= 300 && r.statusCode() != 404) {
       throw new IOException("delete of " + plural + "/" + name + " answered " + r.statusCode() + ": " + r.body());
@@ -132,7 +186,8 @@ final class FerryUpCluster implements AutoCloseable {
     return http().send(request, HttpResponse.BodyHandlers.ofString());
   }
 
-  private synchronized HttpClient http() {
+  /** A client that trusts the cluster's CA, for the API (HTTPS) and the scheduler (plain HTTP) alike. */
+  public synchronized HttpClient http() {
     if (http == null) {
       http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
           .sslContext(SslContexts.trusting(new StateDir(stateDir).tls("controller").caFile())).build();
@@ -145,9 +200,38 @@ final class FerryUpCluster implements AutoCloseable {
   }
 
   private int run(String name, List<String> command) {
+    if (name.equals("ferry-down")) {
+      return runUnmanaged(command, log(name));
+    }
     ManagedProcess process = ManagedProcess.start(name, command, Map.of("FERRY_CONFIG",
         dir.resolve("ferryctl-config").toString()), log(name));
     return process.awaitExit(COMMAND_TIMEOUT);
+  }
+
+  /**
+   * {@code ./ferry down} outside {@link ManagedProcess}: when the JVM is stopped (a test run
+   * interrupted), down runs in a shutdown hook, and ManagedProcess's own hook, running at the same
+   * time, would stop it midway and leave the cluster and its pools behind.
+   */
+  private int runUnmanaged(List<String> command, Path logFile) {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    builder.environment().put("FERRY_CONFIG", dir.resolve("ferryctl-config").toString());
+    try {
+      Process process = builder.start();
+      if (!process.waitFor(COMMAND_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        return -1;
+      }
+      return process.exitValue();
+    } catch (IOException e) {
+      System.err.println("bench: cannot run " + command + ": " + e.getMessage());
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
   }
 
   private synchronized void down() {
@@ -165,7 +249,7 @@ final class FerryUpCluster implements AutoCloseable {
    * {@code ./ferry down}, then the cluster's logs (one per process) are copied to {@code logs}
    * for reading the cut-over's timeline, and the temp directory is removed.
    */
-  void close(Path logs) {
+  public void close(Path logs) {
     down();
     try {
       Runtime.getRuntime().removeShutdownHook(downOnExit);

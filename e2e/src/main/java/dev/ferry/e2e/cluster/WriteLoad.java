@@ -1,4 +1,4 @@
-package dev.ferry.e2e.bench;
+package dev.ferry.e2e.cluster;
 
 import dev.ferry.example.redis.FollowingRedis;
 import dev.ferry.example.redis.MarathonTasks;
@@ -10,7 +10,6 @@ import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import dev.ferry.api.marathon.MarathonCredentials;
 import java.net.URI;
-import java.util.Optional;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,10 +29,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * that the benchmark can measure the longest gap the client saw and read every acknowledged key
  * back. Writes run on one Vert.x context; the recording is read from the benchmark's thread.
  */
-final class WriteLoad implements AutoCloseable {
+public final class WriteLoad implements AutoCloseable {
 
   /** One write Redis acknowledged, during benchmark run {@code run}, at {@code nanos} (System.nanoTime). */
-  record Ack(String key, String value, long nanos, int run) {}
+  public record Ack(String key, String value, long nanos, int run) {}
 
   /** Tries again this often while the database is away: small beside the downtime measured. */
   private static final Duration RETRY_PAUSE = Duration.ofMillis(10);
@@ -53,7 +52,7 @@ final class WriteLoad implements AutoCloseable {
   private volatile boolean stopping;
   private long sequence;
 
-  WriteLoad(Vertx vertx, URI marathon, MarathonCredentials credentials, String appId, int writesPerSecond) {
+  public WriteLoad(Vertx vertx, URI marathon, MarathonCredentials credentials, String appId, int writesPerSecond) {
     this.context = vertx.getOrCreateContext();
     this.net = vertx.createNetClient(new NetClientOptions().setConnectTimeout(1_000));
     this.http = vertx.createHttpClient();
@@ -62,13 +61,13 @@ final class WriteLoad implements AutoCloseable {
   }
 
   /** Starts writing; returns at once. */
-  WriteLoad start() {
+  public WriteLoad start() {
     context.runOnContext(v -> next(System.nanoTime()));
     return this;
   }
 
   /** The run that writes from now on are counted for. */
-  void countFor(int benchmarkRun) {
+  public void countFor(int benchmarkRun) {
     run = benchmarkRun;
   }
 
@@ -102,19 +101,19 @@ final class WriteLoad implements AutoCloseable {
   }
 
   /** The acknowledged writes so far, oldest first. */
-  List<Ack> acks() {
+  public List<Ack> acks() {
     synchronized (acks) {
       return List.copyOf(acks);
     }
   }
 
   /** Writes that failed for good (not acknowledged within ten minutes, or refused). */
-  long failures() {
+  public long failures() {
     return failed.get();
   }
 
   /** Stops after the write under way; returns once it is answered. */
-  void stop() throws Exception {
+  public void stop() throws Exception {
     stopping = true;
     stopped.get(GIVE_UP.toSeconds() + 30, TimeUnit.SECONDS);
   }
@@ -123,7 +122,7 @@ final class WriteLoad implements AutoCloseable {
    * Reads the keys back (MGET, in batches) and returns the value of each, empty when Redis does
    * not have it, in the order given.
    */
-  List<Optional<String>> read(List<String> keys) throws Exception {
+  public List<Optional<String>> read(List<String> keys) throws Exception {
     List<Optional<String>> values = new ArrayList<>(keys.size());
     for (int i = 0; i < keys.size(); i += READ_BATCH) {
       List<String> command = new ArrayList<>(List.of("MGET"));

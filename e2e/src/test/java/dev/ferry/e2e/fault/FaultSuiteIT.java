@@ -1,0 +1,247 @@
+package dev.ferry.e2e.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.api.model.MigrationPhase;
+import dev.ferry.api.model.Quantity;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Issue 10's fault suite over real processes: one {@code ./ferry up} cluster (every component its
+ * own OS process), the demo's Redis ({@code appendfsync always}) under a continuous write load,
+ * moved between the nodes with a fault injected when the Migration reaches a phase. Each case
+ * checks what a user would: the Migration ends Succeeded or RolledBack within a deadline, every
+ * acknowledged write reads back, never two redis-server processes on the dataset (seen in /proc),
+ * and the events say what happened.
+ *
+ * <p>The cases share the cluster and the app to keep the suite within minutes: each starts from a
+ * serving app on one node and moves it to the other, so the direction alternates.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultSuiteIT {
+
+  private static final Path HOME = Path.of(System.getProperty("ferry.home", "..")).toAbsolutePath().normalize();
+  private static final Duration DEADLINE = Duration.ofMinutes(4);
+  private static final Duration AGENT_DOWN = Duration.ofSeconds(2);
+  /** Past the controller's ZooKeeper session (10 s), so that the standby is elected meanwhile. */
+  private static final Duration LEADER_FROZEN = Duration.ofSeconds(20);
+
+  private static FaultCluster faults;
+  private static RedisUnderLoad redis;
+
+  @BeforeAll
+  static void up() throws Exception {
+    faults = FaultCluster.up(HOME, Quantity.mebibytes(512));
+    faults.startStandbyController();
+    redis = RedisUnderLoad.start(faults, HOME, "faulty", 50);
+  }
+
+  @AfterAll
+  static void down() {
+    if (redis != null) {
+      redis.close();
+    }
+    if (faults != null) {
+      faults.close(HOME.resolve("e2e/target/fault-suite-logs"));
+    }
+  }
+
+  @Test
+  @Order(1)
+  void targetAgentKilledInFinalSyncLosesNothing() throws Exception {
+    FaultRun run = redis.move((from, to) -> new Fault.Kill("agent-" + to, AGENT_DOWN), MigrationPhase.FinalSync,
+        DEADLINE);
+
+    assertSafe(run);
+  }
+
+  @Test
+  @Order(2)
+  void targetAgentKilledInSwitchLosesNothing() throws Exception {
+    FaultRun run = redis.move((from, to) -> new Fault.Kill("agent-" + to, AGENT_DOWN), MigrationPhase.Switch,
+        DEADLINE);
+
+    assertSafe(run);
+    // Past Switch the move only goes forward (or back by SwitchBack): either way it ends, and the data is where it says.
+    assertThat(run.outcome()).as("%s", run).isIn("Succeeded", "RolledBack");
+  }
+
+  @Test
+  @Order(3)
+  void sourceAgentKilledInPreCopyLosesNothing() throws Exception {
+    FaultRun run = redis.move((from, to) -> new Fault.Kill("agent-" + from, AGENT_DOWN), MigrationPhase.PreCopy,
+        DEADLINE);
+
+    assertSafe(run);
+  }
+
+  @Test
+  @Order(4)
+  void leaderControllerKilledInPreCopyStandbyTakesOver() throws Exception {
+    String leader = faults.resolve(FaultCluster.LEADER);
+
+    FaultRun run = redis.move((from, to) -> new Fault.Kill(leader, Duration.ofSeconds(1)), MigrationPhase.PreCopy,
+        DEADLINE);
+
+    assertSafe(run);
+    assertThat(faults.resolve(FaultCluster.LEADER)).as("a controller leads again").isNotEmpty();
+  }
+
+  /**
+   * The standby finishes the move the killed leader started. It used to roll it back: the retried
+   * round 0 asked for a full stream while the target held a copy, which the target refuses
+   * ("the ticket is for a full stream that would overwrite it"); MigrationPlanner now retries a
+   * first round from the snapshot both hold.
+   */
+  @Test
+  @Order(4)
+  void leaderControllerKilledInPreCopyStandbyFinishesTheMove() throws Exception {
+    FaultRun run = redis.move((from, to) -> new Fault.Kill(FaultCluster.LEADER, Duration.ofSeconds(1)),
+        MigrationPhase.PreCopy, DEADLINE);
+
+    assertSafe(run);
+    assertThat(run.outcome()).as("the standby finishes the move: %s", run).isEqualTo("Succeeded");
+  }
+
+  @Test
+  @Order(5)
+  void leaderFrozenPastItsZooKeeperSessionIsFencedWhenResumed() throws Exception {
+    String frozen = faults.resolve(FaultCluster.LEADER);
+
+    FaultRun run = redis.move((from, to) -> new Fault.Freeze(frozen, LEADER_FROZEN), MigrationPhase.PreCopy, DEADLINE);
+
+    assertSafe(run);
+    String leader = faults.resolve(FaultCluster.LEADER);
+    assertThat(leader).as("another controller leads once the frozen one's session expired").isNotEqualTo(frozen);
+    List<Long> leaderEpochs = epochs(leader);
+    assertThat(epochs(frozen)).as("the frozen controller led before it was frozen").isNotEmpty();
+    assertThat(leaderEpochs.get(leaderEpochs.size() - 1)).as("the new leader's epoch, over every epoch the frozen one held")
+        .isGreaterThan(epochs(frozen).stream().mapToLong(Long::longValue).max().orElseThrow());
+  }
+
+  @Test
+  @Order(6)
+  void etcdKilledAndRestartedInPreCopyLosesNothing() throws Exception {
+    FaultRun run = redis.move((from, to) -> new Fault.Kill("etcd", Duration.ofSeconds(3)), MigrationPhase.PreCopy,
+        DEADLINE);
+
+    assertSafe(run);
+  }
+
+  @Test
+  @Order(7)
+  void zooKeeperKilledAndRestartedInPreCopyLosesNothing() throws Exception {
+    FaultRun run = redis.move((from, to) -> new Fault.Kill("zookeeper", Duration.ofSeconds(3)), MigrationPhase.PreCopy,
+        DEADLINE);
+
+    assertSafe(run);
+  }
+
+  @Test
+  @Order(8)
+  void targetPoolFullRollsBackAndKeepsServingOnTheSource() throws Exception {
+    String source = redis.primary();
+    // The next move must send this much: a full disk shows on a stream that needs space.
+    redis.fill(Quantity.mebibytes(16));
+
+    FaultRun run = redis.move((from, to) -> new Fault.PoolFull(to), MigrationPhase.Pending, DEADLINE);
+
+    assertSafe(run);
+    assertThat(run.outcome()).as("%s", run).isEqualTo("RolledBack");
+    assertThat(run.primary()).as("the data stays on the source").isEqualTo(source);
+    assertThat(run.message() + run.events()).as("the reason names the full disk").containsIgnoringCase("space");
+  }
+
+  /**
+   * Hole 1: the dataset forced away under a running Redis ({@code zfs unmount -f}), then Redis
+   * killed -9. The scheduler starts the task again at once; the task guard must refuse it on the
+   * bare mountpoint, the Dataset must say its copy is not mounted, and every acknowledged write
+   * must still be in the dataset (read from a clone of it, since on zfs-fuse the copy cannot be
+   * mounted again, see below). Its own app, so that the shared one keeps moving.
+   *
+   * <p>Not in the default run: on zfs-fuse a dataset unmounted with -f while a process held files
+   * in it stays "busy" for good (zfs mount: "mountpoint or dataset is busy"; zpool destroy -f:
+   * "pool is busy") until zfs-fuse restarts, so every run would leave a pool behind on the
+   * machine's shared zfs-fuse. Run it with {@code -Dferry.faults.unmount=true} on a machine whose
+   * zfs-fuse may be restarted afterwards.
+   */
+  @Test
+  @Order(9)
+  @EnabledIfSystemProperty(named = "ferry.faults.unmount", matches = "true")
+  void datasetUnmountedUnderTheAppIsNotReplacedByAnEmptyDirectory() throws Exception {
+    try (RedisUnderLoad victim = RedisUnderLoad.start(faults, HOME, "unmounted", 20)) {
+      String node = victim.primary();
+      Path mount = victim.mounts().get(node);
+      int acked = victim.load().acks().size();
+
+      new Fault.UnmountUnderApp(node, victim.dataset(), "redis-server").inject(faults);
+      RedisUnderLoad.await("the Dataset reporting its copy not mounted", DEADLINE, () -> victim.datasetObject()
+          .map(d -> d.status().conditions().stream().anyMatch(c -> c.type().equals("Mounted") && c.status().equals("False")))
+          .orElse(false));
+      // The scheduler restarts the task within its backoff; give it several tries while watching /proc.
+      long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (System.nanoTime() < until) {
+        boolean mounted = java.nio.file.Files.readAllLines(Path.of("/proc/mounts")).stream()
+            .anyMatch(l -> l.split(" ")[1].equals(mount.toString()));
+        assertThat(mounted || victim.writers().writers().isEmpty())
+            .as("a redis-server runs on the bare mountpoint %s", mount).isTrue();
+        Thread.sleep(200);
+      }
+
+      assertThat(victim.load().acks().size()).as("writes acknowledged before the fault").isGreaterThan(0)
+          .isGreaterThanOrEqualTo(acked);
+      assertThat(victim.writesMissingOnDisk(node)).as("acknowledged writes missing from the dataset").isEmpty();
+      assertThat(victim.datasetObject().orElseThrow().status().conditions().toString()).contains("Mounted");
+      System.out.println("unmounted: conditions " + victim.conditions() + "\n  events "
+          + victim.events(java.util.List.of(victim.app(), victim.dataset())));
+    }
+  }
+
+  @Test
+  @Order(10)
+  void movedBackAndForthThenDeletedAndReappliedKeepsEveryKey() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      FaultRun run = redis.moveWithoutFault(DEADLINE);
+      assertThat(run.outcome()).as("%s", run).isEqualTo("Succeeded");
+      assertSafe(run);
+    }
+
+    faults.cluster().delete("statefulapps", redis.app());
+    RedisUnderLoad.await("the app gone from Marathon", DEADLINE, () -> faults.cluster().tasks("/" + redis.app())
+        .map(t -> t.size() == 0).orElse(true));
+    redis.apply();
+    redis.awaitServing(DEADLINE);
+
+    assertThat(redis.lostWrites()).as("acknowledged writes lost after delete and re-apply").isEmpty();
+    assertThat(redis.writers().violations()).as("two redis-server on the dataset").isEmpty();
+  }
+
+  private static void assertSafe(FaultRun run) throws Exception {
+    System.out.println(FaultRun.header() + "\n" + run.row() + "\n  " + run.message() + "\n  " + run.events());
+    assertThat(run.outcome()).as("%s", run).isIn("Succeeded", "RolledBack");
+    assertThat(run.writesLost()).as("acknowledged writes lost: %s", redis.lostWrites()).isZero();
+    assertThat(run.twoWriters()).as("two redis-server on %s: %s", redis.dataset(), redis.writers().violations())
+        .isFalse();
+    assertThat(run.writesAcked()).as("writes acknowledged across the move").isPositive();
+  }
+
+  /** The epochs the controller's log says it led with ("leading with epoch N"). */
+  private static java.util.List<Long> epochs(String controller) {
+    try {
+      return java.nio.file.Files.readAllLines(faults.cluster().stateDir().resolve("logs").resolve(controller + ".log"))
+          .stream().map(l -> java.util.regex.Pattern.compile("leading with epoch (\\d+)").matcher(l))
+          .filter(java.util.regex.Matcher::find).map(m -> Long.parseLong(m.group(1))).toList();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package dev.ferry.e2e.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SoakBenchTest {
+
+  @Test
+  void comparesTheFirstTenMovesWithTheLastTen() {
+    List<SoakBench.Sample> samples = new ArrayList<>();
+    for (int move = 1; move <= 50; move++) {
+      // Flat but for the middle moves, which the verdict leaves out.
+      int fds = move > 10 && move <= 40 ? 999 : move <= 10 ? 100 : 120;
+      samples.add(new SoakBench.Sample(move, "controller", fds, 40, 30.0));
+    }
+
+    Map<String, double[]> figures = SoakBench.verdict(samples, 50).get("controller");
+
+    assertThat(figures.get("fds")).containsExactly(100.0, 120.0);
+    assertThat(figures.get("threads")).containsExactly(40.0, 40.0);
+    assertThat(figures.get("heapMiB")[1]).isCloseTo(30.0, org.assertj.core.data.Offset.offset(1e-9));
+  }
+
+  @Test
+  void fewMovesCompareTheFirstAndLastHalf() {
+    List<SoakBench.Sample> samples = List.of(new SoakBench.Sample(1, "agent-node1", 10, 20, 5),
+        new SoakBench.Sample(2, "agent-node1", 10, 20, 5), new SoakBench.Sample(3, "agent-node1", 12, 20, 5),
+        new SoakBench.Sample(4, "agent-node1", 14, 20, 5));
+
+    assertThat(SoakBench.verdict(samples, 4).get("agent-node1").get("fds")).containsExactly(10.0, 13.0);
+  }
+}
