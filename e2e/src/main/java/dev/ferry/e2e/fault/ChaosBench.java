@@ -88,7 +88,9 @@ public final class ChaosBench {
           }
           FaultRun run;
           try {
-            run = redis.move(draw.fault(), phase, DEADLINE);
+            // Each move retries failed rounds for two minutes at most: a fault that never heals (a
+            // full pool) ends in a rollback then, well within the benchmark's own deadline.
+            run = redis.move(draw.fault(), phase, DEADLINE, Duration.ofMinutes(2));
           } catch (Exception e) {
             // A move that never reached its phase or never ended is a finding, not the end of the benchmark.
             run = new FaultRun(draw.name(), phase.name(), "", "Stuck", e.getMessage(), "", 0, -1, false, -1,

@@ -165,6 +165,21 @@ public final class RedisUnderLoad implements AutoCloseable {
    */
   public FaultRun move(java.util.function.BiFunction<String, String, Fault> fault, MigrationPhase phase,
       Duration deadline) throws Exception {
+    return move(fault, phase, deadline, "");
+  }
+
+  /**
+   * As {@link #move(java.util.function.BiFunction, MigrationPhase, Duration)}, with the Migration's
+   * own {@code spec.deadlineSeconds}: how long it retries failed rounds before it rolls back (a
+   * fault that never heals, such as a full pool, ends only then).
+   */
+  public FaultRun move(java.util.function.BiFunction<String, String, Fault> fault, MigrationPhase phase,
+      Duration deadline, Duration migrationDeadline) throws Exception {
+    return move(fault, phase, deadline, ", deadlineSeconds: " + migrationDeadline.toSeconds());
+  }
+
+  private FaultRun move(java.util.function.BiFunction<String, String, Fault> fault, MigrationPhase phase,
+      Duration deadline, String moreSpec) throws Exception {
     awaitSettled(deadline);
     String from = primary();
     String to = other(from);
@@ -179,8 +194,8 @@ public final class RedisUnderLoad implements AutoCloseable {
         apiVersion: ferry/v1
         kind: Migration
         metadata: {name: %s, labels: {fault: suite}}
-        spec: {statefulApp: %s, dataset: %s, from: %s, to: %s, strategy: PreCopy}
-        """.formatted(name, app, dataset, from, to));
+        spec: {statefulApp: %s, dataset: %s, from: %s, to: %s, strategy: PreCopy%s}
+        """.formatted(name, app, dataset, from, to, moreSpec));
     MigrationPhase at = reached.get(deadline.toSeconds(), TimeUnit.SECONDS);
     long injected = System.nanoTime();
     String injectedAt = at.name();

@@ -153,7 +153,9 @@ class FaultSuiteIT {
     // The next move must send this much: a full disk shows on a stream that needs space.
     redis.fill(Quantity.mebibytes(16));
 
-    FaultRun run = redis.move((from, to) -> new Fault.PoolFull(to), MigrationPhase.Pending, DEADLINE);
+    // A full pool does not heal: the move retries with backoff until its own deadline, then rolls back.
+    FaultRun run = redis.move((from, to) -> new Fault.PoolFull(to), MigrationPhase.Pending, DEADLINE,
+        Duration.ofSeconds(45));
 
     assertSafe(run);
     assertThat(run.outcome()).as("%s", run).isEqualTo("RolledBack");
