@@ -1,6 +1,7 @@
 package dev.ferry.e2e.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.ferry.api.model.MigrationPhase;
 import dev.ferry.api.model.Quantity;
@@ -120,6 +121,10 @@ class FaultSuiteIT {
     FaultRun run = redis.move((from, to) -> new Fault.Freeze(frozen, LEADER_FROZEN), MigrationPhase.PreCopy, DEADLINE);
 
     assertSafe(run);
+    // Just after SIGCONT the resumed controller still says it leads until its ZooKeeper client
+    // learns that its session expired: wait for that, not for a fixed time.
+    await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
+        .until(() -> !faults.resolve(FaultCluster.LEADER).equals(frozen));
     String leader = faults.resolve(FaultCluster.LEADER);
     assertThat(leader).as("another controller leads once the frozen one's session expired").isNotEqualTo(frozen);
     List<Long> leaderEpochs = epochs(leader);
