@@ -233,7 +233,15 @@ public final class RedisUnderLoad implements AutoCloseable {
 
   /** Waits until the dataset's primary copy is mounted writable and Marathon has a healthy task of the app. */
   public void awaitServing(Duration deadline) throws Exception {
-    await(app + " serving (dataset mounted writable, a healthy task)", deadline, () -> primaryMounted() && healthy());
+    try {
+      await(app + " serving (dataset mounted writable, a healthy task)", deadline, () -> primaryMounted() && healthy());
+    } catch (IllegalStateException timedOut) {
+      // Say what was missing, so that a failed run explains itself without the cluster's logs.
+      throw new IllegalStateException(timedOut.getMessage() + ": primary mounted writable " + primaryMounted()
+          + ", healthy task " + healthy() + "; dataset " + datasetObject().map(d -> d.spec() + " " + d.status())
+          .orElse("absent") + "; tasks " + cluster.tasks("/" + app).map(Object::toString).orElse("none")
+          + "; conditions " + conditions() + "; events " + events(List.of(app, dataset)), timedOut);
+    }
   }
 
   /**
