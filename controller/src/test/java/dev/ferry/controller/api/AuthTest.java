@@ -2,11 +2,8 @@ package dev.ferry.controller.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.testing.EtcdExtension;
 import java.net.http.HttpResponse;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,9 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class AuthTest {
 
   @RegisterExtension
-  static EtcdExtension etcd = new EtcdExtension();
-
-  static ApiFixture api;
+  static final ApiFixture api = ApiFixture.withOwnEtcd();
 
   static final String GIT = """
       apiVersion: ferry/v1
@@ -33,16 +28,6 @@ class AuthTest {
       metadata: {name: node9}
       spec: {hostname: node9, address: 127.0.1.9, pool: tank}
       """;
-
-  @BeforeAll
-  static void start() {
-    api = ApiFixture.start(etcd.config());
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
-  }
 
   /** method, path, body, the smallest role that may do it. */
   static Stream<Arguments> routes() {

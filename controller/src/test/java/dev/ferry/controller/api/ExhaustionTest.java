@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
-import dev.ferry.testing.EtcdExtension;
 import dev.ferry.testing.HostileManifests;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,8 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,20 +32,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ExhaustionTest {
 
   @RegisterExtension
-  static EtcdExtension etcd = new EtcdExtension();
-
-  static ApiFixture api;
-
-  @BeforeAll
-  static void start() {
-    api = ApiFixture.start(etcd.config(), ApiServerOptions.defaults().withListen("127.0.0.1", 0)
-        .withIdleTimeout(Duration.ofSeconds(2)).withMaxWatches(3, 2), dev.ferry.controller.gitops.GitSyncTrigger.NOT_RUNNING);
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
-  }
+  static final ApiFixture api = ApiFixture.withOwnEtcd(ApiServerOptions.defaults().withListen("127.0.0.1", 0)
+        .withIdleTimeout(Duration.ofSeconds(2)).withMaxWatches(3, 2));
 
   @Test
   void aLargeBodyWithoutATokenIsRefusedForTheTokenNotItsSize() {

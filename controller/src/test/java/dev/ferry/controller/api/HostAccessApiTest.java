@@ -4,10 +4,7 @@ import static dev.ferry.controller.api.OwnershipApiTest.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.api.model.Kind;
-import dev.ferry.testing.EtcdExtension;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -19,19 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class HostAccessApiTest {
 
   @RegisterExtension
-  static EtcdExtension etcd = new EtcdExtension();
-
-  static ApiFixture api;
-
-  @BeforeAll
-  static void start() {
-    api = ApiFixture.start(etcd.config());
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
-  }
+  static final ApiFixture api = ApiFixture.withOwnEtcd();
 
   static String dockerApp(String name, String container) {
     return """

@@ -2,12 +2,9 @@ package dev.ferry.controller.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.testing.EtcdExtension;
 import dev.ferry.testing.HostileManifests;
 import java.net.http.HttpResponse;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,19 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HostileInputTest {
 
   @RegisterExtension
-  static EtcdExtension etcd = new EtcdExtension();
-
-  static ApiFixture api;
-
-  @BeforeAll
-  static void start() {
-    api = ApiFixture.start(etcd.config());
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
-  }
+  static final ApiFixture api = ApiFixture.withOwnEtcd();
 
   static Stream<HostileManifests.Case> cases() {
     return HostileManifests.all().stream();

@@ -4,35 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.codec.Json;
-import dev.ferry.testing.EtcdExtension;
 import dev.ferry.testing.TestManifests;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ObjectApiTest {
 
   @RegisterExtension
-  static EtcdExtension etcd = new EtcdExtension();
-
-  static ApiFixture api;
+  static final ApiFixture api = ApiFixture.withOwnEtcd();
 
   static final String APPS = "/apis/ferry/v1/statefulapps";
 
   static String app(String name, String labels, String disk) {
     return TestManifests.redisApp(name, labels, disk);
-  }
-
-  @BeforeAll
-  static void start() {
-    api = ApiFixture.start(etcd.config());
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
   }
 
   static JsonNode json(HttpResponse<String> response) {

@@ -11,13 +11,10 @@ import dev.ferry.api.model.ObjectMeta;
 import dev.ferry.api.model.Quantity;
 import dev.ferry.api.model.ReclaimPolicy;
 import dev.ferry.api.model.StatefulApp;
-import dev.ferry.testing.EtcdExtension;
 import dev.ferry.testing.TestManifests;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,21 +27,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class OwnershipApiTest {
 
   @RegisterExtension
-  static EtcdExtension etcd = new EtcdExtension();
-
-  static ApiFixture api;
+  static final ApiFixture api = ApiFixture.withOwnEtcd();
 
   static final String V1 = "/apis/ferry/v1/";
-
-  @BeforeAll
-  static void start() {
-    api = ApiFixture.start(etcd.config());
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
-  }
 
   /** A StatefulApp applied by a user, and its Dataset as the StatefulApp reconciler creates it on {@code node}. */
   static Dataset placedApp(String app, String node) throws Exception {

@@ -10,14 +10,11 @@ import dev.ferry.api.model.ObjectMeta;
 import dev.ferry.api.model.Transfer;
 import dev.ferry.api.transfer.ClusterKey;
 import dev.ferry.api.transfer.TransferTicket;
-import dev.ferry.testing.EtcdExtension;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,20 +25,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TransferTicketApiTest {
 
   @RegisterExtension
-  static EtcdExtension etcd = new EtcdExtension();
-
-  static ApiFixture api;
+  static final ApiFixture api = ApiFixture.withOwnEtcd();
   static final String MIGRATIONS = "/apis/ferry/v1/migrations";
-
-  @BeforeAll
-  static void start() {
-    api = ApiFixture.start(etcd.config());
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
-  }
 
   @Test
   void noRoleReadsTheTicketFromAGetAListOrAWatch() throws Exception {

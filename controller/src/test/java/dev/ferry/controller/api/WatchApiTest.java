@@ -6,37 +6,21 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.codec.Json;
-import dev.ferry.controller.gitops.GitSyncTrigger;
-import dev.ferry.testing.EtcdExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class WatchApiTest {
 
   @RegisterExtension
-  static EtcdExtension etcd = new EtcdExtension();
-
-  static ApiFixture api;
+  static final ApiFixture api = ApiFixture.withOwnEtcd(ApiServerOptions.defaults().withListen("127.0.0.1", 0)
+        .withHeartbeat(Duration.ofMillis(200)).withWatchQueueBytes(64 * 1024));
   static final Duration EVENTUALLY = Duration.ofSeconds(20);
   static final String APPS = "/apis/ferry/v1/statefulapps/";
-
-  @BeforeAll
-  static void start() {
-    api = ApiFixture.start(etcd.config(), ApiServerOptions.defaults().withListen("127.0.0.1", 0)
-        .withHeartbeat(Duration.ofMillis(200)).withWatchQueueBytes(64 * 1024), GitSyncTrigger.NOT_RUNNING);
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
-  }
 
   static long version(String path) {
     try {
@@ -96,7 +80,7 @@ class WatchApiTest {
     api.put(APPS + "w-old", app("w-old", "{}", "ssd"));
     long old = version(APPS + "w-old");
     api.put(APPS + "w-old", app("w-old", "{}", "spinning"));
-    etcd.compact();
+    api.etcd().compact();
 
     try (WatchClient watch = WatchClient.open(api, "kind=statefulapps&resourceVersion=" + old)) {
       await().atMost(EVENTUALLY).until(() -> watch.closed.isDone());
