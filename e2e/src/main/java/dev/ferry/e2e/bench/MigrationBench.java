@@ -1,5 +1,6 @@
 package dev.ferry.e2e.bench;
 
+import dev.ferry.e2e.cluster.RandomFile;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.model.Dataset;
 import dev.ferry.e2e.cluster.FerryUpCluster;
@@ -17,11 +18,8 @@ import dev.ferry.api.store.EtcdStore;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,7 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -269,18 +266,7 @@ public final class MigrationBench {
     Node n = store.get(Kind.NODE, node).join().orElseThrow();
     Path file = Path.of(n.spec().datasetPath(dataset)).resolve("fill.bin");
     long start = System.nanoTime();
-    SplittableRandom random = new SplittableRandom();
-    byte[] chunk = new byte[1 << 20];
-    try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      for (long written = 0; written < size.bytes(); written += chunk.length) {
-        random.nextBytes(chunk);
-        ByteBuffer buffer = ByteBuffer.wrap(chunk, 0, (int) Math.min(chunk.length, size.bytes() - written));
-        while (buffer.hasRemaining()) {
-          out.write(buffer);
-        }
-      }
-      out.force(true);
-    }
+    RandomFile.write(file, size);
     System.out.printf("  filled %s with %s in %.1f s%n", file, size.text(), (System.nanoTime() - start) / 1e9);
   }
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The options of {@code ./ferry bench migration}, checked before anything starts: a bad one is
@@ -33,18 +34,14 @@ record MigrationBenchOptions(List<Quantity> sizes, int runs, List<MigrationStrat
     int runs = 5;
     List<MigrationStrategy> strategies = List.of(MigrationStrategy.PreCopy, MigrationStrategy.StopAndCopy);
     int writeRate = 100;
-    for (int i = 0; i < args.length; i++) {
-      String option = args[i];
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(option.startsWith("--") ? option + " needs a value; " + USAGE
-            : "unexpected argument '" + option + "'; " + USAGE);
-      }
-      String value = args[++i];
+    for (Map.Entry<String, String> pair : BenchArgs.pairs(args, 0, USAGE)) {
+      String option = pair.getKey();
+      String value = pair.getValue();
       switch (option) {
         case "--sizes" -> sizes = sizes(value);
-        case "--runs" -> runs = positive(option, value, 1000);
+        case "--runs" -> runs = BenchArgs.wholeNumber(option, value, 1000);
         case "--strategies" -> strategies = strategies(value);
-        case "--write-rate" -> writeRate = positive(option, value, 10_000);
+        case "--write-rate" -> writeRate = BenchArgs.wholeNumber(option, value, 10_000);
         default -> throw new IllegalArgumentException("unknown option '" + option + "'; " + USAGE);
       }
     }
@@ -83,17 +80,5 @@ record MigrationBenchOptions(List<Quantity> sizes, int runs, List<MigrationStrat
       }
     }
     return List.copyOf(strategies);
-  }
-
-  private static int positive(String option, String value, int max) {
-    try {
-      int n = Integer.parseInt(value);
-      if (n >= 1 && n <= max) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // Falls through to the error below, which says what is expected.
-    }
-    throw new IllegalArgumentException(option + ": '" + value + "' must be a whole number from 1 to " + max);
   }
 }

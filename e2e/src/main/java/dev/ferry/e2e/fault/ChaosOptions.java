@@ -1,5 +1,7 @@
 package dev.ferry.e2e.fault;
 
+import dev.ferry.e2e.bench.BenchArgs;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -19,16 +21,12 @@ record ChaosOptions(int runs, long seed, int writeRate) {
     if (args.length == 0) {
       throw new IllegalArgumentException("N, the number of faults, is required; " + USAGE);
     }
-    int runs = positive("N", args[0], MAX_RUNS);
+    int runs = BenchArgs.wholeNumber("N", args[0], MAX_RUNS);
     long seed = new Random().nextLong();
     int writeRate = 50;
-    for (int i = 1; i < args.length; i++) {
-      String option = args[i];
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(option.startsWith("--") ? option + " needs a value; " + USAGE
-            : "unexpected argument '" + option + "'; " + USAGE);
-      }
-      String value = args[++i];
+    for (Map.Entry<String, String> pair : BenchArgs.pairs(args, 1, USAGE)) {
+      String option = pair.getKey();
+      String value = pair.getValue();
       switch (option) {
         case "--seed" -> {
           try {
@@ -37,22 +35,10 @@ record ChaosOptions(int runs, long seed, int writeRate) {
             throw new IllegalArgumentException("--seed must be a whole number, not '" + value + "'");
           }
         }
-        case "--write-rate" -> writeRate = positive(option, value, 1000);
+        case "--write-rate" -> writeRate = BenchArgs.wholeNumber(option, value, 1000);
         default -> throw new IllegalArgumentException("unknown option '" + option + "'; " + USAGE);
       }
     }
     return new ChaosOptions(runs, seed, writeRate);
-  }
-
-  private static int positive(String option, String value, int max) {
-    try {
-      int n = Integer.parseInt(value);
-      if (n >= 1 && n <= max) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(option + " must be a whole number from 1 to " + max + ", not '" + value + "'");
   }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.e2e.fault;
 
+import dev.ferry.e2e.cluster.RandomFile;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.model.Dataset;
 import dev.ferry.api.model.DatasetCopy;
@@ -20,18 +21,14 @@ import dev.ferry.e2e.cluster.WriteLoad;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -144,18 +141,7 @@ public final class RedisUnderLoad implements AutoCloseable {
       throw new IllegalStateException(dataset + " is not mounted at " + mount + " on " + node);
     }
     Path file = mount.resolve("fill-" + System.nanoTime() + ".bin");
-    SplittableRandom random = new SplittableRandom();
-    byte[] chunk = new byte[1 << 20];
-    try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      for (long written = 0; written < size.bytes(); written += chunk.length) {
-        random.nextBytes(chunk);
-        ByteBuffer buffer = ByteBuffer.wrap(chunk, 0, (int) Math.min(chunk.length, size.bytes() - written));
-        while (buffer.hasRemaining()) {
-          out.write(buffer);
-        }
-      }
-      out.force(true);
-    }
+    RandomFile.write(file, size);
   }
 
   /**

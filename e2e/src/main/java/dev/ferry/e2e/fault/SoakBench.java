@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.api.codec.Json;
 import dev.ferry.api.model.Quantity;
+import dev.ferry.e2e.bench.BenchArgs;
 import dev.ferry.e2e.bench.JavaHeap;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,18 +39,16 @@ public final class SoakBench {
     int moves = 50;
     int writeRate = 50;
     try {
-      for (int i = 0; i < args.length; i += 2) {
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException(args[i] + " needs a value");
-        }
-        switch (args[i]) {
-          case "--moves" -> moves = positive(args[i], args[i + 1]);
-          case "--write-rate" -> writeRate = positive(args[i], args[i + 1]);
-          default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
+      String usage = "usage: ./ferry bench soak [--moves 50] [--write-rate R]";
+      for (Map.Entry<String, String> pair : BenchArgs.pairs(args, 0, usage)) {
+        switch (pair.getKey()) {
+          case "--moves" -> moves = BenchArgs.wholeNumber(pair.getKey(), pair.getValue(), 10_000);
+          case "--write-rate" -> writeRate = BenchArgs.wholeNumber(pair.getKey(), pair.getValue(), 10_000);
+          default -> throw new IllegalArgumentException("unknown option '" + pair.getKey() + "'; " + usage);
         }
       }
     } catch (IllegalArgumentException e) {
-      System.err.println("bench soak: " + e.getMessage() + "; usage: ./ferry bench soak [--moves 50] [--write-rate R]");
+      System.err.println("bench soak: " + e.getMessage());
       System.exit(2);
       return;
     }
@@ -61,18 +60,6 @@ public final class SoakBench {
       e.printStackTrace();
       System.exit(1);
     }
-  }
-
-  private static int positive(String option, String value) {
-    try {
-      int n = Integer.parseInt(value);
-      if (n >= 1 && n <= 10_000) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(option + " must be a whole number from 1 to 10000, not '" + value + "'");
   }
 
   static boolean run(int moves, int writeRate, Path home, Path out) throws Exception {

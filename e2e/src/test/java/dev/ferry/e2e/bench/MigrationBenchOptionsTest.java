@@ -38,10 +38,10 @@ class MigrationBenchOptionsTest {
       --sizes      | 512Ki        | --sizes: '512Ki' must be between 1Mi and 64Gi
       --sizes      | 64Mi,64Mi    | --sizes: '64Mi' is given twice
       --sizes      | 64Mi,        | --sizes: '' is not a quantity
-      --runs       | 0            | --runs: '0' must be a whole number from 1 to 1000
-      --runs       | five         | --runs: 'five' must be a whole number from 1 to 1000
+      --runs       | 0            | --runs must be a whole number from 1 to 1000, not '0'
+      --runs       | five         | --runs must be a whole number from 1 to 1000, not 'five'
       --strategies | PreCopy,Rsync| --strategies: 'Rsync' is not one of [PreCopy, StopAndCopy]
-      --write-rate | -5           | --write-rate: '-5' must be a whole number from 1 to 10000
+      --write-rate | -5           | --write-rate must be a whole number from 1 to 10000, not '-5'
       --size       | 64Mi         | unknown option '--size'
       """)
   void badOptionsAreRefusedNamingTheOption(String option, String value, String message) {
