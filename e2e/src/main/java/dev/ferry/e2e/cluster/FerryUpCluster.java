@@ -39,6 +39,11 @@ import java.util.Optional;
 public final class FerryUpCluster implements AutoCloseable {
 
   private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(10);
+  /**
+   * {@code ./ferry down} takes seconds; one that hangs (a zfs command stuck in a wedged zfs-fuse)
+   * must not hold a test run, or the JVM's exit, for the ten minutes {@code up} may take.
+   */
+  private static final Duration DOWN_TIMEOUT = Duration.ofMinutes(3);
 
   private final Path home;
   private final Path dir;
@@ -220,7 +225,7 @@ public final class FerryUpCluster implements AutoCloseable {
     builder.environment().put("FERRY_CONFIG", dir.resolve("ferryctl-config").toString());
     try {
       Process process = builder.start();
-      if (!process.waitFor(COMMAND_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      if (!process.waitFor(DOWN_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
         return -1;
       }
