@@ -269,10 +269,34 @@ public final class FerryUpCluster implements AutoCloseable {
           Files.copy(f, logs.resolve(f.getFileName()));
         }
       }
+      copyTaskOutput(logs);
       Directories.delete(dir);
     } catch (IOException e) {
       System.err.println("bench: could not copy the cluster's logs to " + logs + " (" + e + "); they stay in "
           + stateDir.resolve("logs"));
+    }
+  }
+
+  /**
+   * Each task's stdout and stderr (the app's own log: what Redis loaded at its start, why a
+   * launch was refused), from the scheduler's sandboxes, as {@code task-NODE-SANDBOX-stdout.log}.
+   */
+  private void copyTaskOutput(Path logs) throws IOException {
+    Path nodes = stateDir.resolve("scheduler").resolve("nodes");
+    if (!Files.isDirectory(nodes)) {
+      return;
+    }
+    try (var sandboxes = Files.find(nodes, 3, (p, a) -> a.isDirectory() && p.getParent().getFileName().toString()
+        .equals("sandboxes"))) {
+      for (Path sandbox : sandboxes.toList()) {
+        String node = sandbox.getParent().getParent().getFileName().toString();
+        for (String stream : List.of("stdout", "stderr")) {
+          Path f = sandbox.resolve(stream);
+          if (Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.copy(f, logs.resolve("task-" + node + "-" + sandbox.getFileName() + "-" + stream + ".log"));
+          }
+        }
+      }
     }
   }
 
