@@ -56,6 +56,9 @@ public final class FerryUpCluster implements AutoCloseable {
   /** Trusts this cluster's CA, which exists once {@code up} has run. */
   private HttpClient http;
 
+  /** Where this cluster's task ports start: one of 60 blocks of 200 from 20000, drawn at random. */
+  private final int taskPortBase = 20_000 + 200 * new SecureRandom().nextInt(60);
+
   private FerryUpCluster(Path home, Path dir) {
     this.home = home;
     this.dir = dir;
@@ -79,6 +82,12 @@ public final class FerryUpCluster implements AutoCloseable {
         "--etcd-peer-port", Integer.toString(FreePort.pick()),
         "--zookeeper-port", Integer.toString(FreePort.pick()),
         "--pool-prefix", poolPrefix,
+        // The default ranges (31000-31999 on node1, 32000-32999 on node2) are every cluster's, and
+        // the nodes' addresses too: two clusters on one machine would hand out the same port, and
+        // a client, a health check, would reach the other cluster's app. Each test cluster draws
+        // its own ranges of 100 ports below Linux's ephemeral ports.
+        "--node", "node1=127.0.1.1:disk=spinning,ports=" + cluster.taskPorts(0),
+        "--node", "node2=127.0.1.2:disk=ssd,ports=" + cluster.taskPorts(1),
         "--pool-size", (poolSize.bytes() >> 20) + "M",
         "--context", "bench",
         "--ferryctl-config", dir.resolve("ferryctl-config").toString()));
@@ -90,6 +99,12 @@ public final class FerryUpCluster implements AutoCloseable {
       throw new IOException("./ferry up failed:\n" + output);
     }
     return cluster;
+  }
+
+  /** Node {@code index}'s range of task ports, {@code FIRST-LAST}. */
+  private String taskPorts(int index) {
+    int first = taskPortBase + 100 * index;
+    return first + "-" + (first + 99);
   }
 
   public String marathonUrl() {
@@ -191,10 +206,14 @@ public final class FerryUpCluster implements AutoCloseable {
     return http().send(request, HttpResponse.BodyHandlers.ofString());
   }
 
-  /** A client that trusts the cluster's CA, for the API (HTTPS) and the scheduler (plain HTTP) alike. */
+  /**
+   * A client that trusts the cluster's CA, for the API (HTTPS) and the scheduler (plain HTTP)
+   * alike. Its connect timeout covers the TLS handshake, which takes seconds on a machine under
+   * a test run's load (2 s failed a bench's first apply at a load of 30).
+   */
   public synchronized HttpClient http() {
     if (http == null) {
-      http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
+      http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(15))
           .sslContext(SslContexts.trusting(new StateDir(stateDir).tls("controller").caFile())).build();
     }
     return http;
