@@ -129,7 +129,7 @@ final class SourceRound {
         }
         RoundPlan.Send send = (RoundPlan.Send) plan;
         TransferRequest request = new TransferRequest(target.host(), target.port(), asked.ticket(), target.dataset(),
-            send.base().map(Snapshot::name), send.snapshot().name());
+            send.base().map(Snapshot::name), send.snapshot().name(), asked.fence());
         long started = System.nanoTime();
         return client.send(request, progress::progress).map(result -> new Outcome(result.bytes(), result.guid(),
             send.base().map(Snapshot::guid).orElse(""), averageRate(result.bytes(), System.nanoTime() - started)));

@@ -36,7 +36,8 @@ import java.util.function.Consumer;
 /**
  * The sending end of agent-to-agent transfers: pipes {@code zfs send} into {@code POST
  * /v1/transfers/{dataset}} on the target node, with back-pressure from the network down to the
- * {@code zfs send} process, and reports progress once a second.
+ * {@code zfs send} process, and reports progress once a second. All streams together keep under
+ * the node's {@link TransferCap}, except the cut-over's final round ({@link TransferRequest#fenced}).
  *
  * <p>The source is only read: whatever happens to the transfer, the source dataset is as it was.
  * If the stream cannot be completed (the send fails, the connection drops) the request is reset
@@ -56,6 +57,7 @@ public final class TransferClient {
   private final AgentRequest auth;
   private final HttpClientOptions options;
   private final HttpClient http;
+  private final TransferCap cap;
   private final Set<HttpClient> streams = ConcurrentHashMap.newKeySet();
 
   /**
@@ -65,10 +67,12 @@ public final class TransferClient {
    *     for under the address called, presenting this agent's certificate (mutual TLS)
    * @param key the cluster key, which checks the targets' receipts
    * @param auth signs this node's requests
+   * @param cap the node's cap on the bytes per second of all its streams together
    */
   public TransferClient(Vertx vertx, ZfsDriver zfs, String localAddress, TransferBytes counted, Optional<TlsFiles> tls,
-      ClusterKey key, AgentRequest auth) {
+      ClusterKey key, AgentRequest auth, TransferCap cap) {
     this.vertx = vertx;
+    this.cap = cap;
     this.counted = counted;
     this.zfs = zfs;
     this.key = key;
@@ -101,7 +105,7 @@ public final class TransferClient {
     }
     return vertx.executeBlocking(() -> prepare(request), false).compose(prepared -> {
       InputStreamReadStream body = new InputStreamReadStream(context, prepared.process().output(),
-          prepared.process()::awaitSuccess, counted.sent()::increment);
+          prepared.process()::awaitSuccess, counted.sent()::increment, cap.pace(request.fenced()));
       ProgressReporter reporter = new ProgressReporter(vertx, request.dataset().value(), body::bytes, progress);
       return post(request, ticket, prepared, body)
           .compose(answer -> answer(answer, ticket, prepared.snapshot()))
@@ -295,6 +299,11 @@ public final class TransferClient {
       }
       return Future.succeededFuture(Optional.of(guid));
     }));
+  }
+
+  /** The node's cap on its outgoing streams. */
+  public TransferCap cap() {
+    return cap;
   }
 
   public Future<Void> close() {

@@ -12,6 +12,15 @@ import java.util.Optional;
  * @param ticket the encoded ticket the controller issued for exactly this stream
  * @param base the source's name of the common snapshot, empty for a full stream
  * @param snapshot the source's name of the snapshot to send
+ * @param fenced the cut-over's final round, sent while the app is down: exempt from waiting for
+ *     the node's {@link TransferCap} (its bytes still count against it)
  */
 public record TransferRequest(String host, int port, String ticket, DatasetName dataset, Optional<String> base,
-    String snapshot) {}
+    String snapshot, boolean fenced) {
+
+  /** A round sent while the app runs, paced by the node's cap. */
+  public TransferRequest(String host, int port, String ticket, DatasetName dataset, Optional<String> base,
+      String snapshot) {
+    this(host, port, ticket, dataset, base, snapshot, false);
+  }
+}
