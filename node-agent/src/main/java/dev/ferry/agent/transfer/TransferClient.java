@@ -2,6 +2,7 @@ package dev.ferry.agent.transfer;
 
 import dev.ferry.agent.metrics.TransferBytes;
 import dev.ferry.agent.zfs.DatasetName;
+import dev.ferry.agent.zfs.ResumeToken;
 import dev.ferry.agent.zfs.StreamingProcess;
 import dev.ferry.agent.zfs.ZfsDriver;
 import dev.ferry.agent.zfs.ZfsException;
@@ -126,6 +127,10 @@ public final class TransferClient {
         .filter(s -> s.name().equals(request.snapshot())).findFirst()
         .orElseThrow(() -> new ZfsException(ZfsException.Reason.NOT_FOUND,
             "dataset " + request.dataset() + " has no snapshot " + request.snapshot()));
+    if (request.resumeToken().isPresent()) {
+      // What is left of the stream is not known beforehand; the target checked its space when it began.
+      return new Prepared(snapshot, OptionalLong.empty(), zfs.sendResume(request.resumeToken().get()));
+    }
     OptionalLong expected = request.base().isEmpty()
         ? OptionalLong.of(zfs.referencedBytes(request.dataset(), request.snapshot()))
         : zfs.estimateSendSize(request.dataset(), request.base(), request.snapshot());
@@ -147,6 +152,7 @@ public final class TransferClient {
         .putHeader(TransferServer.TICKET_HEADER, request.ticket())
         .putHeader("Content-Type", "application/octet-stream");
     prepared.expectedBytes().ifPresent(n -> options.putHeader(TransferServer.EXPECTED_BYTES, Long.toString(n)));
+    request.resumeToken().ifPresent(token -> options.putHeader(TransferServer.RESUME_TOKEN, token));
     // Each stream gets a client and connection of its own: a target may answer (a refusal, or
     // zfs receive done) before the request has ended, and Vert.x 5.0 then hands the half-written
     // connection to the next request, which fails in the HTTP encoder.
@@ -235,12 +241,22 @@ public final class TransferClient {
    * @return fails with {@link TransferRefusedException} when the target answered with an error
    */
   public Future<Optional<List<Snapshot>>> snapshots(String host, int port, String node, DatasetName dataset) {
+    return copy(host, port, node, dataset).map(copy -> copy.map(SnapshotList::snapshots));
+  }
+
+  /**
+   * The target node's copy of {@code dataset}: its snapshots and the resume token of an
+   * interrupted receive into it, or empty when it has no copy.
+   *
+   * @return fails with {@link TransferRefusedException} when the target answered with an error
+   */
+  public Future<Optional<SnapshotList>> copy(String host, int port, String node, DatasetName dataset) {
     String uri = TransferServer.DATASETS_PREFIX + dataset.value() + TransferServer.SNAPSHOTS_SUFFIX;
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port)
         .setURI(uri).putHeader("Authorization", auth.sign(node, "GET", uri, ""));
     return http.request(options).compose(HttpClientRequest::send).compose(response -> response.body().compose(body -> {
       if (response.statusCode() == 404) {
-        return Future.succeededFuture(Optional.<List<Snapshot>>empty());
+        return Future.succeededFuture(Optional.<SnapshotList>empty());
       }
       if (response.statusCode() != 200) {
         JsonObject json = body.length() == 0 ? new JsonObject() : body.toJsonObject();
@@ -251,8 +267,11 @@ public final class TransferClient {
       }
       try {
         SnapshotList list = Json.json().readValue(body.getBytes(), SnapshotList.class);
-        return Future.succeededFuture(Optional.of(list.snapshots()));
-      } catch (IOException e) {
+        if (!list.resumeToken().isEmpty()) {
+          ResumeToken.requireToken(list.resumeToken());
+        }
+        return Future.succeededFuture(Optional.of(list));
+      } catch (IOException | IllegalArgumentException e) {
         return Future.failedFuture(new TransferRefusedException(502, "BadAnswer",
             "node " + host + " answered an unreadable snapshot list: " + e.getMessage()));
       }
