@@ -131,7 +131,10 @@ final class SourceRound {
         }
         RoundPlan.Send send = (RoundPlan.Send) plan;
         Optional<String> partial = targetCopy.result().map(SnapshotList::resumeToken).filter(t -> !t.isEmpty());
-        return vertx.executeBlocking(() -> resume(migration, target.dataset(), send, partial), false).compose(resume -> {
+        // Without a partial receive on the target (always on zfs-fuse) there is nothing to read: no worker hop.
+        Future<Optional<String>> resuming = partial.isEmpty() ? Future.succeededFuture(Optional.empty())
+            : vertx.executeBlocking(() -> resume(migration, target.dataset(), send, partial.get()), false);
+        return resuming.compose(resume -> {
           TransferRequest request = new TransferRequest(target.host(), target.port(), asked.ticket(), target.dataset(),
               send.base().map(Snapshot::name), send.snapshot().name(), asked.fence(), resume);
           long started = System.nanoTime();
@@ -152,17 +155,14 @@ final class SourceRound {
   }
 
   /**
-   * The target's token when the stream resumes its interrupted receive ({@link ResumePlan});
-   * empty when the whole stream goes (the target then discards its partial receive). Blocking:
-   * reading the token is a zfs command.
+   * The target's token {@code partial} when the stream resumes its interrupted receive ({@link
+   * ResumePlan}); empty when the whole stream goes (the target then discards its partial receive).
+   * Blocking: reading the token is a zfs command.
    */
-  private Optional<String> resume(Migration migration, DatasetName dataset, RoundPlan.Send send, Optional<String> partial) {
-    if (partial.isEmpty()) {
-      return Optional.empty();
-    }
+  private Optional<String> resume(Migration migration, DatasetName dataset, RoundPlan.Send send, String partial) {
     boolean resumable = zfs.features().resumableReceive();
-    Optional<ResumeToken> contents = resumable ? zfs.describeResumeToken(partial.get()) : Optional.empty();
-    ResumePlan plan = ResumePlan.decide(resumable, partial, contents,
+    Optional<ResumeToken> contents = resumable ? zfs.describeResumeToken(partial) : Optional.empty();
+    ResumePlan plan = ResumePlan.decide(resumable, Optional.of(partial), contents,
         zfs.layout().snapshot(dataset, send.snapshot().name()), send.snapshot(), send.base());
     if (plan instanceof ResumePlan.Refuse refuse) {
       throw new RoundFailed(refuse.reason());
