@@ -127,6 +127,7 @@ tlsCertFile: $FERRY_TLS/agent-$FERRY_NODE_NAME.crt
 tlsKeyFile: $FERRY_TLS/agent-$FERRY_NODE_NAME.key
 clusterKeyFile: $FERRY_ETC/cluster.key" && agent_changed=1
 [ -f /etc/default/ferry-agent ] || write_file /etc/default/ferry-agent 0644 "# FERRY_* overrides of /etc/ferry/agent.yaml, and JVM options
+# e.g. a cap on this node's outgoing transfers (docs/operations.md): FERRY_TRANSFER_MAX_BYTES_PER_SECOND=50Mi
 FERRY_JAVA_OPTS=-Xmx256m" || true
 apt_install openjdk-17-jre-headless
 install_unit ferry-agent.service && agent_changed=1

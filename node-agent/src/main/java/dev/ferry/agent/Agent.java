@@ -8,6 +8,7 @@ import dev.ferry.agent.metrics.TransferBytes;
 import dev.ferry.agent.migration.SourceMigrations;
 import dev.ferry.agent.node.NodeRegistration;
 import dev.ferry.agent.transfer.TicketVerifier;
+import dev.ferry.agent.transfer.TransferCap;
 import dev.ferry.agent.transfer.TransferClient;
 import dev.ferry.agent.transfer.TransferReceiver;
 import dev.ferry.agent.transfer.TransferServer;
@@ -68,7 +69,8 @@ public final class Agent {
     AgentRequest auth = new AgentRequest(key, node, clock);
     this.server = new TransferServer(vertx, auth, new TicketVerifier(key, node, clock, usedNonces(config, clock)),
         receiver, progress -> LOG.debug("receiving {}", progress), counted, new AgentProbes(metrics, ready::get));
-    this.client = new TransferClient(vertx, zfs, config.address(), counted, config.tls(), key, auth);
+    this.client = new TransferClient(vertx, zfs, config.address(), counted, config.tls(), key, auth,
+        TransferCap.bytesPerSecond(config.transferMaxBytesPerSecond().bytes()));
     this.registration = new NodeRegistration(vertx, store, node, nodeSpec(config), zfs::poolSpace,
         config.leaseTtl(), clock);
     EventRecorder events = new EventRecorder(store, "node-agent/" + node, clock);
@@ -103,9 +105,10 @@ public final class Agent {
         })
         .map(node -> {
           agent.ready.set(true);
-          LOG.info("agent of node {} ready: transfers on {}:{} ({}), pool {}, datasets under {}", config.nodeName(),
-              config.address(), config.transferPort(), config.tls().isPresent() ? "mutual TLS" : "plain HTTP",
-              config.layout().pool(), config.layout().datasetRoot());
+          LOG.info("agent of node {} ready: transfers on {}:{} ({}, outgoing cap {}), pool {}, datasets under {}",
+              config.nodeName(), config.address(), config.transferPort(),
+              config.tls().isPresent() ? "mutual TLS" : "plain HTTP", agent.client.cap(), config.layout().pool(),
+              config.layout().datasetRoot());
           return agent;
         })
         .recover(e -> agent.stop().transform(ar -> Future.failedFuture(e)));

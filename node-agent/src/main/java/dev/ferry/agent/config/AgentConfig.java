@@ -3,6 +3,7 @@ package dev.ferry.agent.config;
 import dev.ferry.agent.zfs.ZfsLayout;
 import dev.ferry.api.model.Durations;
 import dev.ferry.api.model.NodeSpec;
+import dev.ferry.api.model.Quantity;
 import dev.ferry.api.store.EtcdConfig;
 import dev.ferry.api.tls.TlsFiles;
 import dev.ferry.api.validation.Names;
@@ -37,6 +38,9 @@ import java.util.Optional;
  * @param leaseTtl how long the Node outlives the agent's last keep-alive
  * @param refreshInterval how often the Node's pool figures and attributes are checked
  * @param resyncInterval how often every dataset is looked at again, events or not
+ * @param transferMaxBytesPerSecond the most bytes per second this node's outgoing streams send
+ *     together ({@code transferMaxBytesPerSecond}, a quantity such as {@code 50Mi}); 0 (the
+ *     default) for no cap. The cut-over's final round is not held back by it.
  */
 public record AgentConfig(
     String nodeName,
@@ -51,7 +55,8 @@ public record AgentConfig(
     Path stateDir,
     Duration leaseTtl,
     Duration refreshInterval,
-    Duration resyncInterval) {
+    Duration resyncInterval,
+    Quantity transferMaxBytesPerSecond) {
 
   public static final String DEFAULT_ETCD = "http://127.0.0.1:2379";
   public static final String DEFAULT_STATE_DIR = "/var/lib/ferry/agent";
@@ -59,6 +64,14 @@ public record AgentConfig(
 
   public AgentConfig {
     attributes = Map.copyOf(attributes);
+  }
+
+  /** A config whose streams are not capped. */
+  public AgentConfig(String nodeName, String hostname, String address, int transferPort, Map<String, String> attributes,
+      ZfsLayout layout, EtcdConfig etcd, Path clusterKeyFile, Optional<TlsFiles> tls, Path stateDir, Duration leaseTtl,
+      Duration refreshInterval, Duration resyncInterval) {
+    this(nodeName, hostname, address, transferPort, attributes, layout, etcd, clusterKeyFile, tls, stateDir, leaseTtl,
+        refreshInterval, resyncInterval, Quantity.ofBytes(0));
   }
 
   /** The config from {@code --config FILE} (optional) and the process's environment. */
@@ -85,7 +98,16 @@ public record AgentConfig(
         Path.of(s.get(Setting.STATE_DIR).orElse(DEFAULT_STATE_DIR)),
         duration(s, Setting.LEASE_TTL, Duration.ofSeconds(10)),
         duration(s, Setting.REFRESH_INTERVAL, Duration.ofSeconds(30)),
-        duration(s, Setting.RESYNC_INTERVAL, Duration.ofSeconds(30)));
+        duration(s, Setting.RESYNC_INTERVAL, Duration.ofSeconds(30)),
+        quantity(s, Setting.TRANSFER_MAX_BYTES_PER_SECOND));
+  }
+
+  private static Quantity quantity(Settings s, Setting setting) {
+    try {
+      return s.get(setting).map(Quantity::parse).orElse(Quantity.ofBytes(0));
+    } catch (IllegalArgumentException e) {
+      throw s.invalid(setting, e.getMessage() + "; 0 or unset for no cap");
+    }
   }
 
   private static Optional<TlsFiles> tls(Settings s) {

@@ -30,7 +30,8 @@ public enum Setting {
   STATE_DIR("stateDir"),
   LEASE_TTL("leaseTtl"),
   REFRESH_INTERVAL("refreshInterval"),
-  RESYNC_INTERVAL("resyncInterval");
+  RESYNC_INTERVAL("resyncInterval"),
+  TRANSFER_MAX_BYTES_PER_SECOND("transferMaxBytesPerSecond");
 
   private final String key;
 

@@ -2,12 +2,14 @@ package dev.ferry.agent.migration;
 
 import dev.ferry.agent.dataset.MountUsers;
 import dev.ferry.agent.snapshots.SnapshotHolds;
+import dev.ferry.agent.transfer.SnapshotList;
 import dev.ferry.agent.transfer.TransferClient;
 import dev.ferry.agent.transfer.TransferRefusedException;
 import dev.ferry.agent.transfer.TransferRequest;
 import dev.ferry.agent.zfs.DatasetMarkers;
 import dev.ferry.agent.zfs.DatasetName;
 import dev.ferry.agent.zfs.DatasetState;
+import dev.ferry.agent.zfs.ResumeToken;
 import dev.ferry.agent.zfs.ZfsDriver;
 import dev.ferry.api.events.EventRecorder;
 import dev.ferry.api.model.Kind;
@@ -115,10 +117,10 @@ final class SourceRound {
     return target(migration, asked).compose(target -> {
       // What the target holds does not depend on the source's fence and snapshot: ask while they are made.
       // join, not all: a failed question must not end the round while the fence and snapshot are still under way.
-      Future<Optional<List<Snapshot>>> targetSnapshots = client.snapshots(target.host(), target.port(), target.ticket().toNode(), target.dataset());
+      Future<Optional<SnapshotList>> targetCopy = client.copy(target.host(), target.port(), target.ticket().toNode(), target.dataset());
       Future<List<Snapshot>> sourceSnapshots = vertx.executeBlocking(() -> prepare(migration, target.dataset(), asked), false);
-      return Future.join(sourceSnapshots, targetSnapshots).compose(both -> vertx.executeBlocking(() -> hold(target.dataset(),
-          RoundPlan.decide(sourceSnapshots.result(), asked.snapshot(), targetSnapshots.result(),
+      return Future.join(sourceSnapshots, targetCopy).compose(both -> vertx.executeBlocking(() -> hold(target.dataset(),
+          RoundPlan.decide(sourceSnapshots.result(), asked.snapshot(), planned(targetCopy.result()),
               target.ticket().baseGuid())), false)
       ).compose(plan -> {
         if (plan instanceof RoundPlan.AlreadyThere there) {
@@ -128,13 +130,50 @@ final class SourceRound {
           return Future.failedFuture(new RoundFailed(refuse.reason()));
         }
         RoundPlan.Send send = (RoundPlan.Send) plan;
-        TransferRequest request = new TransferRequest(target.host(), target.port(), asked.ticket(), target.dataset(),
-            send.base().map(Snapshot::name), send.snapshot().name());
-        long started = System.nanoTime();
-        return client.send(request, progress::progress).map(result -> new Outcome(result.bytes(), result.guid(),
-            send.base().map(Snapshot::guid).orElse(""), averageRate(result.bytes(), System.nanoTime() - started)));
+        Optional<String> partial = targetCopy.result().map(SnapshotList::resumeToken).filter(t -> !t.isEmpty());
+        // Without a partial receive on the target (always on zfs-fuse) there is nothing to read: no worker hop.
+        Future<Optional<String>> resuming = partial.isEmpty() ? Future.succeededFuture(Optional.empty())
+            : vertx.executeBlocking(() -> resume(migration, target.dataset(), send, partial.get()), false);
+        return resuming.compose(resume -> {
+          TransferRequest request = new TransferRequest(target.host(), target.port(), asked.ticket(), target.dataset(),
+              send.base().map(Snapshot::name), send.snapshot().name(), asked.fence(), resume);
+          long started = System.nanoTime();
+          return client.send(request, progress::progress).map(result -> new Outcome(result.bytes(), result.guid(),
+              send.base().map(Snapshot::guid).orElse(""), averageRate(result.bytes(), System.nanoTime() - started)));
+        });
       });
     });
+  }
+
+  /**
+   * The target as the round is planned against: a copy that is only a partially received new
+   * dataset (a resume token, no snapshot) is no copy yet, so the round is the full stream, which
+   * resumes or starts over.
+   */
+  private static Optional<List<Snapshot>> planned(Optional<SnapshotList> copy) {
+    return copy.filter(c -> !(c.snapshots().isEmpty() && !c.resumeToken().isEmpty())).map(SnapshotList::snapshots);
+  }
+
+  /**
+   * The target's token {@code partial} when the stream resumes its interrupted receive ({@link
+   * ResumePlan}); empty when the whole stream goes (the target then discards its partial receive).
+   * Blocking: reading the token is a zfs command.
+   */
+  private Optional<String> resume(Migration migration, DatasetName dataset, RoundPlan.Send send, String partial) {
+    boolean resumable = zfs.features().resumableReceive();
+    Optional<ResumeToken> contents = resumable ? zfs.describeResumeToken(partial) : Optional.empty();
+    ResumePlan plan = ResumePlan.decide(resumable, Optional.of(partial), contents,
+        zfs.layout().snapshot(dataset, send.snapshot().name()), send.snapshot(), send.base());
+    if (plan instanceof ResumePlan.Refuse refuse) {
+      throw new RoundFailed(refuse.reason());
+    }
+    if (plan instanceof ResumePlan.StartOver over) {
+      LOG.info("migration {}: the whole stream of {} goes: {}", migration.name(), send.snapshot().name(), over.why());
+      return Optional.empty();
+    }
+    LOG.info("migration {}: resuming the target's interrupted receive of {} after {} bytes", migration.name(),
+        send.snapshot().name(), contents.map(ResumeToken::bytes).orElse(0L));
+    return Optional.of(((ResumePlan.Resume) plan).token());
   }
 
   /** Bytes per second over the whole stream, what the controller predicts the final round's length from. */

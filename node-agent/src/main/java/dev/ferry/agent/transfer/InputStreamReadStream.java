@@ -20,6 +20,10 @@ import java.util.function.LongConsumer;
  * blocks, the pipe fills, and {@code zfs send} waits: memory stays bounded whatever the stream's
  * size. Handlers run on the given context.
  *
+ * <p>Each chunk read waits for its {@link Pace} before it is counted and passed on (a node's
+ * {@link TransferCap}); the wait happens on the reader thread, so the event loop never blocks and
+ * the pipe back-pressures {@code zfs send} meanwhile.
+ *
  * <p>At the end of the input, {@code atEnd} runs on the reader thread before the end is
  * signalled; if it throws (the {@code zfs send} exited non-zero), the stream fails instead of
  * ending, so a truncated stream is never passed on as a complete one.
@@ -28,6 +32,14 @@ final class InputStreamReadStream implements ReadStream<Buffer> {
 
   static final int CHUNK = 256 * 1024;
   static final int MAX_CHUNKS = 8;
+
+  /** What a chunk waits for before it goes on; runs on the reader thread, where it may block. */
+  @FunctionalInterface
+  interface Pace {
+    Pace NONE = bytes -> { };
+
+    void admit(long bytes) throws InterruptedException;
+  }
 
   private final Context context;
   private final InputStream in;
@@ -46,13 +58,19 @@ final class InputStreamReadStream implements ReadStream<Buffer> {
   private Handler<Throwable> exceptionHandler;
 
   private final LongConsumer counted;
+  private final Pace pace;
 
-  /** {@code counted} hears of each chunk's size as it is read (from the reader thread). */
+  /** {@code counted} hears of each chunk's size once it was paced (from the reader thread). */
   InputStreamReadStream(Context context, InputStream in, Runnable atEnd, LongConsumer counted) {
+    this(context, in, atEnd, counted, Pace.NONE);
+  }
+
+  InputStreamReadStream(Context context, InputStream in, Runnable atEnd, LongConsumer counted, Pace pace) {
     this.context = context;
     this.in = in;
     this.atEnd = atEnd;
     this.counted = counted;
+    this.pace = pace;
     Thread reader = new Thread(this::readAll, "stream-reader");
     reader.setDaemon(true);
     reader.start();
@@ -71,6 +89,7 @@ final class InputStreamReadStream implements ReadStream<Buffer> {
         if (chunk.length == 0) {
           break;
         }
+        pace.admit(chunk.length);
         bytes.addAndGet(chunk.length);
         counted.accept(chunk.length);
         Buffer buffer = Buffer.buffer(chunk);

@@ -2,6 +2,7 @@ package dev.ferry.agent.transfer;
 
 import dev.ferry.agent.metrics.TransferBytes;
 import dev.ferry.agent.zfs.DatasetName;
+import dev.ferry.agent.zfs.ResumeToken;
 import dev.ferry.agent.zfs.StreamingProcess;
 import dev.ferry.agent.zfs.ZfsDriver;
 import dev.ferry.agent.zfs.ZfsException;
@@ -36,7 +37,8 @@ import java.util.function.Consumer;
 /**
  * The sending end of agent-to-agent transfers: pipes {@code zfs send} into {@code POST
  * /v1/transfers/{dataset}} on the target node, with back-pressure from the network down to the
- * {@code zfs send} process, and reports progress once a second.
+ * {@code zfs send} process, and reports progress once a second. All streams together keep under
+ * the node's {@link TransferCap}, except the cut-over's final round ({@link TransferRequest#fenced}).
  *
  * <p>The source is only read: whatever happens to the transfer, the source dataset is as it was.
  * If the stream cannot be completed (the send fails, the connection drops) the request is reset
@@ -56,6 +58,7 @@ public final class TransferClient {
   private final AgentRequest auth;
   private final HttpClientOptions options;
   private final HttpClient http;
+  private final TransferCap cap;
   private final Set<HttpClient> streams = ConcurrentHashMap.newKeySet();
 
   /**
@@ -65,10 +68,12 @@ public final class TransferClient {
    *     for under the address called, presenting this agent's certificate (mutual TLS)
    * @param key the cluster key, which checks the targets' receipts
    * @param auth signs this node's requests
+   * @param cap the node's cap on the bytes per second of all its streams together
    */
   public TransferClient(Vertx vertx, ZfsDriver zfs, String localAddress, TransferBytes counted, Optional<TlsFiles> tls,
-      ClusterKey key, AgentRequest auth) {
+      ClusterKey key, AgentRequest auth, TransferCap cap) {
     this.vertx = vertx;
+    this.cap = cap;
     this.counted = counted;
     this.zfs = zfs;
     this.key = key;
@@ -101,7 +106,7 @@ public final class TransferClient {
     }
     return vertx.executeBlocking(() -> prepare(request), false).compose(prepared -> {
       InputStreamReadStream body = new InputStreamReadStream(context, prepared.process().output(),
-          prepared.process()::awaitSuccess, counted.sent()::increment);
+          prepared.process()::awaitSuccess, counted.sent()::increment, cap.pace(request.fenced()));
       ProgressReporter reporter = new ProgressReporter(vertx, request.dataset().value(), body::bytes, progress);
       return post(request, ticket, prepared, body)
           .compose(answer -> answer(answer, ticket, prepared.snapshot()))
@@ -122,6 +127,10 @@ public final class TransferClient {
         .filter(s -> s.name().equals(request.snapshot())).findFirst()
         .orElseThrow(() -> new ZfsException(ZfsException.Reason.NOT_FOUND,
             "dataset " + request.dataset() + " has no snapshot " + request.snapshot()));
+    if (request.resumeToken().isPresent()) {
+      // What is left of the stream is not known beforehand; the target checked its space when it began.
+      return new Prepared(snapshot, OptionalLong.empty(), zfs.sendResume(request.resumeToken().get()));
+    }
     OptionalLong expected = request.base().isEmpty()
         ? OptionalLong.of(zfs.referencedBytes(request.dataset(), request.snapshot()))
         : zfs.estimateSendSize(request.dataset(), request.base(), request.snapshot());
@@ -143,6 +152,7 @@ public final class TransferClient {
         .putHeader(TransferServer.TICKET_HEADER, request.ticket())
         .putHeader("Content-Type", "application/octet-stream");
     prepared.expectedBytes().ifPresent(n -> options.putHeader(TransferServer.EXPECTED_BYTES, Long.toString(n)));
+    request.resumeToken().ifPresent(token -> options.putHeader(TransferServer.RESUME_TOKEN, token));
     // Each stream gets a client and connection of its own: a target may answer (a refusal, or
     // zfs receive done) before the request has ended, and Vert.x 5.0 then hands the half-written
     // connection to the next request, which fails in the HTTP encoder.
@@ -231,12 +241,22 @@ public final class TransferClient {
    * @return fails with {@link TransferRefusedException} when the target answered with an error
    */
   public Future<Optional<List<Snapshot>>> snapshots(String host, int port, String node, DatasetName dataset) {
+    return copy(host, port, node, dataset).map(copy -> copy.map(SnapshotList::snapshots));
+  }
+
+  /**
+   * The target node's copy of {@code dataset}: its snapshots and the resume token of an
+   * interrupted receive into it, or empty when it has no copy.
+   *
+   * @return fails with {@link TransferRefusedException} when the target answered with an error
+   */
+  public Future<Optional<SnapshotList>> copy(String host, int port, String node, DatasetName dataset) {
     String uri = TransferServer.DATASETS_PREFIX + dataset.value() + TransferServer.SNAPSHOTS_SUFFIX;
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port)
         .setURI(uri).putHeader("Authorization", auth.sign(node, "GET", uri, ""));
     return http.request(options).compose(HttpClientRequest::send).compose(response -> response.body().compose(body -> {
       if (response.statusCode() == 404) {
-        return Future.succeededFuture(Optional.<List<Snapshot>>empty());
+        return Future.succeededFuture(Optional.<SnapshotList>empty());
       }
       if (response.statusCode() != 200) {
         JsonObject json = body.length() == 0 ? new JsonObject() : body.toJsonObject();
@@ -247,8 +267,11 @@ public final class TransferClient {
       }
       try {
         SnapshotList list = Json.json().readValue(body.getBytes(), SnapshotList.class);
-        return Future.succeededFuture(Optional.of(list.snapshots()));
-      } catch (IOException e) {
+        if (!list.resumeToken().isEmpty()) {
+          ResumeToken.requireToken(list.resumeToken());
+        }
+        return Future.succeededFuture(Optional.of(list));
+      } catch (IOException | IllegalArgumentException e) {
         return Future.failedFuture(new TransferRefusedException(502, "BadAnswer",
             "node " + host + " answered an unreadable snapshot list: " + e.getMessage()));
       }
@@ -295,6 +318,11 @@ public final class TransferClient {
       }
       return Future.succeededFuture(Optional.of(guid));
     }));
+  }
+
+  /** The node's cap on its outgoing streams. */
+  public TransferCap cap() {
+    return cap;
   }
 
   public Future<Void> close() {

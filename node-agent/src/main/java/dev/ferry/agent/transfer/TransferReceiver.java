@@ -59,17 +59,44 @@ public final class TransferReceiver {
   }
 
   /**
+   * The {@code receive_resume_token} an interrupted receive into {@code dataset} left, if any
+   * (OpenZFS's {@code zfs receive -s}; always empty on zfs-fuse).
+   */
+  public Optional<String> resumeToken(DatasetName dataset) {
+    return zfs.resumeToken(dataset);
+  }
+
+  /** {@link #begin(TransferTicket, OptionalLong, Optional)} of a whole stream. */
+  public StreamingProcess begin(TransferTicket ticket, OptionalLong expectedBytes) {
+    return begin(ticket, expectedBytes, Optional.empty());
+  }
+
+  /**
    * Checks the target against the ticket, rolls it back to the ticket's base if it has moved past
    * it, and starts the receive.
    *
+   * <p>Where the platform resumes streams (OpenZFS), every receive keeps its partial state when
+   * interrupted ({@code zfs receive -s}). A stream that resumes ({@code resume}: the token the
+   * sender's {@code zfs send -t} continues) is taken only while this dataset's token is that very
+   * one, and continues the receive as it was checked when it began. Any other stream first
+   * discards a partial receive ({@code zfs receive -A}): it is progress, never anyone's data.
+   *
    * @param expectedBytes the sender's estimate of the stream size, when it has one
+   * @param resume the resume token the stream continues, empty for a whole stream
    * @throws TransferRefusedException when the target must not or cannot take this stream
    */
-  public StreamingProcess begin(TransferTicket ticket, OptionalLong expectedBytes) {
+  public StreamingProcess begin(TransferTicket ticket, OptionalLong expectedBytes, Optional<String> resume) {
     DatasetName dataset = DatasetName.of(ticket.dataset());
     if (primaryHere.test(dataset)) {
       throw new TransferRefusedException(409, "TargetIsPrimary", "this node is the primary of dataset "
           + dataset + ": its copy is the live data and does not receive streams");
+    }
+    Optional<String> partial = zfs.resumeToken(dataset);
+    if (resume.isPresent()) {
+      return resume(dataset, resume.get(), partial);
+    }
+    if (partial.isPresent()) {
+      zfs.abortPartialReceive(dataset);
     }
     // Read once: while the app is down, every zfs command is a process and a trip to the daemon.
     Optional<DatasetState> seen = zfs.stateIfExists(dataset);
@@ -94,6 +121,19 @@ public final class TransferReceiver {
     // unmounts a mounted copy first: a copy that receives is never mounted.
     try {
       return zfs.receive(dataset, ticket.incremental(), seen);
+    } catch (ZfsException e) {
+      throw refusal(dataset, e);
+    }
+  }
+
+  private StreamingProcess resume(DatasetName dataset, String token, Optional<String> partial) {
+    if (!partial.equals(Optional.of(token))) {
+      throw new TransferRefusedException(409, "ResumeTokenStale", "the stream resumes a receive into " + dataset
+          + " that this node " + (partial.isEmpty() ? "does not have (no receive_resume_token)"
+              : "no longer has (its receive_resume_token is another)") + "; send the whole stream");
+    }
+    try {
+      return zfs.receiveResumed(dataset);
     } catch (ZfsException e) {
       throw refusal(dataset, e);
     }

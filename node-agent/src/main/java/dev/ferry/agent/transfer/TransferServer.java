@@ -5,6 +5,7 @@ import dev.ferry.agent.metrics.TransferBytes;
 import dev.ferry.api.transfer.TicketRejectedException;
 import dev.ferry.api.transfer.TransferTicket;
 import dev.ferry.agent.zfs.DatasetName;
+import dev.ferry.agent.zfs.ResumeToken;
 import dev.ferry.api.codec.Json;
 import dev.ferry.agent.zfs.StreamingProcess;
 import dev.ferry.api.model.Snapshot;
@@ -45,10 +46,12 @@ import org.slf4j.LoggerFactory;
  * snapshot (the receipt: {@link TransferReceipt}), or an error {@code {code, reason, message}}:
  * 400 bad name or incomplete stream, 401 no or bad credential, no ticket, 403 ticket refused,
  * 409 the target must not or cannot take the stream, 507 not enough space. One transfer per
- * dataset at a time.
+ * dataset at a time. With {@code X-Ferry-Resume-Token} the body is the rest of the interrupted
+ * stream that token describes ({@code zfs send -t}; OpenZFS only), see {@link TransferReceiver#begin}.
  *
  * <p>It also answers {@code GET /v1/datasets/{dataset}/snapshots}, what a sender asks before it
- * plans a stream: {@code 200 {dataset, snapshots: [{name, guid, created}]}} oldest first, or 404
+ * plans a stream: {@code 200 {dataset, snapshots: [{name, guid, created}], resumeToken}} oldest
+ * first, the token only when an interrupted receive into the dataset left one, or 404
  * when this node has no copy; and {@code GET /v1/transfers/{dataset}/receipt} with a ticket: the
  * receipt for the ticket's snapshot when this node holds it ({@code 200 {dataset, snapshot, guid,
  * receipt}}), 404 when not, so that a sender whose earlier attempt got through but was not
@@ -68,6 +71,11 @@ public final class TransferServer {
   public static final String TICKET_HEADER = "X-Ferry-Ticket";
   /** Optional request header: the sender's estimate of the stream's size in bytes. */
   public static final String EXPECTED_BYTES = "X-Ferry-Expected-Bytes";
+  /**
+   * Optional request header: the body is {@code zfs send -t} of this node's {@code
+   * receive_resume_token}, the rest of an interrupted stream (OpenZFS only).
+   */
+  public static final String RESUME_TOKEN = "X-Ferry-Resume-Token";
 
   /** The largest piece of a stream the server hands on at once. */
   static final int BODY_CHUNK = 1 << 20;
@@ -161,10 +169,12 @@ public final class TransferServer {
     }
     String name = path.substring(PATH_PREFIX.length());
     OptionalLong expected;
+    Optional<String> resume;
     try {
       DatasetName.of(name);
       requireTicket(token);
       expected = expectedBytes(request);
+      resume = resumeToken(request);
     } catch (IllegalArgumentException e) {
       fail(request, new TransferRefusedException(400, "BadRequest", e.getMessage()));
       return;
@@ -180,7 +190,7 @@ public final class TransferServer {
             fail(request, new TransferRefusedException(409, "TransferRunning", "a transfer into " + name + " is running"));
             return;
           }
-          receive(request, ticket, expected)
+          receive(request, ticket, expected, resume)
               .onSuccess(received -> request.response()
                   .putHeader("Content-Type", "application/json")
                   // One stream per connection: the sender may still be ending its request.
@@ -254,13 +264,14 @@ public final class TransferServer {
       fail(request, new TransferRefusedException(400, "BadRequest", e.getMessage()));
       return;
     }
-    vertx.executeBlocking(() -> receiver.snapshots(dataset), false)
+    vertx.executeBlocking(() -> receiver.snapshots(dataset)
+            .map(list -> new SnapshotList(name, list, receiver.resumeToken(dataset).orElse(""))), false)
         .onSuccess(list -> {
           if (list.isEmpty()) {
             fail(request, new TransferRefusedException(404, "NoCopy", "this node has no copy of " + dataset));
           } else {
             request.response().putHeader("Content-Type", "application/json")
-                .end(Json.json().valueToTree(new SnapshotList(name, list.get())).toString());
+                .end(Json.json().valueToTree(list.get()).toString());
           }
         })
         .onFailure(e -> fail(request, e));
@@ -268,9 +279,10 @@ public final class TransferServer {
 
   private record Received(Snapshot snapshot, long bytes) {}
 
-  private Future<Received> receive(HttpServerRequest request, TransferTicket ticket, OptionalLong expected) {
+  private Future<Received> receive(HttpServerRequest request, TransferTicket ticket, OptionalLong expected,
+      Optional<String> resume) {
     Context context = vertx.getOrCreateContext();
-    return vertx.executeBlocking(() -> receiver.begin(ticket, expected), false).compose(process -> {
+    return vertx.executeBlocking(() -> receiver.begin(ticket, expected, resume), false).compose(process -> {
       OutputStreamWriteStream body = new OutputStreamWriteStream(context, process.input(), counted.received()::increment);
       ProgressReporter reporter = new ProgressReporter(vertx, ticket.dataset(), body::bytes, progress);
       return request.pipeTo(body)
@@ -308,6 +320,18 @@ public final class TransferServer {
       return OptionalLong.of(Long.parseLong(value));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(EXPECTED_BYTES + " must be a number of bytes, got '" + value + "'");
+    }
+  }
+
+  private static Optional<String> resumeToken(HttpServerRequest request) {
+    String value = header(request, RESUME_TOKEN);
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(ResumeToken.requireToken(value));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(RESUME_TOKEN + ": " + e.getMessage());
     }
   }
 

@@ -464,10 +464,54 @@ public final class ZfsDriver {
     } else if (seen.get().mounted()) {
       retryWhileBusy(() -> cli.zfs("unmount", layout.filesystem(dataset)));
     }
-    String filesystem = layout.filesystem(dataset);
-    return force
-        ? cli.zfsStreaming("receive", "-u", "-F", filesystem)
-        : cli.zfsStreaming("receive", "-u", filesystem);
+    // -s where the platform has it: an interrupted stream then leaves a resume token (ResumableStreams).
+    return cli.zfsStreaming(ResumableStreams.receive(layout.filesystem(dataset), force, features.resumableReceive()));
+  }
+
+  /**
+   * The dataset's {@code receive_resume_token}: empty when it has no partial receive, does not
+   * exist, or the platform has no resumable receive (zfs-fuse: nothing is run).
+   */
+  public Optional<String> resumeToken(DatasetName dataset) {
+    if (!features.resumableReceive()) {
+      return Optional.empty();
+    }
+    try {
+      String token = ResumableStreams.tokenValue(cli.zfs(ResumableStreams.resumeToken(layout.filesystem(dataset))));
+      return token.isEmpty() ? Optional.empty() : Optional.of(token);
+    } catch (ZfsException e) {
+      if (e.reason() == ZfsException.Reason.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** Discards the dataset's partial receive ({@code zfs receive -A}); a partially received new dataset goes with it. */
+  public void abortPartialReceive(DatasetName dataset) {
+    cli.zfs(ResumableStreams.abort(layout.filesystem(dataset)));
+  }
+
+  /**
+   * Continues the receive the dataset's resume token describes ({@code zfs receive -s -u}): the
+   * caller writes the stream of {@link #sendResume} into it.
+   */
+  public StreamingProcess receiveResumed(DatasetName dataset) {
+    return cli.zfsStreaming(ResumableStreams.receive(layout.filesystem(dataset), false, true));
+  }
+
+  /** Starts {@code zfs send -t token}: the rest of the stream a target's resume token describes. */
+  public StreamingProcess sendResume(String token) {
+    return cli.zfsStreaming(ResumableStreams.sendResume(token));
+  }
+
+  /** What a resume token resumes ({@code zfs send -n -v -t}), or empty when zfs cannot read it. */
+  public Optional<ResumeToken> describeResumeToken(String token) {
+    try {
+      return ResumeToken.parse(cli.zfs(ResumableStreams.describe(token)));
+    } catch (ZfsException e) {
+      return Optional.empty();
+    }
   }
 
   private Snapshot readSnapshot(DatasetName dataset, String full) {

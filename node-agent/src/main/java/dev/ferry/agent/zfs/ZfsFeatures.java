@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
  * exists, so the same agent runs on both.
  *
  * @param sendEstimate {@code zfs send -n -P}: the size of a stream before sending it
- * @param resumableReceive {@code zfs receive -s} (Ferry retries whole streams and does not use it)
+ * @param resumableReceive {@code zfs receive -s}, {@code zfs send -t}, {@code zfs receive -A}: an
+ *     interrupted stream resumes where it stopped ({@code ResumableStreams}); without it (zfs-fuse)
+ *     the whole stream is sent again
  * @param bookmarks the {@code zfs bookmark} command
  * @param parsableList {@code zfs list -p}
  */

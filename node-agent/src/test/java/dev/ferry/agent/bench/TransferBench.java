@@ -18,7 +18,9 @@ import dev.ferry.agent.zfs.ZfsCli;
 import dev.ferry.agent.zfs.ZfsDriver;
 import dev.ferry.agent.zfs.ZfsLayout;
 import dev.ferry.api.codec.Json;
+import dev.ferry.api.model.Quantity;
 import dev.ferry.api.model.Snapshot;
+import dev.ferry.agent.transfer.TransferCap;
 import dev.ferry.agent.transfer.UsedNonces;
 import dev.ferry.api.transfer.AgentRequest;
 import dev.ferry.api.transfer.ClusterKey;
@@ -37,7 +39,9 @@ import java.util.Optional;
  * to node2's through the agents' transfer path (TransferClient on 127.0.1.1 streaming into the
  * TransferServer on 127.0.1.2, ticket and all), and, in the same run, pipes {@code zfs send |
  * zfs receive} directly between the same pools; prints both rates, their ratio and the times of
- * 1, 16 and 64 MiB incrementals, and writes them as JSON.
+ * 1, 16 and 64 MiB incrementals, and writes them as JSON. With {@code --max-rate 50Mi} it also
+ * sends the full stream once more under that node cap ({@code transferMaxBytesPerSecond}) and
+ * prints the rate it kept to.
  *
  * <p>Each full transfer runs {@value #RUNS} times, alternating the two ways so that neither
  * gets a warmer cache; the best run of each counts. The pools are the benchmark's own and are
@@ -55,6 +59,7 @@ public final class TransferBench {
   private final ZfsDriver target;
   private final Vertx vertx = Vertx.vertx();
   private TransferClient client;
+  private TransferServer server;
   private int port;
 
   /** Where the target keeps its used ticket nonces: beside its pool, removed with it. */
@@ -67,7 +72,24 @@ public final class TransferBench {
   }
 
   public static void main(String[] args) throws Exception {
-    Path out = Path.of(args.length == 2 && args[0].equals("--out") ? args[1] : "target/bench/transfer.json");
+    Path out = Path.of("target/bench/transfer.json");
+    Quantity cap = Quantity.ofBytes(0);
+    for (int i = 0; i < args.length; i += 2) {
+      if (i + 1 == args.length || !List.of("--out", "--max-rate").contains(args[i])) {
+        System.err.println("usage: ./ferry bench transfer [--max-rate QUANTITY, e.g. 50Mi]; got " + String.join(" ", args));
+        System.exit(2);
+      }
+      try {
+        if (args[i].equals("--out")) {
+          out = Path.of(args[i + 1]);
+        } else {
+          cap = Quantity.parse(args[i + 1]);
+        }
+      } catch (IllegalArgumentException e) {
+        System.err.println("--max-rate: " + e.getMessage());
+        System.exit(2);
+      }
+    }
     long size = Long.getLong("ferry.bench.mib", 1024) * MIB;
     int status = 0;
     try (BenchPools pools = new BenchPools()) {
@@ -77,6 +99,9 @@ public final class TransferBench {
           node2.mountRoot().resolveSibling("agent-state"));
       try {
         ObjectNode result = bench.run(size, source(node1));
+        if (cap.bytes() > 0) {
+          bench.capped(base(bench), cap, result);
+        }
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, Json.json().writerWithDefaultPrettyPrinter().writeValueAsString(result) + "\n");
         System.out.println("wrote " + out);
@@ -109,7 +134,8 @@ public final class TransferBench {
         p -> { }, counted, new AgentProbes(metrics, () -> true));
     port = server.listen("127.0.1.2", 0).await();
     client = new TransferClient(vertx, source, "127.0.1.1", counted, Optional.empty(), KEY,
-        new AgentRequest(KEY, "node1", Clock.systemUTC()));
+        new AgentRequest(KEY, "node1", Clock.systemUTC()), TransferCap.unlimited());
+    this.server = server;
 
     source.create(AGENT_COPY, size * 2);
     System.out.printf("writing %d MiB of random data ...%n", size / MIB);
@@ -172,8 +198,28 @@ public final class TransferBench {
       previous = next;
     }
     client.close().await();
-    server.close().await();
     return json;
+  }
+
+  private static Snapshot base(TransferBench bench) {
+    return bench.source.snapshots(AGENT_COPY).get(0);
+  }
+
+  /** The full stream once more, under a node cap of {@code cap} bytes per second: the rate it kept. */
+  private void capped(Snapshot base, Quantity cap, ObjectNode json) {
+    TransferCap limit = TransferCap.bytesPerSecond(cap.bytes());
+    client = new TransferClient(vertx, source, "127.0.1.1", TransferBytes.register(new PrometheusMetrics().registry()),
+        Optional.empty(), KEY, new AgentRequest(KEY, "node1", Clock.systemUTC()), limit);
+    new SnapshotHolds(target).releaseAll(AGENT_COPY);
+    target.destroy(AGENT_COPY);
+    TimedResult sent = agentSend(Optional.empty(), base);
+    double rate = sent.result().bytes() / sent.seconds();
+    json.put("capBytesPerSecond", cap.bytes()).put("cappedMiBps", round(rate / MIB))
+        .put("cappedOverCap", round(rate / cap.bytes()));
+    System.out.printf("full stream under a node cap of %s/s: %.1f MiB/s (%.3f of the cap)%n", cap, rate / MIB,
+        rate / cap.bytes());
+    client.close().await();
+    server.close().await();
   }
 
   private record TimedResult(TransferResult result, double seconds) {}

@@ -82,6 +82,20 @@ class AgentConfigTest {
   }
 
   @Test
+  void theTransferCapIsAQuantityAndUnsetMeansNone() throws IOException {
+    env.putAll(required());
+    assertThat(AgentConfig.load(Optional.empty(), env).transferMaxBytesPerSecond().bytes()).as("unset").isZero();
+    Path file = Files.writeString(dir.resolve("agent.yaml"), "transferMaxBytesPerSecond: 50Mi\n");
+    assertThat(AgentConfig.load(Optional.of(file), env).transferMaxBytesPerSecond().bytes()).isEqualTo(50L << 20);
+    env.put("FERRY_TRANSFER_MAX_BYTES_PER_SECOND", "0");
+    assertThat(AgentConfig.load(Optional.of(file), env).transferMaxBytesPerSecond().bytes()).as("0 overrides").isZero();
+
+    assertRefused("FERRY_TRANSFER_MAX_BYTES_PER_SECOND", "50MB/s",
+        "environment variable FERRY_TRANSFER_MAX_BYTES_PER_SECOND = '50MB/s'", "not a quantity", "0 or unset for no cap");
+    assertRefused("FERRY_TRANSFER_MAX_BYTES_PER_SECOND", "-1Mi", "FERRY_TRANSFER_MAX_BYTES_PER_SECOND", "not a quantity");
+  }
+
+  @Test
   void badSettingsAreNamedWithWhereTheyCameFrom() throws IOException {
     env.putAll(required());
     assertRefused("FERRY_TRANSFER_PORT", "70000", "environment variable FERRY_TRANSFER_PORT = '70000'",

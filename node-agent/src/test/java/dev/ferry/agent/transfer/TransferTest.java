@@ -96,7 +96,7 @@ class TransferTest {
     vertx = Vertx.vertx();
     source = driver(node1Pool);
     sourceData = node1Pool.mountRoot().resolve("db");
-    client = new TransferClient(vertx, source, NODE1, counted, Optional.empty(), KEY, AS_NODE1);
+    client = new TransferClient(vertx, source, NODE1, counted, Optional.empty(), KEY, AS_NODE1, TransferCap.unlimited());
     startTarget(pools.create());
   }
 
@@ -474,6 +474,75 @@ class TransferTest {
     assertThat(target.snapshots(DB)).containsExactly(s1, s2);
     target.mount(DB);
     assertThat(DataFiles.checksums(targetData)).isEqualTo(DataFiles.checksums(sourceData));
+  }
+
+  @Test
+  void theNodesCapHoldsEachReportedProgressUnderTheRatePlusTheBurst() throws Exception {
+    // Far below what zfs-fuse sends even on a loaded machine, so that an uncapped stream fails this.
+    TransferCap cap = TransferCap.bytesPerSecond(256 * 1024);
+    TransferClient capped = cappedClient(cap);
+    List<TransferProgress> reported = new CopyOnWriteArrayList<>();
+
+    TransferRequest request = fullStreamOf(DB, 3 * MIB, false);
+    TransferResult result = get(capped.send(request, reported::add));
+
+    assertThat(reported).as("the progress the sender reported").isNotEmpty()
+        .allSatisfy(p -> assertThat(p.bytes()).as("bytes after %s", p.elapsed()).isLessThanOrEqualTo(atMost(cap, p.elapsed())));
+    assertThat(reported.get(reported.size() - 1).bytes()).isEqualTo(result.bytes()).isGreaterThan(3 * MIB);
+    assertThat(target.snapshots(DB)).extracting(Snapshot::guid).containsExactly(result.guid());
+  }
+
+  @Test
+  void twoStreamsOfANodeShareItsCap() throws Exception {
+    TransferCap cap = TransferCap.bytesPerSecond(256 * 1024);
+    TransferClient capped = cappedClient(cap);
+    DatasetName other = DatasetName.of("db2");
+    List<TransferRequest> requests = List.of(fullStreamOf(DB, 2 * MIB, false), fullStreamOf(other, 2 * MIB, false));
+
+    long started = System.nanoTime();
+    List<TransferResult> results = get(Future.all(requests.stream().map(r -> capped.send(r, p -> { })).toList())
+        .map(all -> all.<TransferResult>list()));
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+    long total = results.stream().mapToLong(TransferResult::bytes).sum();
+    assertThat(total).as("bytes of both streams in %s", took).isGreaterThan(4 * MIB)
+        .isLessThanOrEqualTo(atMost(cap, took) + InputStreamReadStream.CHUNK);
+    assertThat(target.snapshots(other)).hasSize(1);
+  }
+
+  @Test
+  void theFencedFinalRoundIsNotHeldBackByTheCap() throws Exception {
+    TransferCap cap = TransferCap.bytesPerSecond(16 * 1024);
+    TransferClient capped = cappedClient(cap);
+    TransferRequest fenced = fullStreamOf(DB, 4 * MIB, true);
+
+    long started = System.nanoTime();
+    // Capped, these 4 MiB would take over 200 s and fail get()'s 120 s deadline.
+    TransferResult result = get(capped.send(fenced, p -> { }));
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+    assertThat(result.bytes()).as("bytes sent in %s", took).isGreaterThan(atMost(cap, took));
+  }
+
+  /** node1's client under {@code cap}, closed with the test's Vert.x. */
+  private TransferClient cappedClient(TransferCap cap) {
+    return new TransferClient(vertx, source, NODE1, counted, Optional.empty(), KEY, AS_NODE1, cap);
+  }
+
+  /** A new dataset on node1 with {@code bytes} of random data and a snapshot s1, and the request of its full stream. */
+  private TransferRequest fullStreamOf(DatasetName dataset, long bytes, boolean fenced) throws IOException {
+    source.create(dataset, 64 * MIB);
+    DataFiles.write(source.layout().mountpoint(dataset).resolve("data.bin"), bytes, dataset.value().length());
+    Snapshot s1 = source.snapshot(dataset, "s1");
+    String ticket = TransferTicket.issue(UID, 0, dataset.value(), "node1", "node2", "", s1.name(),
+        Duration.ofMinutes(5), Clock.systemUTC()).encode(KEY);
+    return new TransferRequest(NODE2, port, ticket, dataset, Optional.empty(), s1.name(), fenced);
+  }
+
+  /** The most a capped sender may have sent after {@code elapsed}: its burst, the rate, a chunk in flight and 10 %. */
+  private static long atMost(TransferCap cap, Duration elapsed) {
+    return cap.burstBytes() + InputStreamReadStream.CHUNK
+        + (long) (cap.bytesPerSecond() * 1.1 * elapsed.toNanos() / 1e9);
   }
 
   /** Plans the next step the way the controller will, issues its ticket and sends it. */
