@@ -116,10 +116,16 @@ class AgentIdentityTest {
 
   /** Sends with {@code certificate} on the wire and a credential that says {@code claimed}. */
   private TransferResult send(TlsFiles certificate, String claimed, String from, String ticket, String snapshot) {
+    return send(certificate, claimed, from, NODE2, port, ticket, snapshot);
+  }
+
+  /** The same, to the agent at {@code host:at}. */
+  private TransferResult send(TlsFiles certificate, String claimed, String from, String host, int at, String ticket,
+      String snapshot) {
     TransferClient client = new TransferClient(vertx, source, from, counted, Optional.of(certificate), KEY,
         new AgentRequest(KEY, claimed, Clock.systemUTC()));
     try {
-      return client.send(new TransferRequest(NODE2, port, ticket, DB, Optional.empty(), snapshot), p -> { })
+      return client.send(new TransferRequest(host, at, ticket, DB, Optional.empty(), snapshot), p -> { })
           .await(120, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(e.getMessage(), e);
@@ -169,5 +175,27 @@ class AgentIdentityTest {
     assertThat(asNode1.body()).contains("WrongNode").contains("node node3's").contains("claims to come from node node1");
     assertThat(controllerAsNode1.statusCode()).isEqualTo(403);
     assertThat(controllerAsNode1.body()).contains("no node agent's");
+  }
+
+  /**
+   * Node3's agent rewrote Node node2's address in etcd to its own: node1 calls it for node2's
+   * round, sees from its certificate that it is node3's, and sends it nothing.
+   */
+  @Test
+  void aSenderSendsNothingToAnAgentWhoseCertificateNamesAnotherNodeThanTheTarget() throws Exception {
+    source.create(DB, 64 * MIB);
+    DataFiles.write(sourcePool.mountRoot().resolve("db").resolve("a.bin"), MIB, 7);
+    Snapshot s1 = source.snapshot(DB, "s1");
+    ZfsDriver liarPool = driver(pools.create());
+    Clock clock = Clock.systemUTC();
+    TransferServer liar = new TransferServer(vertx, new AgentRequest(KEY, "node2", clock),
+        new TicketVerifier(KEY, "node2", clock, UsedNonces.open(targetState.resolve("liar"), clock)),
+        new TransferReceiver(liarPool, d -> false), p -> { }, counted, new AgentProbes(metrics, () -> true));
+    int liarPort = liar.listen(NODE3, 0, Optional.of(node3)).await(20, TimeUnit.SECONDS);
+
+    assertThatThrownBy(() -> send(node1, "node1", NODE1, NODE3, liarPort, ticket(s1), "s1"))
+        .cause().isInstanceOfSatisfying(TransferRefusedException.class, e -> assertThat(e.reason()).isEqualTo("WrongNode"))
+        .hasMessageContaining("is node node3's (its certificate), not node node2's: nothing is sent to it");
+    assertThat(liarPool.exists(DB)).as("zfs list on node3 shows no db").isFalse();
   }
 }
