@@ -231,6 +231,12 @@ public final class HostileManifests {
     add(c, "a Marathon version", app("instances: 1", "instances: 1\n    version: '2026-01-01T00:00:00Z'"), "spec.app.version");
     add(c, "an app id in upper case", app("instances: 1", "instances: 1\n    id: /Todos"), "spec.app.id");
     add(c, "a reserved app id", app("instances: 1", "instances: 1\n    id: /db/restart"), "spec.app.id");
+    add(c, "an app id with a .. segment", app("instances: 1", "instances: 1\n    id: /db/../etc"), "spec.app.id");
+    add(c, "an app id with a . segment", app("instances: 1", "instances: 1\n    id: /./db"), "spec.app.id");
+    add(c, "an env secret no secrets entry declares", app("instances: 1", "instances: 1\n    env: {PW: {secret: pw}}"),
+        "spec.app.env.PW.secret");
+    add(c, "a secret source leaving the secrets directory", app("instances: 1",
+        "instances: 1\n    env: {PW: {secret: pw}}\n    secrets: {pw: {source: ../../etc/shadow}}"), "spec.app.secrets.pw.source");
     add(c, "a misspelt app field", app("instances: 1", "instances: 1\n    comand: redis-server"), "spec.app.comand");
     add(c, "healthChecks a mapping", app("instances: 1", "instances: 1\n    healthChecks: {protocol: TCP}"), "spec.app.healthChecks");
     add(c, "app a list", app("  app:\n    cmd: redis-server\n    instances: 1", "  app: [redis-server]"), "spec.app");

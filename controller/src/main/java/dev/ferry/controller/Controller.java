@@ -79,7 +79,7 @@ public final class Controller implements AutoCloseable {
         .orElseGet(MesosAgents::none);
     ReconcilerMetrics reconcilerMetrics = new ReconcilerMetrics(metrics.registry());
     this.duties = new LeaderDuties(vertx, store, marathon, mesos, clusterKey(config),
-        Reconcilers.Settings.DEFAULT.withTaskGuard(config.taskGuard()),
+        Reconcilers.Settings.DEFAULT.withTaskGuard(config.taskGuard()).withSecretsDir(config.secretsDir()),
         Clock.systemUTC(), reconcilerMetrics).also(gitops);
     reconcilerMetrics.watch(duties);
     this.leadership = new Leadership(curator, config.zookeeperPath() + "/controller-leader",

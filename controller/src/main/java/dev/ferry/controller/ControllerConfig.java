@@ -53,6 +53,8 @@ import java.util.Optional;
  *                                                  GitSource spec.secretRef.name; docs/gitops.md)
  * taskGuard: /usr/lib/ferry/ferry-task-guard       FERRY_TASK_GUARD (where ferry-task-guard is on
  *                                                  every agent; a dataset's task is launched through it)
+ * secretsDir: /etc/ferry/app-secrets               FERRY_SECRETS_DIR (the files that apps' secrets name in
+ *                                                  spec.app.secrets.NAME.source; none: such apps are refused)
  * </pre>
  *
  * <p>Unknown keys are refused, so a typo is an error rather than a silent default.
@@ -74,7 +76,8 @@ public record ControllerConfig(
     Path gitopsCacheDir,
     boolean gitopsAllowFileUrls,
     Optional<Path> gitopsCredentialsDir,
-    TaskGuard taskGuard) {
+    TaskGuard taskGuard,
+    Optional<Path> secretsDir) {
 
   /**
    * Reads {@code yaml} (empty for none) with {@code env} over it.
@@ -109,7 +112,8 @@ public record ControllerConfig(
         Path.of(s.get("FERRY_GITOPS_CACHE_DIR", file.gitops().cacheDir()).orElse("/var/lib/ferry/gitops")),
         bool("gitops.allowFileUrls", s.get("FERRY_GITOPS_ALLOW_FILE_URLS", file.gitops().allowFileUrls()).orElse("false")),
         s.get("FERRY_GITOPS_CREDENTIALS_DIR", file.gitops().credentialsDir()).map(Path::of),
-        taskGuard(s.get("FERRY_TASK_GUARD", file.taskGuard())));
+        taskGuard(s.get("FERRY_TASK_GUARD", file.taskGuard())),
+        s.get("FERRY_SECRETS_DIR", file.secretsDir()).map(Path::of));
   }
 
   private static Optional<TlsFiles> tls(Settings s, Tls file) {
@@ -221,7 +225,8 @@ public record ControllerConfig(
 
   // The file's shape; absent sections read as empty ones.
   record File(Listen listen, Tls tls, Etcd etcd, Optional<String> tokensFile, Optional<String> clusterKeyFile,
-      Marathon marathon, Mesos mesos, ZooKeeper zookeeper, GitOpsSection gitops, Optional<String> taskGuard) {
+      Marathon marathon, Mesos mesos, ZooKeeper zookeeper, GitOpsSection gitops, Optional<String> taskGuard,
+      Optional<String> secretsDir) {
     File {
       listen = listen == null ? new Listen(Optional.empty(), Optional.empty()) : listen;
       tls = tls == null ? new Tls(Optional.empty(), Optional.empty(), Optional.empty()) : tls;
@@ -233,6 +238,7 @@ public record ControllerConfig(
       zookeeper = zookeeper == null ? new ZooKeeper(Optional.empty(), Optional.empty()) : zookeeper;
       gitops = gitops == null ? new GitOpsSection(Optional.empty(), Optional.empty(), Optional.empty()) : gitops;
       taskGuard = taskGuard == null ? Optional.empty() : taskGuard;
+      secretsDir = secretsDir == null ? Optional.empty() : secretsDir;
     }
   }
 

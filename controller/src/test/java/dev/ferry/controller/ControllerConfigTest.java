@@ -92,6 +92,15 @@ class ControllerConfigTest {
   }
 
   @Test
+  void appSecretsComeFromADirectoryOnlyWhenOneIsNamed() {
+    assertThat(ControllerConfig.parse(FILE, Map.of()).secretsDir()).isEmpty();
+    assertThat(ControllerConfig.parse(FILE + "secretsDir: /etc/ferry/app-secrets\n", Map.of()).secretsDir())
+        .contains(Path.of("/etc/ferry/app-secrets"));
+    assertThat(ControllerConfig.parse(FILE, Map.of("FERRY_SECRETS_DIR", "/srv/secrets")).secretsDir())
+        .contains(Path.of("/srv/secrets"));
+  }
+
+  @Test
   void fileRepositoriesAreAllowedOnlyWhenSaidSo() {
     assertThat(ControllerConfig.parse(FILE.replace("{cacheDir: /var/cache/ferry}", "{cacheDir: /c, allowFileUrls: true}"),
         Map.of()).gitopsAllowFileUrls()).isTrue();

@@ -1,6 +1,7 @@
 package dev.ferry.api.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.api.marathon.AppSecretRefs;
 import dev.ferry.api.model.Durations;
 import dev.ferry.api.model.GitSourceSpec;
 import dev.ferry.api.model.GitUrls;
@@ -134,6 +135,25 @@ final class SemanticChecks {
       }
     }
     positiveQuantity(spec.path("migration"), "maxFinalDelta", SPEC.child("migration"), errors);
+    appSecrets(app, errors);
+  }
+
+  /**
+   * Secret references ({@link AppSecretRefs}): every {@code {"secret": NAME}} in {@code env} names
+   * a secret that {@code secrets} declares, and every declared source is a name the controller
+   * can look up in its secrets directory (never a path out of it).
+   */
+  private static void appSecrets(JsonNode app, List<FieldError> errors) {
+    JsonNode secrets = app.path("secrets");
+    AppSecretRefs.envReferences(app).forEach((variable, secret) -> {
+      if (!secrets.path(secret).isObject()) {
+        errors.add(FieldError.at(APP.child("env").child(variable).child("secret"), "names secret '" + secret
+            + "', which spec.app.secrets does not declare: add \"secrets\": {\"" + secret
+            + "\": {\"source\": \"NAME/KEY\"}}"));
+      }
+    });
+    secrets.properties().forEach(e -> text(e.getValue(), "source").ifPresent(source -> AppSecretRefs.checkSource(source)
+        .ifPresent(m -> errors.add(FieldError.at(APP.child("secrets").child(e.getKey()).child("source"), m)))));
   }
 
   private static void dataset(JsonNode spec, List<FieldError> errors) {

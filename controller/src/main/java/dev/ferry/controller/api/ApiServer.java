@@ -23,6 +23,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.PlatformHandler;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -140,6 +141,14 @@ public final class ApiServer extends VerticleBase {
   /** This build's version, as ferryctl reports its own. */
   public static String version() {
     return BuildVersion.get();
+  }
+
+  /**
+   * The routes the server answers, as its router holds them: the security suite enumerates them,
+   * so that a route added without a token check fails a test (RouteTableTest).
+   */
+  List<Route> routes() {
+    return router().getRoutes();
   }
 
   private Router router() {

@@ -17,6 +17,7 @@ import dev.ferry.api.model.StatefulAppStatus;
 import dev.ferry.api.store.EtcdStore;
 import dev.ferry.controller.cache.ObjectCache;
 import dev.ferry.controller.discovery.MesosAgents;
+import dev.ferry.controller.marathon.AppSecrets;
 import dev.ferry.controller.marathon.MarathonCache;
 import dev.ferry.controller.marathon.MarathonClient;
 import io.vertx.core.Context;
@@ -28,7 +29,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * What the reconcilers share while this controller leads: the fenced store (a deposed leader's
- * writes fail), the object caches, Marathon, the event recorder and the clock.
+ * writes fail), the object caches, Marathon, the event recorder, the clock and the app secrets.
  */
 public record Cluster(
     EtcdStore store,
@@ -40,7 +41,8 @@ public record Cluster(
     MarathonCache marathonCache,
     MesosAgents mesos,
     EventRecorder events,
-    Clock clock) {
+    Clock clock,
+    AppSecrets secrets) {
 
   /**
    * The nodes placement and migrations work from: the Node registry, seen through the Mesos
@@ -57,9 +59,14 @@ public record Cluster(
    * linearizably right before the write, and a deposed or paused leader that wakes after a new
    * one advanced the epoch fails with {@code FencedException} and writes nothing. Every Marathon
    * write of a reconciler goes through here or {@link #deleteApp}.
+   *
+   * <p>The secrets the app's env refers to are read first ({@link AppSecrets#resolve}): Marathon
+   * gets their values, and nothing is written when one cannot be read ({@link
+   * dev.ferry.controller.marathon.AppSecretException}).
    */
   public Future<String> putApp(String appId, ObjectNode app, boolean force) {
-    return onContext(store.checkFence()).compose(ok -> marathon.putApp(appId, app, force));
+    return secrets.resolve(app).compose(resolved -> onContext(store.checkFence())
+        .compose(ok -> marathon.putApp(appId, resolved, force)));
   }
 
   /** Deletes the app from Marathon, fenced as {@link #putApp} is. */

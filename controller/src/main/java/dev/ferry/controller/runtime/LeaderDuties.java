@@ -8,6 +8,7 @@ import dev.ferry.api.transfer.ClusterKey;
 import dev.ferry.controller.cache.ObjectCache;
 import dev.ferry.controller.leader.Leadership;
 import dev.ferry.controller.discovery.MesosAgents;
+import dev.ferry.controller.marathon.AppSecrets;
 import dev.ferry.controller.marathon.MarathonCache;
 import dev.ferry.controller.marathon.MarathonClient;
 import io.vertx.core.Vertx;
@@ -106,7 +107,8 @@ public final class LeaderDuties implements Leadership.Duties {
     EtcdStore fenced = store.fenced(fence);
     Cluster cluster = new Cluster(fenced, new ObjectCache<>(Kind.STATEFUL_APP), new ObjectCache<>(Kind.DATASET),
         new ObjectCache<>(Kind.NODE), new ObjectCache<>(Kind.MIGRATION), marathon,
-        new MarathonCache(marathon, Duration.ofMinutes(10)), mesos, new EventRecorder(fenced, "controller", clock), clock);
+        new MarathonCache(marathon, Duration.ofMinutes(10)), mesos, new EventRecorder(fenced, "controller", clock), clock,
+        new AppSecrets(vertx, settings.secretsDir()));
     running = new Reconcilers(vertx, cluster, key, settings, metrics);
     jobs.forEach(job -> job.start(fenced));
   }

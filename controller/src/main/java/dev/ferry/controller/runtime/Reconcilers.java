@@ -18,6 +18,7 @@ import dev.ferry.controller.queue.WorkQueue;
 import dev.ferry.controller.statefulapp.AppConditions;
 import dev.ferry.controller.statefulapp.StatefulAppReconciler;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -37,12 +38,25 @@ public final class Reconcilers implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Reconcilers.class);
 
   /** How the reconcilers run. */
-  /** @param taskGuard where {@code ferry-task-guard} is on the agents, for the Marathon apps written */
-  public record Settings(int workers, Duration resync, Backoff backoff, double retriesPerSecond, TaskGuard taskGuard) {
+  /**
+   * @param taskGuard where {@code ferry-task-guard} is on the agents, for the Marathon apps written
+   * @param secretsDir where the secrets that apps refer to are ({@link dev.ferry.controller.marathon.AppSecrets}); empty for none
+   */
+  public record Settings(int workers, Duration resync, Backoff backoff, double retriesPerSecond, TaskGuard taskGuard,
+      Optional<Path> secretsDir) {
     public static final Settings DEFAULT = new Settings(16, Duration.ofMinutes(5), Backoff.DEFAULT, 50, TaskGuard.INSTALLED);
 
+    /** Settings without a secrets directory. */
+    public Settings(int workers, Duration resync, Backoff backoff, double retriesPerSecond, TaskGuard taskGuard) {
+      this(workers, resync, backoff, retriesPerSecond, taskGuard, Optional.empty());
+    }
+
     public Settings withTaskGuard(TaskGuard guard) {
-      return new Settings(workers, resync, backoff, retriesPerSecond, guard);
+      return new Settings(workers, resync, backoff, retriesPerSecond, guard, secretsDir);
+    }
+
+    public Settings withSecretsDir(Optional<Path> dir) {
+      return new Settings(workers, resync, backoff, retriesPerSecond, taskGuard, dir);
     }
   }
 

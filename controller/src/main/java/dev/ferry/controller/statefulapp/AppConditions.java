@@ -20,6 +20,12 @@ import java.util.Optional;
  */
 public final class AppConditions {
 
+  /**
+   * Why the app was not written to Marathon: the Ready condition's reason ({@code MarathonRejected},
+   * {@code SecretUnresolved}) and message, which names the field to fix.
+   */
+  public record Rejection(String reason, String message) {}
+
   public static final String SCHEDULED = "Scheduled";
   public static final String DATASET_READY = "DatasetReady";
   public static final String MIGRATING = "Migrating";
@@ -30,9 +36,10 @@ public final class AppConditions {
   private AppConditions() {}
 
   /**
-   * @param marathonError what Marathon said when it refused the app, empty when it did not
+   * @param marathonError why the app could not be written to Marathon (Marathon refused it, or a
+   *     secret it refers to cannot be read), empty when it was not refused
    */
-  public static StatefulAppStatus status(AppState state, AppStep step, Optional<String> marathonError, Instant now) {
+  public static StatefulAppStatus status(AppState state, AppStep step, Optional<Rejection> marathonError, Instant now) {
     StatefulApp app = state.app();
     long gen = app.metadata().generation();
     List<Condition> computed = new ArrayList<>();
@@ -95,9 +102,9 @@ public final class AppConditions {
     return Conditions.of(DATASET_READY, true, "Created", d.name() + " is on " + d.spec().primary(), gen);
   }
 
-  private static Condition ready(AppState state, Optional<String> marathonError, long gen) {
+  private static Condition ready(AppState state, Optional<Rejection> marathonError, long gen) {
     if (marathonError.isPresent()) {
-      return Conditions.of(READY, false, "MarathonRejected", marathonError.get(), gen);
+      return Conditions.of(READY, false, marathonError.get().reason(), marathonError.get().message(), gen);
     }
     Optional<MarathonView> view = state.marathon();
     int wanted = state.app().spec().app().path("instances").asInt(1);

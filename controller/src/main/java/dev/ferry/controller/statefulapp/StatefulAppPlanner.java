@@ -6,6 +6,7 @@ import dev.ferry.api.model.DatasetRef;
 import dev.ferry.api.model.Node;
 import dev.ferry.api.model.ReclaimPolicy;
 import dev.ferry.api.model.StatefulApp;
+import dev.ferry.controller.marathon.AppSecrets;
 import dev.ferry.controller.marathon.MarathonApps;
 import dev.ferry.controller.marathon.MarathonApps.Pin;
 import dev.ferry.controller.marathon.MarathonDiff;
@@ -119,7 +120,8 @@ public final class StatefulAppPlanner {
     boolean sameApp = observed.path("labels").path(MarathonApps.LABEL_APP_HASH).asText("")
         .equals(desired.path("labels").path(MarathonApps.LABEL_APP_HASH).asText());
     // The generation label alone differing is no reason to write either.
-    ObjectNode compared = desired.deepCopy();
+    // Marathon holds the secrets' values where the desired app names them: those are not compared.
+    ObjectNode compared = AppSecrets.withoutSecrets(desired);
     ((ObjectNode) compared.get("labels")).remove(MarathonApps.LABEL_GENERATION);
     if (sameApp && MarathonDiff.covers(compared, observed)) {
       return new AppStep.InSync();

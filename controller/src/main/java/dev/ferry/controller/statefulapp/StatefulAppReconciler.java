@@ -16,6 +16,7 @@ import dev.ferry.api.model.StatefulAppStatus;
 import dev.ferry.api.store.AlreadyExistsException;
 import dev.ferry.api.store.Failures;
 import dev.ferry.controller.marathon.MarathonApps;
+import dev.ferry.controller.marathon.AppSecretException;
 import dev.ferry.controller.marathon.MarathonRejectedException;
 import dev.ferry.controller.marathon.TaskGuard;
 import dev.ferry.controller.queue.ReconcileResult;
@@ -70,8 +71,11 @@ public final class StatefulAppReconciler implements Reconciler {
         return execute(state, step).map(ReconcileResult.requeueAfter(Duration.ZERO));
       }
       return execute(state, step)
-          .map(v -> Optional.<String>empty())
-          .recover(e -> Failures.cause(e) instanceof MarathonRejectedException r ? Future.succeededFuture(Optional.of(r.getMessage()))
+          .map(v -> Optional.<AppConditions.Rejection>empty())
+          .recover(e -> Failures.cause(e) instanceof MarathonRejectedException r
+              ? Future.succeededFuture(Optional.of(new AppConditions.Rejection("MarathonRejected", r.getMessage())))
+              : Failures.cause(e) instanceof AppSecretException s
+              ? Future.succeededFuture(Optional.of(new AppConditions.Rejection("SecretUnresolved", s.getMessage())))
               : Future.failedFuture(Failures.cause(e)))
           .compose(marathonError -> writeStatus(state, step, marathonError))
           .map(step instanceof AppStep.MoveLater later ? ReconcileResult.requeueAfter(later.retryIn())
@@ -156,7 +160,7 @@ public final class StatefulAppReconciler implements Reconciler {
     return onContext(cluster.store().create(migration)).map(cluster.migrations()::remember);
   }
 
-  private Future<Void> writeStatus(AppState state, AppStep step, Optional<String> marathonError) {
+  private Future<Void> writeStatus(AppState state, AppStep step, Optional<AppConditions.Rejection> marathonError) {
     if (state.app().metadata().deletion().isPresent() && step instanceof AppStep.RemoveFinalizer) {
       return Future.succeededFuture();
     }

@@ -19,6 +19,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -128,6 +129,11 @@ public final class ApiFixture implements AutoCloseable, BeforeAllCallback, After
 
   public String url() {
     return "http://127.0.0.1:" + server.port();
+  }
+
+  /** The server's routes ({@link ApiServer#routes}). */
+  List<io.vertx.ext.web.Route> routes() {
+    return server.routes();
   }
 
   public int port() {

@@ -11,7 +11,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * An edit token tries, over HTTP, to run an app that reaches into its node: a privileged
  * container, a Docker flag that adds capabilities, a host path mounted into the app. Each is
- * refused with 403 naming the field and nothing is stored; an admin may.
+ * refused with 403 naming the field and nothing is stored; an admin may. A secret reference that
+ * cannot be right (an undeclared secret, a source that would leave the controller's secrets
+ * directory) is refused with 422 naming the field, whatever the role.
  */
 class HostAccessApiTest {
 
@@ -67,5 +69,40 @@ class HostAccessApiTest {
     HttpResponse<String> labelled = api.send("PUT", OwnershipApiTest.V1 + "statefulapps/labelled", ApiFixture.EDIT,
         dockerApp("labelled", "{type: DOCKER, docker: {image: 'redis:7', parameters: [{key: label, value: team=db}]}}"));
     assertThat(labelled.statusCode()).as(labelled.body()).isEqualTo(201);
+  }
+
+  static String secretApp(String name, String env, String secrets) {
+    return """
+        apiVersion: ferry/v1
+        kind: StatefulApp
+        metadata: {name: %s}
+        spec:
+          app:
+            cmd: sleep 600
+            env: %s
+            secrets: %s
+        """.formatted(name, env, secrets);
+  }
+
+  void assertSecretInvalid(String name, String env, String secrets, String field, String words) throws Exception {
+    HttpResponse<String> refused = api.send("PUT", OwnershipApiTest.V1 + "statefulapps/" + name, ApiFixture.ADMIN,
+        secretApp(name, env, secrets));
+
+    assertRefused(refused, 422, field, words);
+    assertThat(api.store.get(Kind.STATEFUL_APP, name).get()).as("nothing stored").isEmpty();
+  }
+
+  @Test
+  void aReferenceToAnUndeclaredSecretIsRefusedNamingTheVariable() throws Exception {
+    assertSecretInvalid("undeclared", "{DB_PASSWORD: {secret: pw}}", "{other: {source: db/password}}",
+        "spec.app.env.DB_PASSWORD.secret", "names secret 'pw', which spec.app.secrets does not declare");
+  }
+
+  @Test
+  void aSecretSourceThatWouldLeaveTheSecretsDirectoryIsRefused() throws Exception {
+    assertSecretInvalid("escaping", "{DB_PASSWORD: {secret: pw}}", "{pw: {source: ../../etc/shadow}}",
+        "spec.app.secrets.pw.source", "must be NAME or NAME/KEY");
+    assertSecretInvalid("absolute", "{DB_PASSWORD: {secret: pw}}", "{pw: {source: /etc/shadow}}",
+        "spec.app.secrets.pw.source", "must be NAME or NAME/KEY");
   }
 }

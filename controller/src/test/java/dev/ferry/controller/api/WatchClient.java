@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
  * A test's watch client: records every frame. A {@link #slow} client reads one frame and then
  * nothing more until {@link #catchUp}, so the server's buffer for it fills.
  */
-final class WatchClient implements WebSocket.Listener, AutoCloseable {
+public final class WatchClient implements WebSocket.Listener, AutoCloseable {
 
-  final List<JsonNode> frames = new CopyOnWriteArrayList<>();
+  public final List<JsonNode> frames = new CopyOnWriteArrayList<>();
   final CompletableFuture<String> closed = new CompletableFuture<>();
   private final boolean slow;
   private final StringBuilder partial = new StringBuilder();
@@ -31,7 +31,7 @@ final class WatchClient implements WebSocket.Listener, AutoCloseable {
     return connect(api, query, false, ApiFixture.VIEW);
   }
 
-  static WatchClient open(ApiFixture api, String query, String token) {
+  public static WatchClient open(ApiFixture api, String query, String token) {
     return connect(api, query, false, token);
   }
 

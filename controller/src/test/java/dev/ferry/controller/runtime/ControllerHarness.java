@@ -53,6 +53,8 @@ final class ControllerHarness implements AutoCloseable {
   final PrometheusMetrics metrics = new PrometheusMetrics();
   /** The replica started first; usually the leader. */
   final LeaderDuties duties;
+  /** The controller's secrets directory ({@code secretsDir}): tests put the secrets their apps name here. */
+  final Path secretsDir;
   private final String zookeeper;
   private final Path stateDir;
   private final List<Replica> replicas = new ArrayList<>();
@@ -65,6 +67,7 @@ final class ControllerHarness implements AutoCloseable {
     this.key = key;
     this.zookeeper = zookeeper;
     stateDir = Files.createTempDirectory("ferry-controller-test");
+    secretsDir = Files.createDirectory(stateDir.resolve("app-secrets"));
     store = EtcdStore.connect(etcd);
     marathon = Devcluster.start(vertx, new DevclusterConfig("127.0.0.1", 0, DevclusterConfig.seedNodes(), stateDir, false,
         ApiAccess.authenticated(marathonCredentials))).await();
@@ -82,7 +85,7 @@ final class ControllerHarness implements AutoCloseable {
       curator = CuratorFrameworkFactory.newClient(zookeeper, 5_000, 3_000, new ExponentialBackoffRetry(100, 3));
       curator.start();
       Reconcilers.Settings settings = new Reconcilers.Settings(4, Duration.ofSeconds(30),
-          new Backoff(Duration.ofMillis(5), Duration.ofSeconds(2)), 200, GUARD);
+          new Backoff(Duration.ofMillis(5), Duration.ofSeconds(2)), 200, GUARD, Optional.of(secretsDir));
       duties = new LeaderDuties(vertx, store, marathonClient, key, settings, Clock.systemUTC(),
           new ReconcilerMetrics(metrics.registry()));
       leadership = new Leadership(curator, "/ferry/test-leader", id, duties).start();

@@ -10,6 +10,7 @@ import dev.ferry.api.process.Directories;
 import dev.ferry.api.store.EtcdStore;
 import dev.ferry.api.store.Fence;
 import dev.ferry.api.store.FencedException;
+import dev.ferry.controller.marathon.AppSecrets;
 import dev.ferry.controller.marathon.MarathonClient;
 import dev.ferry.devcluster.Devcluster;
 import dev.ferry.devcluster.DevclusterConfig;
@@ -69,7 +70,8 @@ class FencedMarathonWritesTest {
   }
 
   private Cluster leaderWith(Fence fence) {
-    return new Cluster(store.fenced(fence), null, null, null, null, client, null, null, null, Clock.systemUTC());
+    return new Cluster(store.fenced(fence), null, null, null, null, client, null, null, null, Clock.systemUTC(),
+        AppSecrets.none());
   }
 
   private static ObjectNode sleeper(String id) throws Exception {

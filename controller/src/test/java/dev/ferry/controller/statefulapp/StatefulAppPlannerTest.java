@@ -219,6 +219,19 @@ class StatefulAppPlannerTest {
   }
 
   @Test
+  void anAppWhoseSecretsMarathonHoldsAsValuesIsInSync() {
+    StatefulApp app = Fixtures.generation(withApp(redis("spinning"),
+        "{cmd: redis-server, instances: 1, env: {A: b, PW: {secret: pw}}, secrets: {pw: {source: db/pw}}}"), 1);
+    ObjectNode written = writtenOnNode1(app);
+    // What Marathon holds: the controller wrote the value and no secrets (AppSecrets#resolve).
+    written.remove("secrets");
+    ((ObjectNode) written.get("env")).put("PW", "hunter2");
+
+    assertThat(StatefulAppPlanner.plan(state(app, Optional.of(dataset("node1", "node1")), Optional.of(running(written, true)))))
+        .isEqualTo(new AppStep.InSync());
+  }
+
+  @Test
   void theSameAppWithItsKeysInAnotherOrderIsInSync() {
     StatefulApp before = redis("spinning");
     MarathonView marathon = running(writtenOnNode1(before), true);

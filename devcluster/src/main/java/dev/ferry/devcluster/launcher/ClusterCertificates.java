@@ -1,5 +1,6 @@
 package dev.ferry.devcluster.launcher;
 
+import dev.ferry.api.tls.AgentIdentity;
 import dev.ferry.api.tls.ClusterCa;
 import dev.ferry.devcluster.nodes.NodeSpec;
 import java.util.List;
@@ -31,6 +32,6 @@ final class ClusterCertificates {
   }
 
   static String agent(NodeSpec node) {
-    return "agent-" + node.name();
+    return AgentIdentity.commonName(node.name());
   }
 }

@@ -168,6 +168,7 @@ final class ComponentConfigs {
     yaml.put("gitops", Map.of("cacheDir", config.resolveSibling("gitops").toString(), "allowFileUrls", true));
     // Tasks run on this machine, so the checkout's script is what every node's task runs.
     yaml.put("taskGuard", options.home().resolve("scripts/ferry-task-guard").toString());
+    yaml.put("secretsDir", dir.appSecrets().toString());
     String url = controllerUrl();
     return new ProcessSpec("controller", java(Build.CONTROLLER, List.of("--config", config.toString())), Map.of(),
         Optional.of(new ProcessSpec.ConfigFile(config, yaml(yaml))), "127.0.0.1:" + options.controllerPort(), url,

@@ -23,6 +23,7 @@ import java.nio.file.Path;
  * secrets/tokens          the API tokens (token,user,role lines), mode 600
  * secrets/cluster.key     the cluster key (agents' credential, tickets, receipts), mode 600
  * secrets/marathon-credentials  user:password of the scheduler's basic authentication, mode 600
+ * secrets/apps/          the controller's secretsDir: files that apps' spec.app.secrets name, mode 700
  * secrets/tls/ca.crt, ca.key     the cluster CA (unless --plain-http), mode 600
  * secrets/tls/NAME.crt, NAME.key etcd's, the controller's, agent-NODE's and admin's (a client
  *                                certificate for etcdctl and tests), mode 600
@@ -123,6 +124,11 @@ public record StateDir(Path root) {
   }
 
   /** The scheduler's {@code --http_credentials_file}, read by the controller and by the tasks that call Marathon. */
+  /** The controller's {@code secretsDir}: what StatefulApps' {@code spec.app.secrets.NAME.source} name. */
+  public Path appSecrets() {
+    return root.resolve("secrets").resolve("apps");
+  }
+
   public Path marathonCredentials() {
     return root.resolve("secrets").resolve("marathon-credentials");
   }

@@ -18,11 +18,7 @@ class ClusterSecretsTest {
 
   @Test
   void upMakesPrivateMarathonCredentialsAndPassesOnlyTheirPath(@TempDir Path home) throws Exception {
-    for (String module : List.of("devcluster", "controller")) {
-      Path classpath = home.resolve(module + "/target/runtime-classpath.txt");
-      Files.createDirectories(classpath.getParent());
-      Files.writeString(classpath, "lib.jar");
-    }
+    fakeBuild(home);
     LaunchOptions options = LaunchOptions.parse(List.of("--state-dir", home.resolve("state").toString()),
         Map.of("FERRY_HOME", home.toString()));
     StateDir dir = new StateDir(options.stateDir());
@@ -50,6 +46,21 @@ class ClusterSecretsTest {
   }
 
   @Test
+  void upGivesTheControllerAPrivateDirectoryForTheSecretsAppsReferTo(@TempDir Path home) throws Exception {
+    fakeBuild(home);
+    LaunchOptions options = LaunchOptions.parse(List.of("--state-dir", home.resolve("state").toString()),
+        Map.of("FERRY_HOME", home.toString()));
+    StateDir dir = new StateDir(options.stateDir());
+
+    ClusterSecrets.create(dir);
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.appSecrets()))).isEqualTo("rwx------");
+    String yaml = new ComponentConfigs(options, dir).controller().configFile().orElseThrow().text();
+    // ControllerConfigTest reads the key; here: up names the directory it made.
+    assertThat(yaml).contains("secretsDir: " + dir.appSecrets());
+  }
+
+  @Test
   void theClusterKeyIsThirtyTwoRandomBytesThatTheAgentsAndTheControllerAccept(@TempDir Path home) throws Exception {
     LaunchOptions options = LaunchOptions.parse(List.of("--state-dir", home.resolve("state").toString()),
         Map.of("FERRY_HOME", home.toString()));
@@ -60,5 +71,14 @@ class ClusterSecretsTest {
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.clusterKey()))).isEqualTo("rw-------");
     assertThat(Files.readString(dir.clusterKey()).strip()).matches("[0-9a-f]{64}");
     assertThat(ClusterKey.fromFile(dir.clusterKey())).as("what the agents and the controller read").isNotNull();
+  }
+
+  /** The build's classpath files, which the launcher reads to write the components' commands. */
+  private static void fakeBuild(Path home) throws Exception {
+    for (String module : List.of("devcluster", "controller")) {
+      Path classpath = home.resolve(module + "/target/runtime-classpath.txt");
+      Files.createDirectories(classpath.getParent());
+      Files.writeString(classpath, "lib.jar");
+    }
   }
 }

@@ -7,6 +7,7 @@ import dev.ferry.agent.zfs.StreamingProcess;
 import dev.ferry.agent.zfs.ZfsDriver;
 import dev.ferry.agent.zfs.ZfsException;
 import dev.ferry.api.model.Snapshot;
+import dev.ferry.api.tls.AgentIdentity;
 import dev.ferry.api.tls.TlsFiles;
 import dev.ferry.api.tls.VertxTls;
 import dev.ferry.api.codec.Json;
@@ -29,6 +30,7 @@ import dev.ferry.api.transfer.TransferTicket;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.OptionalLong;
@@ -158,7 +160,7 @@ public final class TransferClient {
     // connection to the next request, which fails in the HTTP encoder.
     HttpClient own = vertx.createHttpClient(this.options);
     streams.add(own);
-    return own.request(options).compose(httpRequest -> {
+    return own.request(options).compose(httpRequest -> serverIs(httpRequest, ticket.toNode())).compose(httpRequest -> {
       httpRequest.setChunked(true);
       // The response carries the outcome; a reset after an early answer is expected.
       httpRequest.exceptionHandler(e -> { });
@@ -184,6 +186,33 @@ public final class TransferClient {
       streams.remove(own);
       own.close();
     });
+  }
+
+  /**
+   * Over TLS, the server must be {@code node}'s agent: its certificate names it ({@link
+   * AgentIdentity}), not only the address called. Without this, whoever could change a Node's
+   * address in etcd to their own agent's would be sent the stream and could answer with a receipt
+   * signed with the cluster key they hold. Checked before a byte of the request is written; a
+   * wrong server's connection is reset.
+   */
+  private static Future<HttpClientRequest> serverIs(HttpClientRequest request, String node) {
+    if (!request.connection().isSsl()) {
+      return Future.succeededFuture(request);
+    }
+    Optional<String> certified;
+    try {
+      certified = AgentIdentity.node(request.connection().peerCertificates());
+    } catch (SSLPeerUnverifiedException e) {
+      certified = Optional.empty();
+    }
+    if (certified.equals(Optional.of(node))) {
+      return Future.succeededFuture(request);
+    }
+    TransferRefusedException wrong = new TransferRefusedException(502, "WrongNode", "the agent at "
+        + request.connection().remoteAddress() + " is " + certified.map(n -> "node " + n + "'s")
+        .orElse("no node agent's") + " (its certificate), not node " + node + "'s: nothing is sent to it");
+    request.reset(0, wrong);
+    return Future.failedFuture(wrong);
   }
 
   private static void reset(HttpClientRequest request, Throwable cause) {
@@ -254,7 +283,7 @@ public final class TransferClient {
     String uri = TransferServer.DATASETS_PREFIX + dataset.value() + TransferServer.SNAPSHOTS_SUFFIX;
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port)
         .setURI(uri).putHeader("Authorization", auth.sign(node, "GET", uri, ""));
-    return http.request(options).compose(HttpClientRequest::send).compose(response -> response.body().compose(body -> {
+    return http.request(options).compose(r -> serverIs(r, node)).compose(HttpClientRequest::send).compose(response -> response.body().compose(body -> {
       if (response.statusCode() == 404) {
         return Future.succeededFuture(Optional.<SnapshotList>empty());
       }
@@ -296,7 +325,7 @@ public final class TransferClient {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port).setURI(uri)
         .putHeader("Authorization", auth.sign(ticket.toNode(), "GET", uri, token))
         .putHeader(TransferServer.TICKET_HEADER, token);
-    return http.request(options).compose(HttpClientRequest::send).compose(response -> response.body().compose(body -> {
+    return http.request(options).compose(r -> serverIs(r, ticket.toNode())).compose(HttpClientRequest::send).compose(response -> response.body().compose(body -> {
       JsonObject json;
       try {
         json = body.length() == 0 ? new JsonObject() : body.toJsonObject();

@@ -9,6 +9,7 @@ import dev.ferry.agent.zfs.ResumeToken;
 import dev.ferry.api.codec.Json;
 import dev.ferry.agent.zfs.StreamingProcess;
 import dev.ferry.api.model.Snapshot;
+import dev.ferry.api.tls.AgentIdentity;
 import dev.ferry.api.tls.TlsFiles;
 import dev.ferry.api.tls.VertxTls;
 import io.vertx.core.Context;
@@ -28,6 +29,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * <p>Every route answers only a holder of the cluster key: a request without a valid {@link
  * AgentRequest} credential made for this node, this method, this path and the ticket it carries
  * is answered 401 before anything else is looked at, and a ticket is admitted only from the node
- * it names as the sender.
+ * it names as the sender. Over mutual TLS the credential's caller must also be the node the client
+ * certificate names ({@code CN=agent-<node>}), or the request is answered 403 {@code WrongNode}.
  *
  * <p>The body is piped into {@code zfs receive} with back-pressure: the request is paused until
  * the receive runs, and reading stops whenever the receive falls behind. Answers {@code 200}
@@ -149,6 +153,11 @@ public final class TransferServer {
       caller = auth.verify(header(request, "Authorization"), request.method().name(), path, token);
     } catch (UnauthenticatedException e) {
       fail(request, new TransferRefusedException(401, "Unauthenticated", e.getMessage()));
+      return;
+    }
+    Optional<String> impostor = impostor(request, caller);
+    if (impostor.isPresent()) {
+      fail(request, new TransferRefusedException(403, "WrongNode", impostor.get()));
       return;
     }
     if (path.startsWith(DATASETS_PREFIX) && path.endsWith(SNAPSHOTS_SUFFIX)) {
@@ -340,6 +349,31 @@ public final class TransferServer {
    * stops on the answer, closes the connection: closing it first would reset the socket and could
    * lose the answer on its way.
    */
+  /**
+   * Over TLS the caller's certificate is its identity ({@link AgentIdentity}): a request whose
+   * credential claims another node than the certificate names is refused, so one agent's key and
+   * certificate do not let it act for another node. Empty when the certificate names the caller
+   * (or the server runs plain HTTP, where there is no certificate to check).
+   */
+  private static Optional<String> impostor(HttpServerRequest request, String caller) {
+    if (!request.isSSL()) {
+      return Optional.empty();
+    }
+    Optional<String> certified;
+    try {
+      SSLSession session = request.sslSession();
+      certified = session == null ? Optional.empty() : AgentIdentity.node(List.of(session.getPeerCertificates()));
+    } catch (SSLPeerUnverifiedException e) {
+      certified = Optional.empty();
+    }
+    if (certified.equals(Optional.of(caller))) {
+      return Optional.empty();
+    }
+    return Optional.of(certified.map(n -> "the client certificate is node " + n + "'s (CN=" + AgentIdentity.commonName(n)
+        + "), but the request claims to come from node " + caller).orElse("the client certificate is no node agent's"
+        + " (its CN is not agent-NODE), but the request claims to come from node " + caller));
+  }
+
   private static void fail(HttpServerRequest request, Throwable error) {
     TransferRefusedException refused = error instanceof TransferRefusedException r ? r
         : new TransferRefusedException(500, "InternalError", String.valueOf(error.getMessage()));

@@ -55,11 +55,18 @@ public final class ZfsDriver {
     return features;
   }
 
-  /** Creates {@code <pool>/ferry} (not mounted) when it is missing. */
+  /**
+   * Creates {@code <pool>/ferry} (not mounted) when it is missing, with {@code setuid=off} and
+   * {@code devices=off}: every copy under it, created or received (Ferry's streams carry no
+   * properties), inherits them, so on OpenZFS a copy another node sent is mounted
+   * {@code nosuid,nodev} and a planted setuid binary or device node in the app's data gives
+   * nothing on this node. zfs-fuse takes the properties but does not enforce them
+   * (docs/security.md).
+   */
   public void ensureRoot() {
     if (!filesystemExists(layout.root())) {
       try {
-        cli.zfs("create", "-o", "mountpoint=none", layout.root());
+        cli.zfs("create", "-o", "mountpoint=none", "-o", "setuid=off", "-o", "devices=off", layout.root());
       } catch (ZfsException e) {
         if (e.reason() != ZfsException.Reason.ALREADY_EXISTS) {
           throw e;

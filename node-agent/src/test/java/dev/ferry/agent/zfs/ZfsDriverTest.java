@@ -233,6 +233,22 @@ class ZfsDriverTest {
   }
 
   @Test
+  void createdAndReceivedCopiesInheritSetuidAndDevicesOff() throws IOException {
+    Pool other = pools.create();
+    ZfsDriver target = driverFor(other);
+    zfs.create(DB, 32 * MIB);
+    zfs.snapshot(DB, "s1");
+
+    pipe(zfs.send(DB, Optional.empty(), "s1"), target.receive(DB, false));
+    target.adoptReceived(DB);
+
+    for (String filesystem : List.of(zfs.layout().filesystem(DB), target.layout().filesystem(DB))) {
+      assertThat(ZfsCli.standard().zfs("get", "-H", "-o", "property,value", "setuid,devices", filesystem).strip())
+          .as("zfs get setuid,devices %s", filesystem).isEqualTo("setuid\toff\ndevices\toff");
+    }
+  }
+
+  @Test
   void aTargetPoolTooSmallFailsWithOutOfSpaceAndLeavesTheSourceAlone() throws IOException {
     Pool tiny = pools.create(ZfsPoolExtension.MIN_SIZE);
     ZfsDriver target = driverFor(tiny);
