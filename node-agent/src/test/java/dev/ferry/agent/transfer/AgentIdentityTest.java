@@ -123,7 +123,7 @@ class AgentIdentityTest {
   private TransferResult send(TlsFiles certificate, String claimed, String from, String host, int at, String ticket,
       String snapshot) {
     TransferClient client = new TransferClient(vertx, source, from, counted, Optional.of(certificate), KEY,
-        new AgentRequest(KEY, claimed, Clock.systemUTC()));
+        new AgentRequest(KEY, claimed, Clock.systemUTC()), TransferCap.unlimited());
     try {
       return client.send(new TransferRequest(host, at, ticket, DB, Optional.empty(), snapshot), p -> { })
           .await(120, TimeUnit.SECONDS);
