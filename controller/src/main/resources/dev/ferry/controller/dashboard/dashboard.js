@@ -97,7 +97,7 @@
 
   function dl(pairs) {
     return el('dl', {}, pairs.filter(p => p[1] !== undefined && p[1] !== null && p[1] !== '')
-      .map(([k, v]) => [el('dt', { text: k }), el('dd', {}, v)]));
+      .flatMap(([k, v]) => [el('dt', { text: k }), el('dd', {}, v)]));
   }
 
   // ---- rendering ----------------------------------------------------------------------------
@@ -171,8 +171,9 @@
         el('span', { text: `${bytes(used)} used of ${bytes(size)} (${Math.round(used * 100 / size)}%), ${bytes(status.poolFreeBytes || 0)} free` })]
       : 'not reported yet';
     return el('article', { class: 'card node' },
-      el('h3', {}, node.metadata.name, ' ', el('span', { class: `state ${ready && ready.status === 'True' ? 'good' : 'bad'}`,
-        text: ready ? (ready.status === 'True' ? '✓ Ready' : `✗ Not ready`) : '? Ready unknown' })),
+      // A Node lives under its agent's etcd lease: one that is listed has a live agent.
+      el('h3', {}, node.metadata.name, ' ', el('span', { class: `state ${!ready || ready.status === 'True' ? 'good' : 'bad'}`,
+        text: ready ? (ready.status === 'True' ? '✓ Ready' : '✗ Not ready') : '✓ Up (agent registered)' })),
       dl([['hostname', spec.hostname], ['address', spec.address], ['attributes', attributes || 'none'],
         ['pool', spec.pool], ['pool usage', usage], ['agent', spec.agentVersion], ['heartbeat', ago(status.lastHeartbeat)]]),
       ready && ready.status !== 'True' ? conditionList([ready]) : null);
