@@ -64,7 +64,7 @@ final class DashboardRoute implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerResponse response = secure(ctx.response());
-    String path = ctx.request().path();
+    String path = ctx.normalizedPath();
     if (path.equals("/ui")) {
       response.setStatusCode(301).putHeader(HttpHeaders.LOCATION, PATH).end();
       return;
