@@ -66,7 +66,8 @@ class DashboardBrowserIT {
     wait(Duration.ofSeconds(60)).until(b -> cardText("nodes", "node1").contains("disk=spinning")
         && cardText("nodes", "node2").contains("disk=ssd"));
     assertThat(cardText("nodes", "node1")).contains("✓ Up", "pool usage", "used of", "free");
-    wait(Duration.ofMinutes(2)).until(b -> cardText("apps", "todos-db").contains("node1")
+    // zfs-fuse, shared by every test on the machine, can take minutes to create a pool's first dataset.
+    wait(Duration.ofMinutes(5)).until(b -> cardText("apps", "todos-db").contains("node1")
         && cardText("apps", "todos-db").contains("1 running"));
     assertThat(cardText("apps", "todos-db")).contains("Marathon task", "/todos-db", "✓ True Ready");
     // Either disk will do now: the app stays where its data is until someone moves it.
@@ -102,7 +103,7 @@ class DashboardBrowserIT {
     wait(Duration.ofSeconds(60)).until(b -> !text("migrations").contains("no migrations"));
     screenshot("4-edit-token-moves-the-database", "#migrations");
 
-    wait(Duration.ofMinutes(4)).until(b -> migrationText().contains("Succeeded") || migrationText().contains("RolledBack")
+    wait(Duration.ofMinutes(5)).until(b -> migrationText().contains("Succeeded") || migrationText().contains("RolledBack")
         || migrationText().contains("✗ Failed"));
     String migration = migrationText();
     screenshot("5-migration-succeeded", "#migrations");
