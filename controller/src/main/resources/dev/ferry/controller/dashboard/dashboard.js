@@ -206,7 +206,7 @@
     const button = el('button', { type: 'submit', class: 'move-button', disabled: targets.length === 0 || !current }, 'Move');
     const form = el('form', { class: 'move', method: 'post' },
       el('label', { for: id, text: 'Move to' }), select, button,
-      el('p', { class: 'error move-message', role: 'alert', text: state.moveMessage[app] || '' }));
+      el('p', { class: 'move-message', role: 'alert', text: state.moveMessage[app] || '' }));
     form.addEventListener('submit', event => {
       event.preventDefault();
       button.disabled = true;
