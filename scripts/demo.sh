@@ -3,7 +3,8 @@
 # ./ferry. It starts the cluster (UP-OPTIONS go to `./ferry up`, e.g. other ports), runs the
 # TodoMVC app and its Redis on the spinning-disk node, adds three todos through the app's API,
 # moves the database to the SSD node by changing its placement, checks the todos through the
-# app again, prints what the move cost, and stops the cluster (unless --keep). The last line is
+# app again, prints what the move cost, and stops the cluster (unless --keep: then it prints
+# the URLs to open, the dashboard's among them, how to sign in and how to stop it). The last line is
 # `DEMO OK: ...` (exit 0) or `DEMO FAILED: <reason>` (exit 1).
 
 DEMO_TODOS=("Buy milk" "Walk the dog" "Move the database to the SSD")
@@ -30,6 +31,11 @@ for path in sys.argv[1:]:
 
 demo_json() {
   python3 -c "$DEMO_JSON_PY" "$@"
+}
+
+# Reads cluster.json on stdin and prints the URL of the component named $1.
+demo_component_url() {
+  demo_json components | python3 -c 'import json,sys; print(next(c["url"] for c in json.load(sys.stdin) if c["name"] == sys.argv[1]))' "$1"
 }
 
 demo_say() {
@@ -104,8 +110,9 @@ demo_run() {
   DEMO_OWNS_CLUSTER=true
   "$FERRY_HOME/ferry" up --state-dir "$state_dir" "$@"
   local cluster="$state_dir/cluster.json"
-  local scheduler ferryctl_config
-  scheduler=$(demo_json components <"$cluster" | python3 -c 'import json,sys; print(next(c["url"] for c in json.load(sys.stdin) if c["name"] == "scheduler"))')
+  local scheduler controller ferryctl_config
+  scheduler=$(demo_component_url scheduler <"$cluster")
+  controller=$(demo_component_url controller <"$cluster")
   ferryctl_config=$(demo_json ferryctlConfig <"$cluster")
   export FERRY_CONFIG=$ferryctl_config
   DEMO_SCHEDULER=$scheduler
@@ -180,6 +187,10 @@ demo_run() {
     echo "  the TodoMVC app     $app/"
     echo "  Marathon's API      $scheduler/v2/apps   (curl -u \"\$(cat $DEMO_MARATHON_CREDENTIALS)\")"
     echo "  Ferry's API         ./ferryctl get statefulapps   (context in $ferryctl_config)"
+    echo "  Ferry's dashboard   $controller/ui/"
+    echo "                      sign in with the admin token: grep ',admin\$' $state_dir/secrets/tokens | cut -d, -f1"
+    echo "                      (add view or edit tokens there as 'token,user,role' lines; see docs/dashboard.md)"
+    echo "                      the certificate is from the cluster CA $state_dir/secrets/tls/ca.crt: trust it in the browser"
     echo "  move it back        ./ferryctl apply -f manifests/todomvc/db.yaml"
     echo "  stop it all         ./ferry down --state-dir $state_dir"
   fi

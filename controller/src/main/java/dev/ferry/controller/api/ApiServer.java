@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * GET    /healthz                          open; 200 while the process runs
  * GET    /readyz                           open; 200 when etcd answers, else 503 (no detail: it is open)
+ * GET    /ui/                              open; the dashboard's page, style sheet and script
+ *                                          ({@link DashboardRoute}); its data calls need a token
  * GET    /metrics                          metrics (a token only Prometheus needs) or view; Prometheus text
  * GET    /version                          view; {"version": ...}
  * GET    /apis/ferry/v1/&lt;plural&gt;            view; ?labelSelector=; a list with metadata.resourceVersion
@@ -52,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * POST   /apis/ferry/v1/gitsources/&lt;name&gt;/sync   edit; syncs now, answers the GitSource
  * POST   /hooks/gitsources/&lt;name&gt;          open, signed with the GitSource's webhook secret
  *                                          ({@link GitWebhookRoute}); 202, the sync follows
- * GET    /apis/ferry/v1/watch              view; WebSocket, see {@link WatchFrame}
+ * GET    /apis/ferry/v1/watch              view; WebSocket, see {@link WatchFrame}; a browser sends the
+ *                                          token as a subprotocol ({@link BearerAuth})
  * </pre>
  *
  * <p>The token is checked before a body is read; bodies over 1 MiB are refused with 413, a
@@ -109,10 +112,11 @@ public final class ApiServer extends VerticleBase {
   public Future<?> start() {
     HttpServerOptions http = new HttpServerOptions().setHost(options.host()).setPort(options.port())
         .setIdleTimeout((int) options.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+    // The watch answers the subprotocol a browser offers beside its token (BearerAuth).
+    http.setWebSocketSubProtocols(List.of(BearerAuth.SUBPROTOCOL));
     options.tls().ifPresent(files -> VertxTls.serve(http, files, false));
-    return vertx.createHttpServer(http)
-        .requestHandler(router())
-        .listen()
+    return vertx.executeBlocking(DashboardRoute::load)
+        .compose(dashboard -> vertx.createHttpServer(http).requestHandler(router(dashboard)).listen())
         .onSuccess(s -> {
           server = s;
           vertx.setPeriodic(ReloadingTokens.INTERVAL.toMillis(), id -> vertx.executeBlocking(tokens::reload, false)
@@ -145,19 +149,24 @@ public final class ApiServer extends VerticleBase {
 
   /**
    * The routes the server answers, as its router holds them: the security suite enumerates them,
-   * so that a route added without a token check fails a test (RouteTableTest).
+   * so that a route added without a token check fails a test (RouteTableTest). Blocking: it reads
+   * the dashboard's files.
    */
   List<Route> routes() {
-    return router().getRoutes();
+    return router(DashboardRoute.load()).getRoutes();
   }
 
-  private Router router() {
+  private Router router(DashboardRoute dashboard) {
     Router router = Router.router(vertx);
     router.route().handler((PlatformHandler) this::countRequest);
     ObjectRoutes objects = new ObjectRoutes(store, options.allowFileGitUrls());
 
     router.get("/healthz").handler(tag("/healthz")).handler(ctx -> Responses.json(ctx, 200, Map.of("status", "ok")));
     router.get("/readyz").handler(tag("/readyz")).handler(this::ready);
+    // The dashboard's files hold no data: open, like the probes; its data calls need a token.
+    router.route(HttpMethod.GET, "/ui").handler(tag("/ui/")).handler(dashboard);
+    router.route(HttpMethod.GET, DashboardRoute.PATH + "*").handler(tag("/ui/")).handler(dashboard);
+    router.route(HttpMethod.HEAD, DashboardRoute.PATH + "*").handler(tag("/ui/")).handler(dashboard);
     router.get("/metrics").handler(tag("/metrics")).handler(scrapeAuth).handler(this::scrape);
     on(router, HttpMethod.GET, "/version").handler(ctx -> Responses.json(ctx, 200, Map.of("version", options.version())));
     on(router, HttpMethod.GET, "/apis/ferry/v1/watch").handler(this::watch);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.api.model.Kind;
 import dev.ferry.controller.auth.Role;
-import dev.ferry.testing.EtcdExtension;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
 import java.net.URI;
@@ -21,8 +20,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -35,15 +32,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RouteTableTest {
 
   @RegisterExtension
-  static EtcdExtension etcd = new EtcdExtension();
-
-  static ApiFixture api;
+  static final ApiFixture api = ApiFixture.withOwnEtcd();
 
   /** Answered without a bearer token, and why. */
   static final Map<String, String> OPEN = Map.of(
       "GET /healthz", "the liveness probe says only ok",
       "GET /readyz", "the readiness probe says only whether it is ready",
-      "POST /hooks/gitsources/:name", "a git server signs the call with the GitSource's webhook secret (GitOpsTest)");
+      "POST /hooks/gitsources/:name", "a git server signs the call with the GitSource's webhook secret (GitOpsTest)",
+      "GET /ui", "redirects to the dashboard's page (DashboardTest)",
+      "GET /ui/", "the dashboard's page, style sheet and script hold no data; their data calls need a token (DashboardTest)",
+      "HEAD /ui/", "the same files' headers");
 
   /** The smallest role for each route with a token; object routes by kind ({@link Role#toWrite}). */
   static final Map<String, Role> SMALLEST_ROLE = new LinkedHashMap<>();
@@ -57,16 +55,6 @@ class RouteTableTest {
     SMALLEST_ROLE.put("PUT /apis/ferry/v1/:plural/:name", Role.EDIT);
     SMALLEST_ROLE.put("DELETE /apis/ferry/v1/:plural/:name", Role.EDIT);
     SMALLEST_ROLE.put("POST /apis/ferry/v1/gitsources/:name/sync", Role.EDIT);
-  }
-
-  @BeforeAll
-  static void start() {
-    api = ApiFixture.start(etcd.config());
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
   }
 
   /** "METHOD template" of every route with a path, as the router holds it. */

@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -196,6 +197,21 @@ final class DemoCluster implements AutoCloseable {
     return "https://127.0.0.1:" + controllerPort;
   }
 
+  /**
+   * The SHA-256 of the controller certificate's public key, base64: what Chromium's
+   * {@code --ignore-certificate-errors-spki-list} takes to trust this one certificate of the
+   * cluster's own CA, and no other.
+   */
+  String controllerKeyPin() throws IOException {
+    try (var in = Files.newInputStream(stateDir.resolve("secrets").resolve("tls").resolve("controller.crt"))) {
+      var certificate = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(certificate.getPublicKey().getEncoded());
+      return java.util.Base64.getEncoder().encodeToString(digest);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("cannot read the controller's certificate", e);
+    }
+  }
+
   /** The scheduler's basic credentials that {@code ./ferry up} wrote for this cluster. */
   MarathonCredentials marathonCredentials() {
     return MarathonCredentials.read(stateDir.resolve("secrets").resolve("marathon-credentials"));
@@ -205,6 +221,21 @@ final class DemoCluster implements AutoCloseable {
   String token() throws IOException {
     return Files.readAllLines(stateDir.resolve("secrets").resolve("tokens")).stream()
         .filter(l -> !l.isBlank() && !l.startsWith("#")).findFirst().orElseThrow().split(",")[0];
+  }
+
+  /**
+   * Adds a token of {@code role} for {@code user} to this cluster's tokens file and returns it
+   * once the controller accepts it (it reads the file again every two seconds).
+   */
+  String addToken(String user, String role) throws IOException {
+    byte[] random = new byte[16];
+    new SecureRandom().nextBytes(random);
+    String token = HexFormat.of().formatHex(random);
+    Files.writeString(stateDir.resolve("secrets").resolve("tokens"), token + "," + user + "," + role + "\n",
+        StandardOpenOption.APPEND);
+    Awaitility.await("the controller accepts the new " + role + " token").atMost(Duration.ofMinutes(1))
+        .pollInterval(Duration.ofSeconds(1)).until(() -> ferryctl("--token", token, "get", "nodes").exit() == 0);
+    return token;
   }
 
   /** Runs a command to completion (at most five minutes) with this cluster's ferryctl config. */

@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.api.process.FreePort;
 import dev.ferry.api.process.ManagedProcess;
+import dev.ferry.api.tls.SslContexts;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,6 +53,29 @@ class FerryDemoIT {
         .startsWith("DEMO OK: 3 todos moved with Redis from node1 (spinning) to node2 (ssd)");
     assertThat(lines).contains("==> Summary", "Buy milk", "Walk the dog", "Move the database to the SSD")
         .anyMatch(l -> l.contains("the cluster is down"));
+  }
+
+  @Test
+  void theDemoWithKeepLeavesTheClusterUpAndPrintsTheDashboardAndHowToSignIn() throws Exception {
+    int controllerPort = FreePort.pick();
+    List<String> args = new ArrayList<>(List.of("demo", "--no-build", "--keep"));
+    args.addAll(DemoCluster.upOptions(stateDir, out.resolve("ferryctl-config"), FreePort.pick(), controllerPort));
+
+    Path log = ferry(args, "demo-keep");
+
+    String output = Files.readString(log);
+    String dashboard = "https://127.0.0.1:" + controllerPort + "/ui/";
+    assertThat(output).as(output).contains("DEMO OK: ", "Ferry's dashboard   " + dashboard,
+        "grep ',admin$' " + stateDir.toAbsolutePath().normalize() + "/secrets/tokens | cut -d, -f1",
+        "./ferry down --state-dir " + stateDir.toAbsolutePath().normalize());
+    assertThat(output).doesNotContain("the cluster is down");
+    // Still up: the dashboard answers, over the cluster CA's certificate.
+    HttpClient http = HttpClient.newBuilder()
+        .sslContext(SslContexts.trusting(stateDir.resolve("secrets").resolve("tls").resolve("ca.crt"))).build();
+    HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(dashboard)).timeout(Duration.ofSeconds(20)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("Ferry dashboard", "Sign in");
   }
 
   /** Runs {@code ./ferry ARGS}; returns its output's file. */

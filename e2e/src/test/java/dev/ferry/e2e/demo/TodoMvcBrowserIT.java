@@ -3,9 +3,7 @@ package dev.ferry.e2e.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.e2e.demo.DemoCluster.MigrationResult;
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,13 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -64,7 +57,7 @@ class TodoMvcBrowserIT {
     String app = "http://" + cluster.awaitTask("/todos", Duration.ofMinutes(3), TodoApi::answers);
     assertThat(redisBefore).startsWith("127.0.1.1:");
 
-    browser = chromium(out.resolve("chromium-profile"));
+    browser = Chromium.start(out.resolve("chromium-profile"));
     browser.get(app + "/");
     for (String todo : TODOS) {
       WebElement input = wait(browser).until(b -> b.findElement(By.cssSelector(".new-todo")));
@@ -98,18 +91,6 @@ class TodoMvcBrowserIT {
   }
 
   private void screenshot(String name) throws IOException {
-    byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
-    Files.write(out.resolve(name + ".png"), png);
-  }
-
-  /** Headless chromium of the distribution with its own driver: nothing is downloaded. */
-  private static WebDriver chromium(Path profile) {
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary("/usr/bin/chromium");
-    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--window-size=1024,768", "--user-data-dir=" + profile);
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-    return new ChromeDriver(service, options);
+    Chromium.screenshot(browser, out, name);
   }
 }
