@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.agent.Agent;
 import dev.ferry.agent.config.AgentConfig;
+import dev.ferry.agent.dataset.UsageThreshold;
 import dev.ferry.agent.zfs.ZfsCli;
 import dev.ferry.agent.zfs.ZfsDriver;
 import dev.ferry.agent.zfs.ZfsLayout;
@@ -71,7 +72,7 @@ final class MigrationFixture implements AutoCloseable {
     AgentConfig config = new AgentConfig(name, name, address, FreePort.pick(), Map.of("disk", disk),
         new ZfsLayout(pool.name(), pool.mountRoot()), etcd, keyFile, Optional.empty(),
         pool.mountRoot().resolveSibling("agent-state"), Duration.ofSeconds(5), Duration.ofSeconds(2),
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10), UsageThreshold.DEFAULT);
     return Agent.start(controller.vertx, config, controller.store, ZfsDriver.detect(config.layout(), ZfsCli.standard()),
         controller.key, Clock.systemUTC()).await();
   }

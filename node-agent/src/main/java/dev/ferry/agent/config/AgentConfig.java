@@ -1,7 +1,9 @@
 package dev.ferry.agent.config;
 
 import dev.ferry.agent.zfs.ZfsLayout;
+import dev.ferry.agent.dataset.UsageThreshold;
 import dev.ferry.api.model.Durations;
+import dev.ferry.api.model.Quantity;
 import dev.ferry.api.model.NodeSpec;
 import dev.ferry.api.store.EtcdConfig;
 import dev.ferry.api.tls.TlsFiles;
@@ -36,7 +38,9 @@ import java.util.Optional;
  *     {@value #DEFAULT_STATE_DIR} by default
  * @param leaseTtl how long the Node outlives the agent's last keep-alive
  * @param refreshInterval how often the Node's pool figures and attributes are checked
- * @param resyncInterval how often every dataset is looked at again, events or not
+ * @param resyncInterval how often the agent lists its pool's copies (one {@code zfs} command) and
+ *     looks again at each dataset of this node whose copy or object changed since, events or not
+ * @param usage when a copy's space figures alone are written to its Dataset ({@link UsageThreshold})
  */
 public record AgentConfig(
     String nodeName,
@@ -51,7 +55,8 @@ public record AgentConfig(
     Path stateDir,
     Duration leaseTtl,
     Duration refreshInterval,
-    Duration resyncInterval) {
+    Duration resyncInterval,
+    UsageThreshold usage) {
 
   public static final String DEFAULT_ETCD = "http://127.0.0.1:2379";
   public static final String DEFAULT_STATE_DIR = "/var/lib/ferry/agent";
@@ -85,7 +90,9 @@ public record AgentConfig(
         Path.of(s.get(Setting.STATE_DIR).orElse(DEFAULT_STATE_DIR)),
         duration(s, Setting.LEASE_TTL, Duration.ofSeconds(10)),
         duration(s, Setting.REFRESH_INTERVAL, Duration.ofSeconds(30)),
-        duration(s, Setting.RESYNC_INTERVAL, Duration.ofSeconds(30)));
+        duration(s, Setting.RESYNC_INTERVAL, Duration.ofSeconds(30)),
+        new UsageThreshold(bytes(s, Setting.USAGE_REPORT_BYTES, UsageThreshold.DEFAULT.bytes()),
+            duration(s, Setting.USAGE_REPORT_INTERVAL, UsageThreshold.DEFAULT.minInterval())));
   }
 
   private static Optional<TlsFiles> tls(Settings s) {
@@ -160,6 +167,21 @@ public record AgentConfig(
       throw s.invalid(setting, "no readable file at " + file.toAbsolutePath());
     }
     return file;
+  }
+
+  private static long bytes(Settings s, Setting setting, long fallback) {
+    if (s.get(setting).isEmpty()) {
+      return fallback;
+    }
+    try {
+      long bytes = Quantity.parse(s.get(setting).get()).bytes();
+      if (bytes <= 0) {
+        throw s.invalid(setting, "must be more than zero bytes");
+      }
+      return bytes;
+    } catch (IllegalArgumentException e) {
+      throw s.invalid(setting, e.getMessage());
+    }
   }
 
   private static Duration duration(Settings s, Setting setting, Duration fallback) {

@@ -30,7 +30,9 @@ public enum Setting {
   STATE_DIR("stateDir"),
   LEASE_TTL("leaseTtl"),
   REFRESH_INTERVAL("refreshInterval"),
-  RESYNC_INTERVAL("resyncInterval");
+  RESYNC_INTERVAL("resyncInterval"),
+  USAGE_REPORT_BYTES("usageReportBytes"),
+  USAGE_REPORT_INTERVAL("usageReportInterval");
 
   private final String key;
 
