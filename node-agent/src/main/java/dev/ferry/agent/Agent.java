@@ -132,7 +132,14 @@ public final class Agent {
   }
 
   private Future<Void> reconcileDataset(String name) {
-    return keeper.reconcile(name);
+    return keeper.reconcile(name)
+        .onFailure(e -> mine.forget(name))
+        .map(looked -> {
+          if (!looked) {
+            mine.forget(name);
+          }
+          return null;
+        });
   }
 
   private boolean primaryHere(DatasetName dataset) {

@@ -135,6 +135,14 @@ public final class NodeDatasets {
     return reported == null || !reported.mounted() || reported.readonly();
   }
 
+  /**
+   * The next pass looks at {@code name} again whatever it finds: the look it asked for did not
+   * happen (a receive had the copy) or failed.
+   */
+  public void forget(String name) {
+    seen.remove(name);
+  }
+
   /** Whether the copy's space moved enough, and long enough after the last report, to be reported. */
   private boolean spaceDue(Dataset d, Optional<CopyListing> copy) {
     DatasetCopy reported = d.status().copies().get(node);
