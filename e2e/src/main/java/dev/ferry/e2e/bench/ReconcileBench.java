@@ -285,7 +285,7 @@ public final class ReconcileBench {
     return String.format("app-%04d", i);
   }
 
-  /** App {@code i}; with a dataset of its own (16 MiB) when {@code withDataset}. */
+  /** App {@code i}; with a dataset of its own (16 MiB) when {@code withDataset}, even ones on node1, odd on node2. */
   static String manifest(int i, long mem, boolean withDataset) {
     return """
         apiVersion: ferry/v1
@@ -294,7 +294,9 @@ public final class ReconcileBench {
         spec:
           app: {cmd: sleep 3600, cpus: 0.01, mem: %d, instances: 1, portDefinitions: []}
         """.formatted(name(i), mem)
-        + (withDataset ? "  dataset: {name: data-%04d, size: 16Mi, mountPath: /data}\n".formatted(i) : "");
+        + (withDataset ? "  dataset: {name: data-%04d, size: 16Mi, mountPath: /data}\n".formatted(i)
+            // Half on each node, so that each agent has datasets of its own and the other's to ignore.
+            + "  placement: {constraints: [[disk, LIKE, %s]]}\n".formatted(i % 2 == 0 ? "spinning" : "ssd") : "");
   }
 
   /** The datasets {@code --datasets} alone asks for: issue 15's least. */
