@@ -8,7 +8,11 @@ ferry_bench() {
   local name=${1:-}
   [ $# -gt 0 ] && shift
   case "$name" in
-    reconcile) ferry_bench_main e2e dev.ferry.e2e.bench.ReconcileBench "$@" ;;
+    reconcile)
+      # --datasets puts real datasets on zfs-fuse pools, made and destroyed by the benchmark.
+      case " $* " in *" --datasets "*) ferry_start_zfs_fuse || return ;; esac
+      ferry_bench_main e2e dev.ferry.e2e.bench.ReconcileBench "$@"
+      ;;
     transfer) ferry_bench_transfer "$@" ;;
     migration)
       ferry_start_zfs_fuse || return

@@ -79,7 +79,8 @@ public final class Controller implements AutoCloseable {
         .orElseGet(MesosAgents::none);
     ReconcilerMetrics reconcilerMetrics = new ReconcilerMetrics(metrics.registry());
     this.duties = new LeaderDuties(vertx, store, marathon, mesos, clusterKey(config),
-        Reconcilers.Settings.DEFAULT.withTaskGuard(config.taskGuard()).withSecretsDir(config.secretsDir()),
+        Reconcilers.Settings.DEFAULT.withTaskGuard(config.taskGuard()).withSecretsDir(config.secretsDir())
+            .withMigrationHistoryLimit(config.migrationHistoryLimit()),
         Clock.systemUTC(), reconcilerMetrics).also(gitops);
     reconcilerMetrics.watch(duties);
     this.leadership = new Leadership(curator, config.zookeeperPath() + "/controller-leader",

@@ -9,6 +9,7 @@ import dev.ferry.api.store.EtcdConfig;
 import dev.ferry.api.tls.TlsFiles;
 import dev.ferry.controller.discovery.ZkUrl;
 import dev.ferry.controller.marathon.TaskGuard;
+import dev.ferry.controller.runtime.Reconcilers;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +56,8 @@ import java.util.Optional;
  *                                                  every agent; a dataset's task is launched through it)
  * secretsDir: /etc/ferry/app-secrets               FERRY_SECRETS_DIR (the files that apps' secrets name in
  *                                                  spec.app.secrets.NAME.source; none: such apps are refused)
+ * migrationHistoryLimit: 10                        FERRY_MIGRATION_HISTORY_LIMIT (finished Migrations kept
+ *                                                  per StatefulApp, the newest; older ones are deleted)
  * </pre>
  *
  * <p>Unknown keys are refused, so a typo is an error rather than a silent default.
@@ -77,7 +80,8 @@ public record ControllerConfig(
     boolean gitopsAllowFileUrls,
     Optional<Path> gitopsCredentialsDir,
     TaskGuard taskGuard,
-    Optional<Path> secretsDir) {
+    Optional<Path> secretsDir,
+    int migrationHistoryLimit) {
 
   /**
    * Reads {@code yaml} (empty for none) with {@code env} over it.
@@ -113,7 +117,9 @@ public record ControllerConfig(
         bool("gitops.allowFileUrls", s.get("FERRY_GITOPS_ALLOW_FILE_URLS", file.gitops().allowFileUrls()).orElse("false")),
         s.get("FERRY_GITOPS_CREDENTIALS_DIR", file.gitops().credentialsDir()).map(Path::of),
         taskGuard(s.get("FERRY_TASK_GUARD", file.taskGuard())),
-        s.get("FERRY_SECRETS_DIR", file.secretsDir()).map(Path::of));
+        s.get("FERRY_SECRETS_DIR", file.secretsDir()).map(Path::of),
+        historyLimit(s.get("FERRY_MIGRATION_HISTORY_LIMIT", file.migrationHistoryLimit())
+            .orElse(Integer.toString(Reconcilers.Settings.DEFAULT_MIGRATION_HISTORY_LIMIT))));
   }
 
   private static Optional<TlsFiles> tls(Settings s, Tls file) {
@@ -196,6 +202,19 @@ public record ControllerConfig(
     throw new IllegalArgumentException("controller config: " + field + " must be true or false, not '" + text + "'");
   }
 
+  private static int historyLimit(String text) {
+    try {
+      int limit = Integer.parseInt(text);
+      if (limit >= 0) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("controller config: migrationHistoryLimit '" + text
+        + "' is not a whole number of 0 or more (finished Migrations kept per StatefulApp)");
+  }
+
   private static int port(String text) {
     try {
       int port = Integer.parseInt(text);
@@ -226,7 +245,8 @@ public record ControllerConfig(
   // The file's shape; absent sections read as empty ones.
   record File(Listen listen, Tls tls, Etcd etcd, Optional<String> tokensFile, Optional<String> clusterKeyFile,
       Marathon marathon, Mesos mesos, ZooKeeper zookeeper, GitOpsSection gitops, Optional<String> taskGuard,
-      Optional<String> secretsDir) {
+      Optional<String> secretsDir,
+      Optional<Integer> migrationHistoryLimit) {
     File {
       listen = listen == null ? new Listen(Optional.empty(), Optional.empty()) : listen;
       tls = tls == null ? new Tls(Optional.empty(), Optional.empty(), Optional.empty()) : tls;
@@ -239,6 +259,7 @@ public record ControllerConfig(
       gitops = gitops == null ? new GitOpsSection(Optional.empty(), Optional.empty(), Optional.empty()) : gitops;
       taskGuard = taskGuard == null ? Optional.empty() : taskGuard;
       secretsDir = secretsDir == null ? Optional.empty() : secretsDir;
+      migrationHistoryLimit = migrationHistoryLimit == null ? Optional.empty() : migrationHistoryLimit;
     }
   }
 

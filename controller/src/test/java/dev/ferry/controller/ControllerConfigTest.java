@@ -83,6 +83,18 @@ class ControllerConfigTest {
   }
 
   @Test
+  void theMigrationHistoryLimitIsTenUnlessSetAndMustBeAWholeNumber() {
+    assertThat(ControllerConfig.parse("tokensFile: /t", Map.of()).migrationHistoryLimit()).isEqualTo(10);
+    assertThat(ControllerConfig.parse("tokensFile: /t\nmigrationHistoryLimit: 3", Map.of()).migrationHistoryLimit())
+        .isEqualTo(3);
+    assertThat(ControllerConfig.parse("tokensFile: /t", Map.of("FERRY_MIGRATION_HISTORY_LIMIT", "0"))
+        .migrationHistoryLimit()).isZero();
+    assertThatThrownBy(() -> ControllerConfig.parse("tokensFile: /t", Map.of("FERRY_MIGRATION_HISTORY_LIMIT", "-1")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("controller config: migrationHistoryLimit '-1' is not a whole number of 0 or more");
+  }
+
+  @Test
   void gitCredentialsComeFromADirectoryOnlyWhenOneIsNamed() {
     assertThat(ControllerConfig.parse(FILE, Map.of()).gitopsCredentialsDir()).isEmpty();
     assertThat(ControllerConfig.parse(FILE.replace("{cacheDir: /var/cache/ferry}", "{cacheDir: /c, credentialsDir: /etc/ferry/git}"),

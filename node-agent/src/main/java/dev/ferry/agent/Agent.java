@@ -3,6 +3,7 @@ package dev.ferry.agent;
 import dev.ferry.agent.config.AgentConfig;
 import dev.ferry.agent.dataset.CopyReporter;
 import dev.ferry.agent.dataset.DatasetKeeper;
+import dev.ferry.agent.dataset.NodeDatasets;
 import dev.ferry.agent.metrics.AgentProbes;
 import dev.ferry.agent.metrics.TransferBytes;
 import dev.ferry.agent.migration.SourceMigrations;
@@ -25,6 +26,8 @@ import dev.ferry.api.model.Migration;
 import dev.ferry.api.model.NodeSpec;
 import dev.ferry.api.store.EtcdStore;
 import dev.ferry.api.transfer.ClusterKey;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -54,8 +57,11 @@ public final class Agent {
   private final DatasetKeeper keeper;
   private final SourceMigrations sources;
   private final WorkLoop migrations;
+  private final NodeDatasets mine;
+  private final AtomicBoolean resyncing = new AtomicBoolean();
   private long resyncTimer = -1;
   private final PrometheusMetrics metrics = new PrometheusMetrics();
+  private final Counter resyncPasses;
   /** From the Node's registration until stop: what {@code /readyz} reports. */
   private final AtomicBoolean ready = new AtomicBoolean();
 
@@ -74,8 +80,14 @@ public final class Agent {
     this.registration = new NodeRegistration(vertx, store, node, nodeSpec(config), zfs::poolSpace,
         config.leaseTtl(), clock);
     EventRecorder events = new EventRecorder(store, "node-agent/" + node, clock);
-    this.keeper = new DatasetKeeper(vertx, zfs, view, new CopyReporter(store, node, clock), node, server::receiving, clock,
-        events);
+    this.keeper = new DatasetKeeper(vertx, zfs, view, new CopyReporter(store, node, clock, config.usage()), node,
+        server::receiving, clock, events);
+    this.mine = new NodeDatasets(zfs, view, node, config.usage(), clock);
+    // What the steady state costs, counted where it happens: every zfs process and every periodic look.
+    FunctionCounter.builder("ferry_agent_zfs_launches", zfs, ZfsDriver::launches)
+        .description("zfs and zpool processes the agent started").register(metrics.registry());
+    this.resyncPasses = Counter.builder("ferry_agent_resync_passes")
+        .description("periodic looks at the node's pool and datasets").register(metrics.registry());
     this.sources = new SourceMigrations(vertx, store, zfs, client, key, view, node, clock, datasets::enqueue, events);
     this.migrations = new WorkLoop(vertx, "migration", sources::reconcile, MIN_BACKOFF, MAX_BACKOFF);
   }
@@ -99,7 +111,7 @@ public final class Agent {
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot serve transfers on " + config.address()
             + ":" + config.transferPort() + " (transferPort, FERRY_TRANSFER_PORT): " + e.getMessage(), e)))
         .compose(port -> {
-          agent.view.watch(store, agent.datasets::enqueue, agent::migrationChanged);
+          agent.view.watch(store, agent::datasetChanged, agent::migrationChanged);
           agent.resyncTimer = vertx.setPeriodic(config.resyncInterval().toMillis(), id -> agent.resync());
           return agent.registration.start(config.refreshInterval());
         })
@@ -123,7 +135,14 @@ public final class Agent {
   }
 
   private Future<Void> reconcileDataset(String name) {
-    return keeper.reconcile(name);
+    return keeper.reconcile(name)
+        .onFailure(e -> mine.forget(name))
+        .map(looked -> {
+          if (!looked) {
+            mine.forget(name);
+          }
+          return null;
+        });
   }
 
   private boolean primaryHere(DatasetName dataset) {
@@ -135,10 +154,30 @@ public final class Agent {
     migrations.enqueue(migration.name());
   }
 
-  /** Looks at everything again: events can be missed, and ZFS can change behind the agent's back. */
+  /** Another node's dataset is not this agent's business: it costs no zfs command and no etcd read. */
+  private void datasetChanged(String name) {
+    if (mine.concerns(name)) {
+      datasets.enqueue(name);
+    }
+  }
+
+  /**
+   * Looks again at what may have changed unseen (events can be missed, ZFS can change behind the
+   * agent's back): one listing of the pool, then only this node's datasets that changed since the
+   * last look ({@link NodeDatasets#pass}). A pass still running when the next is due is not doubled.
+   */
   private void resync() {
-    view.datasetNames().forEach(datasets::enqueue);
     view.migrations().stream().filter(sources::concerns).forEach(m -> migrations.enqueue(m.name()));
+    if (!resyncing.compareAndSet(false, true)) {
+      return;
+    }
+    vertx.executeBlocking(mine::pass, false)
+        .onSuccess(changed -> changed.forEach(datasets::enqueue))
+        .onFailure(e -> LOG.warn("cannot list the copies of pool {}: {}", config.layout().pool(), e.toString()))
+        .onComplete(ar -> {
+          resyncPasses.increment();
+          resyncing.set(false);
+        });
   }
 
   private static NodeSpec nodeSpec(AgentConfig config) {

@@ -526,6 +526,70 @@ class AgentTest {
         .hasContent("written before the fence\nwritten after the fence");
   }
 
+  @Test
+  void anotherNodesDatasetsAndASteadyOneCostTheAgentNoZfsCommandOfTheirOwn() throws Exception {
+    // Every zfs command the agent runs goes through this wrapper, which writes it down first.
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Path commands = dir.resolve("zfs-commands.log");
+    Path wrapper = bin.resolve("zfs");
+    Files.writeString(wrapper, "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '" + commands + "'\nexec '" + onPath("zfs")
+        + "' \"$@\"\n");
+    assertThat(wrapper.toFile().setExecutable(true)).isTrue();
+    TestNode n1 = node1(pools.pool());
+    AgentProcess agent = AgentProcess.start(n1, ETCD.endpoint(), keyFile, logDir,
+        Map.of("PATH", bin + java.io.File.pathSeparator + System.getenv("PATH")));
+    agents.add(agent);
+    awaitNode("node1");
+    createDbOnNode1(64);
+    for (int i = 1; i <= 5; i++) {
+      controller.createDataset("elsewhere-" + i, "node2", Quantity.mebibytes(64), ReclaimPolicy.Retain);
+    }
+    // A few periodic looks to settle (the first looks at everything of this node once)...
+    awaitPasses(n1, metric(n1, "ferry_agent_resync_passes_total") + 3);
+    long linesBefore = Files.readAllLines(commands).size();
+    long launchesBefore = metric(n1, "ferry_agent_zfs_launches_total");
+    // ...then two more of a steady node.
+    long passes = awaitPasses(n1, metric(n1, "ferry_agent_resync_passes_total") + 2);
+
+    List<String> all = Files.readAllLines(commands);
+    String root = n1.pool().name() + "/ferry";
+    assertThat(all).as("zfs commands of node1's agent").noneMatch(c -> c.contains(root + "/elsewhere-"));
+    List<String> steady = all.subList((int) linesBefore, all.size());
+    assertThat(steady).as("zfs commands of a steady node1").isNotEmpty()
+        .noneMatch(c -> c.contains(root + "/db"))
+        .allMatch(c -> c.endsWith(" " + root) || c.endsWith(" " + n1.pool().name()));
+    assertThat(steady.stream().filter(c -> c.endsWith(" " + root)).count())
+        .as("one listing of the pool per pass").isLessThanOrEqualTo(passes);
+    assertThat(metric(n1, "ferry_agent_zfs_launches_total") - launchesBefore).isGreaterThanOrEqualTo(steady.size());
+    assertThat(dataset().status().copies()).containsOnlyKeys("node1");
+  }
+
+  private static String onPath(String command) {
+    for (String d : System.getenv("PATH").split(java.io.File.pathSeparator)) {
+      Path candidate = Path.of(d, command);
+      if (Files.isExecutable(candidate)) {
+        return candidate.toString();
+      }
+    }
+    throw new IllegalStateException(command + " is not on the PATH");
+  }
+
+  /** Waits until the agent counted {@code passes} periodic looks; returns the count then. */
+  private static long awaitPasses(TestNode node, long passes) {
+    return await().atMost(Duration.ofSeconds(120)).until(() -> metric(node, "ferry_agent_resync_passes_total"),
+        n -> n >= passes);
+  }
+
+  /** A counter of the agent's {@code /metrics}, as Prometheus scrapes it. */
+  private static long metric(TestNode node, String name) throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + node.address() + ":" + node.port() + "/metrics"))
+        .build();
+    String body = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body();
+    return body.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{")).findFirst()
+        .map(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .orElseThrow(() -> new AssertionError("no " + name + " in the agent's metrics"));
+  }
+
   /** Creates dataset db with node1 as its primary, as the controller does, and waits until it is mounted. */
   private static void createDbOnNode1(int mebibytes) {
     controller.createDataset("db", "node1", Quantity.mebibytes(mebibytes), ReclaimPolicy.Retain);

@@ -12,8 +12,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Every object of one kind, kept current by an etcd list-and-watch: what reconcilers read, so
@@ -25,11 +27,24 @@ public final class ObjectCache<O extends FerryObject<O, S, T>, S, T> implements 
 
   private final Kind<O, S, T> kind;
   private final Map<String, O> objects = new ConcurrentHashMap<>();
+  private final Function<O, String> indexKey;
+  /** Names by {@link #indexKey}: what {@link #indexed} answers without scanning every object. */
+  private final Map<String, Set<String>> index = new ConcurrentHashMap<>();
   private final CompletableFuture<Void> synced = new CompletableFuture<>();
   private Subscription subscription;
 
   public ObjectCache(Kind<O, S, T> kind) {
+    this(kind, o -> "");
+  }
+
+  /**
+   * A cache that also indexes its objects by {@code indexKey} (the StatefulApp a Migration
+   * belongs to, say), for {@link #indexed}. The key of an object should not change with its
+   * versions; when it does, the index follows.
+   */
+  public ObjectCache(Kind<O, S, T> kind, Function<O, String> indexKey) {
     this.kind = kind;
+    this.indexKey = indexKey;
   }
 
   /** What changed: the object as the cache held it before (empty if it did not) and the event. */
@@ -47,9 +62,14 @@ public final class ObjectCache<O extends FerryObject<O, S, T>, S, T> implements 
       @Override
       public void onEvent(WatchEvent<O> event) {
         // Events of one watch arrive in revision order, one at a time: no newer value is lost.
-        O before = event.type() == WatchEvent.Type.DELETED
-            ? objects.remove(event.object().name())
-            : objects.put(event.object().name(), event.object());
+        O before;
+        if (event.type() == WatchEvent.Type.DELETED) {
+          before = objects.remove(event.object().name());
+          unindex(before);
+        } else {
+          before = objects.put(event.object().name(), event.object());
+          reindex(before, event.object());
+        }
         onChange.onChange(Optional.ofNullable(before), event);
       }
 
@@ -66,9 +86,28 @@ public final class ObjectCache<O extends FerryObject<O, S, T>, S, T> implements 
    * write (the watch brings the same version a moment later). Keeps whichever is newer.
    */
   public O remember(O written) {
-    objects.merge(written.name(), written,
+    O before = objects.get(written.name());
+    O kept = objects.merge(written.name(), written,
         (cached, fresh) -> fresh.metadata().resourceVersion() > cached.metadata().resourceVersion() ? fresh : cached);
+    reindex(before, kept);
     return written;
+  }
+
+  private void reindex(O before, O after) {
+    String key = indexKey.apply(after);
+    if (before != null && !indexKey.apply(before).equals(key)) {
+      unindex(before);
+    }
+    index.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(after.name());
+  }
+
+  private void unindex(O gone) {
+    if (gone != null) {
+      index.computeIfPresent(indexKey.apply(gone), (k, names) -> {
+        names.remove(gone.name());
+        return names.isEmpty() ? null : names;
+      });
+    }
   }
 
   /** Completes once the first list is in the cache. */
@@ -89,6 +128,20 @@ public final class ObjectCache<O extends FerryObject<O, S, T>, S, T> implements 
     List<O> all = new ArrayList<>(objects.values());
     all.sort(Comparator.comparing(FerryObject::name));
     return all;
+  }
+
+  /** The objects whose index key is {@code key}, sorted by name: a look-up, not a scan of all. */
+  public List<O> indexed(String key) {
+    Set<String> names = index.getOrDefault(key, Set.of());
+    List<O> found = new ArrayList<>(names.size());
+    for (String name : names) {
+      O o = objects.get(name);
+      if (o != null && indexKey.apply(o).equals(key)) {
+        found.add(o);
+      }
+    }
+    found.sort(Comparator.comparing(FerryObject::name));
+    return found;
   }
 
   public int size() {

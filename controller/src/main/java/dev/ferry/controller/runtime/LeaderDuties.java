@@ -106,7 +106,7 @@ public final class LeaderDuties implements Leadership.Duties {
     LOG.info("leading with epoch {}", fence.value());
     EtcdStore fenced = store.fenced(fence);
     Cluster cluster = new Cluster(fenced, new ObjectCache<>(Kind.STATEFUL_APP), new ObjectCache<>(Kind.DATASET),
-        new ObjectCache<>(Kind.NODE), new ObjectCache<>(Kind.MIGRATION), marathon,
+        new ObjectCache<>(Kind.NODE), new ObjectCache<>(Kind.MIGRATION, m -> m.spec().statefulApp()), marathon,
         new MarathonCache(marathon, Duration.ofMinutes(10)), mesos, new EventRecorder(fenced, "controller", clock), clock,
         new AppSecrets(vertx, settings.secretsDir()));
     running = new Reconcilers(vertx, cluster, key, settings, metrics);

@@ -37,26 +37,40 @@ public final class Reconcilers implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Reconcilers.class);
 
-  /** How the reconcilers run. */
   /**
+   * How the reconcilers run.
+   *
    * @param taskGuard where {@code ferry-task-guard} is on the agents, for the Marathon apps written
    * @param secretsDir where the secrets that apps refer to are ({@link dev.ferry.controller.marathon.AppSecrets}); empty for none
+   * @param migrationHistoryLimit how many finished Migrations of each StatefulApp are kept (the
+   *     newest); older finished ones are deleted, unfinished ones never
    */
   public record Settings(int workers, Duration resync, Backoff backoff, double retriesPerSecond, TaskGuard taskGuard,
-      Optional<Path> secretsDir) {
+      Optional<Path> secretsDir, int migrationHistoryLimit) {
+    public static final int DEFAULT_MIGRATION_HISTORY_LIMIT = 10;
     public static final Settings DEFAULT = new Settings(16, Duration.ofMinutes(5), Backoff.DEFAULT, 50, TaskGuard.INSTALLED);
 
-    /** Settings without a secrets directory. */
+    public Settings {
+      if (migrationHistoryLimit < 0) {
+        throw new IllegalArgumentException("migrationHistoryLimit must not be negative, got " + migrationHistoryLimit);
+      }
+    }
+
+    /** Settings without a secrets directory, with the default migration history limit. */
     public Settings(int workers, Duration resync, Backoff backoff, double retriesPerSecond, TaskGuard taskGuard) {
-      this(workers, resync, backoff, retriesPerSecond, taskGuard, Optional.empty());
+      this(workers, resync, backoff, retriesPerSecond, taskGuard, Optional.empty(), DEFAULT_MIGRATION_HISTORY_LIMIT);
     }
 
     public Settings withTaskGuard(TaskGuard guard) {
-      return new Settings(workers, resync, backoff, retriesPerSecond, guard, secretsDir);
+      return new Settings(workers, resync, backoff, retriesPerSecond, guard, secretsDir, migrationHistoryLimit);
     }
 
     public Settings withSecretsDir(Optional<Path> dir) {
-      return new Settings(workers, resync, backoff, retriesPerSecond, taskGuard, dir);
+      return new Settings(workers, resync, backoff, retriesPerSecond, taskGuard, dir, migrationHistoryLimit);
+    }
+
+    public Settings withMigrationHistoryLimit(int limit) {
+      return new Settings(workers, resync, backoff, retriesPerSecond, taskGuard, secretsDir, limit);
     }
   }
 
@@ -75,7 +89,8 @@ public final class Reconcilers implements AutoCloseable {
     this.vertx = vertx;
     this.cluster = cluster;
     this.etcdRecovery = new EtcdRecovery(vertx, cluster.store(), this::resyncAll);
-    this.apps = new WorkQueue(vertx, "statefulapps", etcdRecovery.watching(new StatefulAppReconciler(cluster, settings.taskGuard())),
+    this.apps = new WorkQueue(vertx, "statefulapps", etcdRecovery.watching(new StatefulAppReconciler(cluster, settings.taskGuard(),
+        settings.migrationHistoryLimit())),
         settings.backoff(), new TokenBucket(settings.retriesPerSecond(), 100, System::nanoTime), settings.workers()).observe(metrics);
     this.migrations = new WorkQueue(vertx, "migrations",
         etcdRecovery.watching(new MigrationReconciler(cluster, key, metrics, settings.taskGuard())),
@@ -178,7 +193,7 @@ public final class Reconcilers implements AutoCloseable {
       return;
     }
     apps.add(owner);
-    AppConditions.active(owner, cluster.migrations().list()).ifPresent(m -> migrations.add(m.name()));
+    AppConditions.active(owner, cluster.migrations().indexed(owner)).ifPresent(m -> migrations.add(m.name()));
   }
 
   private void marathonReconnected() {

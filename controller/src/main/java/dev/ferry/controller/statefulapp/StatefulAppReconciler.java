@@ -31,6 +31,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reconciles one StatefulApp: reads what the caches and Marathon say, asks
@@ -41,12 +43,17 @@ public final class StatefulAppReconciler implements Reconciler {
   /** The label on Datasets and Migrations that names the StatefulApp they belong to. */
   public static final String OWNER_LABEL = "ferry.dev/statefulapp";
 
+  private static final Logger LOG = LoggerFactory.getLogger(StatefulAppReconciler.class);
+
   private final Cluster cluster;
   private final TaskGuard guard;
+  private final int historyLimit;
 
-  public StatefulAppReconciler(Cluster cluster, TaskGuard guard) {
+  /** @param historyLimit how many finished Migrations of each app are kept ({@link MigrationHistory}) */
+  public StatefulAppReconciler(Cluster cluster, TaskGuard guard, int historyLimit) {
     this.cluster = cluster;
     this.guard = guard;
+    this.historyLimit = historyLimit;
   }
 
   @Override
@@ -57,7 +64,8 @@ public final class StatefulAppReconciler implements Reconciler {
     }
     StatefulApp app = found.get();
     Optional<Dataset> dataset = app.spec().datasetRef().flatMap(d -> cluster.datasets().get(d.name()));
-    List<Migration> migrations = cluster.migrations().list();
+    // The app's own Migrations, from the cache's index: not a copy and sort of every Migration.
+    List<Migration> migrations = cluster.migrations().indexed(app.name());
     Optional<Migration> migration = AppConditions.active(app, migrations);
     return cluster.marathonCache().app(MarathonApps.appId(app)).compose(marathon -> {
       boolean lockHolderGone = dataset.map(d -> !d.spec().migration().isEmpty()
@@ -78,6 +86,7 @@ public final class StatefulAppReconciler implements Reconciler {
               ? Future.succeededFuture(Optional.of(new AppConditions.Rejection("SecretUnresolved", s.getMessage())))
               : Future.failedFuture(Failures.cause(e)))
           .compose(marathonError -> writeStatus(state, step, marathonError))
+          .compose(v -> pruneHistory(app, migrations, dataset))
           .map(step instanceof AppStep.MoveLater later ? ReconcileResult.requeueAfter(later.retryIn())
               : ReconcileResult.done());
     });
@@ -158,6 +167,26 @@ public final class StatefulAppReconciler implements Reconciler {
         new MigrationSpec(app.name(), app.spec().dataset().name(), start.from(), start.to(), policy.strategy(),
             policy.maxFinalDelta(), policy.maxRounds(), policy.deadlineSeconds()));
     return onContext(cluster.store().create(migration)).map(cluster.migrations()::remember);
+  }
+
+  /**
+   * Deletes the app's finished Migrations beyond the newest {@code historyLimit}. Each delete is
+   * a compare-and-swap on the version seen; one that fails (changed, already gone) is left for the
+   * next reconcile, and does not fail this one.
+   */
+  private Future<Void> pruneHistory(StatefulApp app, List<Migration> migrations, Optional<Dataset> dataset) {
+    Optional<String> heldBy = dataset.map(d -> d.spec().migration()).filter(m -> !m.isEmpty());
+    List<Migration> old = MigrationHistory.prunable(app.name(), migrations, historyLimit, heldBy);
+    if (old.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Future<Void>> deletes = old.stream().map(m -> onContext(cluster.store()
+        .delete(Kind.MIGRATION, m.name(), m.metadata().resourceVersion())).<Void>mapEmpty()
+        .onFailure(e -> LOG.debug("migration {} of {} not pruned now: {}", m.name(), app.name(), e.toString())))
+        .toList();
+    return Future.join(deletes).<Void>mapEmpty().otherwiseEmpty()
+        .onComplete(x -> LOG.info("pruned {} finished migration(s) of {} beyond the newest {}", old.size(), app.name(),
+            historyLimit));
   }
 
   private Future<Void> writeStatus(AppState state, AppStep step, Optional<AppConditions.Rejection> marathonError) {

@@ -8,6 +8,11 @@ import dev.ferry.api.model.Condition;
 import dev.ferry.api.model.Event;
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.model.LabelSelector;
+import dev.ferry.api.model.Migration;
+import dev.ferry.api.model.MigrationPhase;
+import dev.ferry.api.model.MigrationSpec;
+import dev.ferry.api.model.MigrationStatus;
+import dev.ferry.api.model.ObjectMeta;
 import dev.ferry.api.model.StatefulApp;
 import dev.ferry.controller.statefulapp.AppConditions;
 import dev.ferry.controller.statefulapp.MarathonView;
@@ -167,5 +172,31 @@ class StatelessAppTest {
 
     await().atMost(Duration.ofSeconds(60)).until(() -> controller.store.get(Kind.STATEFUL_APP, "short-lived").join().isEmpty());
     assertThat(marathonApp("/short-lived")).isEmpty();
+  }
+
+  @Test
+  void finishedMigrationsBeyondTheHistoryLimitAreDeletedAndTheNewestTenStay() {
+    controller.create("""
+        apiVersion: ferry/v1
+        kind: StatefulApp
+        metadata: {name: historian}
+        spec:
+          app: {cmd: sleep 600, cpus: 0.1, mem: 16, instances: 1}
+        """, Kind.STATEFUL_APP);
+    Instant t0 = Instant.parse("2026-12-03T10:00:00Z");
+    // Twelve moves that ended long ago, created newest first so that names and ages disagree.
+    for (int minute = 12; minute >= 1; minute--) {
+      // Created finished, in one write: a Pending one would be the migration reconciler's to end.
+      controller.store.create(new Migration(ObjectMeta.named("historian-" + minute),
+          new MigrationSpec("historian", "none", "node1", "node2", null, null, 0))
+          .withStatus(MigrationStatus.EMPTY.finished(MigrationPhase.Succeeded, t0.plusSeconds(60L * minute), null, "")))
+          .join();
+    }
+
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(controller.store
+        .list(Kind.MIGRATION, LabelSelector.EVERYTHING).join().items().stream()
+        .map(Migration::name).filter(n -> n.startsWith("historian-")))
+        .containsExactlyInAnyOrder("historian-3", "historian-4", "historian-5", "historian-6", "historian-7",
+            "historian-8", "historian-9", "historian-10", "historian-11", "historian-12"));
   }
 }

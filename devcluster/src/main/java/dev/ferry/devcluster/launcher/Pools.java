@@ -12,8 +12,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
-/** The cluster's file-backed ZFS pools and the mounts under its state directory. */
-final class Pools {
+/**
+ * The cluster's file-backed ZFS pools and the mounts under its state directory; {@link #create}
+ * and {@link #destroy} also serve the benchmarks that need pools of their own.
+ */
+public final class Pools {
 
   private Pools() {}
 
@@ -33,7 +36,7 @@ final class Pools {
   }
 
   /** Creates {@code pool} on a sparse file of {@code sizeBytes}, with no mountpoint of its own. */
-  static void create(String pool, Path vdev, long sizeBytes) {
+  public static void create(String pool, Path vdev, long sizeBytes) {
     try {
       Files.createDirectories(vdev.getParent());
       try (RandomAccessFile file = new RandomAccessFile(vdev.toFile(), "rw")) {
@@ -52,7 +55,7 @@ final class Pools {
    * Destroys {@code pool} (unmounting its datasets), retrying while a dataset is busy. Returns why
    * it could not, or empty when the pool is gone.
    */
-  static Optional<String> destroy(String pool) {
+  public static Optional<String> destroy(String pool) {
     Command last = null;
     for (int attempt = 0; attempt < 6; attempt++) {
       if (!exists(pool)) {

@@ -8,6 +8,7 @@ import dev.ferry.api.process.ManagedProcess;
 import dev.ferry.api.store.EtcdConfig;
 import dev.ferry.api.store.EtcdStore;
 import dev.ferry.devcluster.launcher.Build;
+import dev.ferry.devcluster.launcher.Pools;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,8 +44,18 @@ final class BenchCluster implements AutoCloseable {
   /** devcluster's basic credentials, which the controller and the bench's event stream send. */
   final MarathonCredentials marathonCredentials = new MarathonCredentials("bench", randomHex(16));
   private final List<AutoCloseable> started = new ArrayList<>();
+  private final List<BenchAgent> agents = new ArrayList<>();
   private EtcdStore store;
   private ManagedProcess controller;
+  private ManagedProcess etcd;
+  private ManagedProcess marathon;
+
+  /**
+   * A node agent of the benchmark, on its own file-backed pool.
+   *
+   * @param metricsUrl its {@code /metrics} (plain HTTP, beside its transfers)
+   */
+  record BenchAgent(String node, String pool, ManagedProcess process, String metricsUrl) {}
 
   BenchCluster(Path home) throws Exception {
     this.build = new Build(home);
@@ -58,7 +69,7 @@ final class BenchCluster implements AutoCloseable {
   }
 
   private void start() throws Exception {
-    ManagedProcess etcd = ManagedProcess.start("etcd", EtcdCommand.of("bench", dir.resolve("etcd"), etcdPort, FreePort.pick()),
+    etcd = ManagedProcess.start("etcd", EtcdCommand.of("bench", dir.resolve("etcd"), etcdPort, FreePort.pick()),
         Map.of(), dir.resolve("etcd.log"));
     started.add(etcd);
     etcd.awaitReady("etcd healthy", Duration.ofSeconds(30), () -> answers(EtcdCommand.url(etcdPort) + "/health"));
@@ -66,7 +77,7 @@ final class BenchCluster implements AutoCloseable {
     started.add(zookeeper);
     Path credentials = dir.resolve("marathon-credentials");
     Files.writeString(credentials, marathonCredentials.user() + ":" + marathonCredentials.password() + "\n");
-    ManagedProcess marathon = ManagedProcess.start("devcluster", java(Build.SCHEDULER, List.of(
+    marathon = ManagedProcess.start("devcluster", java(Build.SCHEDULER, List.of(
         "--port", Integer.toString(marathonPort), "--state-dir", dir.resolve("devcluster").toString(), "--simulate-tasks",
         "--http_credentials_file", credentials.toString(),
         "--node", "node1=127.0.1.1:disk=spinning,cpus=10000,mem=10000000",
@@ -86,6 +97,52 @@ final class BenchCluster implements AutoCloseable {
         "marathon: {url: " + marathonUrl() + ", credentialsFile: " + credentials + "}",
         "zookeeper: {connect: " + zookeeper.getConnectString() + ", path: /ferry-bench}",
         "gitops: {cacheDir: " + dir.resolve("gitops") + "}", ""));
+  }
+
+  /**
+   * Starts a node agent per devcluster node (node1 on 127.0.1.1, node2 on 127.0.1.2), each on a
+   * new sparse pool {@code ferrybench-<random>} of {@code poolBytes}, destroyed on {@link #close}
+   * after the agent stopped; returns once both registered their Node.
+   */
+  List<BenchAgent> startAgents(long poolBytes) throws Exception {
+    String[][] nodes = {{"node1", "127.0.1.1", "disk:spinning"}, {"node2", "127.0.1.2", "disk:ssd"}};
+    for (String[] n : nodes) {
+      String pool = "ferrybench-" + randomHex(4);
+      Path poolDir = Files.createDirectories(dir.resolve(pool));
+      Pools.create(pool, poolDir.resolve("vdev"), poolBytes);
+      // Closed after the agent (the list closes in reverse): the pool outlives its agent.
+      started.add(() -> Pools.destroy(pool).ifPresent(why -> System.err.println("bench: pool " + pool + ": " + why)));
+      int port = FreePort.pick();
+      Map<String, String> env = Map.ofEntries(Map.entry("FERRY_NODE_NAME", n[0]), Map.entry("FERRY_ADDRESS", n[1]),
+          Map.entry("FERRY_TRANSFER_PORT", Integer.toString(port)), Map.entry("FERRY_POOL", pool),
+          Map.entry("FERRY_DATASET_ROOT", Files.createDirectories(poolDir.resolve("mnt")).toString()),
+          Map.entry("FERRY_ATTRIBUTES", n[2]), Map.entry("FERRY_ETCD_ENDPOINTS", EtcdCommand.url(etcdPort)),
+          Map.entry("FERRY_CLUSTER_KEY_FILE", dir.resolve("cluster.key").toString()),
+          Map.entry("FERRY_STATE_DIR", Files.createDirectories(poolDir.resolve("agent-state")).toString()));
+      ManagedProcess agent = ManagedProcess.start("agent-" + n[0], java(Build.AGENT, List.of()), env,
+          dir.resolve("agent-" + n[0] + ".log"));
+      started.add(agent);
+      String metrics = "http://" + n[1] + ":" + port + "/metrics";
+      agent.awaitReady("agent of " + n[0], Duration.ofSeconds(60), () -> answers("http://" + n[1] + ":" + port + "/readyz"));
+      agents.add(new BenchAgent(n[0], pool, agent, metrics));
+    }
+    return List.copyOf(agents);
+  }
+
+  ManagedProcess etcdProcess() {
+    return etcd;
+  }
+
+  ManagedProcess marathonProcess() {
+    return marathon;
+  }
+
+  /** A counter or gauge from a Prometheus text page, 0 when absent. */
+  static double scrape(String url, String metric) throws IOException, InterruptedException {
+    String body = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    return body.lines().filter(l -> l.startsWith(metric + " ") || l.startsWith(metric + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
   EtcdStore store() {

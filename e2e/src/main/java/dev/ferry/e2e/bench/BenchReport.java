@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /** A benchmark's figures: printed as lines for people and written as JSON for scripts. */
 final class BenchReport {
@@ -29,6 +30,22 @@ final class BenchReport {
   BenchReport put(String key, long value, String label, String unit) {
     json.put(key, value);
     lines.add(String.format("%-44s %12d %s", label, value, unit));
+    return this;
+  }
+
+  /** One figure per part ({@code {"node1": 2.0, ...}}), a line each. */
+  BenchReport put(String key, Map<String, Double> values, String label, String unit) {
+    ObjectNode node = json.putObject(key);
+    values.forEach((part, value) -> {
+      node.put(part, value);
+      lines.add(String.format("%-44s %12.2f %s", label + ", " + part, value, unit));
+    });
+    return this;
+  }
+
+  BenchReport put(String key, String value, String label) {
+    json.put(key, value);
+    lines.add(String.format("%-44s %s", label, value));
     return this;
   }
 

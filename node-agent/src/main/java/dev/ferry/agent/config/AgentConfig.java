@@ -1,6 +1,7 @@
 package dev.ferry.agent.config;
 
 import dev.ferry.agent.zfs.ZfsLayout;
+import dev.ferry.agent.dataset.UsageThreshold;
 import dev.ferry.api.model.Durations;
 import dev.ferry.api.model.NodeSpec;
 import dev.ferry.api.model.Quantity;
@@ -37,10 +38,12 @@ import java.util.Optional;
  *     {@value #DEFAULT_STATE_DIR} by default
  * @param leaseTtl how long the Node outlives the agent's last keep-alive
  * @param refreshInterval how often the Node's pool figures and attributes are checked
- * @param resyncInterval how often every dataset is looked at again, events or not
+ * @param resyncInterval how often the agent lists its pool's copies (one {@code zfs} command) and
+ *     looks again at each dataset of this node whose copy or object changed since, events or not
  * @param transferMaxBytesPerSecond the most bytes per second this node's outgoing streams send
  *     together ({@code transferMaxBytesPerSecond}, a quantity such as {@code 50Mi}); 0 (the
  *     default) for no cap. The cut-over's final round is not held back by it.
+ * @param usage when a copy's space figures alone are written to its Dataset ({@link UsageThreshold})
  */
 public record AgentConfig(
     String nodeName,
@@ -56,7 +59,8 @@ public record AgentConfig(
     Duration leaseTtl,
     Duration refreshInterval,
     Duration resyncInterval,
-    Quantity transferMaxBytesPerSecond) {
+    Quantity transferMaxBytesPerSecond,
+    UsageThreshold usage) {
 
   public static final String DEFAULT_ETCD = "http://127.0.0.1:2379";
   public static final String DEFAULT_STATE_DIR = "/var/lib/ferry/agent";
@@ -71,7 +75,7 @@ public record AgentConfig(
       ZfsLayout layout, EtcdConfig etcd, Path clusterKeyFile, Optional<TlsFiles> tls, Path stateDir, Duration leaseTtl,
       Duration refreshInterval, Duration resyncInterval) {
     this(nodeName, hostname, address, transferPort, attributes, layout, etcd, clusterKeyFile, tls, stateDir, leaseTtl,
-        refreshInterval, resyncInterval, Quantity.ofBytes(0));
+        refreshInterval, resyncInterval, Quantity.ofBytes(0), UsageThreshold.DEFAULT);
   }
 
   /** The config from {@code --config FILE} (optional) and the process's environment. */
@@ -99,7 +103,9 @@ public record AgentConfig(
         duration(s, Setting.LEASE_TTL, Duration.ofSeconds(10)),
         duration(s, Setting.REFRESH_INTERVAL, Duration.ofSeconds(30)),
         duration(s, Setting.RESYNC_INTERVAL, Duration.ofSeconds(30)),
-        quantity(s, Setting.TRANSFER_MAX_BYTES_PER_SECOND));
+        quantity(s, Setting.TRANSFER_MAX_BYTES_PER_SECOND),
+        new UsageThreshold(bytes(s, Setting.USAGE_REPORT_BYTES, UsageThreshold.DEFAULT.bytes()),
+            duration(s, Setting.USAGE_REPORT_INTERVAL, UsageThreshold.DEFAULT.minInterval())));
   }
 
   private static Quantity quantity(Settings s, Setting setting) {
@@ -182,6 +188,21 @@ public record AgentConfig(
       throw s.invalid(setting, "no readable file at " + file.toAbsolutePath());
     }
     return file;
+  }
+
+  private static long bytes(Settings s, Setting setting, long fallback) {
+    if (s.get(setting).isEmpty()) {
+      return fallback;
+    }
+    try {
+      long bytes = Quantity.parse(s.get(setting).get()).bytes();
+      if (bytes <= 0) {
+        throw s.invalid(setting, "must be more than zero bytes");
+      }
+      return bytes;
+    } catch (IllegalArgumentException e) {
+      throw s.invalid(setting, e.getMessage());
+    }
   }
 
   private static Duration duration(Settings s, Setting setting, Duration fallback) {

@@ -31,7 +31,9 @@ public enum Setting {
   LEASE_TTL("leaseTtl"),
   REFRESH_INTERVAL("refreshInterval"),
   RESYNC_INTERVAL("resyncInterval"),
-  TRANSFER_MAX_BYTES_PER_SECOND("transferMaxBytesPerSecond");
+  TRANSFER_MAX_BYTES_PER_SECOND("transferMaxBytesPerSecond"),
+  USAGE_REPORT_BYTES("usageReportBytes"),
+  USAGE_REPORT_INTERVAL("usageReportInterval");
 
   private final String key;
 

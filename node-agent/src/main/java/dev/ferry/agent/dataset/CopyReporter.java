@@ -11,6 +11,7 @@ import dev.ferry.api.store.EtcdStore;
 import dev.ferry.api.store.Failures;
 import dev.ferry.api.store.NotFoundException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -26,7 +27,9 @@ import java.util.concurrent.TimeoutException;
  * states in {@code status.conditions} and {@code status.identity} ({@link CopyReport}). Every agent
  * writes its own entry of the same map, so a write is a compare-and-swap on the Dataset's revision
  * that, when another agent wrote first, re-reads the Dataset and merges again. Writes nothing when
- * the status already says the same (apart from times), so a quiet copy costs no etcd writes.
+ * the status already says the same (apart from times, and apart from space figures that moved
+ * less than the {@link UsageThreshold} or too recently reported), so a quiet copy costs no etcd
+ * writes.
  * Blocking: call it on a worker thread.
  */
 public final class CopyReporter {
@@ -37,11 +40,13 @@ public final class CopyReporter {
   private final EtcdStore store;
   private final String node;
   private final Clock clock;
+  private final UsageThreshold usage;
 
-  public CopyReporter(EtcdStore store, String node, Clock clock) {
+  public CopyReporter(EtcdStore store, String node, Clock clock, UsageThreshold usage) {
     this.store = store;
     this.node = node;
     this.clock = clock;
+    this.usage = usage;
   }
 
   /**
@@ -60,7 +65,7 @@ public final class CopyReporter {
       String identity = status.identity().isEmpty() ? report.identity() : status.identity();
       List<Condition> conditions = report.conditions().isEmpty() ? status.conditions()
           : Conditions.replace(status.conditions(), report.conditions(), clock.instant());
-      if (same(status.copies().get(node), report.copy().orElse(null)) && identity.equals(status.identity())
+      if (same(status.copies().get(node), report.copy().orElse(null), usage, clock.instant()) && identity.equals(status.identity())
           && new HashSet<>(conditions).equals(new HashSet<>(status.conditions()))) {
         return false;
       }
@@ -80,12 +85,17 @@ public final class CopyReporter {
     }
   }
 
-  static boolean same(DatasetCopy a, DatasetCopy b) {
-    if (a == null || b == null) {
-      return a == b;
+  /**
+   * Whether {@code observed} says nothing worth writing over {@code reported}: the same snapshots,
+   * mount and readonly state, and space figures {@code usage} does not find due.
+   */
+  static boolean same(DatasetCopy reported, DatasetCopy observed, UsageThreshold usage, Instant now) {
+    if (reported == null || observed == null) {
+      return reported == observed;
     }
-    return a.snapshots().equals(b.snapshots()) && a.usedBytes() == b.usedBytes()
-        && a.availableBytes() == b.availableBytes() && a.mounted() == b.mounted() && a.readonly() == b.readonly();
+    return reported.snapshots().equals(observed.snapshots()) && reported.mounted() == observed.mounted()
+        && reported.readonly() == observed.readonly()
+        && !usage.due(reported, observed.usedBytes(), observed.availableBytes(), now);
   }
 
   /** Waits for a store call, rethrowing its own exception (a conflict, a missing object). */

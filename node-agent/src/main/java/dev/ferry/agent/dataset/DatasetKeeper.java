@@ -72,17 +72,19 @@ public final class DatasetKeeper {
     this.mount = new PrimaryMount(zfs, markers, node);
   }
 
-  /** Looks at one dataset; the future fails when a ZFS or etcd call did (the work loop retries). */
-  public Future<Void> reconcile(String name) {
-    return vertx.executeBlocking(() -> {
-      reconcileNow(name);
-      return null;
-    }, false);
+  /**
+   * Looks at one dataset; the future fails when a ZFS or etcd call did (the work loop retries).
+   *
+   * @return whether it looked: false when a stream into the dataset was being received, and the
+   *     copy was left to the receive
+   */
+  public Future<Boolean> reconcile(String name) {
+    return vertx.executeBlocking(() -> reconcileNow(name), false);
   }
 
-  private void reconcileNow(String name) {
+  private boolean reconcileNow(String name) {
     if (receiving.test(name)) {
-      return;
+      return false;
     }
     DatasetName dataset = DatasetName.of(name);
     Optional<Dataset> current = view.dataset(name);
@@ -98,7 +100,7 @@ public final class DatasetKeeper {
     Optional<MountCheck> failed = apply(dataset, action, local, about, identity);
     if (current.isEmpty()) {
       deleted.ifPresent(d -> view.forgetDeleted(name, d));
-      return;
+      return true;
     }
     Dataset d = current.get();
     // With a Dataset, no action destroys the copy (Destroy is only decided for a deleted one).
@@ -132,6 +134,7 @@ public final class DatasetKeeper {
     }
     reporter.report(name, new CopyReport(exists ? Optional.of(observe(dataset, check.shown())) : Optional.empty(),
         conditions, recorded));
+    return true;
   }
 
   private static boolean hasReason(Dataset d, String type, String reason) {

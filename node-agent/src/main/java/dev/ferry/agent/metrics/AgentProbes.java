@@ -11,7 +11,8 @@ import java.util.function.BooleanSupplier;
  * <pre>
  * GET /healthz   200 {"status":"ok"} while the process runs
  * GET /readyz    200 {"status":"ready"} once the agent registered its Node and until it stops, else 503
- * GET /metrics   Prometheus text: the JVM's and the process's metrics, ferry_transfer_bytes_total
+ * GET /metrics   Prometheus text: the JVM's and the process's metrics, ferry_transfer_bytes_total,
+ *                ferry_agent_zfs_launches_total, ferry_agent_resync_passes_total
  * </pre>
  *
  * <p>All three are open: probes and Prometheus carry no ticket, the probes say nothing but

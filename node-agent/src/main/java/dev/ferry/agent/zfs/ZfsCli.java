@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,8 @@ public final class ZfsCli {
   private final String zfs;
   private final String zpool;
   private final Duration timeout;
+  /** Every process this instance started: the agent's {@code ferry_agent_zfs_launches_total}. */
+  private final AtomicLong launches = new AtomicLong();
 
   /**
    * @param zfs the {@code zfs} executable (a name looked up on the PATH, or a path)
@@ -44,6 +47,11 @@ public final class ZfsCli {
   /** {@code zfs} and {@code zpool} from the PATH, 60 s per command. */
   public static ZfsCli standard() {
     return new ZfsCli("zfs", "zpool", Duration.ofSeconds(60));
+  }
+
+  /** How many {@code zfs} and {@code zpool} processes this instance has started. */
+  public long launches() {
+    return launches.get();
   }
 
   /** Runs {@code zfs args...}; returns its standard output. */
@@ -120,7 +128,8 @@ public final class ZfsCli {
     return command;
   }
 
-  private static Process start(List<String> command) {
+  private Process start(List<String> command) {
+    launches.incrementAndGet();
     try {
       return new ProcessBuilder(command).start();
     } catch (IOException e) {

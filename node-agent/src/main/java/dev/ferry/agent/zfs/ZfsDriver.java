@@ -1,6 +1,7 @@
 package dev.ferry.agent.zfs;
 
 import dev.ferry.api.model.Snapshot;
+import dev.ferry.api.validation.Names;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -402,6 +403,60 @@ public final class ZfsDriver {
         "yes".equals(p.get("mounted")),
         "on".equals(readonly),
         mountpoint.startsWith("/") ? Optional.of(mountpoint) : Optional.empty());
+  }
+
+  /**
+   * Every copy under the dataset root with its state and snapshots, in one {@code zfs get -r}
+   * (one process launch however many datasets the node holds): what the agent's periodic look
+   * reads, instead of a command per dataset. Empty when the root does not exist yet.
+   */
+  public Map<DatasetName, CopyListing> listCopies() {
+    String root = layout.root();
+    String out;
+    try {
+      out = cli.zfs("get", "-H", "-p", "-r", "-o", "name,property,value",
+          "guid,used,available,mounted,readonly,createtxg," + READONLY_PROPERTY, root);
+    } catch (ZfsException e) {
+      if (e.reason() == ZfsException.Reason.NOT_FOUND) {
+        return Map.of();
+      }
+      throw e;
+    }
+    Map<String, Map<String, String>> byName = new LinkedHashMap<>();
+    for (String line : out.split("\n")) {
+      String[] f = line.split("\t");
+      if (f.length == 3 && f[0].startsWith(root + "/")) {
+        byName.computeIfAbsent(f[0].substring(root.length() + 1), k -> new LinkedHashMap<>()).put(f[1], f[2]);
+      }
+    }
+    Map<String, List<Map.Entry<Long, String>>> snapshots = new LinkedHashMap<>();
+    for (Map.Entry<String, Map<String, String>> e : byName.entrySet()) {
+      int at = e.getKey().indexOf('@');
+      if (at > 0) {
+        snapshots.computeIfAbsent(e.getKey().substring(0, at), k -> new ArrayList<>())
+            .add(Map.entry(Long.parseLong(e.getValue().get("createtxg")), e.getValue().get("guid")));
+      }
+    }
+    Map<DatasetName, CopyListing> copies = new LinkedHashMap<>();
+    for (Map.Entry<String, Map<String, String>> e : byName.entrySet()) {
+      String name = e.getKey();
+      if (name.contains("@") || !Names.isDnsLabel(name)) {
+        continue;
+      }
+      Map<String, String> p = e.getValue();
+      String readonly = p.getOrDefault(READONLY_PROPERTY, "-").equals("-") ? p.get("readonly") : p.get(READONLY_PROPERTY);
+      List<Map.Entry<Long, String>> own = new ArrayList<>(snapshots.getOrDefault(name, List.of()));
+      own.sort(Map.Entry.comparingByKey());
+      copies.put(DatasetName.of(name), new CopyListing(p.get("guid"), new DatasetState(parseBytes(p.get("used")),
+          parseBytes(p.get("available")), 0, "yes".equals(p.get("mounted")), "on".equals(readonly), Optional.empty()),
+          own.stream().map(Map.Entry::getValue).toList()));
+    }
+    return copies;
+  }
+
+  /** How many {@code zfs} and {@code zpool} processes this driver has started. */
+  public long launches() {
+    return cli.launches();
   }
 
   /** The pool's usable size and free space (what its datasets can still use). */

@@ -39,6 +39,12 @@ public final class AgentProcess implements AutoCloseable {
 
   /** Starts the agent and waits until its transfer server accepts connections. */
   public static AgentProcess start(TestNode node, String etcdEndpoint, Path clusterKeyFile, Path logDir) {
+    return start(node, etcdEndpoint, clusterKeyFile, logDir, Map.of());
+  }
+
+  /** {@link #start(TestNode, String, Path, Path)} with {@code extraEnv} added to (or replacing) the agent's environment. */
+  public static AgentProcess start(TestNode node, String etcdEndpoint, Path clusterKeyFile, Path logDir,
+      Map<String, String> extraEnv) {
     Map<String, String> env = new HashMap<>();
     env.put("FERRY_NODE_NAME", node.name());
     env.put("FERRY_ADDRESS", node.address());
@@ -53,6 +59,7 @@ public final class AgentProcess implements AutoCloseable {
     env.put("FERRY_LEASE_TTL", "2s");
     env.put("FERRY_REFRESH_INTERVAL", "2s");
     env.put("FERRY_RESYNC_INTERVAL", "5s");
+    env.putAll(extraEnv);
     List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), AgentMain.class.getName());
     ManagedProcess process = ManagedProcess.start("agent of " + node.name(), command, env,

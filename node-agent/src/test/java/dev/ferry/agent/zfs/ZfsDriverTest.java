@@ -64,6 +64,34 @@ class ZfsDriverTest {
   }
 
   @Test
+  void listCopiesShowsEveryCopyWithItsStateAndSnapshotsInOneLaunch() {
+    assertThat(zfs.listCopies()).isEmpty();
+    zfs.create(DB, 32 * MIB);
+    zfs.create(DatasetName.of("standby"), 16 * MIB);
+    zfs.makeStandby(DatasetName.of("standby"));
+    String first = zfs.snapshot(DB, "one").guid();
+    String second = zfs.snapshot(DB, "two").guid();
+
+    long before = zfs.launches();
+    Map<DatasetName, CopyListing> copies = zfs.listCopies();
+
+    assertThat(zfs.launches() - before).isEqualTo(1);
+    assertThat(copies).containsOnlyKeys(DB, DatasetName.of("standby"));
+    CopyListing db = copies.get(DB);
+    DatasetState state = zfs.state(DB);
+    assertThat(db.guid()).isEqualTo(zfs.guid(DB));
+    assertThat(db.state().mounted()).isTrue();
+    assertThat(db.state().readonly()).isFalse();
+    assertThat(db.state().usedBytes()).isEqualTo(state.usedBytes());
+    assertThat(db.state().availableBytes()).isEqualTo(state.availableBytes());
+    assertThat(db.snapshotGuids()).containsExactly(first, second);
+    CopyListing standby = copies.get(DatasetName.of("standby"));
+    assertThat(standby.state().mounted()).isFalse();
+    assertThat(standby.state().readonly()).isTrue();
+    assertThat(standby.snapshotGuids()).isEmpty();
+  }
+
+  @Test
   void refquotaStopsWritesBeyondTheSize() {
     zfs.create(DB, 4 * MIB);
 
