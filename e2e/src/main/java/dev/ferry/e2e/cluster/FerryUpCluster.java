@@ -65,6 +65,8 @@ public final class FerryUpCluster implements AutoCloseable {
     FerryUpCluster cluster = new FerryUpCluster(home, dir);
     Runtime.getRuntime().addShutdownHook(cluster.downOnExit);
     String poolPrefix = "ferrybench" + HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
+    // 127.0.2.0/24 to 127.0.254.0/24: never ./ferry up's and the demo's 127.0.1.0/24.
+    String subnet = "127.0." + (2 + new SecureRandom().nextInt(253));
     List<String> up = new ArrayList<>(List.of(home.resolve("ferry").toString(), "up",
         "--state-dir", cluster.stateDir.toString(),
         "--scheduler-port", Integer.toString(cluster.schedulerPort),
@@ -74,6 +76,12 @@ public final class FerryUpCluster implements AutoCloseable {
         "--etcd-peer-port", Integer.toString(FreePort.pick()),
         "--zookeeper-port", Integer.toString(FreePort.pick()),
         "--pool-prefix", poolPrefix,
+        // Nodes of their own: ./ferry up's default 127.0.1.N is every cluster's, and its tasks take
+        // the same ports from 31000 on, so two clusters on one machine (a CI run beside a fault
+        // run) could bind one Redis where both schedulers' health checks and clients find it:
+        // one cluster's writes then land in the other's database, "lost" to its own checks.
+        "--node", "node1=" + subnet + ".1:disk=spinning",
+        "--node", "node2=" + subnet + ".2:disk=ssd",
         "--pool-size", (poolSize.bytes() >> 20) + "M",
         "--context", "bench",
         "--ferryctl-config", dir.resolve("ferryctl-config").toString()));
