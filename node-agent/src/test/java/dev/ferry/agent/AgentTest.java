@@ -590,6 +590,42 @@ class AgentTest {
         .orElseThrow(() -> new AssertionError("no " + name + " in the agent's metrics"));
   }
 
+  /**
+   * The source's agent was killed in FinalSync; before it came back, the controller saw its Node
+   * go and ended the move RolledBack, leaving the fenced round it had asked for {@code Requested}.
+   * The agent started again must not take that round: fencing would leave the copy read-only under
+   * the app that the rollback starts on it again, and every later move's first round would fail
+   * on the read-only copy (seen in the fault suite's sourceAgentKilledInFinalSyncLosesNothing).
+   */
+  @Test
+  void theRoundOfAMigrationThatEndedWhileTheSourceAgentWasDeadIsNotTaken() throws Exception {
+    TestNode n1 = node1(pools.pool());
+    TestNode n2 = node2(pools.create());
+    AgentProcess source = startBoth(n1, n2);
+    createDbOnNode1(64);
+    source.close();
+    agents.remove(source);
+    Migration ended = controller.startMigration("ended", "db", "node1", "node2");
+    controller.request("ended", 0, "ferry-ended-0", true, controller.ticket(ended, 0, "", "ferry-ended-0", Clock.systemUTC()));
+    Migration m = get(store.get(Kind.MIGRATION, "ended")).orElseThrow();
+    get(store.updateStatus(m.withStatus(m.status().withPhase(dev.ferry.api.model.MigrationPhase.RolledBack,
+        "node node1 (the source) went away during FinalSync", java.time.Instant.now()))));
+    controller.updateDataset("db", s -> new DatasetSpec(s.size(), s.primary(), "", s.reclaimPolicy()));
+
+    start(n1);
+    awaitNode("node1");
+    // A later move's first round, from the copy the app writes to: it needs the copy writable.
+    Migration next = controller.startMigration("next", "db", "node1", "node2");
+    controller.request("next", 0, "ferry-next-0", false, controller.ticket(next, 0, "", "ferry-next-0", Clock.systemUTC()));
+    Transfer done = controller.awaitRound("next");
+
+    assertThat(done.state()).as(done.message()).isEqualTo(TransferState.Succeeded);
+    assertThat(controller.transfer("ended").orElseThrow().state()).as("the ended migration's round")
+        .isEqualTo(TransferState.Requested);
+    assertThat(driver(n1).snapshots(DB)).extracting(Snapshot::name).doesNotContain("ferry-ended-0");
+    assertThat(events("Migration", "ended")).as("events of the ended migration").isEmpty();
+  }
+
   /** Creates dataset db with node1 as its primary, as the controller does, and waits until it is mounted. */
   private static void createDbOnNode1(int mebibytes) {
     controller.createDataset("db", "node1", Quantity.mebibytes(mebibytes), ReclaimPolicy.Retain);

@@ -56,9 +56,6 @@ public final class FerryUpCluster implements AutoCloseable {
   /** Trusts this cluster's CA, which exists once {@code up} has run. */
   private HttpClient http;
 
-  /** Where this cluster's task ports start: one of 60 blocks of 200 from 20000, drawn at random. */
-  private final int taskPortBase = 20_000 + 200 * new SecureRandom().nextInt(60);
-
   private FerryUpCluster(Path home, Path dir) {
     this.home = home;
     this.dir = dir;
@@ -73,6 +70,8 @@ public final class FerryUpCluster implements AutoCloseable {
     FerryUpCluster cluster = new FerryUpCluster(home, dir);
     Runtime.getRuntime().addShutdownHook(cluster.downOnExit);
     String poolPrefix = "ferrybench" + HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
+    // 127.0.2.0/24 to 127.0.254.0/24: never ./ferry up's and the demo's 127.0.1.0/24.
+    String subnet = "127.0." + (2 + new SecureRandom().nextInt(253));
     List<String> up = new ArrayList<>(List.of(home.resolve("ferry").toString(), "up",
         "--state-dir", cluster.stateDir.toString(),
         "--scheduler-port", Integer.toString(cluster.schedulerPort),
@@ -82,12 +81,12 @@ public final class FerryUpCluster implements AutoCloseable {
         "--etcd-peer-port", Integer.toString(FreePort.pick()),
         "--zookeeper-port", Integer.toString(FreePort.pick()),
         "--pool-prefix", poolPrefix,
-        // The default ranges (31000-31999 on node1, 32000-32999 on node2) are every cluster's, and
-        // the nodes' addresses too: two clusters on one machine would hand out the same port, and
-        // a client, a health check, would reach the other cluster's app. Each test cluster draws
-        // its own ranges of 100 ports below Linux's ephemeral ports.
-        "--node", "node1=127.0.1.1:disk=spinning,ports=" + cluster.taskPorts(0),
-        "--node", "node2=127.0.1.2:disk=ssd,ports=" + cluster.taskPorts(1),
+        // Nodes of their own: ./ferry up's default 127.0.1.N is every cluster's, and its tasks take
+        // the same ports from 31000 on, so two clusters on one machine (a CI run beside a fault
+        // run) could bind one Redis where both schedulers' health checks and clients find it:
+        // one cluster's writes then land in the other's database, "lost" to its own checks.
+        "--node", "node1=" + subnet + ".1:disk=spinning",
+        "--node", "node2=" + subnet + ".2:disk=ssd",
         "--pool-size", (poolSize.bytes() >> 20) + "M",
         "--context", "bench",
         "--ferryctl-config", dir.resolve("ferryctl-config").toString()));
@@ -99,12 +98,6 @@ public final class FerryUpCluster implements AutoCloseable {
       throw new IOException("./ferry up failed:\n" + output);
     }
     return cluster;
-  }
-
-  /** Node {@code index}'s range of task ports, {@code FIRST-LAST}. */
-  private String taskPorts(int index) {
-    int first = taskPortBase + 100 * index;
-    return first + "-" + (first + 99);
   }
 
   public String marathonUrl() {

@@ -72,6 +72,12 @@ public final class FaultCluster implements AutoCloseable {
     return cluster;
   }
 
+  /** How the component was started (its command line and environment), to read its configuration. */
+  public ProcessLaunch launch(String component) {
+    return Optional.ofNullable(launches.get(component)).orElseThrow(
+        () -> new IllegalArgumentException("no launch recorded for " + component + " in " + components()));
+  }
+
   /** The component names: etcd, zookeeper, scheduler, agent-node1, ..., controller and any extra controller. */
   public List<String> components() {
     List<String> names = new ArrayList<>(launches.keySet());

@@ -3,18 +3,27 @@ package dev.ferry.e2e.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.agent.config.AgentConfig;
+import dev.ferry.api.model.Kind;
 import dev.ferry.api.model.MigrationPhase;
+import dev.ferry.api.model.Node;
 import dev.ferry.api.model.Quantity;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Issue 10's fault suite over real processes: one {@code ./ferry up} cluster (every component its
@@ -35,9 +44,13 @@ class FaultSuiteIT {
   private static final Duration AGENT_DOWN = Duration.ofSeconds(2);
   /** Past the controller's ZooKeeper session (10 s), so that the standby is elected meanwhile. */
   private static final Duration LEADER_FROZEN = Duration.ofSeconds(20);
+  /** Issue 10: "the scheduler stopped for 30 s". */
+  private static final Duration SCHEDULER_STOPPED = Duration.ofSeconds(30);
 
   private static FaultCluster faults;
   private static RedisUnderLoad redis;
+  /** How many redis-server-without-its-data sightings there were before this case: the case may add none. */
+  private static int homelessBefore;
 
   @BeforeAll
   static void up() throws Exception {
@@ -54,6 +67,11 @@ class FaultSuiteIT {
     if (faults != null) {
       faults.close(HOME.resolve("e2e/target/fault-suite-logs"));
     }
+  }
+
+  @BeforeEach
+  void mark() {
+    homelessBefore = redis.writers().withoutData().size();
   }
 
   @Test
@@ -74,6 +92,139 @@ class FaultSuiteIT {
     assertSafe(run);
     // Past Switch the move only goes forward (or back by SwitchBack): either way it ends, and the data is where it says.
     assertThat(run.outcome()).as("%s", run).isIn("Succeeded", "RolledBack");
+  }
+
+  /**
+   * The target's agent killed while the rounds stream to it (PreCopy) or while the controller
+   * waits for it to mount the copy it received (Start). Before the app is asked to start on the
+   * target, going back loses nothing; once it was, the move only goes forward.
+   */
+  @ParameterizedTest(name = "target agent killed in {0}")
+  @EnumSource(value = MigrationPhase.class, names = {"PreCopy", "Start"})
+  @Order(2)
+  void targetAgentKilledLosesNothing(MigrationPhase phase) throws Exception {
+    FaultRun run = redis.move((from, to) -> new Fault.Kill("agent-" + to, AGENT_DOWN), phase, DEADLINE);
+
+    assertSafe(run);
+    assertNamesTheNodeIfRolledBack(run, "the target");
+  }
+
+  @Test
+  @Order(3)
+  void sourceAgentKilledInFinalSyncLosesNothing() throws Exception {
+    FaultRun run = redis.move((from, to) -> new Fault.Kill("agent-" + from, AGENT_DOWN), MigrationPhase.FinalSync,
+        DEADLINE);
+
+    assertSafe(run);
+    assertNamesTheNodeIfRolledBack(run, "the source");
+  }
+
+  /**
+   * The leader killed -9 in each phase after PreCopy (PreCopy has its own cases above); started
+   * again 1 s later, as a service manager would. Whichever controller leads afterwards was elected
+   * anew (an epoch above every one the killed leader held) and ended the move.
+   */
+  @ParameterizedTest(name = "leader controller killed in {0}")
+  @EnumSource(value = MigrationPhase.class, names = {"Quiesce", "FinalSync", "Switch", "Start"})
+  @Order(4)
+  void leaderControllerKilledAnotherLeaderEndsTheMove(MigrationPhase phase) throws Exception {
+    String killed = faults.resolve(FaultCluster.LEADER);
+    long killedEpoch = epochs(killed).stream().mapToLong(Long::longValue).max().orElseThrow();
+
+    FaultRun run = redis.move((from, to) -> new Fault.Kill(killed, Duration.ofSeconds(1)), phase, DEADLINE);
+
+    assertSafe(run);
+    List<Long> leaderEpochs = epochs(faults.resolve(FaultCluster.LEADER));
+    assertThat(leaderEpochs.get(leaderEpochs.size() - 1))
+        .as("the controller leading after %s was killed leads with a new epoch", killed).isGreaterThan(killedEpoch);
+  }
+
+  /**
+   * The scheduler (the devcluster's Marathon) stopped with SIGSTOP for 30 s, from PreCopy on, so
+   * that the controller meets it stopped when it asks Marathon to stop the app (Quiesce). SIGSTOP,
+   * not kill -9 and a restart, because "stopped for 30 s" is a scheduler that is there but does
+   * not answer and then goes on as the same process (a long GC pause, a hung host): connections
+   * hang instead of being refused, its tasks keep running, and nothing is reloaded from its state
+   * file; a restart is the ZooKeeper and etcd cases' kind of fault. Afterwards Marathon and /proc
+   * must agree: one task of the app, one redis-server on the dataset.
+   */
+  @Test
+  @Order(5)
+  void schedulerStoppedFor30SecondsMidMigrationLosesNothing() throws Exception {
+    long pid = faults.pid("scheduler");
+
+    FaultRun run = redis.move((from, to) -> new Fault.Freeze("scheduler", SCHEDULER_STOPPED), MigrationPhase.PreCopy,
+        DEADLINE);
+
+    assertSafe(run);
+    assertThat(faults.pid("scheduler")).as("the same scheduler process went on").isEqualTo(pid);
+    assertThat(faults.alive("scheduler")).as("the scheduler runs").isTrue();
+    RedisUnderLoad.await("one task of the app in Marathon and one redis-server on the dataset", DEADLINE,
+        () -> faults.cluster().tasks("/" + redis.app()).map(JsonNode::size).orElse(0) == 1
+            && redis.writers().writers().size() == 1);
+    assertThat(redis.writers().writers().get(0).node()).as("redis-server runs where the data is")
+        .isEqualTo(run.primary());
+  }
+
+  /**
+   * The source's agent frozen (SIGSTOP) mid-move until its etcd lease expired and its Node
+   * vanished, then resumed. Meanwhile the app must not be started anywhere without its data: every
+   * redis-server of the dataset, seen in /proc, runs on a mount of the dataset (the sampler checks
+   * /proc/mounts, not the scheduler), and the data stays where it was. Once resumed, the agent
+   * registers its Node again under a new lease and the app serves with nothing lost.
+   */
+  @Test
+  @Order(6)
+  void agentFrozenPastItsLeaseIsNotReplacedWithoutItsDataAndRecovers() throws Exception {
+    String source = redis.primary();
+    Duration ttl = leaseTtl(source);
+    Duration frozenFor = ttl.multipliedBy(2).plusSeconds(5);
+    long leaseBefore = node(source).map(n -> n.status().leaseId()).orElseThrow();
+    AtomicBoolean nodeVanished = new AtomicBoolean();
+    List<String> seenWhileFrozen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Thread watcher = new Thread(() -> {
+      while (!Thread.currentThread().isInterrupted()) {
+        Optional<Node> now;
+        try {
+          now = redis.store().get(Kind.NODE, source).get(20, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+          continue; // etcd did not answer: that says nothing about the Node
+        }
+        if (now.isEmpty() && nodeVanished.compareAndSet(false, true)) {
+          // The moment the controller may act on the vanished node: say where redis-server runs.
+          seenWhileFrozen.add("Node gone; redis-server " + redis.writers().writers() + "; primary " + redis.primary());
+        }
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "frozen-agent-watcher");
+    watcher.setDaemon(true);
+    watcher.start();
+    FaultRun run;
+    try {
+      run = redis.move((from, to) -> new Fault.Freeze("agent-" + from, frozenFor), MigrationPhase.PreCopy, DEADLINE);
+    } finally {
+      watcher.interrupt();
+      watcher.join(5_000);
+    }
+
+    System.out.println("agent frozen " + frozenFor.toSeconds() + " s (lease TTL " + ttl.toSeconds() + " s): "
+        + seenWhileFrozen);
+    assertSafe(run);
+    assertThat(nodeVanished).as("the Node of %s vanished while its agent was frozen (lease TTL %s)", source, ttl)
+        .isTrue();
+    assertThat(run.outcome()).as("the source went away mid-move: %s", run).isEqualTo("RolledBack");
+    assertThat(run.message() + run.events()).contains(source + " (the source) went away");
+    assertThat(run.primary()).as("the data stays on the frozen node").isEqualTo(source);
+    RedisUnderLoad.await("the resumed agent's Node registered again under a new lease", DEADLINE,
+        () -> node(source).map(n -> n.status().leaseId()).filter(l -> l != 0 && l != leaseBefore).isPresent());
+    redis.awaitServing(DEADLINE);
+    assertThat(redis.writers().writers()).as("redis-server serving on the frozen node's mount").singleElement()
+        .satisfies(w -> assertThat(w.node()).isEqualTo(source));
+    assertThat(redis.lostWrites()).as("acknowledged writes lost after the agent was resumed").isEmpty();
   }
 
   @Test
@@ -240,6 +391,39 @@ class FaultSuiteIT {
     assertThat(run.twoWriters()).as("two redis-server on %s: %s", redis.dataset(), redis.writers().violations())
         .isFalse();
     assertThat(run.writesAcked()).as("writes acknowledged across the move").isPositive();
+    List<DatasetWriters.Homeless> homeless = redis.writers().withoutData();
+    assertThat(homeless.subList(homelessBefore, homeless.size())).as("redis-server running without its data")
+        .isEmpty();
+    JsonNode spec = faults.cluster().get("migrations", run.migration()).orElseThrow().path("spec");
+    assertThat(run.primary()).as("the data is where the outcome says: %s", run)
+        .isEqualTo(spec.path(run.outcome().equals("Succeeded") ? "to" : "from").asText());
+  }
+
+  /** A move rolled back because a node went away says which one ("node node2 (the target) went away ..."). */
+  private static void assertNamesTheNodeIfRolledBack(FaultRun run, String role) throws Exception {
+    if (run.outcome().equals("RolledBack")) {
+      JsonNode spec = faults.cluster().get("migrations", run.migration()).orElseThrow().path("spec");
+      String node = spec.path(role.equals("the target") ? "to" : "from").asText();
+      assertThat(run.message() + " " + run.events()).as("why %s rolled back", run.migration())
+          .contains("node " + node + " (" + role + ")");
+    }
+  }
+
+  /** The Node as etcd holds it now; empty while it is not registered. */
+  private static Optional<Node> node(String name) {
+    try {
+      return redis.store().get(Kind.NODE, name).get(20, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The lease TTL the node's agent runs with, read from its own configuration (its --config file and environment). */
+  private static Duration leaseTtl(String node) {
+    ProcessLaunch launch = faults.launch("agent-" + node);
+    int config = launch.command().indexOf("--config");
+    Optional<Path> file = config >= 0 ? Optional.of(Path.of(launch.command().get(config + 1))) : Optional.empty();
+    return AgentConfig.load(file, launch.env()).leaseTtl();
   }
 
   /** The first few of a long list, and how many there are: a failure's message stays readable. */

@@ -18,7 +18,9 @@ import java.util.function.Consumer;
 /**
  * The source agent's side of migrations: for a Migration whose {@code spec.from} is this node,
  * does the round its {@code status.transfer} asks for when it is {@code Requested}, or
- * {@code Running} while no round of it runs in this process (the agent that ran it died).
+ * {@code Running} while no round of it runs in this process (the agent that ran it died), unless
+ * the Migration has ended: the controller may end a move (the source's Node went away) with a
+ * round still requested, and that round must not fence the copy the app runs on again.
  *
  * <p>{@link #reconcile} is a work loop's function: the loop never runs it twice at once for one
  * Migration, so "no round of it runs in this process" is simply "we are called".
@@ -52,7 +54,8 @@ public final class SourceMigrations {
     if (stopping) {
       return Future.succeededFuture();
     }
-    Optional<Migration> migration = view.migration(name).filter(this::concerns);
+    Optional<Migration> migration = view.migration(name).filter(this::concerns)
+        .filter(m -> !m.status().phase().isFinished());
     Optional<Transfer> asked = migration.flatMap(m -> m.status().currentTransfer())
         .filter(t -> t.state() == TransferState.Requested || t.state() == TransferState.Running);
     if (asked.isEmpty()) {

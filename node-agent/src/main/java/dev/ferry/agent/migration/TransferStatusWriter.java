@@ -15,6 +15,10 @@ import java.util.function.UnaryOperator;
  * compare-and-swap on the Migration's revision (the controller writes the same status). A write
  * happens only while the stored transfer is still the request the agent works on and unfinished:
  * a newer request (another round, or the same round with a new ticket) is never overwritten.
+ * Nor is the request of a Migration that has ended: a round the controller asked for and then
+ * abandoned by ending the move (RolledBack while the source agent was dead) is not taken, so the
+ * source is never fenced for a move that is over (it would stay read-only under the app the
+ * rollback starts on it again).
  */
 final class TransferStatusWriter {
 
@@ -29,7 +33,8 @@ final class TransferStatusWriter {
   /**
    * Applies {@code change} to the stored transfer if it is still {@code asked}.
    *
-   * @return whether it was written; false when the request was superseded, finished, or gone
+   * @return whether it was written; false when the request was superseded, finished, or gone, or
+   *     the Migration has ended
    */
   Future<Boolean> write(String migration, Transfer asked, UnaryOperator<Transfer> change) {
     return attempt(migration, asked, change, 1);
@@ -38,7 +43,8 @@ final class TransferStatusWriter {
   private Future<Boolean> attempt(String migration, Transfer asked, UnaryOperator<Transfer> change, int n) {
     return Future.fromCompletionStage(store.get(Kind.MIGRATION, migration)).compose(found -> {
       Optional<Transfer> current = found.flatMap(m -> m.status().currentTransfer());
-      if (current.isEmpty() || !current.get().sameRequest(asked) || current.get().state().isFinished()) {
+      if (current.isEmpty() || !current.get().sameRequest(asked) || current.get().state().isFinished()
+          || found.get().status().phase().isFinished()) {
         return Future.succeededFuture(false);
       }
       Migration m = found.get();
