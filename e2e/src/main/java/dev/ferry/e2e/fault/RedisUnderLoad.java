@@ -246,6 +246,16 @@ public final class RedisUnderLoad implements AutoCloseable {
       }
     });
     await("a controller leading", deadline, () -> faults.leader().isPresent());
+    // A node's pool figures are refreshed every refreshInterval: after a full pool is emptied, the
+    // next move would be refused on the figure from before (Failed: "has N bytes free").
+    // (A node that holds a copy already needs no room: the move sends it only what changed.)
+    await("every node without a copy reporting room for " + dataset, deadline, () -> {
+      Optional<Dataset> d = datasetObject();
+      long needed = d.map(x -> x.spec().size().bytes()).orElse(0L);
+      java.util.Set<String> holders = d.map(x -> x.status().copies().keySet()).orElse(java.util.Set.of());
+      return cluster.list("nodes").stream().allMatch(n -> holders.contains(n.path("metadata").path("name").asText())
+          || n.path("status").path("poolFreeBytes").asLong(0) >= needed);
+    });
     awaitServing(deadline);
   }
 
