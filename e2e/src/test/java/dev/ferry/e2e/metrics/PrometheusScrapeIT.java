@@ -125,6 +125,10 @@ class PrometheusScrapeIT {
           value(url, "sum(ferry_transfer_bytes_total{job=\"ferry-agent\",node=\"" + from + "\",direction=\"sent\"})") > 0
               && value(url, "sum(ferry_transfer_bytes_total{job=\"ferry-agent\",node=\"" + to
                   + "\",direction=\"received\"})") > 0);
+
+      // docs/metrics.md lists every Ferry metric the controller and the agents serve.
+      assertEquals(List.of(), undocumented(url, Files.readString(HOME.resolve("docs/metrics.md"))),
+          "ferry_ metrics Prometheus scraped that docs/metrics.md does not list");
     } finally {
       if (prometheus != null) {
         prometheus.close();
@@ -169,6 +173,23 @@ class PrometheusScrapeIT {
             static_configs:
         %s""".formatted(tokenFile, client.caFile(), controller, client.caFile(), client.certFile(), client.keyFile(),
         agentTargets);
+  }
+
+  /**
+   * The {@code ferry_} metric names Prometheus holds that {@code docs} does not name in backticks;
+   * a histogram's {@code _bucket}, {@code _count}, {@code _sum} and {@code _max} count as
+   * documented with the histogram.
+   */
+  private List<String> undocumented(String url, String docs) throws IOException, InterruptedException {
+    List<String> missing = new ArrayList<>();
+    for (JsonNode n : api(url, "/api/v1/label/__name__/values").path("data")) {
+      String name = n.asText();
+      String base = name.replaceFirst("_(bucket|count|sum|max)$", "");
+      if (name.startsWith("ferry_") && !docs.contains("`" + name + "`") && !docs.contains("`" + base + "`")) {
+        missing.add(name);
+      }
+    }
+    return missing;
   }
 
   /** Node name to its agent's {@code host:port}, from the components {@code ./ferry up} recorded. */
