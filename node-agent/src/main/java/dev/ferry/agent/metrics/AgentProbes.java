@@ -15,8 +15,10 @@ import java.util.function.BooleanSupplier;
  *                ferry_agent_zfs_launches_total, ferry_agent_resync_passes_total
  * </pre>
  *
- * <p>All three are open: probes and Prometheus carry no ticket, the probes say nothing but
- * ok or not, and the metrics hold counts only, no dataset or node names.
+ * <p>All three take no credential: probes and Prometheus carry no ticket, the probes say nothing
+ * but ok or not, and the metrics hold counts only, no dataset or node names. Over TLS the
+ * transfer server's mutual TLS still asks every client for a certificate of the cluster CA
+ * (docs/metrics.md says which one Prometheus presents).
  */
 public final class AgentProbes {
 
