@@ -112,8 +112,9 @@ class DashboardBrowserIT {
     assertThat(migration).doesNotContain("to come", "▶ now");
     assertThat(seenProgress()).as("progress lines shown during the move").isNotEmpty()
         .allSatisfy(line -> assertThat(line).contains("sent", "/s"));
+    // The app turns Ready again on the other node, as the page says it without a reload.
     wait(Duration.ofMinutes(1)).until(b -> cardText("apps", "todos-db").contains("node2")
-        && cardText("apps", "todos-db").contains("1 running"));
+        && cardText("apps", "todos-db").contains("1 running") && cardText("apps", "todos-db").contains("✓ True Ready"));
     assertThat(cardText("datasets", "todos-data")).contains("node2 (primary)");
 
     // A phone's width: everything still fits, nothing scrolls sideways.
