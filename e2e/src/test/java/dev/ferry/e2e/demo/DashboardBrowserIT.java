@@ -6,9 +6,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -26,27 +26,17 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class DashboardBrowserIT {
 
+  @RegisterExtension
+  final DemoBrowser demo = new DemoBrowser("DashboardBrowserIT");
+
   private Path out;
   private DemoCluster cluster;
   private WebDriver browser;
 
   @BeforeEach
-  void start() throws IOException {
-    out = TestOutput.directory("DashboardBrowserIT");
-    cluster = DemoCluster.up(out);
-  }
-
-  @AfterEach
-  void stop() {
-    try {
-      if (browser != null) {
-        browser.quit();
-      }
-    } finally {
-      if (cluster != null) {
-        cluster.close();
-      }
-    }
+  void start() {
+    out = demo.out();
+    cluster = demo.cluster();
   }
 
   @Test
@@ -55,7 +45,7 @@ class DashboardBrowserIT {
     String editor = cluster.addToken("editor", "edit");
     cluster.apply(DemoCluster.manifest("todomvc/db.yaml"));
     // Only the controller's own certificate is trusted, by its key: no certificate check is turned off.
-    browser = Chromium.start(out.resolve("chromium-profile"), "--ignore-certificate-errors-spki-list=" + cluster.controllerKeyPin());
+    browser = demo.open("--ignore-certificate-errors-spki-list=" + cluster.controllerKeyPin());
     // Tall enough that a screenshot shows a whole section.
     browser.manage().window().setSize(new Dimension(1280, 1400));
     browser.get(cluster.controllerUrl() + "/ui/");

@@ -7,9 +7,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
@@ -26,27 +26,17 @@ class TodoMvcBrowserIT {
 
   private static final List<String> TODOS = List.of("Buy milk", "Walk the dog", "Move the database to the SSD");
 
+  @RegisterExtension
+  final DemoBrowser demo = new DemoBrowser("TodoMvcBrowserIT");
+
   private Path out;
   private DemoCluster cluster;
   private WebDriver browser;
 
   @BeforeEach
-  void start() throws IOException {
-    out = TestOutput.directory("TodoMvcBrowserIT");
-    cluster = DemoCluster.up(out);
-  }
-
-  @AfterEach
-  void stop() {
-    try {
-      if (browser != null) {
-        browser.quit();
-      }
-    } finally {
-      if (cluster != null) {
-        cluster.close();
-      }
-    }
+  void start() {
+    out = demo.out();
+    cluster = demo.cluster();
   }
 
   @Test
@@ -57,7 +47,7 @@ class TodoMvcBrowserIT {
     String app = "http://" + cluster.awaitTask("/todos", Duration.ofMinutes(3), TodoApi::answers);
     assertThat(redisBefore).startsWith("127.0.1.1:");
 
-    browser = Chromium.start(out.resolve("chromium-profile"));
+    browser = demo.open();
     browser.get(app + "/");
     for (String todo : TODOS) {
       WebElement input = wait(browser).until(b -> b.findElement(By.cssSelector(".new-todo")));
