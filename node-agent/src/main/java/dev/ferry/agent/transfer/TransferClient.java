@@ -19,6 +19,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
@@ -31,8 +32,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLPeerUnverifiedException;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 
@@ -61,7 +61,7 @@ public final class TransferClient {
   private final HttpClientOptions options;
   private final HttpClient http;
   private final TransferCap cap;
-  private final Set<HttpClient> streams = ConcurrentHashMap.newKeySet();
+  private final StreamClients streams;
 
   /**
    * @param localAddress the address to send from (the node's own address), or empty for any
@@ -88,6 +88,7 @@ public final class TransferClient {
       options.setLocalAddress(localAddress);
     }
     this.http = vertx.createHttpClient(options);
+    this.streams = new StreamClients(vertx, options);
   }
 
   private record Prepared(Snapshot snapshot, OptionalLong expectedBytes, StreamingProcess process) {}
@@ -155,12 +156,13 @@ public final class TransferClient {
         .putHeader("Content-Type", "application/octet-stream");
     prepared.expectedBytes().ifPresent(n -> options.putHeader(TransferServer.EXPECTED_BYTES, Long.toString(n)));
     request.resumeToken().ifPresent(token -> options.putHeader(TransferServer.RESUME_TOKEN, token));
-    // Each stream gets a client and connection of its own: a target may answer (a refusal, or
-    // zfs receive done) before the request has ended, and Vert.x 5.0 then hands the half-written
-    // connection to the next request, which fails in the HTTP encoder.
-    HttpClient own = vertx.createHttpClient(this.options);
-    streams.add(own);
-    return own.request(options).compose(httpRequest -> serverIs(httpRequest, ticket.toNode())).compose(httpRequest -> {
+    // Each stream gets a client and connection of its own (StreamClients says why).
+    HttpClient own = streams.take();
+    AtomicReference<HttpConnection> connection = new AtomicReference<>();
+    return own.request(options).compose(httpRequest -> {
+      connection.set(httpRequest.connection());
+      return serverIs(httpRequest, ticket.toNode());
+    }).compose(httpRequest -> {
       httpRequest.setChunked(true);
       // The response carries the outcome; a reset after an early answer is expected.
       httpRequest.exceptionHandler(e -> { });
@@ -182,10 +184,7 @@ public final class TransferClient {
             return Future.succeededFuture(answer);
           })
           .recover(e -> sendFailure(prepared, e));
-    }).andThen(ar -> {
-      streams.remove(own);
-      own.close();
-    });
+    }).andThen(ar -> streams.give(own, connection.get()));
   }
 
   /**
@@ -355,7 +354,6 @@ public final class TransferClient {
   }
 
   public Future<Void> close() {
-    streams.forEach(HttpClient::close);
-    return http.close();
+    return Future.join(streams.close(), http.close()).mapEmpty();
   }
 }
