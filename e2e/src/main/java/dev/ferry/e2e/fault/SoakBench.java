@@ -98,14 +98,15 @@ public final class SoakBench {
     }
     Map<String, Map<String, double[]>> verdict = verdict(samples, moves, warmup);
     boolean flat = true;
-    System.out.printf("%n%-14s %-8s %12s %12s %8s%n", "process", "figure", "first", "last", "change");
+    System.out.printf("%n%-14s %-8s %12s %12s %12s %8s%n", "process", "figure", "first", "after warmup", "last",
+        "change");
     for (var p : verdict.entrySet()) {
       for (var f : p.getValue().entrySet()) {
         double[] v = f.getValue();
-        boolean ok = v[1] <= v[0] * (1 + TOLERANCE);
+        boolean ok = v[2] <= v[1] * (1 + TOLERANCE);
         flat &= ok;
-        System.out.printf("%-14s %-8s %12.1f %12.1f %+7.1f%% %s%n", p.getKey(), f.getKey(), v[0], v[1],
-            100 * (v[1] - v[0]) / v[0], ok ? "" : "GROWS");
+        System.out.printf("%-14s %-8s %12.1f %12.1f %12.1f %+7.1f%% %s%n", p.getKey(), f.getKey(), v[0], v[1], v[2],
+            100 * (v[2] - v[1]) / v[1], ok ? "" : "GROWS");
       }
     }
     boolean allSucceeded = runs.stream().allMatch(r -> r.outcome().equals("Succeeded"));
@@ -116,21 +117,25 @@ public final class SoakBench {
   }
 
   /**
-   * Per process and figure: the average over the first {@code min(10, (moves - warmup) / 2)} moves
-   * after the warm-up, and over as many last moves.
+   * Per process and figure, averaged over {@code min(10, (moves - warmup) / 2)} moves each: the
+   * first moves (warm-up included, shown for comparison), the first after the warm-up, and the
+   * last; the verdict compares the last two.
    */
   static Map<String, Map<String, double[]>> verdict(List<Sample> samples, int moves, int warmup) {
     int window = Math.max(1, Math.min(10, (moves - warmup) / 2));
     Map<String, Map<String, double[]>> out = new LinkedHashMap<>();
     for (Sample s : samples) {
       Map<String, double[]> figures = out.computeIfAbsent(s.process(), k -> new LinkedHashMap<>());
-      int slot = s.move() > warmup && s.move() <= warmup + window ? 0 : s.move() > moves - window ? 1 : -1;
-      if (slot < 0) {
-        continue;
+      boolean first = s.move() <= window;
+      boolean afterWarmup = s.move() > warmup && s.move() <= warmup + window;
+      boolean last = s.move() > moves - window;
+      for (int slot = 0; slot < 3; slot++) {
+        if (slot == 0 && first || slot == 1 && afterWarmup || slot == 2 && last) {
+          figures.computeIfAbsent("fds", k -> new double[3])[slot] += s.fds() / (double) window;
+          figures.computeIfAbsent("threads", k -> new double[3])[slot] += s.threads() / (double) window;
+          figures.computeIfAbsent("heapMiB", k -> new double[3])[slot] += s.heapMiB() / window;
+        }
       }
-      figures.computeIfAbsent("fds", k -> new double[2])[slot] += s.fds() / (double) window;
-      figures.computeIfAbsent("threads", k -> new double[2])[slot] += s.threads() / (double) window;
-      figures.computeIfAbsent("heapMiB", k -> new double[2])[slot] += s.heapMiB() / window;
     }
     return out;
   }
@@ -151,10 +156,10 @@ public final class SoakBench {
     ObjectNode json = Json.json().createObjectNode();
     json.put("moves", moves).put("warmupMoves", warmup).put("writesAcked", acked).put("writesLost", lost).put("allSucceeded", allSucceeded)
         .put("tolerance", TOLERANCE).put("holds", holds);
-    ObjectNode v = json.putObject("afterWarmupVsLast");
+    ObjectNode v = json.putObject("firstVsAfterWarmupVsLast");
     verdict.forEach((p, figures) -> {
       ObjectNode po = v.putObject(p);
-      figures.forEach((f, x) -> po.putObject(f).put("first", x[0]).put("last", x[1]));
+      figures.forEach((f, x) -> po.putObject(f).put("first", x[0]).put("afterWarmup", x[1]).put("last", x[2]));
     });
     ArrayNode list = json.putArray("samples");
     samples.forEach(s -> list.addObject().put("move", s.move()).put("process", s.process()).put("fds", s.fds())

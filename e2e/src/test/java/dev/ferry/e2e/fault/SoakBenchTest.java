@@ -21,9 +21,9 @@ class SoakBenchTest {
 
     Map<String, double[]> figures = SoakBench.verdict(samples, 50, 10).get("controller");
 
-    assertThat(figures.get("fds")).containsExactly(100.0, 120.0);
-    assertThat(figures.get("threads")).containsExactly(40.0, 40.0);
-    assertThat(figures.get("heapMiB")[1]).isCloseTo(30.0, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(figures.get("fds")).containsExactly(5.0, 100.0, 120.0);
+    assertThat(figures.get("threads")).containsExactly(25.5, 40.0, 40.0);
+    assertThat(figures.get("heapMiB")[2]).isCloseTo(30.0, org.assertj.core.data.Offset.offset(1e-9));
   }
 
   @Test
@@ -32,7 +32,7 @@ class SoakBenchTest {
         new SoakBench.Sample(2, "agent-node1", 10, 20, 5), new SoakBench.Sample(3, "agent-node1", 12, 20, 5),
         new SoakBench.Sample(4, "agent-node1", 14, 20, 5));
 
-    assertThat(SoakBench.verdict(samples, 4, 0).get("agent-node1").get("fds")).containsExactly(10.0, 13.0);
-    assertThat(SoakBench.verdict(samples, 4, 2).get("agent-node1").get("fds")).containsExactly(12.0, 14.0);
+    assertThat(SoakBench.verdict(samples, 4, 0).get("agent-node1").get("fds")).containsExactly(10.0, 10.0, 13.0);
+    assertThat(SoakBench.verdict(samples, 4, 2).get("agent-node1").get("fds")).containsExactly(10.0, 12.0, 14.0);
   }
 }
