@@ -76,6 +76,8 @@ public final class SoakBench {
     System.out.printf("bench soak: %d moves (the first %d a warm-up), %d writes/s%n", moves, warmup, writeRate);
     List<Sample> samples = new ArrayList<>();
     List<FaultRun> runs = new ArrayList<>();
+    Map<String, Map<String, Long>> histogramsAfterWarmup = new LinkedHashMap<>();
+    Map<String, List<String>> grewMost = new LinkedHashMap<>();
     long lost;
     long acked;
     FaultCluster faults = FaultCluster.up(home, Quantity.mebibytes(512));
@@ -87,6 +89,13 @@ public final class SoakBench {
         runs.add(run);
         for (String p : processes) {
           samples.add(sample(move, p, faults.pid(p)));
+          // Where a growing heap goes: live bytes per class after the warm-up and at the end.
+          if (move == warmup + 1) {
+            histogramsAfterWarmup.put(p, JavaHeap.classBytes(faults.pid(p)));
+          } else if (move == moves) {
+            grewMost.put(p, JavaHeap.grewMost(histogramsAfterWarmup.getOrDefault(p, Map.of()),
+                JavaHeap.classBytes(faults.pid(p)), 8));
+          }
         }
         System.out.printf("move %3d %s->%s %s, recovered in %.1f s%n", move, redis.other(run.primary()), run.primary(),
             run.outcome(), run.recoverS());
@@ -109,6 +118,10 @@ public final class SoakBench {
             100 * (v[2] - v[1]) / v[1], ok ? "" : "GROWS");
       }
     }
+    grewMost.forEach((p, classes) -> {
+      System.out.printf("%n%s: live bytes that grew most from move %d to move %d%n", p, warmup + 1, moves);
+      classes.forEach(c -> System.out.println("  " + c));
+    });
     boolean allSucceeded = runs.stream().allMatch(r -> r.outcome().equals("Succeeded"));
     boolean holds = flat && lost == 0 && allSucceeded;
     System.out.printf("%d writes acknowledged, %d lost; %s%n", acked, lost, holds ? "SOAK HOLDS" : "SOAK DOES NOT HOLD");
