@@ -159,7 +159,7 @@ public final class ApiServer extends VerticleBase {
   private Router router(DashboardRoute dashboard) {
     Router router = Router.router(vertx);
     router.route().handler((PlatformHandler) this::countRequest);
-    ObjectRoutes objects = new ObjectRoutes(store, options.allowFileGitUrls());
+    ObjectRoutes objects = new ObjectRoutes(store, options);
 
     router.get("/healthz").handler(tag("/healthz")).handler(ctx -> Responses.json(ctx, 200, Map.of("status", "ok")));
     router.get("/readyz").handler(tag("/readyz")).handler(this::ready);

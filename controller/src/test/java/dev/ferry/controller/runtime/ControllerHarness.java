@@ -85,7 +85,7 @@ final class ControllerHarness implements AutoCloseable {
       curator = CuratorFrameworkFactory.newClient(zookeeper, 5_000, 3_000, new ExponentialBackoffRetry(100, 3));
       curator.start();
       Reconcilers.Settings settings = new Reconcilers.Settings(4, Duration.ofSeconds(30),
-          new Backoff(Duration.ofMillis(5), Duration.ofSeconds(2)), 200, GUARD, Optional.of(secretsDir), Reconcilers.Settings.DEFAULT_MIGRATION_HISTORY_LIMIT);
+          new Backoff(Duration.ofMillis(5), Duration.ofSeconds(2)), 200, GUARD).withSecretsDir(Optional.of(secretsDir));
       duties = new LeaderDuties(vertx, store, marathonClient, key, settings, Clock.systemUTC(),
           new ReconcilerMetrics(metrics.registry()));
       leadership = new Leadership(curator, "/ferry/test-leader", id, duties).start();
