@@ -105,7 +105,8 @@ public final class Reconcilers implements AutoCloseable {
         settings.migrationHistoryLimit())),
         settings.backoff(), new TokenBucket(settings.retriesPerSecond(), 100, System::nanoTime), settings.workers()).observe(metrics);
     this.migrations = new WorkQueue(vertx, "migrations",
-        etcdRecovery.watching(new MigrationReconciler(cluster, key, metrics, settings.taskGuard())),
+        etcdRecovery.watching(new MigrationReconciler(cluster, key, metrics, settings.taskGuard(),
+            settings.maxMigrationsPerNode())),
         settings.backoff(), new TokenBucket(settings.retriesPerSecond(), 100, System::nanoTime), settings.workers())
         .observe(metrics);
     cluster.apps().start(cluster.store(), this::appChanged);
