@@ -108,11 +108,19 @@ class TransferTest {
 
   /** (Re)starts node2's transfer server on {@code port} (0: any), as an agent start does. */
   private void serveTarget(int at) throws Exception {
+    serveTarget(at, TransferServer.DEFAULT_MAX_RECEIVES);
+  }
+
+  /** The same, receiving at most {@code maxReceives} streams at once. */
+  private void serveTarget(int at, int maxReceives) throws Exception {
+    if (server != null) {
+      get(server.close());
+    }
     TransferReceiver receiver = new TransferReceiver(target, primaryOnNode2::contains);
     Clock clock = Clock.systemUTC();
     server = new TransferServer(vertx, new AgentRequest(KEY, "node2", clock),
         new TicketVerifier(KEY, "node2", clock, UsedNonces.open(targetState, clock)), receiver, received::add,
-        counted, new AgentProbes(metrics, () -> true));
+        counted, new AgentProbes(metrics, () -> true), maxReceives);
     port = get(server.listen(NODE2, at));
   }
 
@@ -524,6 +532,53 @@ class TransferTest {
     assertThat(result.bytes()).as("bytes sent in %s", took).isGreaterThan(atMost(cap, took));
   }
 
+  @Test
+  void aStreamPastTheNodesReceiveCapIsAnsweredBusyWithRetryAfterAndItsTicketStaysGood() throws Exception {
+    serveTarget(port, 1);
+    source.create(DB, 128 * MIB);
+    DataFiles.write(sourceData.resolve("a.bin"), 24 * MIB, 21);
+    Snapshot s1 = source.snapshot(DB, "s1");
+    TransferRequest second = fullStreamOf(DatasetName.of("db2"), 1 * MIB, false);
+
+    HttpResponse<String> busy;
+    try (Socket held = holdStreamOpen(ticket(Optional.empty(), s1, Clock.systemUTC()).encode(KEY), s1.name(), 2 * MIB)) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> server.receiving("db"));
+
+      busy = rawPost("/v1/transfers/db2", Optional.of(second.ticket()));
+    }
+
+    assertThat(busy.statusCode()).as(busy.body()).isEqualTo(429);
+    assertThat(busy.headers().firstValue("Retry-After")).hasValue("2");
+    assertThat(busy.body()).contains("ReceiverBusy").contains("receiving 1 streams, the most it takes at once");
+    assertThat(target.exists(DatasetName.of("db2"))).as("nothing received for the refused stream").isFalse();
+    await().atMost(Duration.ofSeconds(60)).until(() -> !server.receiving("db"));
+    // Refused before it was admitted: the same ticket is good once a slot is free.
+    TransferResult result = get(client.send(second, p -> { }));
+    assertThat(target.snapshots(DatasetName.of("db2"))).extracting(Snapshot::guid).containsExactly(result.guid());
+  }
+
+  @Test
+  void aSenderToldTheTargetIsBusyWaitsAndSendsOnceASlotFrees() throws Exception {
+    serveTarget(port, 1);
+    source.create(DB, 128 * MIB);
+    DataFiles.write(sourceData.resolve("a.bin"), 24 * MIB, 22);
+    Snapshot s1 = source.snapshot(DB, "s1");
+    TransferRequest waiting = fullStreamOf(DatasetName.of("db2"), 1 * MIB, false);
+    double refusedBefore = counted.busyRefusals().count();
+
+    Future<TransferResult> sent;
+    try (Socket held = holdStreamOpen(ticket(Optional.empty(), s1, Clock.systemUTC()).encode(KEY), s1.name(), 2 * MIB)) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> server.receiving("db"));
+      sent = client.send(waiting, p -> { });
+
+      await().atMost(Duration.ofSeconds(60)).until(() -> counted.busyRefusals().count() > refusedBefore);
+      assertThat(sent.isComplete()).as("a busy target is no failed stream: the sender waits").isFalse();
+    }
+
+    TransferResult result = get(sent);
+    assertThat(target.snapshots(DatasetName.of("db2"))).extracting(Snapshot::guid).containsExactly(result.guid());
+  }
+
   /** node1's client under {@code cap}, closed with the test's Vert.x. */
   private TransferClient cappedClient(TransferCap cap) {
     return new TransferClient(vertx, source, NODE1, counted, Optional.empty(), KEY, AS_NODE1, cap);
@@ -596,8 +651,24 @@ class TransferTest {
    * bytes}, then a connection reset.
    */
   private void sendHalfAndDie(String ticket, String base, String snapshot, long bytes) throws IOException {
-    try (StreamingProcess send = source.send(DB, Optional.of(base), snapshot);
-        Socket socket = new Socket()) {
+    try (Socket socket = openStream(ticket, Optional.of(base), snapshot, bytes)) {
+      socket.setSoLinger(true, 0);
+    }
+  }
+
+  /**
+   * A sender that has sent {@code bytes} of a valid full stream of {@code snapshot} into db and
+   * then goes quiet with its connection open, holding one of node2's receive slots until the
+   * socket is closed.
+   */
+  private Socket holdStreamOpen(String ticket, String snapshot, long bytes) throws IOException {
+    return openStream(ticket, Optional.empty(), snapshot, bytes);
+  }
+
+  /** A valid request into db whose stream (from {@code base}, if any) has sent {@code bytes}, its connection open. */
+  private Socket openStream(String ticket, Optional<String> base, String snapshot, long bytes) throws IOException {
+    Socket socket = new Socket();
+    try (StreamingProcess send = source.send(DB, base, snapshot)) {
       socket.bind(new InetSocketAddress(InetAddress.getByName(NODE1), 0));
       socket.connect(new InetSocketAddress(NODE2, port));
       OutputStream out = socket.getOutputStream();
@@ -615,7 +686,10 @@ class TransferTest {
         sentBytes += n;
       }
       out.flush();
-      socket.setSoLinger(true, 0);
+      return socket;
+    } catch (IOException | RuntimeException e) {
+      socket.close();
+      throw e;
     }
   }
 
