@@ -535,14 +535,11 @@ class TransferTest {
   @Test
   void aStreamPastTheNodesReceiveCapIsAnsweredBusyWithRetryAfterAndItsTicketStaysGood() throws Exception {
     serveTarget(port, 1);
-    source.create(DB, 128 * MIB);
-    DataFiles.write(sourceData.resolve("a.bin"), 24 * MIB, 21);
-    Snapshot s1 = source.snapshot(DB, "s1");
+    Snapshot s1 = dbWithSnapshot(24 * MIB, 21);
     TransferRequest second = fullStreamOf(DatasetName.of("db2"), 1 * MIB, false);
 
     HttpResponse<String> busy;
-    try (Socket held = holdStreamOpen(ticket(Optional.empty(), s1, Clock.systemUTC()).encode(KEY), s1.name(), 2 * MIB)) {
-      await().atMost(Duration.ofSeconds(60)).until(() -> server.receiving("db"));
+    try (Socket held = holdStreamOpen(s1)) {
 
       busy = rawPost("/v1/transfers/db2", Optional.of(second.ticket()));
     }
@@ -560,15 +557,12 @@ class TransferTest {
   @Test
   void aSenderToldTheTargetIsBusyWaitsAndSendsOnceASlotFrees() throws Exception {
     serveTarget(port, 1);
-    source.create(DB, 128 * MIB);
-    DataFiles.write(sourceData.resolve("a.bin"), 24 * MIB, 22);
-    Snapshot s1 = source.snapshot(DB, "s1");
+    Snapshot s1 = dbWithSnapshot(24 * MIB, 22);
     TransferRequest waiting = fullStreamOf(DatasetName.of("db2"), 1 * MIB, false);
     double refusedBefore = counted.busyRefusals().count();
 
     Future<TransferResult> sent;
-    try (Socket held = holdStreamOpen(ticket(Optional.empty(), s1, Clock.systemUTC()).encode(KEY), s1.name(), 2 * MIB)) {
-      await().atMost(Duration.ofSeconds(60)).until(() -> server.receiving("db"));
+    try (Socket held = holdStreamOpen(s1)) {
       sent = client.send(waiting, p -> { });
 
       await().atMost(Duration.ofSeconds(60)).until(() -> counted.busyRefusals().count() > refusedBefore);
@@ -656,13 +650,28 @@ class TransferTest {
     }
   }
 
+  /** db on node1 with {@code bytes} of random data and a snapshot s1. */
+  private Snapshot dbWithSnapshot(long bytes, int seed) throws IOException {
+    source.create(DB, 128 * MIB);
+    DataFiles.write(sourceData.resolve("a.bin"), bytes, seed);
+    return source.snapshot(DB, "s1");
+  }
+
   /**
-   * A sender that has sent {@code bytes} of a valid full stream of {@code snapshot} into db and
-   * then goes quiet with its connection open, holding one of node2's receive slots until the
-   * socket is closed.
+   * A sender that has sent 2 MiB of a valid full stream of {@code snapshot} into db and then goes
+   * quiet with its connection open: it holds one of node2's receive slots (once this returns)
+   * until the socket is closed.
    */
-  private Socket holdStreamOpen(String ticket, String snapshot, long bytes) throws IOException {
-    return openStream(ticket, Optional.empty(), snapshot, bytes);
+  private Socket holdStreamOpen(Snapshot snapshot) throws IOException {
+    Socket socket = openStream(ticket(Optional.empty(), snapshot, Clock.systemUTC()).encode(KEY), Optional.empty(),
+        snapshot.name(), 2 * MIB);
+    try {
+      await().atMost(Duration.ofSeconds(60)).until(() -> server.receiving("db"));
+      return socket;
+    } catch (RuntimeException e) {
+      socket.close();
+      throw e;
+    }
   }
 
   /** A valid request into db whose stream (from {@code base}, if any) has sent {@code bytes}, its connection open. */
