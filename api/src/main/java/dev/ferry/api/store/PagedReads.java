@@ -23,6 +23,12 @@ import java.util.function.Function;
  */
 final class PagedReads {
 
+  /**
+   * The fewest keys read at once under a label selector: a page of 1 through a selector that
+   * matches nothing would otherwise cost one etcd round trip per object of the kind.
+   */
+  static final int SELECTOR_CHUNK = 500;
+
   private final EtcdStore store;
 
   PagedReads(EtcdStore store) {
@@ -32,21 +38,22 @@ final class PagedReads {
   /** See {@link EtcdStore#listPage}. */
   <O extends FerryObject<O, S, T>, S, T> CompletableFuture<ListPage<O>> page(
       Kind<O, S, T> kind, LabelSelector selector, PageRequest request) {
-    KeySpace keys = store.keys();
-    ByteSequence start = request.after().map(name -> after(kind, name)).orElse(keys.prefix(kind));
+    ByteSequence start = request.after().map(name -> after(kind, name)).orElse(store.keys().prefix(kind));
     return chunk(kind, selector, request, start, request.revision(), new ArrayList<>());
   }
 
   /**
-   * Reads {@code limit} keys from {@code start} on and keeps what matches; reads on while a
-   * selector left the page short and more keys remain. Every chunk after the first reads at the
+   * Reads {@code limit} keys (at least {@link #SELECTOR_CHUNK} under a selector) from
+   * {@code start} on and keeps what matches, up to {@code limit}; reads on while a selector left
+   * the page short and more keys remain. Every chunk after the first reads at the
    * first one's revision.
    */
   private <O extends FerryObject<O, S, T>, S, T> CompletableFuture<ListPage<O>> chunk(Kind<O, S, T> kind,
       LabelSelector selector, PageRequest request, ByteSequence start, long revision, List<O> found) {
     GetOption option = GetOption.builder()
         .withRange(OptionsUtil.prefixEndOf(store.keys().prefix(kind)))
-        .withLimit(request.limit()).withRevision(revision)
+        .withLimit(selector.requirements().isEmpty() ? request.limit() : Math.max(request.limit(), SELECTOR_CHUNK))
+        .withRevision(revision)
         .withSortField(GetOption.SortTarget.KEY).withSortOrder(GetOption.SortOrder.ASCEND).build();
     CompletableFuture<GetResponse> read = store.handOff(() ->
         store.connection().client.getKVClient().get(start, option));
