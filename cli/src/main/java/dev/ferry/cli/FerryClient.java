@@ -1,6 +1,8 @@
 package dev.ferry.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.api.codec.Json;
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.tls.SslContexts;
@@ -14,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
@@ -57,9 +60,43 @@ final class FerryClient {
     return answer.status() == 404 ? Optional.empty() : Optional.of(answer.body());
   }
 
+  /** Pages of this many objects unless asked otherwise, as kubectl's {@code --chunk-size}. */
+  static final int DEFAULT_CHUNK_SIZE = 500;
+
+  /** Every object of a kind that matches, read in pages of {@link #DEFAULT_CHUNK_SIZE}: see {@link #list(Kind, String, int)}. */
   JsonNode list(Kind<?, ?, ?> kind, String selector) {
-    String query = selector.isEmpty() ? "" : "?labelSelector=" + encode(selector);
-    return send("GET", BASE + kind.plural() + query, Optional.empty(), s -> s == 200).body();
+    return list(kind, selector, DEFAULT_CHUNK_SIZE);
+  }
+
+  /**
+   * Every object of a kind that matches, as one list: read page by page ({@code ?limit=chunkSize},
+   * 0 for the server's own page size), following {@code metadata.continue} until the last. All
+   * pages are one snapshot, at the list's {@code metadata.resourceVersion}; if the server
+   * compacted it meanwhile the list fails (410), as kubectl's does.
+   */
+  JsonNode list(Kind<?, ?, ?> kind, String selector, int chunkSize) {
+    String query = (selector.isEmpty() ? "" : "&labelSelector=" + encode(selector))
+        + (chunkSize > 0 ? "&limit=" + chunkSize : "");
+    ObjectNode whole = null;
+    ArrayNode items = Json.json().createArrayNode();
+    String next = "";
+    do {
+      String params = query + (next.isEmpty() ? "" : "&continue=" + encode(next));
+      JsonNode page = send("GET", BASE + kind.plural() + (params.isEmpty() ? "" : "?" + params.substring(1)),
+          Optional.empty(), s -> s == 200).body();
+      if (whole == null) {
+        whole = page.deepCopy();
+      }
+      page.path("items").forEach(items::add);
+      String after = page.at("/metadata/continue").asText("");
+      if (!after.isEmpty() && after.equals(next)) {
+        throw new CliException("the server answered the same continue token twice: " + kind.plural() + " cannot be listed");
+      }
+      next = after;
+    } while (!next.isEmpty());
+    whole.set("items", items);
+    ((ObjectNode) whole.path("metadata")).remove(List.of("continue", "remainingItemCount"));
+    return whole;
   }
 
   Answer apply(Kind<?, ?, ?> kind, String name, String body, boolean dryRun) {

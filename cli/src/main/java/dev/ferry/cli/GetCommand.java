@@ -10,10 +10,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code get KIND [NAME] [-o FORMAT] [-l SEL] [--sort-by FIELD] [-w]}: prints objects (by name;
+ * {@code get KIND [NAME] [-o FORMAT] [-l SEL] [--sort-by FIELD] [--chunk-size N] [-w]}: prints objects (by name;
  * events oldest first; or by {@code --sort-by}); with {@code -w}, then every change from the
  * list's resourceVersion on, until interrupted, across lost connections ({@link Watching}: after
- * a 410 it lists again and prints those rows).
+ * a 410 it lists again and prints those rows). A list is read in pages of {@code --chunk-size}, every
+ * page followed, so a list larger than the server's page size prints whole.
  */
 @Command(name = "get", description = "Show objects of a kind, or one object.",
     footerHeading = "%nExamples:%n",
@@ -44,9 +45,16 @@ final class GetCommand extends Verb {
   @Option(names = {"-w", "--watch"}, description = "after printing, keep printing changes")
   boolean watch;
 
+  @Option(names = "--chunk-size", paramLabel = "N", defaultValue = "" + FerryClient.DEFAULT_CHUNK_SIZE,
+      description = "read a list in pages of N objects (0: the server's page size); every page is read, at one revision")
+  int chunkSize;
+
   @Override
   public Integer call() {
     Kind<?, ?, ?> kind = kind(kindWord);
+    if (chunkSize < 0) {
+      throw new CliException("--chunk-size must be 0 or more, not " + chunkSize);
+    }
     Optional<SortKey> sortKey = sortBy.map(SortKey::parse);
     Output printer = new Output(output, kind, out());
     FerryClient client = client();
@@ -76,7 +84,7 @@ final class GetCommand extends Verb {
       objects.add(object);
       return new Listed(objects, object.at("/metadata/resourceVersion").asLong());
     }
-    JsonNode list = client.list(kind, selector);
+    JsonNode list = client.list(kind, selector, chunkSize);
     list.path("items").forEach(objects::add);
     // Events read best in time order, as `ferryctl events` prints them.
     sortKey.map(SortKey::order).or(() -> kind == Kind.EVENT ? Optional.of(EventsCommand.OLDEST_FIRST) : Optional.empty())

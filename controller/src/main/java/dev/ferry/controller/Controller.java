@@ -65,9 +65,11 @@ public final class Controller implements AutoCloseable {
     this.store = EtcdStore.connect(config.etcd());
     this.vertx = Vertx.vertx();
     this.gitops = new GitOps(config.gitopsCacheDir(), metrics.registry(),
-        GitOpsOptions.DEFAULTS.withFileUrls(config.gitopsAllowFileUrls()).withCredentialsDir(config.gitopsCredentialsDir()));
+        GitOpsOptions.DEFAULTS.withFileUrls(config.gitopsAllowFileUrls()).withCredentialsDir(config.gitopsCredentialsDir())
+            .withQuotas(config.quotas()));
     this.api = new ApiServer(ApiServerOptions.defaults().withListen(config.listenHost(), config.listenPort())
-        .withFileGitUrls(config.gitopsAllowFileUrls()).withTls(config.tls()), store, tokens, metrics, gitops);
+        .withFileGitUrls(config.gitopsAllowFileUrls()).withTls(config.tls()).withMaxListPage(config.listMaxPage())
+        .withQuotas(config.quotas()), store, tokens, metrics, gitops);
     this.curator = zookeeper(config.zookeeperConnect());
     this.marathonLeader = config.marathonZk().map(zk -> LeaderFollower.marathon(zookeeper(zk.connect()), zk));
     this.marathon = new MarathonClient(vertx, marathonLeader.<Supplier<URI>>map(
@@ -80,7 +82,8 @@ public final class Controller implements AutoCloseable {
     ReconcilerMetrics reconcilerMetrics = new ReconcilerMetrics(metrics.registry());
     this.duties = new LeaderDuties(vertx, store, marathon, mesos, clusterKey(config),
         Reconcilers.Settings.DEFAULT.withTaskGuard(config.taskGuard()).withSecretsDir(config.secretsDir())
-            .withMigrationHistoryLimit(config.migrationHistoryLimit()),
+            .withMigrationHistoryLimit(config.migrationHistoryLimit())
+            .withMaxMigrationsPerNode(config.maxMigrationsPerNode()),
         Clock.systemUTC(), reconcilerMetrics).also(gitops);
     reconcilerMetrics.watch(duties);
     this.leadership = new Leadership(curator, config.zookeeperPath() + "/controller-leader",

@@ -6,7 +6,10 @@ import dev.ferry.api.codec.Json;
 import dev.ferry.api.codec.ManifestReader;
 import dev.ferry.api.marathon.MarathonCredentials;
 import dev.ferry.api.store.EtcdConfig;
+import dev.ferry.api.model.Kind;
 import dev.ferry.api.tls.TlsFiles;
+import dev.ferry.controller.admission.ObjectQuotas;
+import dev.ferry.controller.api.ApiServerOptions;
 import dev.ferry.controller.discovery.ZkUrl;
 import dev.ferry.controller.marathon.TaskGuard;
 import dev.ferry.controller.runtime.Reconcilers;
@@ -15,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -58,6 +62,17 @@ import java.util.Optional;
  *                                                  spec.app.secrets.NAME.source; none: such apps are refused)
  * migrationHistoryLimit: 10                        FERRY_MIGRATION_HISTORY_LIMIT (finished Migrations kept
  *                                                  per StatefulApp, the newest; older ones are deleted)
+ * maxMigrationsPerNode: 2                          FERRY_MAX_MIGRATIONS_PER_NODE (migrations running at once
+ *                                                  from one node, and to one node; more wait in Pending)
+ * listMaxPage: 500                                 FERRY_LIST_MAX_PAGE (the most objects one list answer holds;
+ *                                                  clients read on with ?continue=)
+ * quotas:                                          how many objects of a kind users and GitOps may create
+ *   statefulapps: 10000                            FERRY_QUOTA_STATEFULAPPS
+ *   datasets: 10000                                FERRY_QUOTA_DATASETS
+ *   migrations: 10000                              FERRY_QUOTA_MIGRATIONS
+ *   gitsources: 1000                               FERRY_QUOTA_GITSOURCES
+ *   nodes: 1000                                    FERRY_QUOTA_NODES
+ *   events: 100000                                 FERRY_QUOTA_EVENTS
  * </pre>
  *
  * <p>Unknown keys are refused, so a typo is an error rather than a silent default.
@@ -81,7 +96,10 @@ public record ControllerConfig(
     Optional<Path> gitopsCredentialsDir,
     TaskGuard taskGuard,
     Optional<Path> secretsDir,
-    int migrationHistoryLimit) {
+    int migrationHistoryLimit,
+    int maxMigrationsPerNode,
+    int listMaxPage,
+    ObjectQuotas quotas) {
 
   /**
    * Reads {@code yaml} (empty for none) with {@code env} over it.
@@ -119,7 +137,42 @@ public record ControllerConfig(
         taskGuard(s.get("FERRY_TASK_GUARD", file.taskGuard())),
         s.get("FERRY_SECRETS_DIR", file.secretsDir()).map(Path::of),
         historyLimit(s.get("FERRY_MIGRATION_HISTORY_LIMIT", file.migrationHistoryLimit())
-            .orElse(Integer.toString(Reconcilers.Settings.DEFAULT_MIGRATION_HISTORY_LIMIT))));
+            .orElse(Integer.toString(Reconcilers.Settings.DEFAULT_MIGRATION_HISTORY_LIMIT))),
+        positive("maxMigrationsPerNode", s.get("FERRY_MAX_MIGRATIONS_PER_NODE", file.maxMigrationsPerNode())
+            .orElse(Integer.toString(Reconcilers.Settings.DEFAULT_MAX_MIGRATIONS_PER_NODE))),
+        positive("listMaxPage", s.get("FERRY_LIST_MAX_PAGE", file.listMaxPage())
+            .orElse(Integer.toString(ApiServerOptions.DEFAULT_MAX_LIST_PAGE))),
+        quotas(s, file.quotas()));
+  }
+
+  private static ObjectQuotas quotas(Settings s, Map<String, Integer> file) {
+    for (String plural : file.keySet()) {
+      if (Kind.ALL.stream().noneMatch(k -> k.plural().equals(plural))) {
+        throw new IllegalArgumentException("controller config: quotas." + plural + " is not a kind: quotas are set for "
+            + String.join(", ", Kind.ALL.stream().map(Kind::plural).toList()));
+      }
+    }
+    ObjectQuotas quotas = ObjectQuotas.DEFAULTS;
+    for (Kind<?, ?, ?> kind : Kind.ALL) {
+      Optional<String> cap = s.get("FERRY_QUOTA_" + kind.plural().toUpperCase(Locale.ROOT),
+          Optional.ofNullable(file.get(kind.plural())));
+      if (cap.isPresent()) {
+        quotas = quotas.with(kind, positive("quotas." + kind.plural(), cap.get()));
+      }
+    }
+    return quotas;
+  }
+
+  private static int positive(String field, String text) {
+    try {
+      int value = Integer.parseInt(text);
+      if (value >= 1) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("controller config: " + field + " '" + text + "' is not a whole number of 1 or more");
   }
 
   private static Optional<TlsFiles> tls(Settings s, Tls file) {
@@ -246,7 +299,8 @@ public record ControllerConfig(
   record File(Listen listen, Tls tls, Etcd etcd, Optional<String> tokensFile, Optional<String> clusterKeyFile,
       Marathon marathon, Mesos mesos, ZooKeeper zookeeper, GitOpsSection gitops, Optional<String> taskGuard,
       Optional<String> secretsDir,
-      Optional<Integer> migrationHistoryLimit) {
+      Optional<Integer> migrationHistoryLimit, Optional<Integer> maxMigrationsPerNode, Optional<Integer> listMaxPage,
+      Map<String, Integer> quotas) {
     File {
       listen = listen == null ? new Listen(Optional.empty(), Optional.empty()) : listen;
       tls = tls == null ? new Tls(Optional.empty(), Optional.empty(), Optional.empty()) : tls;
@@ -260,6 +314,9 @@ public record ControllerConfig(
       taskGuard = taskGuard == null ? Optional.empty() : taskGuard;
       secretsDir = secretsDir == null ? Optional.empty() : secretsDir;
       migrationHistoryLimit = migrationHistoryLimit == null ? Optional.empty() : migrationHistoryLimit;
+      maxMigrationsPerNode = maxMigrationsPerNode == null ? Optional.empty() : maxMigrationsPerNode;
+      listMaxPage = listMaxPage == null ? Optional.empty() : listMaxPage;
+      quotas = quotas == null ? Map.of() : Map.copyOf(quotas);
     }
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ferry.api.tls.TlsFiles;
 import dev.ferry.controller.discovery.ZkUrl;
 import dev.ferry.controller.marathon.TaskGuard;
+import dev.ferry.api.model.Kind;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,6 +93,29 @@ class ControllerConfigTest {
     assertThatThrownBy(() -> ControllerConfig.parse("tokensFile: /t", Map.of("FERRY_MIGRATION_HISTORY_LIMIT", "-1")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("controller config: migrationHistoryLimit '-1' is not a whole number of 0 or more");
+  }
+
+  @Test
+  void listPagesMigrationsPerNodeAndQuotasHaveDefaultsAndMustBePositive() {
+    ControllerConfig defaults = ControllerConfig.parse("tokensFile: /t", Map.of());
+    assertThat(defaults.listMaxPage()).isEqualTo(500);
+    assertThat(defaults.maxMigrationsPerNode()).isEqualTo(2);
+    assertThat(defaults.quotas().cap(Kind.STATEFUL_APP)).isEqualTo(10_000);
+    ControllerConfig set = ControllerConfig.parse("tokensFile: /t\nlistMaxPage: 50\nmaxMigrationsPerNode: 1\n"
+        + "quotas: {statefulapps: 20, migrations: 40}", Map.of("FERRY_QUOTA_MIGRATIONS", "30"));
+    assertThat(set.listMaxPage()).isEqualTo(50);
+    assertThat(set.maxMigrationsPerNode()).isEqualTo(1);
+    assertThat(set.quotas().cap(Kind.STATEFUL_APP)).isEqualTo(20);
+    assertThat(set.quotas().cap(Kind.MIGRATION)).isEqualTo(30);
+    assertThat(set.quotas().cap(Kind.GIT_SOURCE)).isEqualTo(1_000);
+    assertThatThrownBy(() -> ControllerConfig.parse("tokensFile: /t\nlistMaxPage: 0", Map.of()))
+        .hasMessage("controller config: listMaxPage '0' is not a whole number of 1 or more");
+    assertThatThrownBy(() -> ControllerConfig.parse("tokensFile: /t", Map.of("FERRY_MAX_MIGRATIONS_PER_NODE", "many")))
+        .hasMessageStartingWith("controller config: maxMigrationsPerNode 'many'");
+    assertThatThrownBy(() -> ControllerConfig.parse("tokensFile: /t\nquotas: {apps: 3}", Map.of()))
+        .hasMessageStartingWith("controller config: quotas.apps is not a kind");
+    assertThatThrownBy(() -> ControllerConfig.parse("tokensFile: /t", Map.of("FERRY_QUOTA_EVENTS", "-5")))
+        .hasMessageStartingWith("controller config: quotas.events '-5'");
   }
 
   @Test

@@ -74,7 +74,8 @@ public final class Agent {
     TransferBytes counted = TransferBytes.register(metrics.registry());
     AgentRequest auth = new AgentRequest(key, node, clock);
     this.server = new TransferServer(vertx, auth, new TicketVerifier(key, node, clock, usedNonces(config, clock)),
-        receiver, progress -> LOG.debug("receiving {}", progress), counted, new AgentProbes(metrics, ready::get));
+        receiver, progress -> LOG.debug("receiving {}", progress), counted, new AgentProbes(metrics, ready::get),
+        config.maxConcurrentReceives());
     this.client = new TransferClient(vertx, zfs, config.address(), counted, config.tls(), key, auth,
         TransferCap.bytesPerSecond(config.transferMaxBytesPerSecond().bytes()));
     this.registration = new NodeRegistration(vertx, store, node, nodeSpec(config), zfs::poolSpace,

@@ -84,6 +84,12 @@ public record MigrationStatus(
         quiesceTime, completionTime, downtime, message, conditions, phaseTimes);
   }
 
+  /** This status with {@code changed} merged into its conditions ({@link Conditions#replace}). */
+  public MigrationStatus withConditions(List<Condition> changed, Instant when) {
+    return new MigrationStatus(observedGeneration, phase, rounds, transfer, bytesTransferred, startTime, quiesceTime,
+        completionTime, downtime, message, Conditions.replace(conditions, changed, when), phaseTimes);
+  }
+
   public MigrationStatus started(Instant when) {
     return new MigrationStatus(observedGeneration, phase, rounds, transfer, bytesTransferred, when, quiesceTime,
         completionTime, downtime, message, conditions, phaseTimes);

@@ -154,6 +154,27 @@ public final class EtcdStore implements AutoCloseable {
   }
 
   /**
+   * One page of the objects of a kind whose labels match, sorted by name: at most
+   * {@code request.limit()} of them, read with etcd's range limit (a page's worth of keys at a
+   * time, never the whole kind), at {@code request.revision()} so that the pages of one list
+   * are one consistent snapshot.
+   *
+   * @throws HistoryCompactedException (through the future) if the revision of a continued list
+   *     was compacted meanwhile: the caller starts the list again
+   * @throws IllegalArgumentException (through the future) if that revision is in the future, or
+   *     {@code request.after()} cannot be a name
+   */
+  public <O extends FerryObject<O, S, T>, S, T> CompletableFuture<ListPage<O>> listPage(
+      Kind<O, S, T> kind, LabelSelector selector, PageRequest request) {
+    return new PagedReads(this).page(kind, selector, request);
+  }
+
+  /** How many objects of a kind exist now, counted by etcd without reading them. */
+  public CompletableFuture<Long> count(Kind<?, ?, ?> kind) {
+    return new PagedReads(this).count(kind);
+  }
+
+  /**
    * Stores a new object. The store sets {@code uid}, {@code creationTimestamp},
    * {@code generation} 1 and {@code resourceVersion}; whatever the input had there is ignored.
    * The status is stored as given (an agent registers its Node with what it observed).
@@ -259,17 +280,8 @@ public final class EtcdStore implements AutoCloseable {
         .withRevision(revision).build();
     CompletableFuture<Void> read = handOff(() ->
         connection.client.getKVClient().get(keys.prefix(kind), atRevision).thenApply(r -> null));
-    return read.exceptionallyCompose(error -> {
-      String message = String.valueOf(error.getMessage());
-      if (message.contains("compacted")) {
-        return CompletableFuture.failedFuture(new HistoryCompactedException(revision, message));
-      }
-      if (message.contains("future revision")) {
-        return CompletableFuture.failedFuture(new IllegalArgumentException(
-            "resourceVersion " + revision + " is in the future: etcd has not reached it"));
-      }
-      return CompletableFuture.failedFuture(error);
-    });
+    return PagedReads.atRevision(read, revision, "resourceVersion " + revision,
+        etcdMessage -> new HistoryCompactedException(revision, etcdMessage));
   }
 
   /**

@@ -38,6 +38,11 @@ public final class AdmissionException extends RuntimeException {
     return new AdmissionException(Problem.IN_USE, message, List.of());
   }
 
+  /** A create past its kind's {@link ObjectQuotas quota} (403, as Kubernetes' ResourceQuota). */
+  public static AdmissionException overQuota(String message) {
+    return new AdmissionException(Problem.FORBIDDEN, message, List.of(new FieldError("kind", message)));
+  }
+
   /** A write the writer's role does not allow; {@code e} names each field and why. */
   public static AdmissionException forbidden(ValidationException e) {
     return of(Problem.FORBIDDEN, e);

@@ -34,7 +34,8 @@ import java.util.function.Consumer;
  *
  * <p>Every apply passes {@link Ownership} first, on the same read it writes over: users may not
  * write what the controller owns (a Dataset's {@code primary} and {@code migration}, a
- * Migration's spec once created) nor claim what another StatefulApp holds. The controller's own
+ * Migration's spec once created) nor claim what another StatefulApp holds, and no create may
+ * pass its kind's {@link ObjectQuotas quota}. The controller's own
  * writes go to the store directly and are not bound by this.
  */
 public final class Applier {
@@ -43,10 +44,13 @@ public final class Applier {
 
   private final EtcdStore store;
   private final Ownership ownership;
+  private final ObjectQuotas quotas;
 
-  public Applier(EtcdStore store) {
+  /** @param quotas how many objects of each kind may exist: a create past them is refused */
+  public Applier(EtcdStore store, ObjectQuotas quotas) {
     this.store = store;
     this.ownership = new Ownership(store);
+    this.quotas = quotas;
   }
 
   /** Applies {@code desired}; with {@code dryRun}, decides the same but writes nothing. */
@@ -115,8 +119,13 @@ public final class Applier {
         throw new ConflictException(desired.kind(), desired.name(), precondition, 0);
       }
       O fresh = desired.withMetadata(userMetadata(desired.metadata()));
-      return dryRun ? CompletableFuture.completedFuture(Applied.created(fresh, true))
-          : store.create(fresh).thenApply(o -> Applied.created(o, false));
+      Kind<?, ?, ?> kind = Kind.find(desired.kind()).orElseThrow();
+      // Counted by etcd without reading a value: cheap enough for every create.
+      return store.count(kind).thenCompose(existing -> {
+        quotas.admitOneMore(kind, existing);
+        return dryRun ? CompletableFuture.completedFuture(Applied.created(fresh, true))
+            : store.create(fresh).thenApply(o -> Applied.created(o, false));
+      });
     }
     O current = stored.get();
     long version = current.metadata().resourceVersion();

@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  *                                          ({@link DashboardRoute}); its data calls need a token
  * GET    /metrics                          metrics (a token only Prometheus needs) or view; Prometheus text
  * GET    /version                          view; {"version": ...}
- * GET    /apis/ferry/v1/&lt;plural&gt;            view; ?labelSelector=; a list with metadata.resourceVersion
+ * GET    /apis/ferry/v1/&lt;plural&gt;            view; ?labelSelector=&amp;limit=&amp;continue=; a page of at most
+ *                                          maxListPage objects with metadata.resourceVersion, and
+ *                                          metadata.continue while more remain ({@link ContinueToken})
  * GET    /apis/ferry/v1/&lt;plural&gt;/&lt;name&gt;     view
  * PUT    /apis/ferry/v1/&lt;plural&gt;/&lt;name&gt;     edit (admin for nodes, events); apply, body YAML or JSON,
  *                                          ?dryRun=true; 201 created, 200 configured or unchanged,
@@ -62,7 +64,9 @@ import org.slf4j.LoggerFactory;
  * connection idle for {@link ApiServerOptions#idleTimeout} is closed, watches beyond
  * {@link ApiServerOptions#maxWatches} in all or {@link ApiServerOptions#maxWatchesPerUser} per
  * user are refused with 429; unreadable input with 400; invalid objects with 422
- * (every problem with its field); a stale resourceVersion with 409. The event loop never
+ * (every problem with its field); a stale resourceVersion with 409; a create past its kind's
+ * quota with 403 ({@link dev.ferry.controller.admission.ObjectQuotas}); a list continued from a
+ * compacted revision with 410. The event loop never
  * blocks: store calls are asynchronous and complete back on the request's context.
  */
 public final class ApiServer extends VerticleBase {
@@ -159,7 +163,7 @@ public final class ApiServer extends VerticleBase {
   private Router router(DashboardRoute dashboard) {
     Router router = Router.router(vertx);
     router.route().handler((PlatformHandler) this::countRequest);
-    ObjectRoutes objects = new ObjectRoutes(store, options.allowFileGitUrls());
+    ObjectRoutes objects = new ObjectRoutes(store, options);
 
     router.get("/healthz").handler(tag("/healthz")).handler(ctx -> Responses.json(ctx, 200, Map.of("status", "ok")));
     router.get("/readyz").handler(tag("/readyz")).handler(this::ready);

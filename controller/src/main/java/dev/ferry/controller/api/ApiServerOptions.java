@@ -1,6 +1,7 @@
 package dev.ferry.controller.api;
 
 import dev.ferry.api.tls.TlsFiles;
+import dev.ferry.controller.admission.ObjectQuotas;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -20,50 +21,72 @@ import java.util.Optional;
  * @param maxWatchesPerUser open watch WebSockets of one user (one token)
  * @param tls serve HTTPS with this certificate; empty for plain HTTP. Clients authenticate with
  *     tokens, not certificates, so none is asked for
+ * @param maxListPage the most objects one list answer holds, with or without {@code ?limit=}; a
+ *     client reads the rest with {@code ?continue=}
+ * @param quotas how many objects of each kind users may create
  */
 public record ApiServerOptions(String host, int port, Duration heartbeat, int watchQueueBytes, String version,
-    boolean allowFileGitUrls, Duration idleTimeout, int maxWatches, int maxWatchesPerUser, Optional<TlsFiles> tls) {
+    boolean allowFileGitUrls, Duration idleTimeout, int maxWatches, int maxWatchesPerUser, Optional<TlsFiles> tls,
+    int maxListPage, ObjectQuotas quotas) {
 
   public static final int BODY_LIMIT = 1024 * 1024;
   public static final int MAX_PENDING_FRAMES = 10_000;
+  /** Kubernetes' clients ask for pages of 500 (kubectl's --chunk-size); the server serves as many. */
+  public static final int DEFAULT_MAX_LIST_PAGE = 500;
+
+  public ApiServerOptions {
+    if (maxListPage < 1) {
+      throw new IllegalArgumentException("maxListPage must be 1 or more, not " + maxListPage);
+    }
+  }
 
   public static ApiServerOptions defaults() {
     return new ApiServerOptions("127.0.0.1", 7070, Duration.ofSeconds(10), 1024 * 1024, ApiServer.version(),
-        false, Duration.ofSeconds(60), 1000, 100, Optional.empty());
+        false, Duration.ofSeconds(60), 1000, 100, Optional.empty(), DEFAULT_MAX_LIST_PAGE, ObjectQuotas.DEFAULTS);
   }
 
   public ApiServerOptions withListen(String newHost, int newPort) {
     return new ApiServerOptions(newHost, newPort, heartbeat, watchQueueBytes, version, allowFileGitUrls, idleTimeout,
-        maxWatches, maxWatchesPerUser, tls);
+        maxWatches, maxWatchesPerUser, tls, maxListPage, quotas);
   }
 
   public ApiServerOptions withHeartbeat(Duration every) {
     return new ApiServerOptions(host, port, every, watchQueueBytes, version, allowFileGitUrls, idleTimeout,
-        maxWatches, maxWatchesPerUser, tls);
+        maxWatches, maxWatchesPerUser, tls, maxListPage, quotas);
   }
 
   public ApiServerOptions withWatchQueueBytes(int bytes) {
     return new ApiServerOptions(host, port, heartbeat, bytes, version, allowFileGitUrls, idleTimeout,
-        maxWatches, maxWatchesPerUser, tls);
+        maxWatches, maxWatchesPerUser, tls, maxListPage, quotas);
   }
 
   public ApiServerOptions withFileGitUrls(boolean allowed) {
     return new ApiServerOptions(host, port, heartbeat, watchQueueBytes, version, allowed, idleTimeout,
-        maxWatches, maxWatchesPerUser, tls);
+        maxWatches, maxWatchesPerUser, tls, maxListPage, quotas);
   }
 
   public ApiServerOptions withIdleTimeout(Duration timeout) {
     return new ApiServerOptions(host, port, heartbeat, watchQueueBytes, version, allowFileGitUrls, timeout,
-        maxWatches, maxWatchesPerUser, tls);
+        maxWatches, maxWatchesPerUser, tls, maxListPage, quotas);
   }
 
   public ApiServerOptions withMaxWatches(int total, int perUser) {
     return new ApiServerOptions(host, port, heartbeat, watchQueueBytes, version, allowFileGitUrls, idleTimeout,
-        total, perUser, tls);
+        total, perUser, tls, maxListPage, quotas);
   }
 
   public ApiServerOptions withTls(Optional<TlsFiles> files) {
     return new ApiServerOptions(host, port, heartbeat, watchQueueBytes, version, allowFileGitUrls, idleTimeout,
-        maxWatches, maxWatchesPerUser, files);
+        maxWatches, maxWatchesPerUser, files, maxListPage, quotas);
+  }
+
+  public ApiServerOptions withMaxListPage(int most) {
+    return new ApiServerOptions(host, port, heartbeat, watchQueueBytes, version, allowFileGitUrls, idleTimeout,
+        maxWatches, maxWatchesPerUser, tls, most, quotas);
+  }
+
+  public ApiServerOptions withQuotas(ObjectQuotas caps) {
+    return new ApiServerOptions(host, port, heartbeat, watchQueueBytes, version, allowFileGitUrls, idleTimeout,
+        maxWatches, maxWatchesPerUser, tls, maxListPage, caps);
   }
 }

@@ -5,7 +5,8 @@ import dev.ferry.api.model.Kind;
 import dev.ferry.api.model.LabelSelector;
 import dev.ferry.api.store.EtcdStore;
 import dev.ferry.api.store.NotFoundException;
-import dev.ferry.api.store.ObjectList;
+import dev.ferry.api.store.ListPage;
+import dev.ferry.api.store.PageRequest;
 import dev.ferry.api.validation.FieldError;
 import dev.ferry.api.validation.Names;
 import dev.ferry.controller.admission.Admission;
@@ -17,6 +18,7 @@ import dev.ferry.controller.admission.Deleter;
 import dev.ferry.controller.auth.Role;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,11 +39,13 @@ final class ObjectRoutes {
   private final Admission admission;
   private final Applier applier;
   private final Deleter deleter;
+  private final int maxListPage;
 
-  ObjectRoutes(EtcdStore store, boolean allowFileGitUrls) {
+  ObjectRoutes(EtcdStore store, ApiServerOptions options) {
     this.store = store;
-    this.admission = new Admission(allowFileGitUrls);
-    this.applier = new Applier(store);
+    this.admission = new Admission(options.allowFileGitUrls());
+    this.applier = new Applier(store, options.quotas());
+    this.maxListPage = options.maxListPage();
     this.deleter = new Deleter(store);
   }
 
@@ -51,9 +55,50 @@ final class ObjectRoutes {
             found.orElseThrow(() -> new NotFoundException(kind.name(), name))))));
   }
 
+  /**
+   * One page of a list: at most {@code ?limit=} objects (the server's {@code maxListPage} when
+   * none is given, or a larger one asked), from where {@code ?continue=} says, all pages at the
+   * revision of the first. The answer's {@code metadata.continue} is there while more remain.
+   */
   void list(RoutingContext ctx) {
-    kind(ctx).ifPresent(kind -> selector(ctx).ifPresent(selector ->
-        reply(ctx, store.list(kind, selector), list -> Responses.json(ctx, 200, ListBody.of(kind, list)))));
+    kind(ctx).ifPresent(kind -> selector(ctx).ifPresent(selector -> page(ctx, kind).ifPresent(request ->
+        reply(ctx, store.listPage(kind, selector, request), page -> Responses.json(ctx, 200, ListBody.of(kind, page))))));
+  }
+
+  /** The page {@code ?limit=} and {@code ?continue=} ask for, or a 400 naming the one that is wrong. */
+  private Optional<PageRequest> page(RoutingContext ctx, Kind<?, ?, ?> kind) {
+    String limitText = ctx.request().getParam("limit");
+    int limit = maxListPage;
+    if (limitText != null) {
+      try {
+        long asked = Long.parseLong(limitText);
+        if (asked < 1) {
+          throw new NumberFormatException();
+        }
+        // As Kubernetes: a server may answer fewer than asked, with a continue token.
+        limit = (int) Math.min(asked, maxListPage);
+      } catch (NumberFormatException e) {
+        Responses.error(ctx, ApiError.badRequest("limit must be a whole number of objects, 1 or more (the server"
+            + " answers at most " + maxListPage + " a page), not '" + abbreviate(limitText) + "'"));
+        return Optional.empty();
+      }
+    }
+    String token = ctx.request().getParam("continue");
+    if (token == null) {
+      return Optional.of(PageRequest.first(limit));
+    }
+    try {
+      ContinueToken from = ContinueToken.decode(token, kind);
+      return Optional.of(new PageRequest(limit, from.revision(), Optional.of(from.after())));
+    } catch (IllegalArgumentException e) {
+      Responses.error(ctx, ApiError.badRequest(e.getMessage()));
+      return Optional.empty();
+    }
+  }
+
+  /** A parameter as an error may repeat it: not a megabyte of it. */
+  private static String abbreviate(String text) {
+    return text.length() <= 40 ? text : text.substring(0, 40) + "...";
   }
 
   void apply(RoutingContext ctx) {
@@ -158,11 +203,18 @@ final class ObjectRoutes {
     return Optional.empty();
   }
 
-  /** A list as the API answers it, with the revision to watch from. */
-  record ListBody(String apiVersion, String kind, Map<String, Long> metadata, List<?> items) {
-    static ListBody of(Kind<?, ?, ?> kind, ObjectList<?> list) {
-      return new ListBody(FerryObject.API_VERSION, kind.name() + "List",
-          Map.of("resourceVersion", list.revision()), list.items());
+  /**
+   * A page of a list as the API answers it: the revision to watch from (the same on every page
+   * of one list), {@code continue} while more remain, and {@code remainingItemCount} when known.
+   */
+  record ListBody(String apiVersion, String kind, Map<String, Object> metadata, List<?> items) {
+    static ListBody of(Kind<?, ?, ?> kind, ListPage<?> page) {
+      Map<String, Object> metadata = new LinkedHashMap<>();
+      metadata.put("resourceVersion", page.revision());
+      page.continueAfter().ifPresent(after ->
+          metadata.put("continue", new ContinueToken(kind.plural(), page.revision(), after).encode()));
+      page.remainingItemCount().ifPresent(n -> metadata.put("remainingItemCount", n));
+      return new ListBody(FerryObject.API_VERSION, kind.name() + "List", metadata, page.items());
     }
   }
 }

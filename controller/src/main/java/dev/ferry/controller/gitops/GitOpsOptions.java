@@ -1,5 +1,6 @@
 package dev.ferry.controller.gitops;
 
+import dev.ferry.controller.admission.ObjectQuotas;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -14,9 +15,11 @@ import java.util.Optional;
  * @param credentialsDir where the folders that GitSources name in {@code spec.secretRef} are
  *     ({@link GitCredentials}); empty when this controller has none, and then a GitSource with a
  *     secretRef fails to sync, saying so
+ * @param quotas how many objects of each kind may exist: an object past them is not created,
+ *     and the GitSource's status says so
  */
 public record GitOpsOptions(boolean allowFileUrls, long maxFileBytes, long maxSyncBytes, int workers,
-    Optional<Path> credentialsDir) {
+    Optional<Path> credentialsDir, ObjectQuotas quotas) {
 
   public static final GitOpsOptions DEFAULTS = new GitOpsOptions(false, 1024 * 1024, 16 * 1024 * 1024, 4);
 
@@ -28,14 +31,18 @@ public record GitOpsOptions(boolean allowFileUrls, long maxFileBytes, long maxSy
   }
 
   public GitOpsOptions(boolean allowFileUrls, long maxFileBytes, long maxSyncBytes, int workers) {
-    this(allowFileUrls, maxFileBytes, maxSyncBytes, workers, Optional.empty());
+    this(allowFileUrls, maxFileBytes, maxSyncBytes, workers, Optional.empty(), ObjectQuotas.DEFAULTS);
   }
 
   public GitOpsOptions withFileUrls(boolean allowed) {
-    return new GitOpsOptions(allowed, maxFileBytes, maxSyncBytes, workers, credentialsDir);
+    return new GitOpsOptions(allowed, maxFileBytes, maxSyncBytes, workers, credentialsDir, quotas);
   }
 
   public GitOpsOptions withCredentialsDir(Optional<Path> dir) {
-    return new GitOpsOptions(allowFileUrls, maxFileBytes, maxSyncBytes, workers, dir);
+    return new GitOpsOptions(allowFileUrls, maxFileBytes, maxSyncBytes, workers, dir, quotas);
+  }
+
+  public GitOpsOptions withQuotas(ObjectQuotas caps) {
+    return new GitOpsOptions(allowFileUrls, maxFileBytes, maxSyncBytes, workers, credentialsDir, caps);
   }
 }

@@ -66,7 +66,7 @@ final class GitSync {
     this.store = store;
     this.options = options;
     this.admission = new Admission(options.allowFileUrls());
-    this.applier = new Applier(store);
+    this.applier = new Applier(store, options.quotas());
     this.deleter = new Deleter(store);
     this.events = new EventRecorder(store, "controller/gitops", Clock.systemUTC());
   }

@@ -1,5 +1,6 @@
 package dev.ferry.controller.migration;
 
+import dev.ferry.api.model.Conditions;
 import dev.ferry.api.model.Dataset;
 import dev.ferry.api.model.DatasetCopy;
 import dev.ferry.api.model.Migration;
@@ -42,6 +43,8 @@ public final class MigrationPlanner {
    */
   public static final Duration FENCED_ROUND_DEADLINE = Duration.ofSeconds(30);
   private static final Duration POLL = Duration.ofSeconds(1);
+  /** How often a migration queued behind others of its node looks for a free slot. */
+  static final Duration QUEUE_RECHECK = Duration.ofSeconds(2);
   /**
    * How long after Start the target may take to mount its copy writable before the data goes
    * back to the source (see {@link #switchBack}). A healthy agent takes well under a second.
@@ -95,8 +98,11 @@ public final class MigrationPlanner {
     Migration m = state.migration();
     String to = m.spec().to();
     if (locked) {
-      return new MigrationStep.UpdateStatus(m.status().withPhase(MigrationPhase.Planned,
-          "moving " + dataset.name() + " from " + m.spec().from() + " to " + to, state.now()));
+      MigrationStatus planned = m.status().withPhase(MigrationPhase.Planned,
+          "moving " + dataset.name() + " from " + m.spec().from() + " to " + to, state.now());
+      boolean wasQueued = Conditions.find(m.status().conditions(), NodeSlots.QUEUED) != null;
+      return new MigrationStep.UpdateStatus(wasQueued ? planned.withConditions(List.of(Conditions.of(NodeSlots.QUEUED,
+          false, "Started", "a slot freed: started", m.metadata().generation())), state.now()) : planned);
     }
     if (!dataset.spec().migration().isEmpty()) {
       return finish(state, MigrationPhase.Failed, "dataset " + dataset.name() + " is being moved by migration "
@@ -122,6 +128,15 @@ public final class MigrationPlanner {
     if (!dataset.status().copies().containsKey(to) && target.get().status().poolFreeBytes() < needed) {
       return finish(state, MigrationPhase.Failed, "node " + to + " has " + target.get().status().poolFreeBytes()
           + " bytes free, the dataset needs " + needed);
+    }
+    Optional<String> busy = NodeSlots.busy(m, state.running(), state.maxPerNode());
+    if (busy.isPresent()) {
+      if (m.status().message().equals(busy.get())) {
+        return new MigrationStep.Wait(busy.get(), QUEUE_RECHECK);
+      }
+      return new MigrationStep.Queue(m.status().withPhase(MigrationPhase.Pending, busy.get(), state.now())
+          .withConditions(List.of(Conditions.of(NodeSlots.QUEUED, true, "NodeBusy", busy.get(),
+              m.metadata().generation())), state.now()), busy.get());
     }
     return new MigrationStep.LockDataset();
   }

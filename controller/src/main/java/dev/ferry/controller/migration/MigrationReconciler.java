@@ -24,7 +24,10 @@ import dev.ferry.controller.runtime.ReconcilerMetrics;
 import dev.ferry.controller.statefulapp.MarathonView;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Drives one Migration through {@link MigrationPlanner}'s steps: each pass reads the caches and
@@ -42,12 +45,21 @@ public final class MigrationReconciler implements Reconciler {
   private final ClusterKey key;
   private final ReconcilerMetrics metrics;
   private final TaskGuard guard;
+  private final int maxPerNode;
+  /**
+   * Migrations whose dataset lock is being written: they hold their node slots already, though
+   * no cache shows it yet. Guarded by itself, with the count of slots taken and the decision to
+   * take one, so that two reconciles cannot both take the last slot of a node.
+   */
+  private final Set<String> locking = new HashSet<>();
 
-  public MigrationReconciler(Cluster cluster, ClusterKey key, ReconcilerMetrics metrics, TaskGuard guard) {
+  /** @param maxPerNode how many migrations may run at once from one node, and to one node ({@link NodeSlots}) */
+  public MigrationReconciler(Cluster cluster, ClusterKey key, ReconcilerMetrics metrics, TaskGuard guard, int maxPerNode) {
     this.cluster = cluster;
     this.key = key;
     this.metrics = metrics;
     this.guard = guard;
+    this.maxPerNode = maxPerNode;
   }
 
   @Override
@@ -61,11 +73,39 @@ public final class MigrationReconciler implements Reconciler {
     Future<Optional<MarathonView>> marathon = app.isPresent()
         ? cluster.marathonCache().app(MarathonApps.appId(app.get())) : Future.succeededFuture(Optional.empty());
     return marathon.compose(view -> dataset(m).compose(dataset -> {
-      MigrationState state = new MigrationState(m, app, dataset,
-          cluster.placementNodes(), view, cluster.clock().instant());
-      MigrationStep step = MigrationPlanner.plan(state);
-      return execute(state, step).map(v -> afterStep(step));
+      MigrationState state;
+      MigrationStep step;
+      synchronized (locking) {
+        state = new MigrationState(m, app, dataset, cluster.placementNodes(), view, cluster.clock().instant(),
+            holdingSlots(m), maxPerNode);
+        step = MigrationPlanner.plan(state);
+        if (step instanceof MigrationStep.LockDataset) {
+          locking.add(m.name());
+        }
+      }
+      return execute(state, step)
+          .onComplete(done -> {
+            if (step instanceof MigrationStep.LockDataset) {
+              synchronized (locking) {
+                locking.remove(m.name());
+              }
+            }
+          })
+          .map(v -> afterStep(step));
     }));
+  }
+
+  /**
+   * The other migrations that hold node slots: unfinished ones past Pending, and Pending ones
+   * that hold (or are taking) their dataset's lock.
+   */
+  private List<Migration> holdingSlots(Migration m) {
+    return cluster.migrations().list().stream()
+        .filter(other -> !other.name().equals(m.name()) && !other.status().phase().isFinished())
+        .filter(other -> other.status().phase() != MigrationPhase.Pending || locking.contains(other.name())
+            || cluster.datasets().get(other.spec().dataset()).map(d -> d.spec().migration().equals(other.name()))
+                .orElse(false))
+        .toList();
   }
 
   /**
@@ -79,6 +119,9 @@ public final class MigrationReconciler implements Reconciler {
     }
     if (step instanceof MigrationStep.StopApp || step instanceof MigrationStep.StartApp) {
       return ReconcileResult.requeueAfter(AFTER_MARATHON_WRITE);
+    }
+    if (step instanceof MigrationStep.Queue) {
+      return ReconcileResult.requeueAfter(MigrationPlanner.QUEUE_RECHECK);
     }
     return ReconcileResult.done();
   }
@@ -102,6 +145,9 @@ public final class MigrationReconciler implements Reconciler {
     Migration m = state.migration();
     if (step instanceof MigrationStep.UpdateStatus u) {
       return writeStatus(m, u.status());
+    }
+    if (step instanceof MigrationStep.Queue q) {
+      return writeStatus(m, q.status()).compose(v -> event(m, "Queued", q.reason()));
     }
     if (step instanceof MigrationStep.LockDataset) {
       Dataset d = state.dataset().orElseThrow();

@@ -14,6 +14,12 @@ public sealed interface MigrationStep {
   /** Write the Migration's status (a phase change, a recorded round, a timestamp). */
   record UpdateStatus(MigrationStatus status) implements MigrationStep {}
 
+  /**
+   * Stay in Pending, queued behind other migrations of the same node ({@link NodeSlots}): write
+   * {@code status}, which says so, and an event.
+   */
+  record Queue(MigrationStatus status, String reason) implements MigrationStep {}
+
   /** Set {@code Dataset.spec.migration} to this migration: no one else moves the data now. */
   record LockDataset() implements MigrationStep {}
 

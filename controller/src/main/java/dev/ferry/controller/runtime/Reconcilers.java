@@ -44,33 +44,45 @@ public final class Reconcilers implements AutoCloseable {
    * @param secretsDir where the secrets that apps refer to are ({@link dev.ferry.controller.marathon.AppSecrets}); empty for none
    * @param migrationHistoryLimit how many finished Migrations of each StatefulApp are kept (the
    *     newest); older finished ones are deleted, unfinished ones never
+   * @param maxMigrationsPerNode how many migrations may run at once from one node, and to one
+   *     node: more wait in Pending until one of those ends
    */
   public record Settings(int workers, Duration resync, Backoff backoff, double retriesPerSecond, TaskGuard taskGuard,
-      Optional<Path> secretsDir, int migrationHistoryLimit) {
+      Optional<Path> secretsDir, int migrationHistoryLimit, int maxMigrationsPerNode) {
     public static final int DEFAULT_MIGRATION_HISTORY_LIMIT = 10;
+    /** Two moves at once keep a node's disk and link busy without starving the app it runs. */
+    public static final int DEFAULT_MAX_MIGRATIONS_PER_NODE = 2;
     public static final Settings DEFAULT = new Settings(16, Duration.ofMinutes(5), Backoff.DEFAULT, 50, TaskGuard.INSTALLED);
 
     public Settings {
       if (migrationHistoryLimit < 0) {
         throw new IllegalArgumentException("migrationHistoryLimit must not be negative, got " + migrationHistoryLimit);
       }
+      if (maxMigrationsPerNode < 1) {
+        throw new IllegalArgumentException("maxMigrationsPerNode must be 1 or more, got " + maxMigrationsPerNode);
+      }
     }
 
     /** Settings without a secrets directory, with the default migration history limit. */
     public Settings(int workers, Duration resync, Backoff backoff, double retriesPerSecond, TaskGuard taskGuard) {
-      this(workers, resync, backoff, retriesPerSecond, taskGuard, Optional.empty(), DEFAULT_MIGRATION_HISTORY_LIMIT);
+      this(workers, resync, backoff, retriesPerSecond, taskGuard, Optional.empty(), DEFAULT_MIGRATION_HISTORY_LIMIT,
+          DEFAULT_MAX_MIGRATIONS_PER_NODE);
     }
 
     public Settings withTaskGuard(TaskGuard guard) {
-      return new Settings(workers, resync, backoff, retriesPerSecond, guard, secretsDir, migrationHistoryLimit);
+      return new Settings(workers, resync, backoff, retriesPerSecond, guard, secretsDir, migrationHistoryLimit, maxMigrationsPerNode);
     }
 
     public Settings withSecretsDir(Optional<Path> dir) {
-      return new Settings(workers, resync, backoff, retriesPerSecond, taskGuard, dir, migrationHistoryLimit);
+      return new Settings(workers, resync, backoff, retriesPerSecond, taskGuard, dir, migrationHistoryLimit, maxMigrationsPerNode);
     }
 
     public Settings withMigrationHistoryLimit(int limit) {
-      return new Settings(workers, resync, backoff, retriesPerSecond, taskGuard, secretsDir, limit);
+      return new Settings(workers, resync, backoff, retriesPerSecond, taskGuard, secretsDir, limit, maxMigrationsPerNode);
+    }
+
+    public Settings withMaxMigrationsPerNode(int most) {
+      return new Settings(workers, resync, backoff, retriesPerSecond, taskGuard, secretsDir, migrationHistoryLimit, most);
     }
   }
 
@@ -93,7 +105,8 @@ public final class Reconcilers implements AutoCloseable {
         settings.migrationHistoryLimit())),
         settings.backoff(), new TokenBucket(settings.retriesPerSecond(), 100, System::nanoTime), settings.workers()).observe(metrics);
     this.migrations = new WorkQueue(vertx, "migrations",
-        etcdRecovery.watching(new MigrationReconciler(cluster, key, metrics, settings.taskGuard())),
+        etcdRecovery.watching(new MigrationReconciler(cluster, key, metrics, settings.taskGuard(),
+            settings.maxMigrationsPerNode())),
         settings.backoff(), new TokenBucket(settings.retriesPerSecond(), 100, System::nanoTime), settings.workers())
         .observe(metrics);
     cluster.apps().start(cluster.store(), this::appChanged);

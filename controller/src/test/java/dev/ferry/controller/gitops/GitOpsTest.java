@@ -7,6 +7,7 @@ import dev.ferry.api.model.GitSource;
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.model.StatefulApp;
 import dev.ferry.api.model.SyncState;
+import dev.ferry.controller.admission.ObjectQuotas;
 import dev.ferry.controller.api.ApiFixture;
 import dev.ferry.controller.api.ApiServerOptions;
 import dev.ferry.testing.EtcdExtension;
@@ -164,6 +165,28 @@ class GitOpsTest {
     assertThat(api.store.get(Kind.GIT_SOURCE, "earlier").get()).isPresent();
     await().atMost(EVENTUALLY).until(() -> events("broken").stream().anyMatch(e -> e.spec().reason().equals("ApplyFailed")
         && e.spec().message().contains("apps/bad.yaml") && e.spec().message().contains("spec.dataset.size")));
+  }
+
+  @Test
+  void appsPastTheQuotaAreReportedInTheStatusAndTheOthersApplied() throws Exception {
+    // This test's controller allows two StatefulApps; git holds three.
+    gitops.stop();
+    gitops = new GitOps(temp.resolve("cache"), new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+        OPTIONS.withQuotas(ObjectQuotas.DEFAULTS.with(Kind.STATEFUL_APP, 2)));
+    gitops.start(storeToClose);
+    commit("three apps", "apps/a.yaml", app("quota-a", "ssd"), "apps/b.yaml", app("quota-b", "ssd"),
+        "apps/c.yaml", app("quota-c", "ssd"));
+    api.put("/apis/ferry/v1/gitsources/capped-apps", source("capped-apps", true, false));
+
+    await().atMost(EVENTUALLY).until(() -> !gitSource("capped-apps").status().lastError().isEmpty());
+    GitSource capped = gitSource("capped-apps");
+    assertThat(capped.status().lastError()).contains("apps/c.yaml: StatefulApp/quota-c")
+        .contains("exceeded quota: statefulapps is limited to 2");
+    assertThat(capped.status().sync()).isEqualTo(SyncState.OutOfSync);
+    assertThat(condition(capped, "Synced").reason()).isEqualTo("ApplyFailed");
+    assertThat(app("quota-a")).isPresent();
+    assertThat(app("quota-b")).isPresent();
+    assertThat(app("quota-c")).isEmpty();
   }
 
   @Test

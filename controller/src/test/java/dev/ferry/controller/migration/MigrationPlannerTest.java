@@ -120,6 +120,71 @@ class MigrationPlannerTest {
         u -> assertThat(u.status().phase()).isEqualTo(MigrationPhase.Planned));
   }
 
+  /** Another app's migration between two nodes, running. */
+  private static Migration other(String name, String from, String to) {
+    return new Migration(ObjectMeta.named(name), new MigrationSpec("app-" + name, name + "-data", from, to,
+        MigrationStrategy.PreCopy, Quantity.mebibytes(64), 10)).withStatus(in(MigrationPhase.PreCopy));
+  }
+
+  private static MigrationStep planWithRunning(Migration m, int max, Migration... running) {
+    Dataset free = dataset("node1", "", Map.of("node1", copy(true, "g1")));
+    return MigrationPlanner.plan(new MigrationState(m, Optional.empty(), Optional.of(free), List.of(node("node1", 10L << 30),
+        node("node2", 10L << 30), node("node3", 10L << 30)), Optional.empty(), NOW, List.of(running), max));
+  }
+
+  @Test
+  void pendingQueuesBehindMigrationsThatFillTheSourceOrTheTargetNode() {
+    // node1 -> node2, at most 2 per node: what it waits behind, and what it does not.
+    record Case(String why, int max, List<Migration> running, Optional<String> queuedBehind) {}
+    List<Case> cases = List.of(
+        new Case("none running", 2, List.of(), Optional.empty()),
+        new Case("one from the source", 2, List.of(other("m-a", "node1", "node3")), Optional.empty()),
+        new Case("two from the source", 2, List.of(other("m-a", "node1", "node3"), other("m-b", "node1", "node3")),
+            Optional.of("queued behind m-a, m-b: 2 migrations from node node1")),
+        new Case("two to the target", 2, List.of(other("m-c", "node3", "node2"), other("m-d", "node3", "node2")),
+            Optional.of("queued behind m-c, m-d: 2 migrations to node node2")),
+        new Case("the target is another's source", 1, List.of(other("m-e", "node2", "node3")), Optional.empty()),
+        new Case("one to the target, cap 1", 1, List.of(other("m-f", "node3", "node2")),
+            Optional.of("queued behind m-f: 1 migrations to node node2")));
+    for (Case c : cases) {
+      MigrationStep step = planWithRunning(migration(MigrationStatus.EMPTY), c.max(), c.running().toArray(Migration[]::new));
+      if (c.queuedBehind().isEmpty()) {
+        assertThat(step).as(c.why()).isEqualTo(new MigrationStep.LockDataset());
+      } else {
+        assertThat(step).as(c.why()).isInstanceOfSatisfying(MigrationStep.Queue.class, q -> {
+          assertThat(q.reason()).startsWith(c.queuedBehind().get()).contains("maxMigrationsPerNode " + c.max());
+          assertThat(q.status().phase()).isEqualTo(MigrationPhase.Pending);
+          assertThat(q.status().message()).isEqualTo(q.reason());
+          assertThat(q.status().conditions()).singleElement().satisfies(cond -> {
+            assertThat(cond.type()).isEqualTo("Queued");
+            assertThat(cond.status()).isEqualTo("True");
+            assertThat(cond.reason()).isEqualTo("NodeBusy");
+          });
+        });
+      }
+    }
+  }
+
+  @Test
+  void aQueuedMigrationWaitsWithoutWritingAgainThenIsPlannedOnceASlotFrees() {
+    Migration[] running = {other("m-a", "node1", "node3")};
+    MigrationStep.Queue queue = (MigrationStep.Queue) planWithRunning(migration(MigrationStatus.EMPTY), 1, running);
+    Migration queued = migration(queue.status());
+
+    assertThat(planWithRunning(queued, 1, running)).isInstanceOfSatisfying(MigrationStep.Wait.class,
+        w -> assertThat(w.reason()).isEqualTo(queue.reason()));
+    assertThat(planWithRunning(queued, 1)).isEqualTo(new MigrationStep.LockDataset());
+    MigrationStep planned = MigrationPlanner.plan(new MigrationState(queued, Optional.empty(), Optional.of(locked("node1")),
+        BOTH, Optional.empty(), NOW));
+    assertThat(planned).isInstanceOfSatisfying(MigrationStep.UpdateStatus.class, u -> {
+      assertThat(u.status().phase()).isEqualTo(MigrationPhase.Planned);
+      assertThat(u.status().conditions()).singleElement().satisfies(cond -> {
+        assertThat(cond.status()).isEqualTo("False");
+        assertThat(cond.reason()).isEqualTo("Started");
+      });
+    });
+  }
+
   @Test
   void pendingFailsWhenAnotherMigrationHoldsTheDataset() {
     Dataset other = dataset("node1", "todos-db-0", Map.of());

@@ -56,6 +56,7 @@ final class ControllerHarness implements AutoCloseable {
   /** The controller's secrets directory ({@code secretsDir}): tests put the secrets their apps name here. */
   final Path secretsDir;
   private final String zookeeper;
+  private final int maxMigrationsPerNode;
   private final Path stateDir;
   private final List<Replica> replicas = new ArrayList<>();
 
@@ -64,6 +65,12 @@ final class ControllerHarness implements AutoCloseable {
   }
 
   ControllerHarness(EtcdConfig etcd, String zookeeper, ClusterKey key) throws Exception {
+    this(etcd, zookeeper, key, Reconcilers.Settings.DEFAULT_MAX_MIGRATIONS_PER_NODE);
+  }
+
+  /** With {@code maxMigrationsPerNode} migrations at most from and to one node at once. */
+  ControllerHarness(EtcdConfig etcd, String zookeeper, ClusterKey key, int maxMigrationsPerNode) throws Exception {
+    this.maxMigrationsPerNode = maxMigrationsPerNode;
     this.key = key;
     this.zookeeper = zookeeper;
     stateDir = Files.createTempDirectory("ferry-controller-test");
@@ -85,7 +92,8 @@ final class ControllerHarness implements AutoCloseable {
       curator = CuratorFrameworkFactory.newClient(zookeeper, 5_000, 3_000, new ExponentialBackoffRetry(100, 3));
       curator.start();
       Reconcilers.Settings settings = new Reconcilers.Settings(4, Duration.ofSeconds(30),
-          new Backoff(Duration.ofMillis(5), Duration.ofSeconds(2)), 200, GUARD, Optional.of(secretsDir), Reconcilers.Settings.DEFAULT_MIGRATION_HISTORY_LIMIT);
+          new Backoff(Duration.ofMillis(5), Duration.ofSeconds(2)), 200, GUARD).withSecretsDir(Optional.of(secretsDir))
+          .withMaxMigrationsPerNode(maxMigrationsPerNode);
       duties = new LeaderDuties(vertx, store, marathonClient, key, settings, Clock.systemUTC(),
           new ReconcilerMetrics(metrics.registry()));
       leadership = new Leadership(curator, "/ferry/test-leader", id, duties).start();

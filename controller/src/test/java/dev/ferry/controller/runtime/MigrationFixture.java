@@ -19,6 +19,7 @@ import dev.ferry.api.model.StatefulApp;
 import dev.ferry.api.model.StatefulAppSpec;
 import dev.ferry.api.process.FreePort;
 import dev.ferry.api.store.EtcdConfig;
+import dev.ferry.api.transfer.ClusterKey;
 import dev.ferry.testing.ZfsPoolExtension;
 import java.io.IOException;
 import java.net.URI;
@@ -51,7 +52,12 @@ final class MigrationFixture implements AutoCloseable {
   private final Map<String, Agent> agents = new LinkedHashMap<>();
 
   MigrationFixture(EtcdConfig etcd, String zookeeper, ZfsPoolExtension pools) throws Exception {
-    controller = new ControllerHarness(etcd, zookeeper);
+    this(etcd, zookeeper, pools, Reconcilers.Settings.DEFAULT_MAX_MIGRATIONS_PER_NODE);
+  }
+
+  /** With at most {@code maxMigrationsPerNode} migrations from, and to, one node at once. */
+  MigrationFixture(EtcdConfig etcd, String zookeeper, ZfsPoolExtension pools, int maxMigrationsPerNode) throws Exception {
+    controller = new ControllerHarness(etcd, zookeeper, ClusterKey.random(), maxMigrationsPerNode);
     Path keyFile = Files.createTempFile("ferry-key", "");
     try {
       agents.put("node1", agent(etcd, "node1", "127.0.1.1", "spinning", pools.create(768L << 20), keyFile));

@@ -24,6 +24,8 @@ import dev.ferry.api.marathon.MarathonCredentials;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -149,14 +151,20 @@ public final class FerryUpCluster implements AutoCloseable {
     return Optional.of(Json.json().readTree(r.body()));
   }
 
-  /** {@code GET} of every object of a kind through the API: the list's {@code items}. */
+  /** {@code GET} of every object of a kind through the API: the items of every page of the list. */
   public List<JsonNode> list(String plural) throws IOException, InterruptedException {
-    HttpResponse<String> r = send("GET", "/apis/ferry/v1/" + plural, "");
-    if (r.statusCode() >= 300) {
-      throw new IOException("list of " + plural + " answered " + r.statusCode() + ": " + r.body());
-    }
     List<JsonNode> items = new ArrayList<>();
-    Json.json().readTree(r.body()).path("items").forEach(items::add);
+    String next = "";
+    do {
+      HttpResponse<String> r = send("GET", "/apis/ferry/v1/" + plural
+          + (next.isEmpty() ? "" : "?continue=" + URLEncoder.encode(next, StandardCharsets.UTF_8)), "");
+      if (r.statusCode() >= 300) {
+        throw new IOException("list of " + plural + " answered " + r.statusCode() + ": " + r.body());
+      }
+      JsonNode page = Json.json().readTree(r.body());
+      page.path("items").forEach(items::add);
+      next = page.at("/metadata/continue").asText("");
+    } while (!next.isEmpty());
     return items;
   }
 

@@ -1,5 +1,6 @@
 package dev.ferry.agent.config;
 
+import dev.ferry.agent.transfer.TransferServer;
 import dev.ferry.agent.zfs.ZfsLayout;
 import dev.ferry.agent.dataset.UsageThreshold;
 import dev.ferry.api.model.Durations;
@@ -44,6 +45,9 @@ import java.util.Optional;
  *     together ({@code transferMaxBytesPerSecond}, a quantity such as {@code 50Mi}); 0 (the
  *     default) for no cap. The cut-over's final round is not held back by it.
  * @param usage when a copy's space figures alone are written to its Dataset ({@link UsageThreshold})
+ * @param maxConcurrentReceives how many streams this node receives at once
+ *     ({@code maxConcurrentReceives}, {@value dev.ferry.agent.transfer.TransferServer#DEFAULT_MAX_RECEIVES} by
+ *     default); a sender past it is answered 429 and sends again when told
  */
 public record AgentConfig(
     String nodeName,
@@ -60,7 +64,8 @@ public record AgentConfig(
     Duration refreshInterval,
     Duration resyncInterval,
     Quantity transferMaxBytesPerSecond,
-    UsageThreshold usage) {
+    UsageThreshold usage,
+    int maxConcurrentReceives) {
 
   public static final String DEFAULT_ETCD = "http://127.0.0.1:2379";
   public static final String DEFAULT_STATE_DIR = "/var/lib/ferry/agent";
@@ -75,7 +80,7 @@ public record AgentConfig(
       ZfsLayout layout, EtcdConfig etcd, Path clusterKeyFile, Optional<TlsFiles> tls, Path stateDir, Duration leaseTtl,
       Duration refreshInterval, Duration resyncInterval) {
     this(nodeName, hostname, address, transferPort, attributes, layout, etcd, clusterKeyFile, tls, stateDir, leaseTtl,
-        refreshInterval, resyncInterval, Quantity.ofBytes(0), UsageThreshold.DEFAULT);
+        refreshInterval, resyncInterval, Quantity.ofBytes(0), UsageThreshold.DEFAULT, TransferServer.DEFAULT_MAX_RECEIVES);
   }
 
   /** The config from {@code --config FILE} (optional) and the process's environment. */
@@ -105,7 +110,21 @@ public record AgentConfig(
         duration(s, Setting.RESYNC_INTERVAL, Duration.ofSeconds(30)),
         quantity(s, Setting.TRANSFER_MAX_BYTES_PER_SECOND),
         new UsageThreshold(bytes(s, Setting.USAGE_REPORT_BYTES, UsageThreshold.DEFAULT.bytes()),
-            duration(s, Setting.USAGE_REPORT_INTERVAL, UsageThreshold.DEFAULT.minInterval())));
+            duration(s, Setting.USAGE_REPORT_INTERVAL, UsageThreshold.DEFAULT.minInterval())),
+        positive(s, Setting.MAX_CONCURRENT_RECEIVES, TransferServer.DEFAULT_MAX_RECEIVES));
+  }
+
+  private static int positive(Settings s, Setting setting, int fallback) {
+    String text = s.get(setting).orElse(Integer.toString(fallback));
+    try {
+      int value = Integer.parseInt(text);
+      if (value >= 1) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // falls through to the error below
+    }
+    throw s.invalid(setting, "must be a whole number of 1 or more, not '" + text + "'");
   }
 
   private static Quantity quantity(Settings s, Setting setting) {

@@ -32,6 +32,7 @@ public enum Setting {
   REFRESH_INTERVAL("refreshInterval"),
   RESYNC_INTERVAL("resyncInterval"),
   TRANSFER_MAX_BYTES_PER_SECOND("transferMaxBytesPerSecond"),
+  MAX_CONCURRENT_RECEIVES("maxConcurrentReceives"),
   USAGE_REPORT_BYTES("usageReportBytes"),
   USAGE_REPORT_INTERVAL("usageReportInterval");
 

@@ -9,11 +9,17 @@ import io.micrometer.core.instrument.MeterRegistry;
  * {@code direction="sent"} as read from {@code zfs send}, {@code "received"} as written into
  * {@code zfs receive}. No dataset label: the rate per node is what a dashboard needs, and the
  * Migration's status already has each migration's bytes.
+ *
+ * <p>Beside them, {@code ferry_transfer_busy_refusals_total}: streams this node refused because it
+ * already received its most at once ({@code maxConcurrentReceives}); their senders send again.
  */
-public record TransferBytes(Counter sent, Counter received) {
+public record TransferBytes(Counter sent, Counter received, Counter busyRefusals) {
 
   public static TransferBytes register(MeterRegistry registry) {
-    return new TransferBytes(counter(registry, "sent"), counter(registry, "received"));
+    return new TransferBytes(counter(registry, "sent"), counter(registry, "received"),
+        Counter.builder("ferry.transfer.busy.refusals")
+            .description("Streams refused (429) because this node already received its most at once")
+            .register(registry));
   }
 
   private static Counter counter(MeterRegistry registry, String direction) {

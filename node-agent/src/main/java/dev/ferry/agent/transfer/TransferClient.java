@@ -29,12 +29,15 @@ import dev.ferry.api.transfer.TicketRejectedException;
 import dev.ferry.api.transfer.TransferReceipt;
 import dev.ferry.api.transfer.TransferTicket;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sending end of agent-to-agent transfers: pipes {@code zfs send} into {@code POST
@@ -51,7 +54,18 @@ import java.util.function.Consumer;
  */
 public final class TransferClient {
 
+  private static final Logger LOG = LoggerFactory.getLogger(TransferClient.class);
   private static final int CONNECT_TIMEOUT_MS = 10_000;
+  /**
+   * How long a stream waits in all for a busy target's receive slot ({@code 429 ReceiverBusy})
+   * before its round fails; the round stays Running meanwhile. The fenced final round waits less:
+   * its app is down while it waits.
+   */
+  static final Duration BUSY_WAIT = Duration.ofMinutes(10);
+  static final Duration FENCED_BUSY_WAIT = Duration.ofSeconds(20);
+  /** A target's Retry-After is taken between these: neither a busy loop nor a sleep a hostile answer chose. */
+  private static final Duration SHORTEST_RETRY_AFTER = Duration.ofSeconds(1);
+  private static final Duration LONGEST_RETRY_AFTER = Duration.ofSeconds(30);
 
   private final Vertx vertx;
   private final ZfsDriver zfs;
@@ -94,12 +108,35 @@ public final class TransferClient {
   private record Prepared(Snapshot snapshot, OptionalLong expectedBytes, StreamingProcess process) {}
 
   /**
-   * Sends one stream and completes once the target confirmed that it holds the snapshot.
+   * Sends one stream and completes once the target confirmed that it holds the snapshot. A target
+   * that is busy receiving others ({@code 429} with {@code Retry-After}, before it admitted the
+   * ticket) is asked again after the time it says, with the same ticket, for up to
+   * {@link #BUSY_WAIT} ({@link #FENCED_BUSY_WAIT} for the fenced round): a busy target is not a
+   * failed round.
    *
    * @return fails with {@link TransferRefusedException} when the target refused or failed the
    *     stream (its status, reason and message), with {@link ZfsException} when the send failed
    */
   public Future<TransferResult> send(TransferRequest request, Consumer<TransferProgress> progress) {
+    Duration patience = request.fenced() ? FENCED_BUSY_WAIT : BUSY_WAIT;
+    return sendUntil(request, progress, System.nanoTime() + patience.toNanos());
+  }
+
+  private Future<TransferResult> sendUntil(TransferRequest request, Consumer<TransferProgress> progress, long giveUpAt) {
+    return sendOnce(request, progress).recover(e -> {
+      if (e instanceof TransferRefusedException busy && busy.retryAfter().isPresent()) {
+        Duration wait = busy.retryAfter().get();
+        if (System.nanoTime() + wait.toNanos() < giveUpAt) {
+          LOG.info("{} into {}: {}; sending again in {} ms", request.snapshot(), request.dataset(), busy.getMessage(),
+              wait.toMillis());
+          return vertx.timer(wait.toMillis()).compose(v -> sendUntil(request, progress, giveUpAt));
+        }
+      }
+      return Future.failedFuture(e);
+    });
+  }
+
+  private Future<TransferResult> sendOnce(TransferRequest request, Consumer<TransferProgress> progress) {
     Context context = vertx.getOrCreateContext();
     TransferTicket ticket;
     try {
@@ -140,8 +177,8 @@ public final class TransferClient {
     return new Prepared(snapshot, expected, zfs.send(request.dataset(), request.base(), request.snapshot()));
   }
 
-  /** The target's answer to a stream: its status and its (small, JSON) body. */
-  private record Answer(int status, Buffer body) {}
+  /** The target's answer to a stream: its status, its (small, JSON) body and when to ask again, if busy. */
+  private record Answer(int status, Buffer body, Optional<Duration> retryAfter) {}
 
   private Future<Answer> post(TransferRequest request, TransferTicket ticket, Prepared prepared,
       InputStreamReadStream body) {
@@ -169,7 +206,8 @@ public final class TransferClient {
       Future<Void> bodySent = body.pipe().endOnFailure(false).to(httpRequest)
           .onFailure(e -> reset(httpRequest, e));
       return httpRequest.response()
-          .compose(response -> response.body().map(b -> new Answer(response.statusCode(), b)))
+          .compose(response -> response.body().map(b -> new Answer(response.statusCode(), b,
+              retryAfter(response.getHeader("Retry-After")))))
           .compose(answer -> {
             if (answer.status() == 200) {
               // zfs receive can finish (and the target answer) before the last chunk is written:
@@ -214,6 +252,20 @@ public final class TransferClient {
     return Future.failedFuture(wrong);
   }
 
+  /** A Retry-After of whole seconds, kept within bounds; empty when there is none or it is no number. */
+  static Optional<Duration> retryAfter(String header) {
+    if (header == null) {
+      return Optional.empty();
+    }
+    try {
+      Duration asked = Duration.ofSeconds(Long.parseLong(header.strip()));
+      return Optional.of(asked.compareTo(SHORTEST_RETRY_AFTER) < 0 ? SHORTEST_RETRY_AFTER
+          : asked.compareTo(LONGEST_RETRY_AFTER) > 0 ? LONGEST_RETRY_AFTER : asked);
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
   private static void reset(HttpClientRequest request, Throwable cause) {
     request.reset(0, cause);
   }
@@ -245,9 +297,12 @@ public final class TransferClient {
     return Future.succeededFuture(response.body()).compose(buffer -> {
       JsonObject json = buffer.length() == 0 ? new JsonObject() : buffer.toJsonObject();
       if (response.status() != 200) {
-        return Future.failedFuture(new TransferRefusedException(response.status(),
-            json.getString("reason", "HttpError"),
-            json.getString("message", "target answered " + response.status())));
+        String reason = json.getString("reason", "HttpError");
+        String message = json.getString("message", "target answered " + response.status());
+        boolean busy = response.status() == 429 || response.status() == 503;
+        return Future.failedFuture(busy && response.retryAfter().isPresent()
+            ? new TransferRefusedException(response.status(), reason, message, response.retryAfter().get())
+            : new TransferRefusedException(response.status(), reason, message));
       }
       String guid = json.getString("guid", "");
       if (!guid.equals(sent.guid())) {

@@ -23,11 +23,13 @@ import io.vertx.core.json.JsonObject;
 import dev.ferry.api.transfer.AgentRequest;
 import dev.ferry.api.transfer.TransferReceipt;
 import dev.ferry.api.transfer.UnauthenticatedException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -49,8 +51,13 @@ import org.slf4j.LoggerFactory;
  * with {@code {dataset, snapshot, guid, bytes, receipt}} once the target holds the ticket's
  * snapshot (the receipt: {@link TransferReceipt}), or an error {@code {code, reason, message}}:
  * 400 bad name or incomplete stream, 401 no or bad credential, no ticket, 403 ticket refused,
- * 409 the target must not or cannot take the stream, 507 not enough space. One transfer per
- * dataset at a time. With {@code X-Ferry-Resume-Token} the body is the rest of the interrupted
+ * 409 the target must not or cannot take the stream, 429 {@code ReceiverBusy} with {@code Retry-After}
+ * when this node already receives its most streams at once ({@code maxConcurrentReceives}), 507 not
+ * enough space. One transfer per dataset at a time, and at most {@code maxReceives} in all: a
+ * stream costs a {@code zfs receive}, its disk writes and a connection, and a node asked to take
+ * many at once (many moves to it, or a peer holding the cluster key that opens streams without
+ * end) would starve its own apps. The busy answer comes before the ticket is admitted, so the
+ * sender may send the same ticket again once a slot frees ({@link TransferClient} waits and does). With {@code X-Ferry-Resume-Token} the body is the rest of the interrupted
  * stream that token describes ({@code zfs send -t}; OpenZFS only), see {@link TransferReceiver#begin}.
  *
  * <p>It also answers {@code GET /v1/datasets/{dataset}/snapshots}, what a sender asks before it
@@ -81,6 +88,11 @@ public final class TransferServer {
    */
   public static final String RESUME_TOKEN = "X-Ferry-Resume-Token";
 
+  /** How long a sender refused for want of a receive slot waits before it asks again. */
+  public static final Duration BUSY_RETRY_AFTER = Duration.ofSeconds(2);
+  /** Streams one agent receives at once unless configured otherwise. */
+  public static final int DEFAULT_MAX_RECEIVES = 4;
+
   /** The largest piece of a stream the server hands on at once. */
   static final int BODY_CHUNK = 1 << 20;
 
@@ -94,6 +106,9 @@ public final class TransferServer {
   private final TransferBytes counted;
   private final AgentProbes probes;
   private final Set<String> busy = ConcurrentHashMap.newKeySet();
+  private final int maxReceives;
+  /** Receives running or being admitted: at most {@link #maxReceives}. */
+  private final AtomicInteger receives = new AtomicInteger();
   private HttpServer server;
 
   /**
@@ -103,6 +118,16 @@ public final class TransferServer {
    */
   public TransferServer(Vertx vertx, AgentRequest auth, TicketVerifier verifier, TransferReceiver receiver,
       Consumer<TransferProgress> progress, TransferBytes counted, AgentProbes probes) {
+    this(vertx, auth, verifier, receiver, progress, counted, probes, DEFAULT_MAX_RECEIVES);
+  }
+
+  /** @param maxReceives how many streams this agent receives at once; one more is answered 429 */
+  public TransferServer(Vertx vertx, AgentRequest auth, TicketVerifier verifier, TransferReceiver receiver,
+      Consumer<TransferProgress> progress, TransferBytes counted, AgentProbes probes, int maxReceives) {
+    if (maxReceives < 1) {
+      throw new IllegalArgumentException("maxReceives must be 1 or more, not " + maxReceives);
+    }
+    this.maxReceives = maxReceives;
     this.counted = counted;
     this.probes = probes;
     this.vertx = vertx;
@@ -191,11 +216,23 @@ public final class TransferServer {
       fail(request, e);
       return;
     }
+    // Before the ticket is admitted (which uses up its nonce): a busy answer leaves it good for a retry.
+    if (!takeReceiveSlot()) {
+      counted.busyRefusals().increment();
+      fail(request, new TransferRefusedException(429, "ReceiverBusy", "node is receiving " + maxReceives
+          + " streams, the most it takes at once (maxConcurrentReceives): send again after "
+          + BUSY_RETRY_AFTER.toSeconds() + " s", BUSY_RETRY_AFTER));
+      return;
+    }
     // Admitting writes the ticket's nonce to disk.
     vertx.executeBlocking(() -> verifier.admit(token, name, caller), false)
-        .onFailure(e -> fail(request, refusal(e)))
+        .onFailure(e -> {
+          receives.decrementAndGet();
+          fail(request, refusal(e));
+        })
         .onSuccess(ticket -> {
           if (!busy.add(name)) {
+            receives.decrementAndGet();
             fail(request, new TransferRefusedException(409, "TransferRunning", "a transfer into " + name + " is running"));
             return;
           }
@@ -208,8 +245,16 @@ public final class TransferServer {
                       .put("guid", received.snapshot().guid()).put("bytes", received.bytes())
                       .put("receipt", verifier.receipt(ticket, received.snapshot().guid())).encode()))
               .onFailure(e -> fail(request, e))
-              .onComplete(ar -> busy.remove(name));
+              .onComplete(ar -> {
+                busy.remove(name);
+                receives.decrementAndGet();
+              });
         });
+  }
+
+  /** Takes one of the {@link #maxReceives} slots, if one is free. */
+  private boolean takeReceiveSlot() {
+    return receives.getAndUpdate(n -> n < maxReceives ? n + 1 : n) < maxReceives;
   }
 
   private void receipt(HttpServerRequest request, String name, String token, String caller) {
@@ -385,6 +430,7 @@ public final class TransferServer {
     if (request.response().ended() || request.response().closed()) {
       return;
     }
+    refused.retryAfter().ifPresent(after -> request.response().putHeader("Retry-After", Long.toString(after.toSeconds())));
     request.response()
         .setStatusCode(refused.status())
         .putHeader("Content-Type", "application/json")

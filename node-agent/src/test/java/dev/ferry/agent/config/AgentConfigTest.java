@@ -96,6 +96,17 @@ class AgentConfigTest {
   }
 
   @Test
+  void concurrentReceivesAreFourUnlessSetAndAtLeastOne() throws IOException {
+    env.putAll(required());
+    assertThat(AgentConfig.load(Optional.empty(), env).maxConcurrentReceives()).isEqualTo(4);
+    Path file = Files.writeString(dir.resolve("agent.yaml"), "maxConcurrentReceives: 2\n");
+    assertThat(AgentConfig.load(Optional.of(file), env).maxConcurrentReceives()).isEqualTo(2);
+
+    assertRefused("FERRY_MAX_CONCURRENT_RECEIVES", "0", "FERRY_MAX_CONCURRENT_RECEIVES", "a whole number of 1 or more");
+    assertRefused("FERRY_MAX_CONCURRENT_RECEIVES", "lots", "FERRY_MAX_CONCURRENT_RECEIVES", "'lots'");
+  }
+
+  @Test
   void badSettingsAreNamedWithWhereTheyCameFrom() throws IOException {
     env.putAll(required());
     assertRefused("FERRY_TRANSFER_PORT", "70000", "environment variable FERRY_TRANSFER_PORT = '70000'",

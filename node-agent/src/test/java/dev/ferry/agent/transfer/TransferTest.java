@@ -108,11 +108,19 @@ class TransferTest {
 
   /** (Re)starts node2's transfer server on {@code port} (0: any), as an agent start does. */
   private void serveTarget(int at) throws Exception {
+    serveTarget(at, TransferServer.DEFAULT_MAX_RECEIVES);
+  }
+
+  /** The same, receiving at most {@code maxReceives} streams at once. */
+  private void serveTarget(int at, int maxReceives) throws Exception {
+    if (server != null) {
+      get(server.close());
+    }
     TransferReceiver receiver = new TransferReceiver(target, primaryOnNode2::contains);
     Clock clock = Clock.systemUTC();
     server = new TransferServer(vertx, new AgentRequest(KEY, "node2", clock),
         new TicketVerifier(KEY, "node2", clock, UsedNonces.open(targetState, clock)), receiver, received::add,
-        counted, new AgentProbes(metrics, () -> true));
+        counted, new AgentProbes(metrics, () -> true), maxReceives);
     port = get(server.listen(NODE2, at));
   }
 
@@ -524,6 +532,47 @@ class TransferTest {
     assertThat(result.bytes()).as("bytes sent in %s", took).isGreaterThan(atMost(cap, took));
   }
 
+  @Test
+  void aStreamPastTheNodesReceiveCapIsAnsweredBusyWithRetryAfterAndItsTicketStaysGood() throws Exception {
+    serveTarget(port, 1);
+    Snapshot s1 = dbWithSnapshot(24 * MIB, 21);
+    TransferRequest second = fullStreamOf(DatasetName.of("db2"), 1 * MIB, false);
+
+    HttpResponse<String> busy;
+    try (Socket held = holdStreamOpen(s1)) {
+
+      busy = rawPost("/v1/transfers/db2", Optional.of(second.ticket()));
+    }
+
+    assertThat(busy.statusCode()).as(busy.body()).isEqualTo(429);
+    assertThat(busy.headers().firstValue("Retry-After")).hasValue("2");
+    assertThat(busy.body()).contains("ReceiverBusy").contains("receiving 1 streams, the most it takes at once");
+    assertThat(target.exists(DatasetName.of("db2"))).as("nothing received for the refused stream").isFalse();
+    await().atMost(Duration.ofSeconds(60)).until(() -> !server.receiving("db"));
+    // Refused before it was admitted: the same ticket is good once a slot is free.
+    TransferResult result = get(client.send(second, p -> { }));
+    assertThat(target.snapshots(DatasetName.of("db2"))).extracting(Snapshot::guid).containsExactly(result.guid());
+  }
+
+  @Test
+  void aSenderToldTheTargetIsBusyWaitsAndSendsOnceASlotFrees() throws Exception {
+    serveTarget(port, 1);
+    Snapshot s1 = dbWithSnapshot(24 * MIB, 22);
+    TransferRequest waiting = fullStreamOf(DatasetName.of("db2"), 1 * MIB, false);
+    double refusedBefore = counted.busyRefusals().count();
+
+    Future<TransferResult> sent;
+    try (Socket held = holdStreamOpen(s1)) {
+      sent = client.send(waiting, p -> { });
+
+      await().atMost(Duration.ofSeconds(60)).until(() -> counted.busyRefusals().count() > refusedBefore);
+      assertThat(sent.isComplete()).as("a busy target is no failed stream: the sender waits").isFalse();
+    }
+
+    TransferResult result = get(sent);
+    assertThat(target.snapshots(DatasetName.of("db2"))).extracting(Snapshot::guid).containsExactly(result.guid());
+  }
+
   /** node1's client under {@code cap}, closed with the test's Vert.x. */
   private TransferClient cappedClient(TransferCap cap) {
     return new TransferClient(vertx, source, NODE1, counted, Optional.empty(), KEY, AS_NODE1, cap);
@@ -596,8 +645,39 @@ class TransferTest {
    * bytes}, then a connection reset.
    */
   private void sendHalfAndDie(String ticket, String base, String snapshot, long bytes) throws IOException {
-    try (StreamingProcess send = source.send(DB, Optional.of(base), snapshot);
-        Socket socket = new Socket()) {
+    try (Socket socket = openStream(ticket, Optional.of(base), snapshot, bytes)) {
+      socket.setSoLinger(true, 0);
+    }
+  }
+
+  /** db on node1 with {@code bytes} of random data and a snapshot s1. */
+  private Snapshot dbWithSnapshot(long bytes, int seed) throws IOException {
+    source.create(DB, 128 * MIB);
+    DataFiles.write(sourceData.resolve("a.bin"), bytes, seed);
+    return source.snapshot(DB, "s1");
+  }
+
+  /**
+   * A sender that has sent 2 MiB of a valid full stream of {@code snapshot} into db and then goes
+   * quiet with its connection open: it holds one of node2's receive slots (once this returns)
+   * until the socket is closed.
+   */
+  private Socket holdStreamOpen(Snapshot snapshot) throws IOException {
+    Socket socket = openStream(ticket(Optional.empty(), snapshot, Clock.systemUTC()).encode(KEY), Optional.empty(),
+        snapshot.name(), 2 * MIB);
+    try {
+      await().atMost(Duration.ofSeconds(60)).until(() -> server.receiving("db"));
+      return socket;
+    } catch (RuntimeException e) {
+      socket.close();
+      throw e;
+    }
+  }
+
+  /** A valid request into db whose stream (from {@code base}, if any) has sent {@code bytes}, its connection open. */
+  private Socket openStream(String ticket, Optional<String> base, String snapshot, long bytes) throws IOException {
+    Socket socket = new Socket();
+    try (StreamingProcess send = source.send(DB, base, snapshot)) {
       socket.bind(new InetSocketAddress(InetAddress.getByName(NODE1), 0));
       socket.connect(new InetSocketAddress(NODE2, port));
       OutputStream out = socket.getOutputStream();
@@ -615,7 +695,10 @@ class TransferTest {
         sentBytes += n;
       }
       out.flush();
-      socket.setSoLinger(true, 0);
+      return socket;
+    } catch (IOException | RuntimeException e) {
+      socket.close();
+      throw e;
     }
   }
 
