@@ -86,6 +86,8 @@ public final class Agent {
     // What the steady state costs, counted where it happens: every zfs process and every periodic look.
     FunctionCounter.builder("ferry_agent_zfs_launches", zfs, ZfsDriver::launches)
         .description("zfs and zpool processes the agent started").register(metrics.registry());
+    FunctionCounter.builder("ferry_agent_watch_events", view, ClusterView::eventsReceived)
+        .description("Dataset and Migration events the agent's etcd watch delivered").register(metrics.registry());
     this.resyncPasses = Counter.builder("ferry_agent_resync_passes")
         .description("periodic looks at the node's pool and datasets").register(metrics.registry());
     this.sources = new SourceMigrations(vertx, store, zfs, client, key, view, node, clock, datasets::enqueue, events);

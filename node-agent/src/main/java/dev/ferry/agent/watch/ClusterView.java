@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -32,6 +33,7 @@ public final class ClusterView implements AutoCloseable {
   private final Map<String, Dataset> deletedDatasets = new ConcurrentHashMap<>();
   private final Map<String, Migration> migrations = new ConcurrentHashMap<>();
   private final List<Subscription> watches = new ArrayList<>();
+  private final LongAdder received = new LongAdder();
 
   /**
    * Starts watching; call once.
@@ -43,10 +45,12 @@ public final class ClusterView implements AutoCloseable {
    */
   public void watch(EtcdStore store, Consumer<String> onDataset, Consumer<Migration> onMigration) {
     watches.add(store.listAndWatch(Kind.DATASET, LabelSelector.EVERYTHING, event -> {
+      received.increment();
       apply(event);
       onDataset.accept(event.object().name());
     }));
     watches.add(store.listAndWatch(Kind.MIGRATION, LabelSelector.EVERYTHING, event -> {
+      received.increment();
       String name = event.object().name();
       Migration before = event.type() == WatchEvent.Type.DELETED ? migrations.remove(name)
           : migrations.put(name, event.object());
@@ -100,6 +104,11 @@ public final class ClusterView implements AutoCloseable {
 
   public List<Migration> migrations() {
     return List.copyOf(migrations.values());
+  }
+
+  /** How many Dataset and Migration events the watches delivered (the first list's included). */
+  public long eventsReceived() {
+    return received.sum();
   }
 
   @Override
