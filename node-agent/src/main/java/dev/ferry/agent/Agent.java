@@ -113,7 +113,7 @@ public final class Agent {
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot serve transfers on " + config.address()
             + ":" + config.transferPort() + " (transferPort, FERRY_TRANSFER_PORT): " + e.getMessage(), e)))
         .compose(port -> {
-          agent.view.watch(store, agent::datasetChanged, agent::migrationChanged);
+          agent.view.watch(store, config.nodeName(), agent::datasetChanged, agent::migrationChanged);
           agent.resyncTimer = vertx.setPeriodic(config.resyncInterval().toMillis(), id -> agent.resync());
           return agent.registration.start(config.refreshInterval());
         })
