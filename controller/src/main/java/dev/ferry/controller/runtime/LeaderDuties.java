@@ -111,6 +111,23 @@ public final class LeaderDuties implements Leadership.Duties {
         new AppSecrets(vertx, settings.secretsDir()));
     running = new Reconcilers(vertx, cluster, key, settings, metrics);
     jobs.forEach(job -> job.start(fenced));
+    repairNodeIndex(fenced);
+  }
+
+  /**
+   * The node index the agents watch is written with every object, but objects written before it
+   * existed (an upgrade) or while a writer did not keep it have no entries, or wrong ones: the
+   * new leader mends them once, beside the reconcilers (each mend is its own compare-and-swap).
+   */
+  private void repairNodeIndex(EtcdStore fenced) {
+    fenced.repairNodeIndex().whenComplete((repaired, error) -> {
+      if (error != null) {
+        LOG.error("could not repair the node index; agents may miss objects written before it: {}",
+            error.getMessage());
+      } else {
+        LOG.info("node index checked: {} object(s) repaired", repaired);
+      }
+    });
   }
 
   @Override
