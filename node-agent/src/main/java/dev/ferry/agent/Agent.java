@@ -87,6 +87,8 @@ public final class Agent {
     // What the steady state costs, counted where it happens: every zfs process and every periodic look.
     FunctionCounter.builder("ferry_agent_zfs_launches", zfs, ZfsDriver::launches)
         .description("zfs and zpool processes the agent started").register(metrics.registry());
+    FunctionCounter.builder("ferry_agent_watch_events", view, ClusterView::eventsReceived)
+        .description("Dataset and Migration events the agent's etcd watch delivered").register(metrics.registry());
     this.resyncPasses = Counter.builder("ferry_agent_resync_passes")
         .description("periodic looks at the node's pool and datasets").register(metrics.registry());
     this.sources = new SourceMigrations(vertx, store, zfs, client, key, view, node, clock, datasets::enqueue, events);
@@ -112,7 +114,7 @@ public final class Agent {
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot serve transfers on " + config.address()
             + ":" + config.transferPort() + " (transferPort, FERRY_TRANSFER_PORT): " + e.getMessage(), e)))
         .compose(port -> {
-          agent.view.watch(store, agent::datasetChanged, agent::migrationChanged);
+          agent.view.watch(store, config.nodeName(), agent::datasetChanged, agent::migrationChanged);
           agent.resyncTimer = vertx.setPeriodic(config.resyncInterval().toMillis(), id -> agent.resync());
           return agent.registration.start(config.refreshInterval());
         })

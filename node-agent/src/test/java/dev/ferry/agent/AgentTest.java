@@ -626,6 +626,20 @@ class AgentTest {
     assertThat(events("Migration", "ended")).as("events of the ended migration").isEmpty();
   }
 
+  @Test
+  void aCopyHereThatNoDatasetGivesThisNodeIsReportedAsAStandbyAndSoJoinsTheNodesView() throws Exception {
+    TestNode n1 = node1(pools.pool());
+    // A copy left on node1 by a move that ended before it was reported: its Dataset names node2 only,
+    // so node1's index has nothing of it.
+    driver(n1).create(DB, 64 * MIB);
+    controller.createDataset("db", "node2", Quantity.mebibytes(64), ReclaimPolicy.Retain);
+    start(n1);
+
+    // node1's agent looks at the copy in its pool, reads its Dataset and reports it as the standby it is.
+    controller.awaitCopy("db", "node1", c -> c.readonly() && !c.mounted());
+    assertThat(driver(n1).exists(DB)).isTrue();
+  }
+
   /** Creates dataset db with node1 as its primary, as the controller does, and waits until it is mounted. */
   private static void createDbOnNode1(int mebibytes) {
     controller.createDataset("db", "node1", Quantity.mebibytes(mebibytes), ReclaimPolicy.Retain);

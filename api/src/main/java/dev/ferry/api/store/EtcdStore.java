@@ -47,6 +47,10 @@ import org.slf4j.LoggerFactory;
  * {@link #update} and {@link #updateStatus} succeed only if the object was not written since the
  * caller read it. {@code spec} and {@code status} are written separately; {@code generation}
  * counts changes of {@code spec}.
+ *
+ * <p>Every write of a Dataset or Migration also writes, in the same transaction, the object's
+ * entries in the node index ({@link NodeIndex}): a node agent watches only what concerns its node
+ * ({@link #watchNode}).
  */
 public final class EtcdStore implements AutoCloseable {
 
@@ -56,12 +60,14 @@ public final class EtcdStore implements AutoCloseable {
   private final KeySpace keys;
   private final Optional<Fence> fence;
   private final boolean ownsConnection;
+  private final NodeIndexWrites index;
 
   private EtcdStore(Connection connection, KeySpace keys, Optional<Fence> fence, boolean owns) {
     this.connection = connection;
     this.keys = keys;
     this.fence = fence;
     this.ownsConnection = owns;
+    this.index = new NodeIndexWrites(connection, keys);
   }
 
   /**
@@ -200,15 +206,17 @@ public final class EtcdStore implements AutoCloseable {
       Cmp absent = new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0));
       PutOption put = PutOption.builder().withLeaseId(leaseId).build();
       ByteSequence value = ObjectCodec.encode(toStore);
-      return write(key, Optional.of(absent), Op.put(key, value, put))
+      return index.put(kind, toStore, value, 0).thenCompose(extra ->
+          write(List.of(key), with(absent, extra.compares()), with(Op.put(key, value, put), extra.ops()))
           .thenApply(r -> {
             if (r.isSucceeded()) {
               connection.recent.remember(key, new Seen(value, r.getHeader().getRevision(), leaseId));
+              extra.stored(connection, r.getHeader().getRevision());
               return withVersion(toStore, r.getHeader().getRevision());
             }
             stored(r);
             throw new AlreadyExistsException(kind.name(), m.name());
-          });
+          }));
     });
   }
 
@@ -242,24 +250,35 @@ public final class EtcdStore implements AutoCloseable {
    * @throws ConflictException (through the future) if the object was written since
    */
   public CompletableFuture<Boolean> delete(Kind<?, ?, ?> kind, String name, long expectedResourceVersion) {
-    return handOff(() -> {
-      ByteSequence key = keys.key(kind, name);
-      Optional<Cmp> unchanged = expectedResourceVersion == 0
-          ? Optional.empty()
-          : Optional.of(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedResourceVersion)));
-      return write(key, unchanged, Op.delete(key, DeleteOption.DEFAULT)).thenApply(r -> {
-        if (r.isSucceeded()) {
-          connection.recent.forget(key);
-          return r.getDeleteResponses().get(0).getDeleted() > 0;
-        }
-        Optional<KeyValue> current = stored(r);
-        if (current.isPresent()) {
-          throw new ConflictException(kind.name(), name, expectedResourceVersion,
-              current.get().getModRevision());
-        }
-        return false;
-      });
-    });
+    return handOff(() -> delete(kind, name, expectedResourceVersion, DELETE_ATTEMPTS));
+  }
+
+  /** A delete whose object stayed as asked but whose index entries moved is tried again this often. */
+  private static final int DELETE_ATTEMPTS = 5;
+
+  private CompletableFuture<Boolean> delete(Kind<?, ?, ?> kind, String name, long expected, int attempts) {
+    ByteSequence key = keys.key(kind, name);
+    List<Cmp> unchanged = expected == 0 ? List.of()
+        : List.of(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expected)));
+    return index.delete(kind, name).thenCompose(extra ->
+        write(List.of(key), with(unchanged, extra.compares()), with(Op.delete(key, DeleteOption.DEFAULT), extra.ops()))
+        .thenCompose(r -> {
+          if (r.isSucceeded()) {
+            connection.recent.forget(key);
+            extra.deleted(connection);
+            return CompletableFuture.completedFuture(r.getDeleteResponses().get(0).getDeleted() > 0);
+          }
+          Optional<KeyValue> current = stored(r);
+          boolean asAsked = current.isPresent() && (expected == 0 || current.get().getModRevision() == expected);
+          if (asAsked && attempts > 1) {
+            // Only its holders list moved (a write in between): read it again.
+            return delete(kind, name, expected, attempts - 1);
+          }
+          if (current.isPresent()) {
+            throw new ConflictException(kind.name(), name, expected, current.get().getModRevision());
+          }
+          return CompletableFuture.completedFuture(false);
+        }));
   }
 
   /**
@@ -372,6 +391,36 @@ public final class EtcdStore implements AutoCloseable {
     return track(WatchLoop.start(this, kinds, revision));
   }
 
+  /**
+   * As {@link #listAndWatch(List)}, over the objects that concern {@code node} only ({@link
+   * NodeIndex}): one etcd watch of the node's index prefix, so that another node's objects never
+   * reach it. An object that stops concerning the node, or is deleted, is delivered as DELETED
+   * with its last value; the watch cannot tell the two apart (ask {@link #get}). The objects
+   * delivered carry their own {@code resourceVersion} (their entries are written in the same
+   * transaction), but writes go to the objects, through this store, as always. Survives etcd
+   * restarts and compactions as {@link #listAndWatch(List)} does, re-listing the node's prefix.
+   *
+   * @throws IllegalArgumentException if a kind is not indexed by node, or {@code node} is no node name
+   */
+  public Subscription watchNode(String node, List<KindWatch<?, ?, ?>> kinds) {
+    kinds.stream().filter(k -> !NodeIndex.indexes(k.kind())).findFirst().ifPresent(k -> {
+      throw new IllegalArgumentException(k.kind() + " is not indexed by node");
+    });
+    return track(WatchLoop.listFirst(new EtcdStore(connection, keys.node(node), Optional.empty(), false), kinds));
+  }
+
+  /**
+   * Makes the node index agree with every Dataset and Migration ({@link NodeIndexRepair}): for
+   * objects written before the index existed, or by a writer that did not keep it. Each object
+   * repaired is written again (same value) in the transaction that rewrites its entries, under
+   * the compare that it did not change meanwhile and this store's fence.
+   *
+   * @return how many objects were repaired (a stray entry of an object that is gone counts as one)
+   */
+  public CompletableFuture<Integer> repairNodeIndex() {
+    return handOff(() -> new NodeIndexRepair(this, index).run());
+  }
+
   /** Closes the connection and its watches; a fenced view's close does nothing. */
   @Override
   public void close() {
@@ -422,7 +471,7 @@ public final class EtcdStore implements AutoCloseable {
   private <O extends FerryObject<O, S, T>, S, T> CompletableFuture<O> replace(
       O wanted, BinaryOperator<O> merge) {
     return handOff(() -> prepare(wanted, merge).thenCompose(p ->
-        write(List.of(p.key()), List.of(p.unchanged()), List.of(p.put())).thenApply(r -> {
+        write(List.of(p.key()), p.compares(), p.ops()).thenApply(r -> {
           if (r.isSucceeded()) {
             return p.stored(connection, r);
           }
@@ -445,7 +494,7 @@ public final class EtcdStore implements AutoCloseable {
       CompletableFuture<Pair<A, B>> updateWithStatusOf(A specOf, B statusOf) {
     return handOff(() -> prepare(specOf, this::mergeSpec).thenCompose(a ->
         prepare(statusOf, (stored, wanted) -> stored.withStatus(wanted.status())).thenCompose(b ->
-            write(List.of(a.key(), b.key()), List.of(a.unchanged(), b.unchanged()), List.of(a.put(), b.put()))
+            write(List.of(a.key(), b.key()), with(a.compares(), b.compares()), with(a.ops(), b.ops()))
                 .thenApply(r -> {
                   if (r.isSucceeded()) {
                     return new Pair<>(a.stored(connection, r), b.stored(connection, r));
@@ -471,20 +520,23 @@ public final class EtcdStore implements AutoCloseable {
   }
 
   /** One object's half of a replacing write: what to compare, what to put, how to answer. */
-  private record Prepared<O extends FerryObject<O, ?, ?>>(
-      Kind<?, ?, ?> kind, String name, ByteSequence key, long expected, O next, ByteSequence value, long lease) {
+  private record Prepared<O extends FerryObject<O, ?, ?>>(Kind<?, ?, ?> kind, String name, ByteSequence key,
+      long expected, O next, ByteSequence value, long lease, NodeIndexWrites.Extra index) {
 
-    Cmp unchanged() {
-      return new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expected));
+    /** The object unchanged since read, and its index entries as read. */
+    List<Cmp> compares() {
+      return with(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expected)), index.compares());
     }
 
-    Op put() {
+    /** The object's put and its index entries' writes. */
+    List<Op> ops() {
       // A put without the lease would detach the key from it (a Node would stop expiring).
-      return Op.put(key, value, PutOption.builder().withLeaseId(lease).build());
+      return with(Op.put(key, value, PutOption.builder().withLeaseId(lease).build()), index.ops());
     }
 
     O stored(Connection connection, TxnResponse r) {
       connection.recent.remember(key, new Seen(value, r.getHeader().getRevision(), lease));
+      index.stored(connection, r.getHeader().getRevision());
       return withVersion(next, r.getHeader().getRevision());
     }
 
@@ -506,9 +558,11 @@ public final class EtcdStore implements AutoCloseable {
     @SuppressWarnings("unchecked")
     Class<O> type = (Class<O>) wanted.getClass();
     ByteSequence key = keys.key(kind, name);
-    return current(key, kind, name, expected).thenApply(current -> {
+    return current(key, kind, name, expected).thenCompose(current -> {
       O next = merge.apply(ObjectCodec.decode(type, key, current.value(), current.modRevision()), wanted);
-      return new Prepared<>(kind, name, key, expected, next, ObjectCodec.encode(next), current.lease());
+      ByteSequence value = ObjectCodec.encode(next);
+      return index.put(kind, next, value, expected).thenApply(extra ->
+          new Prepared<>(kind, name, key, expected, next, value, current.lease(), extra));
     });
   }
 
@@ -563,8 +617,29 @@ public final class EtcdStore implements AutoCloseable {
         .commit();
   }
 
-  private CompletableFuture<TxnResponse> write(ByteSequence key, Optional<Cmp> compare, Op then) {
-    return write(List.of(key), compare.map(List::of).orElse(List.of()), List.of(then));
+  /**
+   * A write of index entries alone ({@link NodeIndexRepair}), under this store's fence.
+   *
+   * @return whether the compares held
+   * @throws FencedException (through the future) if the fence moved
+   */
+  CompletableFuture<Boolean> writeIndex(List<Cmp> compares, List<Op> then) {
+    return write(List.of(), compares, then).thenApply(r -> {
+      if (!r.isSucceeded()) {
+        stored(r, 0);
+      }
+      return r.isSucceeded();
+    });
+  }
+
+  private static <T> List<T> with(T first, List<T> rest) {
+    return with(List.of(first), rest);
+  }
+
+  private static <T> List<T> with(List<T> first, List<T> rest) {
+    List<T> all = new ArrayList<>(first);
+    all.addAll(rest);
+    return all;
   }
 
   /**

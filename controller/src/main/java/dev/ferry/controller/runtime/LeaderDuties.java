@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,12 @@ public final class LeaderDuties implements Leadership.Duties {
 
   /** The etcd key holding the leader epoch; outside the objects' key space. */
   public static final String FENCE_KEY = "/ferry/leader-epoch";
+  /**
+   * How often the leader checks the node index again after its first check: an agent of an older
+   * version (during a rolling upgrade) writes objects without their entries. A check of an index
+   * that is right reads keys and revisions only and writes nothing.
+   */
+  static final Duration NODE_INDEX_CHECK = Duration.ofMinutes(5);
   private static final Logger LOG = LoggerFactory.getLogger(LeaderDuties.class);
 
   private final Vertx vertx;
@@ -42,6 +49,8 @@ public final class LeaderDuties implements Leadership.Duties {
   private final ReconcilerMetrics metrics;
   private long term;
   private Reconcilers running;
+  private long repairTimer = -1;
+  private final AtomicBoolean repairing = new AtomicBoolean();
 
   public LeaderDuties(Vertx vertx, EtcdStore store, MarathonClient marathon, ClusterKey key, Reconcilers.Settings settings,
       Clock clock, ReconcilerMetrics metrics) {
@@ -111,11 +120,38 @@ public final class LeaderDuties implements Leadership.Duties {
         new AppSecrets(vertx, settings.secretsDir()));
     running = new Reconcilers(vertx, cluster, key, settings, metrics);
     jobs.forEach(job -> job.start(fenced));
+    repairNodeIndex(fenced);
+    repairTimer = vertx.setPeriodic(NODE_INDEX_CHECK.toMillis(), id -> repairNodeIndex(fenced));
+  }
+
+  /**
+   * The node index the agents watch is written with every object, but objects written before it
+   * existed (an upgrade) or by a writer of an older version have no entries, or stale ones: the
+   * leader mends them when it starts and every {@link #NODE_INDEX_CHECK}, beside the reconcilers
+   * (each mend is its own compare-and-swap); one check at a time.
+   */
+  private void repairNodeIndex(EtcdStore fenced) {
+    if (!repairing.compareAndSet(false, true)) {
+      return;
+    }
+    fenced.repairNodeIndex().whenComplete((repaired, error) -> {
+      repairing.set(false);
+      if (error != null) {
+        LOG.error("could not repair the node index; agents may miss objects written without it: {}",
+            error.getMessage());
+      } else if (repaired > 0) {
+        LOG.info("node index: {} object(s) repaired", repaired);
+      }
+    });
   }
 
   @Override
   public synchronized void stopLeading() {
     term++;
+    if (repairTimer >= 0) {
+      vertx.cancelTimer(repairTimer);
+      repairTimer = -1;
+    }
     // The reconcilers first: they stop at once, while a job may finish what it is doing.
     if (running != null) {
       running.close();

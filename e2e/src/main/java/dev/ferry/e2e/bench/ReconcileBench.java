@@ -42,7 +42,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>the steady state's writes to Marathon and etcd per minute (the target is none), etcd's
  *       from its own revision, Marathon's from its event stream;
  *   <li>with datasets, each agent's {@code zfs} launches per minute in the steady state (its
- *       {@code ferry_agent_zfs_launches_total}) and its heap after a full GC;
+ *       {@code ferry_agent_zfs_launches_total}), the Dataset and Migration events its watch delivered
+ *       since it started and in the steady state ({@code ferry_agent_watch_events_total}), and its
+ *       heap after a full GC;
  *   <li>the controller process's heap after a full GC, and every process's CPU in the steady state
  *       (from {@code /proc}, in % of one core);
  *   <li>a verdict against issue 15's targets.
@@ -108,6 +110,7 @@ public final class ReconcileBench {
       processes.put("devcluster", cluster.marathonProcess());
       Map<String, Double> cpuBefore = cpuSeconds(processes);
       Map<String, Double> launchesBefore = launches(agents);
+      Map<String, Double> watchEventsBefore = agentCounter(agents, WATCH_EVENTS);
       long writesBefore = marathonWrites.get();
       long revisionBefore = revision(cluster);
       long steadyStart = System.nanoTime();
@@ -118,6 +121,9 @@ public final class ReconcileBench {
       double etcdPerMin = (revision(cluster) - revisionBefore) / minutes;
       Map<String, Double> launchesPerMin = new TreeMap<>();
       launches(agents).forEach((node, n) -> launchesPerMin.put(node, (n - launchesBefore.get(node)) / minutes));
+      Map<String, Double> watchEvents = agentCounter(agents, WATCH_EVENTS);
+      Map<String, Double> watchEventsPerMin = new TreeMap<>();
+      watchEvents.forEach((node, n) -> watchEventsPerMin.put(node, (n - watchEventsBefore.get(node)) / minutes));
       Map<String, Double> idleCpu = new LinkedHashMap<>();
       cpuSeconds(processes).forEach((name, cpu) -> idleCpu.put(name, 100 * (cpu - cpuBefore.get(name)) / seconds));
       double heap = JavaHeap.mebibytesAfterGc(controller.pid());
@@ -161,6 +167,8 @@ public final class ReconcileBench {
           .put("steadyEtcdWritesPerMin", etcdPerMin, "steady state: etcd writes", "/min")
           .put("steadyWritesPerMin", marathonPerMin + etcdPerMin, "steady state: all writes", "/min")
           .put("zfsLaunchesPerMin", launchesPerMin, "steady state: zfs launches per agent", "/min")
+          .put("agentWatchEvents", watchEvents, "watch events an agent received, since its start", "")
+          .put("agentWatchEventsPerMin", watchEventsPerMin, "steady state: watch events per agent", "/min")
           .put("heapMiB", heap, "controller heap after GC", "MiB")
           .put("agentHeapMiB", agentHeaps, "agent heap after GC", "MiB")
           .put("idleCpuPercent", idleCpu, "steady state: CPU", "% of a core")
@@ -247,11 +255,19 @@ public final class ReconcileBench {
 
   /** Each agent's own count of the zfs processes it started. */
   private static Map<String, Double> launches(List<BenchCluster.BenchAgent> agents) throws Exception {
-    Map<String, Double> launches = new TreeMap<>();
+    return agentCounter(agents, "ferry_agent_zfs_launches_total");
+  }
+
+  /** The Dataset and Migration events an agent's watch delivered: what the other nodes' objects cost it. */
+  private static final String WATCH_EVENTS = "ferry_agent_watch_events_total";
+
+  /** One counter of each agent's {@code /metrics}, by node. */
+  private static Map<String, Double> agentCounter(List<BenchCluster.BenchAgent> agents, String metric) throws Exception {
+    Map<String, Double> values = new TreeMap<>();
     for (BenchCluster.BenchAgent a : agents) {
-      launches.put(a.node(), BenchCluster.scrape(a.metricsUrl(), "ferry_agent_zfs_launches_total"));
+      values.put(a.node(), BenchCluster.scrape(a.metricsUrl(), metric));
     }
-    return launches;
+    return values;
   }
 
   private static void awaitAllReady(BenchCluster cluster, int apps, Duration timeout) throws InterruptedException {

@@ -87,8 +87,10 @@ public final class DatasetKeeper {
       return false;
     }
     DatasetName dataset = DatasetName.of(name);
-    Optional<Dataset> current = view.dataset(name);
     Optional<Dataset> deleted = view.deletedDataset(name);
+    Optional<Dataset> current = view.dataset(name).or(() -> deleted.isEmpty() && zfs.exists(dataset)
+        // A copy here that the node's index does not give this node (yet): what its Dataset says.
+        ? view.readUnindexed(name) : Optional.empty());
     Optional<Migration> owner = current.map(d -> d.spec().migration()).filter(m -> !m.isEmpty())
         .flatMap(view::migration);
     String identity = current.map(d -> d.status().identity()).orElse("");

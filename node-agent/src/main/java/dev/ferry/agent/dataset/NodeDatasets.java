@@ -104,17 +104,20 @@ public final class NodeDatasets {
         candidates.add(name);
       }
     }
+    // A copy here whose Dataset the node's index does not hold (a move ended before the copy it
+    // received was reported) is looked at too, when first seen and when the copy changes: the
+    // keeper then reads its Dataset from etcd, and reporting the copy brings it into the index.
+    candidates.addAll(local);
     List<String> changed = new ArrayList<>();
     for (String name : candidates) {
       Optional<Dataset> current = view.dataset(name);
       Optional<Dataset> d = current.or(() -> view.deletedDataset(name));
-      if (d.isEmpty()) {
-        continue;
-      }
       Optional<CopyListing> copy = Optional.ofNullable(copies.get(DatasetName.of(name)));
-      Seen now = new Seen(d.get().metadata().resourceVersion(), current.isEmpty(), owner(d.get()), copy);
+      Seen now = d.isEmpty() ? new Seen(-1, false, Optional.empty(), copy)
+          : new Seen(d.get().metadata().resourceVersion(), current.isEmpty(), owner(d.get()), copy);
       Seen before = seen.put(name, now);
-      if (before == null || !before.sameAs(now) || unsettled(d.get()) || spaceDue(d.get(), copy)) {
+      if (before == null || !before.sameAs(now)
+          || d.isPresent() && (unsettled(d.get()) || spaceDue(d.get(), copy))) {
         changed.add(name);
       }
     }
