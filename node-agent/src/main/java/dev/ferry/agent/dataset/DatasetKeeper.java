@@ -92,12 +92,16 @@ public final class DatasetKeeper {
     Optional<Migration> owner = current.map(d -> d.spec().migration()).filter(m -> !m.isEmpty())
         .flatMap(view::migration);
     String identity = current.map(d -> d.status().identity()).orElse("");
-    Optional<LocalCopy> local = zfs.exists(dataset) ? Optional.of(mount.look(dataset, identity)) : Optional.empty();
+    // Whether it exists and its state in one command, and what its mount shows without asking ZFS again.
+    Optional<DatasetState> seen = zfs.stateIfExists(dataset);
+    Optional<MountCheck> seenCheck = seen.map(state -> mount.check(dataset, identity, state));
+    Optional<LocalCopy> local = seen.map(state -> new LocalCopy(state,
+        state.mounted() && (identity.isEmpty() || seenCheck.orElseThrow().shown())));
     CopyAction action = CopyPlan.decide(node, current, deleted, owner, local);
     // Without an object only Leave is decided, so the uid-less reference is never recorded.
     ObjectReference about = current.or(() -> deleted).map(ObjectReference::to)
         .orElseGet(() -> new ObjectReference("Dataset", name, ""));
-    Optional<MountCheck> failed = apply(dataset, action, local, about, identity);
+    Applied applied = apply(dataset, action, local, about, identity);
     if (current.isEmpty()) {
       deleted.ifPresent(d -> view.forgetDeleted(name, d));
       return true;
@@ -105,17 +109,15 @@ public final class DatasetKeeper {
     Dataset d = current.get();
     // With a Dataset, no action destroys the copy (Destroy is only decided for a deleted one).
     boolean exists = local.isPresent() || (action instanceof CopyAction.Create && zfs.exists(dataset));
-    if (exists) {
-      int pruned = housekeeping.tidy(dataset, d);
-      if (pruned > 0) {
-        events.normal(about, "SnapshotsPruned", "destroyed " + pruned + " snapshot(s) on " + node
-            + " older than the newest one each other copy shares");
-      }
-    }
     boolean primary = d.spec().primary().equals(node);
     String recorded = exists && primary && identity.isEmpty() ? adoptIdentity(dataset) : "";
     String expected = identity.isEmpty() ? recorded : identity;
-    MountCheck check = !exists ? null : failed.orElseGet(() -> mount.check(dataset, expected));
+    // What this pass already knows of the mount: a failure of its action, or what it saw, unless
+    // the action changed the copy or an identity was recorded since.
+    boolean sameIdentity = expected.equals(identity);
+    Optional<MountCheck> known = applied.check().filter(c -> !c.shown() || sameIdentity)
+        .or(() -> action instanceof CopyAction.Leave ? seenCheck.filter(c -> sameIdentity) : Optional.empty());
+    MountCheck check = !exists ? null : known.orElseGet(() -> mount.check(dataset, expected));
     List<Condition> conditions = List.of();
     if (primary && action instanceof CopyAction.Lost lost) {
       String message = "dataset " + name + " has no copy on its primary node " + node + ", yet it existed ("
@@ -134,7 +136,21 @@ public final class DatasetKeeper {
     }
     reporter.report(name, new CopyReport(exists ? Optional.of(observe(dataset, check.shown())) : Optional.empty(),
         conditions, recorded));
+    // Pruning comes after the report: a copy just made the primary is reported mounted and
+    // writable (what the migration's Start waits for, the app down) before snapshots are destroyed.
+    if (exists && tidy(dataset, d, about) > 0) {
+      reporter.report(name, new CopyReport(Optional.of(observe(dataset, check.shown())), conditions, recorded));
+    }
     return true;
+  }
+
+  private int tidy(DatasetName dataset, Dataset d, ObjectReference about) {
+    int pruned = housekeeping.tidy(dataset, d);
+    if (pruned > 0) {
+      events.normal(about, "SnapshotsPruned", "destroyed " + pruned + " snapshot(s) on " + node
+          + " older than the newest one each other copy shares");
+    }
+    return pruned;
   }
 
   private static boolean hasReason(Dataset d, String type, String reason) {
@@ -163,10 +179,24 @@ public final class DatasetKeeper {
   }
 
   /**
-   * @param local the copy as read before deciding {@code action}; nothing has changed it since
-   * @return why the copy is not mounted showing the dataset, when this pass found out
+   * What {@link #apply} did to the mount.
+   *
+   * @param check what the mount shows after the action, when the action found out: why it does
+   *     not show the dataset, or that it does (a copy made the primary)
    */
-  private Optional<MountCheck> apply(DatasetName dataset, CopyAction action, Optional<LocalCopy> local,
+  private record Applied(Optional<MountCheck> check) {
+
+    static Applied unknown() {
+      return new Applied(Optional.empty());
+    }
+
+    static Applied found(MountCheck check) {
+      return new Applied(Optional.of(check));
+    }
+  }
+
+  /** @param local the copy as read before deciding {@code action}; nothing has changed it since */
+  private Applied apply(DatasetName dataset, CopyAction action, Optional<LocalCopy> local,
       ObjectReference about, String identity) {
     if (action instanceof CopyAction.Create c) {
       LOG.info("creating dataset {} ({} bytes), the primary copy", dataset, c.refquotaBytes());
@@ -179,7 +209,7 @@ public final class DatasetKeeper {
       }
       Optional<MountCheck> failed = mount.mount(dataset);
       if (failed.isPresent()) {
-        return failed;
+        return Applied.found(failed.get());
       }
       markers.writeIdentity(dataset, zfs.guid(dataset));
       events.normal(about, "Created", "created the primary copy on " + node + " (refquota " + c.refquotaBytes()
@@ -189,9 +219,12 @@ public final class DatasetKeeper {
       // MakePrimary is only decided for an existing copy.
       MountCheck check = mount.makePrimary(dataset, local.orElseThrow(), p.refquotaBytes(), identity);
       if (!check.shown() && !check.reason().equals(MountCheck.MARKER_MISSING)) {
-        return Optional.of(check);
+        return Applied.found(check);
       }
       events.normal(about, "MadeWritable", "the copy on " + node + " is the primary: mounted and writable");
+      if (check.shown()) {
+        return Applied.found(check);
+      }
     } else if (action instanceof CopyAction.MakeStandby) {
       LOG.info("making the copy of {} a read-only, unmounted standby: another node is the primary", dataset);
       zfs.makeStandby(dataset);
@@ -209,7 +242,7 @@ public final class DatasetKeeper {
     } else if (action instanceof CopyAction.Leave l) {
       LOG.debug("{}: {}", dataset, l.why());
     }
-    return Optional.empty();
+    return Applied.unknown();
   }
 
   /**

@@ -329,8 +329,17 @@ public final class ZfsDriver {
 
   /** Points the dataset's mountpoint at its place under the dataset root, if it is elsewhere. */
   public void placeMountpoint(DatasetName dataset) {
+    placeMountpoint(dataset, state(dataset));
+  }
+
+  /**
+   * {@link #placeMountpoint(DatasetName)}, {@code seen} being the copy's state as the caller just
+   * read it: while the app is down for a cut-over, each zfs command is a process and a trip to the
+   * daemon, so a state the caller holds is not read again.
+   */
+  public void placeMountpoint(DatasetName dataset, DatasetState seen) {
     String wanted = layout.mountpoint(dataset).toString();
-    if (!state(dataset).mountpoint().equals(Optional.of(wanted))) {
+    if (!seen.mountpoint().equals(Optional.of(wanted))) {
       cli.zfs("set", "mountpoint=" + wanted, layout.filesystem(dataset));
     }
   }
@@ -342,7 +351,12 @@ public final class ZfsDriver {
    * @throws ZfsException with zfs's message ("directory is not empty") when it cannot mount
    */
   public void mount(DatasetName dataset) {
-    if (!state(dataset).mounted()) {
+    mount(dataset, state(dataset));
+  }
+
+  /** {@link #mount(DatasetName)}, {@code seen} being the copy's state as the caller just read it. */
+  public void mount(DatasetName dataset, DatasetState seen) {
+    if (!seen.mounted()) {
       cli.zfs("mount", layout.filesystem(dataset));
     }
   }
