@@ -99,6 +99,22 @@ public final class TransferClient {
    *     stream (its status, reason and message), with {@link ZfsException} when the send failed
    */
   public Future<TransferResult> send(TransferRequest request, Consumer<TransferProgress> progress) {
+    return send(request, Optional.empty(), progress);
+  }
+
+  /**
+   * {@link #send(TransferRequest, Consumer)} of {@code snapshot} as the caller just read it (the
+   * round that took it): its guid, which the target's receipt must name, is not listed again.
+   */
+  public Future<TransferResult> send(TransferRequest request, Snapshot snapshot, Consumer<TransferProgress> progress) {
+    if (!snapshot.name().equals(request.snapshot())) {
+      throw new IllegalArgumentException("snapshot " + snapshot.name() + " is not the request's " + request.snapshot());
+    }
+    return send(request, Optional.of(snapshot), progress);
+  }
+
+  private Future<TransferResult> send(TransferRequest request, Optional<Snapshot> known,
+      Consumer<TransferProgress> progress) {
     Context context = vertx.getOrCreateContext();
     TransferTicket ticket;
     try {
@@ -106,7 +122,7 @@ public final class TransferClient {
     } catch (TicketRejectedException e) {
       return Future.failedFuture(e);
     }
-    return vertx.executeBlocking(() -> prepare(request), false).compose(prepared -> {
+    return vertx.executeBlocking(() -> prepare(request, known), false).compose(prepared -> {
       InputStreamReadStream body = new InputStreamReadStream(context, prepared.process().output(),
           prepared.process()::awaitSuccess, counted.sent()::increment, cap.pace(request.fenced()));
       ProgressReporter reporter = new ProgressReporter(vertx, request.dataset().value(), body::bytes, progress);
@@ -124,11 +140,12 @@ public final class TransferClient {
     });
   }
 
-  private Prepared prepare(TransferRequest request) {
-    Snapshot snapshot = zfs.snapshots(request.dataset()).stream()
+  private Prepared prepare(TransferRequest request, Optional<Snapshot> known) {
+    // A snapshot that is gone since the caller read it fails zfs send, and so the stream.
+    Snapshot snapshot = known.orElseGet(() -> zfs.snapshots(request.dataset()).stream()
         .filter(s -> s.name().equals(request.snapshot())).findFirst()
         .orElseThrow(() -> new ZfsException(ZfsException.Reason.NOT_FOUND,
-            "dataset " + request.dataset() + " has no snapshot " + request.snapshot()));
+            "dataset " + request.dataset() + " has no snapshot " + request.snapshot())));
     if (request.resumeToken().isPresent()) {
       // What is left of the stream is not known beforehand; the target checked its space when it began.
       return new Prepared(snapshot, OptionalLong.empty(), zfs.sendResume(request.resumeToken().get()));
