@@ -72,9 +72,12 @@ final class PrimaryMount {
    * Makes the copy the writable primary: its refquota, mounted (afresh when the mount shows
    * something else than the dataset), its markers checked, and only then writable.
    *
+   * @param snapshots the copy's snapshots as the caller just listed them, oldest first (nothing
+   *     receives into a copy that becomes the primary, and mounting it does not change them)
    * @return the check; when it failed the copy was not made writable
    */
-  MountCheck makePrimary(DatasetName dataset, LocalCopy copy, long refquotaBytes, String identity) {
+  MountCheck makePrimary(DatasetName dataset, LocalCopy copy, long refquotaBytes, String identity,
+      List<Snapshot> snapshots) {
     // The app is down until this returns: ZFS is asked only what the copy's state, read once
     // before (copy.state()), cannot tell, and each step that changes it is known to have worked.
     DatasetState state = copy.state();
@@ -87,7 +90,7 @@ final class PrimaryMount {
       return failed.get();
     }
     // A copy that was read-only (a standby that received, a fenced source) becomes the primary now.
-    Optional<MountCheck> stale = state.readonly() ? staleView(dataset) : Optional.empty();
+    Optional<MountCheck> stale = state.readonly() ? staleView(dataset, snapshots) : Optional.empty();
     if (stale.isPresent()) {
       return stale.get();
     }
@@ -131,8 +134,7 @@ final class PrimaryMount {
    * marker naming a snapshot the copy does not hold is a round whose snapshot was never taken
    * (its fence was rolled back), not a view of the past. On a mismatch it mounts again once.
    */
-  private Optional<MountCheck> staleView(DatasetName dataset) {
-    List<Snapshot> snapshots = zfs.snapshots(dataset);
+  private Optional<MountCheck> staleView(DatasetName dataset, List<Snapshot> snapshots) {
     if (snapshots.isEmpty()) {
       return Optional.empty();
     }

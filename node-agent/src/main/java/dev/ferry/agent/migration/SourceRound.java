@@ -6,11 +6,13 @@ import dev.ferry.agent.transfer.SnapshotList;
 import dev.ferry.agent.transfer.TransferClient;
 import dev.ferry.agent.transfer.TransferRefusedException;
 import dev.ferry.agent.transfer.TransferRequest;
+import dev.ferry.agent.zfs.CopyState;
 import dev.ferry.agent.zfs.DatasetMarkers;
 import dev.ferry.agent.zfs.DatasetName;
 import dev.ferry.agent.zfs.DatasetState;
 import dev.ferry.agent.zfs.ResumeToken;
 import dev.ferry.agent.zfs.ZfsDriver;
+import dev.ferry.agent.zfs.ZfsException;
 import dev.ferry.api.events.EventRecorder;
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.model.Migration;
@@ -249,9 +251,11 @@ final class SourceRound {
    * @return the source's snapshots, oldest first, the round's among them
    */
   private List<Snapshot> prepare(Migration migration, DatasetName dataset, Transfer asked) {
-    List<Snapshot> snapshots = new ArrayList<>(zfs.snapshots(dataset));
+    CopyState copy = zfs.stateAndSnapshots(dataset).orElseThrow(() -> new ZfsException(ZfsException.Reason.NOT_FOUND,
+        "dataset " + dataset + " does not exist on " + node));
+    List<Snapshot> snapshots = new ArrayList<>(copy.snapshots());
     boolean taken = snapshots.stream().anyMatch(s -> s.name().equals(asked.snapshot()));
-    DatasetState state = zfs.state(dataset);
+    DatasetState state = copy.state();
     if (!taken && !markers.roundSnapshot(dataset).equals(Optional.of(asked.snapshot()))) {
       if (state.readonly()) {
         throw new RoundFailed("the copy of " + dataset + " on " + node + " is read-only, so its round marker "
