@@ -3,6 +3,7 @@ package dev.ferry.agent.dataset;
 import dev.ferry.agent.snapshots.SnapshotHolds;
 import dev.ferry.agent.snapshots.SnapshotHousekeeping;
 import dev.ferry.agent.watch.ClusterView;
+import dev.ferry.agent.zfs.CopyState;
 import dev.ferry.agent.zfs.DatasetMarkers;
 import dev.ferry.agent.zfs.DatasetName;
 import dev.ferry.agent.zfs.DatasetState;
@@ -15,6 +16,7 @@ import dev.ferry.api.model.Dataset;
 import dev.ferry.api.model.DatasetCopy;
 import dev.ferry.api.model.Migration;
 import dev.ferry.api.model.ObjectReference;
+import dev.ferry.api.model.Snapshot;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -94,12 +96,17 @@ public final class DatasetKeeper {
     Optional<Migration> owner = current.map(d -> d.spec().migration()).filter(m -> !m.isEmpty())
         .flatMap(view::migration);
     String identity = current.map(d -> d.status().identity()).orElse("");
-    Optional<LocalCopy> local = zfs.exists(dataset) ? Optional.of(mount.look(dataset, identity)) : Optional.empty();
+    // Whether it exists, its state and snapshots in one command, and what its mount shows without asking ZFS again.
+    Optional<CopyState> look = zfs.stateAndSnapshots(dataset);
+    Optional<DatasetState> seen = look.map(CopyState::state);
+    Optional<MountCheck> seenCheck = seen.map(state -> mount.check(dataset, identity, state));
+    Optional<LocalCopy> local = seen.map(state -> new LocalCopy(state,
+        state.mounted() && (identity.isEmpty() || seenCheck.orElseThrow().shown())));
     CopyAction action = CopyPlan.decide(node, current, deleted, owner, local);
     // Without an object only Leave is decided, so the uid-less reference is never recorded.
     ObjectReference about = current.or(() -> deleted).map(ObjectReference::to)
         .orElseGet(() -> new ObjectReference("Dataset", name, ""));
-    Optional<MountCheck> failed = apply(dataset, action, local, about, identity);
+    Applied applied = apply(dataset, action, look, local, about, identity);
     if (current.isEmpty()) {
       deleted.ifPresent(d -> view.forgetDeleted(name, d));
       return true;
@@ -107,17 +114,15 @@ public final class DatasetKeeper {
     Dataset d = current.get();
     // With a Dataset, no action destroys the copy (Destroy is only decided for a deleted one).
     boolean exists = local.isPresent() || (action instanceof CopyAction.Create && zfs.exists(dataset));
-    if (exists) {
-      int pruned = housekeeping.tidy(dataset, d);
-      if (pruned > 0) {
-        events.normal(about, "SnapshotsPruned", "destroyed " + pruned + " snapshot(s) on " + node
-            + " older than the newest one each other copy shares");
-      }
-    }
     boolean primary = d.spec().primary().equals(node);
     String recorded = exists && primary && identity.isEmpty() ? adoptIdentity(dataset) : "";
     String expected = identity.isEmpty() ? recorded : identity;
-    MountCheck check = !exists ? null : failed.orElseGet(() -> mount.check(dataset, expected));
+    // What this pass already knows of the mount: a failure of its action, or what it saw, unless
+    // the action changed the copy or an identity was recorded since.
+    boolean sameIdentity = expected.equals(identity);
+    Optional<MountCheck> known = applied.check().filter(c -> !c.shown() || sameIdentity)
+        .or(() -> action instanceof CopyAction.Leave ? seenCheck.filter(c -> sameIdentity) : Optional.empty());
+    MountCheck check = !exists ? null : known.orElseGet(() -> mount.check(dataset, expected));
     List<Condition> conditions = List.of();
     if (primary && action instanceof CopyAction.Lost lost) {
       String message = "dataset " + name + " has no copy on its primary node " + node + ", yet it existed ("
@@ -134,9 +139,30 @@ public final class DatasetKeeper {
         events.warning(about, check.reason(), check.message());
       }
     }
-    reporter.report(name, new CopyReport(exists ? Optional.of(observe(dataset, check.shown())) : Optional.empty(),
-        conditions, recorded));
+    if (!exists) {
+      reporter.report(name, new CopyReport(Optional.empty(), conditions, recorded));
+      return true;
+    }
+    // The copy as this pass left it: what it knows, else read afresh, as the action may have changed it.
+    DatasetState state = applied.state().orElseGet(() -> zfs.state(dataset));
+    List<Snapshot> snapshots = applied.snapshots().orElseGet(() -> zfs.snapshots(dataset));
+    reporter.report(name, new CopyReport(Optional.of(copy(state, snapshots, check.shown())), conditions, recorded));
+    // Pruning comes after the report: a copy just made the primary is reported mounted and
+    // writable (what the migration's Start waits for, the app down) before snapshots are destroyed.
+    if (tidy(dataset, d, snapshots, about) > 0) {
+      reporter.report(name, new CopyReport(Optional.of(copy(zfs.state(dataset), zfs.snapshots(dataset), check.shown())),
+          conditions, recorded));
+    }
     return true;
+  }
+
+  private int tidy(DatasetName dataset, Dataset d, List<Snapshot> snapshots, ObjectReference about) {
+    int pruned = housekeeping.tidy(dataset, d, snapshots);
+    if (pruned > 0) {
+      events.normal(about, "SnapshotsPruned", "destroyed " + pruned + " snapshot(s) on " + node
+          + " older than the newest one each other copy shares");
+    }
+    return pruned;
   }
 
   private static boolean hasReason(Dataset d, String type, String reason) {
@@ -165,10 +191,33 @@ public final class DatasetKeeper {
   }
 
   /**
-   * @param local the copy as read before deciding {@code action}; nothing has changed it since
-   * @return why the copy is not mounted showing the dataset, when this pass found out
+   * What this pass knows of the copy after {@link #apply}, so that it is not asked of ZFS again.
+   *
+   * @param check what the mount shows, when the action found out: why it does not show the
+   *     dataset, or that it does (a copy made the primary)
+   * @param state the copy's state, when the action left it as it was or changed it knowingly
+   * @param snapshots the copy's snapshots, when the action listed them
    */
-  private Optional<MountCheck> apply(DatasetName dataset, CopyAction action, Optional<LocalCopy> local,
+  private record Applied(Optional<MountCheck> check, Optional<DatasetState> state, Optional<List<Snapshot>> snapshots) {
+
+    static Applied unknown() {
+      return new Applied(Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    static Applied found(MountCheck check) {
+      return new Applied(Optional.of(check), Optional.empty(), Optional.empty());
+    }
+
+    static Applied unchanged(Optional<CopyState> look) {
+      return new Applied(Optional.empty(), look.map(CopyState::state), look.map(CopyState::snapshots));
+    }
+  }
+
+  /**
+   * @param look the copy as read before deciding {@code action}; nothing has changed it since
+   * @param local what {@code action} was decided on: {@code look} and what its mount shows
+   */
+  private Applied apply(DatasetName dataset, CopyAction action, Optional<CopyState> look, Optional<LocalCopy> local,
       ObjectReference about, String identity) {
     if (action instanceof CopyAction.Create c) {
       LOG.info("creating dataset {} ({} bytes), the primary copy", dataset, c.refquotaBytes());
@@ -181,7 +230,7 @@ public final class DatasetKeeper {
       }
       Optional<MountCheck> failed = mount.mount(dataset);
       if (failed.isPresent()) {
-        return failed;
+        return Applied.found(failed.get());
       }
       markers.writeIdentity(dataset, zfs.guid(dataset));
       events.normal(about, "Created", "created the primary copy on " + node + " (refquota " + c.refquotaBytes()
@@ -189,11 +238,21 @@ public final class DatasetKeeper {
     } else if (action instanceof CopyAction.MakePrimary p) {
       LOG.info("making the copy of {} the primary: mounted, writable, refquota {}", dataset, p.refquotaBytes());
       // MakePrimary is only decided for an existing copy.
-      MountCheck check = mount.makePrimary(dataset, local.orElseThrow(), p.refquotaBytes(), identity);
+      // MakePrimary is only decided for an existing copy.
+      DatasetState was = local.orElseThrow().state();
+      List<Snapshot> snapshots = look.orElseThrow().snapshots();
+      MountCheck check = mount.makePrimary(dataset, local.orElseThrow(), p.refquotaBytes(), identity, snapshots);
       if (!check.shown() && !check.reason().equals(MountCheck.MARKER_MISSING)) {
-        return Optional.of(check);
+        return Applied.found(check);
       }
       events.normal(about, "MadeWritable", "the copy on " + node + " is the primary: mounted and writable");
+      if (check.shown()) {
+        // Mounted and writable now; its space is as read before, unless its refquota just changed.
+        Optional<DatasetState> now = was.refquotaBytes() != p.refquotaBytes() ? Optional.empty()
+            : Optional.of(new DatasetState(was.usedBytes(), was.availableBytes(), was.refquotaBytes(), true, false,
+                was.mountpoint()));
+        return new Applied(Optional.of(check), now, Optional.of(snapshots));
+      }
     } else if (action instanceof CopyAction.MakeStandby) {
       LOG.info("making the copy of {} a read-only, unmounted standby: another node is the primary", dataset);
       zfs.makeStandby(dataset);
@@ -210,17 +269,17 @@ public final class DatasetKeeper {
           node, l.why());
     } else if (action instanceof CopyAction.Leave l) {
       LOG.debug("{}: {}", dataset, l.why());
+      return Applied.unchanged(look);
     }
-    return Optional.empty();
+    return Applied.unknown();
   }
 
   /**
-   * This node's copy, which exists, as the Dataset's status reports it: read afresh, as this pass
-   * may have changed it; mounted only when the mount shows the dataset ({@link PrimaryMount#check}).
+   * This node's copy, which exists, as the Dataset's status reports it: mounted only when the
+   * mount shows the dataset ({@link PrimaryMount#check}).
    */
-  private DatasetCopy observe(DatasetName dataset, boolean shown) {
-    DatasetState state = zfs.state(dataset);
-    return new DatasetCopy(zfs.snapshots(dataset), state.usedBytes(), state.availableBytes(),
-        shown, state.readonly(), clock.instant());
+  private DatasetCopy copy(DatasetState state, List<Snapshot> snapshots, boolean shown) {
+    return new DatasetCopy(snapshots, state.usedBytes(), state.availableBytes(), shown, state.readonly(),
+        clock.instant());
   }
 }

@@ -32,12 +32,6 @@ final class PrimaryMount {
     this.node = node;
   }
 
-  /** This node's copy, which exists, with whether its mount shows the identity {@code identity} (any while ""). */
-  LocalCopy look(DatasetName dataset, String identity) {
-    DatasetState state = zfs.state(dataset);
-    return new LocalCopy(state, state.mounted() && (identity.isEmpty() || check(dataset, identity).shown()));
-  }
-
   /**
    * What the mount shows now: never the dataset when ZFS has it unmounted (a bare mountpoint
    * directory) or the identity marker is missing or another.
@@ -45,8 +39,20 @@ final class PrimaryMount {
    * @param identity the Dataset's identity; "" when none is recorded yet (any marker then shows it)
    */
   MountCheck check(DatasetName dataset, String identity) {
+    return check(dataset, identity, zfs.state(dataset).mounted());
+  }
+
+  /**
+   * {@link #check(DatasetName, String)} of a copy whose state the caller just read ({@code seen}):
+   * the marker is read, ZFS is not asked again.
+   */
+  MountCheck check(DatasetName dataset, String identity, DatasetState seen) {
+    return check(dataset, identity, seen.mounted());
+  }
+
+  private MountCheck check(DatasetName dataset, String identity, boolean mounted) {
     String where = "dataset " + dataset + " on " + node;
-    if (!zfs.state(dataset).mounted()) {
+    if (!mounted) {
       return MountCheck.notShown(MountCheck.NOT_MOUNTED, where + " is not mounted");
     }
     Optional<String> marker = markers.identity(dataset);
@@ -66,24 +72,30 @@ final class PrimaryMount {
    * Makes the copy the writable primary: its refquota, mounted (afresh when the mount shows
    * something else than the dataset), its markers checked, and only then writable.
    *
+   * @param snapshots the copy's snapshots as the caller just listed them, oldest first (nothing
+   *     receives into a copy that becomes the primary, and mounting it does not change them)
    * @return the check; when it failed the copy was not made writable
    */
-  MountCheck makePrimary(DatasetName dataset, LocalCopy copy, long refquotaBytes, String identity) {
+  MountCheck makePrimary(DatasetName dataset, LocalCopy copy, long refquotaBytes, String identity,
+      List<Snapshot> snapshots) {
+    // The app is down until this returns: ZFS is asked only what the copy's state, read once
+    // before (copy.state()), cannot tell, and each step that changes it is known to have worked.
     DatasetState state = copy.state();
     if (state.refquotaBytes() != refquotaBytes) {
       zfs.setRefquota(dataset, refquotaBytes);
     }
-    zfs.placeMountpoint(dataset);
-    Optional<MountCheck> failed = state.mounted() && !copy.showsIdentity() ? remount(dataset) : mount(dataset);
+    zfs.placeMountpoint(dataset, state);
+    Optional<MountCheck> failed = state.mounted() && !copy.showsIdentity() ? remount(dataset) : mount(dataset, state);
     if (failed.isPresent()) {
       return failed.get();
     }
     // A copy that was read-only (a standby that received, a fenced source) becomes the primary now.
-    Optional<MountCheck> stale = state.readonly() ? staleView(dataset) : Optional.empty();
+    Optional<MountCheck> stale = state.readonly() ? staleView(dataset, snapshots) : Optional.empty();
     if (stale.isPresent()) {
       return stale.get();
     }
-    MountCheck check = check(dataset, identity);
+    // Mounted now: zfs mount exited 0 above, or it was mounted showing the dataset already.
+    MountCheck check = check(dataset, identity, true);
     if (!check.shown() && !(identity.isEmpty() && check.reason().equals(MountCheck.MARKER_MISSING))) {
       return check;
     }
@@ -93,8 +105,12 @@ final class PrimaryMount {
 
   /** Mounts the copy; a refusal (a mountpoint directory that is not empty) is returned, not thrown. */
   Optional<MountCheck> mount(DatasetName dataset) {
+    return mount(dataset, zfs.state(dataset));
+  }
+
+  private Optional<MountCheck> mount(DatasetName dataset, DatasetState seen) {
     try {
-      zfs.mount(dataset);
+      zfs.mount(dataset, seen);
       return Optional.empty();
     } catch (ZfsException e) {
       LOG.warn("cannot mount dataset {}: {}", dataset, e.getMessage());
@@ -118,8 +134,7 @@ final class PrimaryMount {
    * marker naming a snapshot the copy does not hold is a round whose snapshot was never taken
    * (its fence was rolled back), not a view of the past. On a mismatch it mounts again once.
    */
-  private Optional<MountCheck> staleView(DatasetName dataset) {
-    List<Snapshot> snapshots = zfs.snapshots(dataset);
+  private Optional<MountCheck> staleView(DatasetName dataset, List<Snapshot> snapshots) {
     if (snapshots.isEmpty()) {
       return Optional.empty();
     }

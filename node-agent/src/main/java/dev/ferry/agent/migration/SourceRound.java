@@ -6,11 +6,13 @@ import dev.ferry.agent.transfer.SnapshotList;
 import dev.ferry.agent.transfer.TransferClient;
 import dev.ferry.agent.transfer.TransferRefusedException;
 import dev.ferry.agent.transfer.TransferRequest;
+import dev.ferry.agent.zfs.CopyState;
 import dev.ferry.agent.zfs.DatasetMarkers;
 import dev.ferry.agent.zfs.DatasetName;
 import dev.ferry.agent.zfs.DatasetState;
 import dev.ferry.agent.zfs.ResumeToken;
 import dev.ferry.agent.zfs.ZfsDriver;
+import dev.ferry.agent.zfs.ZfsException;
 import dev.ferry.api.events.EventRecorder;
 import dev.ferry.api.model.Kind;
 import dev.ferry.api.model.Migration;
@@ -119,29 +121,42 @@ final class SourceRound {
       // join, not all: a failed question must not end the round while the fence and snapshot are still under way.
       Future<Optional<SnapshotList>> targetCopy = client.copy(target.host(), target.port(), target.ticket().toNode(), target.dataset());
       Future<List<Snapshot>> sourceSnapshots = vertx.executeBlocking(() -> prepare(migration, target.dataset(), asked), false);
-      return Future.join(sourceSnapshots, targetCopy).compose(both -> vertx.executeBlocking(() -> hold(target.dataset(),
-          RoundPlan.decide(sourceSnapshots.result(), asked.snapshot(), planned(targetCopy.result()),
-              target.ticket().baseGuid())), false)
+      return Future.join(sourceSnapshots, targetCopy).map(both -> RoundPlan.decide(sourceSnapshots.result(),
+          asked.snapshot(), planned(targetCopy.result()), target.ticket().baseGuid())
       ).compose(plan -> {
-        if (plan instanceof RoundPlan.AlreadyThere there) {
-          return alreadyThere(target, asked, there.snapshot());
-        }
         if (plan instanceof RoundPlan.Refuse refuse) {
           return Future.failedFuture(new RoundFailed(refuse.reason()));
         }
-        RoundPlan.Send send = (RoundPlan.Send) plan;
-        Optional<String> partial = targetCopy.result().map(SnapshotList::resumeToken).filter(t -> !t.isEmpty());
-        // Without a partial receive on the target (always on zfs-fuse) there is nothing to read: no worker hop.
-        Future<Optional<String>> resuming = partial.isEmpty() ? Future.succeededFuture(Optional.empty())
-            : vertx.executeBlocking(() -> resume(migration, target.dataset(), send, partial.get()), false);
-        return resuming.compose(resume -> {
-          TransferRequest request = new TransferRequest(target.host(), target.port(), asked.ticket(), target.dataset(),
-              send.base().map(Snapshot::name), send.snapshot().name(), asked.fence(), resume);
-          long started = System.nanoTime();
-          return client.send(request, progress::progress).map(result -> new Outcome(result.bytes(), result.guid(),
-              send.base().map(Snapshot::guid).orElse(""), averageRate(result.bytes(), System.nanoTime() - started)));
-        });
+        if (plan instanceof RoundPlan.Send send && asked.fence()) {
+          // The app is down: the holds go alongside the stream, not before it. The stream needs
+          // none of them: its base is the last round's snapshot, held since that round (or, in a
+          // single fenced round, the newest snapshot both copies share, which pruning keeps), and
+          // pruning never takes a snapshot newer than that. The round succeeds only once both did.
+          Future<RoundPlan> held = vertx.executeBlocking(() -> hold(target.dataset(), plan), false);
+          Future<Outcome> sent = stream(migration, target, asked, send, targetCopy.result(), progress);
+          return Future.join(held, sent).transform(ar -> sent.failed() ? sent : held.failed()
+              ? Future.failedFuture(held.cause()) : sent);
+        }
+        return vertx.executeBlocking(() -> hold(target.dataset(), plan), false).compose(ignored ->
+            plan instanceof RoundPlan.AlreadyThere there ? alreadyThere(target, asked, there.snapshot())
+                : stream(migration, target, asked, (RoundPlan.Send) plan, targetCopy.result(), progress));
       });
+    });
+  }
+
+  /** Streams {@code send} to the target, resuming its interrupted receive where that is possible. */
+  private Future<Outcome> stream(Migration migration, Target target, Transfer asked, RoundPlan.Send send,
+      Optional<SnapshotList> targetCopy, ProgressWrites progress) {
+    Optional<String> partial = targetCopy.map(SnapshotList::resumeToken).filter(t -> !t.isEmpty());
+    // Without a partial receive on the target (always on zfs-fuse) there is nothing to read: no worker hop.
+    Future<Optional<String>> resuming = partial.isEmpty() ? Future.succeededFuture(Optional.empty())
+        : vertx.executeBlocking(() -> resume(migration, target.dataset(), send, partial.get()), false);
+    return resuming.compose(resume -> {
+      TransferRequest request = new TransferRequest(target.host(), target.port(), asked.ticket(), target.dataset(),
+          send.base().map(Snapshot::name), send.snapshot().name(), asked.fence(), resume);
+      long started = System.nanoTime();
+      return client.send(request, send.snapshot(), progress::progress).map(result -> new Outcome(result.bytes(), result.guid(),
+          send.base().map(Snapshot::guid).orElse(""), averageRate(result.bytes(), System.nanoTime() - started)));
     });
   }
 
@@ -236,9 +251,11 @@ final class SourceRound {
    * @return the source's snapshots, oldest first, the round's among them
    */
   private List<Snapshot> prepare(Migration migration, DatasetName dataset, Transfer asked) {
-    List<Snapshot> snapshots = new ArrayList<>(zfs.snapshots(dataset));
+    CopyState copy = zfs.stateAndSnapshots(dataset).orElseThrow(() -> new ZfsException(ZfsException.Reason.NOT_FOUND,
+        "dataset " + dataset + " does not exist on " + node));
+    List<Snapshot> snapshots = new ArrayList<>(copy.snapshots());
     boolean taken = snapshots.stream().anyMatch(s -> s.name().equals(asked.snapshot()));
-    DatasetState state = zfs.state(dataset);
+    DatasetState state = copy.state();
     if (!taken && !markers.roundSnapshot(dataset).equals(Optional.of(asked.snapshot()))) {
       if (state.readonly()) {
         throw new RoundFailed("the copy of " + dataset + " on " + node + " is read-only, so its round marker "

@@ -31,13 +31,14 @@ public final class SnapshotHousekeeping {
   /**
    * Tidies this node's copy of {@code dataset}, which exists.
    *
+   * @param snapshots the copy's snapshots as the caller just listed them, oldest first
    * @return how many snapshots were destroyed
    */
-  public int tidy(DatasetName dataset, Dataset current) {
+  public int tidy(DatasetName dataset, Dataset current, List<Snapshot> snapshots) {
     if (current.spec().migration().isEmpty()) {
       holds.releaseAll(dataset);
     }
-    List<Snapshot> prunable = SnapshotPruning.prunable(node, zfs.snapshots(dataset), zfs.heldSnapshots(dataset),
+    List<Snapshot> prunable = SnapshotPruning.prunable(node, snapshots, zfs.heldSnapshots(dataset),
         current.status().copies());
     int destroyed = 0;
     for (Snapshot snapshot : prunable) {

@@ -118,25 +118,43 @@ public final class TransferClient {
    *     stream (its status, reason and message), with {@link ZfsException} when the send failed
    */
   public Future<TransferResult> send(TransferRequest request, Consumer<TransferProgress> progress) {
-    Duration patience = request.fenced() ? FENCED_BUSY_WAIT : BUSY_WAIT;
-    return sendUntil(request, progress, System.nanoTime() + patience.toNanos());
+    return sendUntil(request, Optional.empty(), progress);
   }
 
-  private Future<TransferResult> sendUntil(TransferRequest request, Consumer<TransferProgress> progress, long giveUpAt) {
-    return sendOnce(request, progress).recover(e -> {
+  /**
+   * {@link #send(TransferRequest, Consumer)} of {@code snapshot} as the caller just read it (the
+   * round that took it): its guid, which the target's receipt must name, is not listed again.
+   */
+  public Future<TransferResult> send(TransferRequest request, Snapshot snapshot, Consumer<TransferProgress> progress) {
+    if (!snapshot.name().equals(request.snapshot())) {
+      throw new IllegalArgumentException("snapshot " + snapshot.name() + " is not the request's " + request.snapshot());
+    }
+    return sendUntil(request, Optional.of(snapshot), progress);
+  }
+
+  private Future<TransferResult> sendUntil(TransferRequest request, Optional<Snapshot> known,
+      Consumer<TransferProgress> progress) {
+    Duration patience = request.fenced() ? FENCED_BUSY_WAIT : BUSY_WAIT;
+    return sendUntil(request, known, progress, System.nanoTime() + patience.toNanos());
+  }
+
+  private Future<TransferResult> sendUntil(TransferRequest request, Optional<Snapshot> known,
+      Consumer<TransferProgress> progress, long giveUpAt) {
+    return sendOnce(request, known, progress).recover(e -> {
       if (e instanceof TransferRefusedException busy && busy.retryAfter().isPresent()) {
         Duration wait = busy.retryAfter().get();
         if (System.nanoTime() + wait.toNanos() < giveUpAt) {
           LOG.info("{} into {}: {}; sending again in {} ms", request.snapshot(), request.dataset(), busy.getMessage(),
               wait.toMillis());
-          return vertx.timer(wait.toMillis()).compose(v -> sendUntil(request, progress, giveUpAt));
+          return vertx.timer(wait.toMillis()).compose(v -> sendUntil(request, known, progress, giveUpAt));
         }
       }
       return Future.failedFuture(e);
     });
   }
 
-  private Future<TransferResult> sendOnce(TransferRequest request, Consumer<TransferProgress> progress) {
+  private Future<TransferResult> sendOnce(TransferRequest request, Optional<Snapshot> known,
+      Consumer<TransferProgress> progress) {
     Context context = vertx.getOrCreateContext();
     TransferTicket ticket;
     try {
@@ -144,7 +162,7 @@ public final class TransferClient {
     } catch (TicketRejectedException e) {
       return Future.failedFuture(e);
     }
-    return vertx.executeBlocking(() -> prepare(request), false).compose(prepared -> {
+    return vertx.executeBlocking(() -> prepare(request, known), false).compose(prepared -> {
       InputStreamReadStream body = new InputStreamReadStream(context, prepared.process().output(),
           prepared.process()::awaitSuccess, counted.sent()::increment, cap.pace(request.fenced()));
       ProgressReporter reporter = new ProgressReporter(vertx, request.dataset().value(), body::bytes, progress);
@@ -162,11 +180,12 @@ public final class TransferClient {
     });
   }
 
-  private Prepared prepare(TransferRequest request) {
-    Snapshot snapshot = zfs.snapshots(request.dataset()).stream()
+  private Prepared prepare(TransferRequest request, Optional<Snapshot> known) {
+    // A snapshot that is gone since the caller read it fails zfs send, and so the stream.
+    Snapshot snapshot = known.orElseGet(() -> zfs.snapshots(request.dataset()).stream()
         .filter(s -> s.name().equals(request.snapshot())).findFirst()
         .orElseThrow(() -> new ZfsException(ZfsException.Reason.NOT_FOUND,
-            "dataset " + request.dataset() + " has no snapshot " + request.snapshot()));
+            "dataset " + request.dataset() + " has no snapshot " + request.snapshot())));
     if (request.resumeToken().isPresent()) {
       // What is left of the stream is not known beforehand; the target checked its space when it began.
       return new Prepared(snapshot, OptionalLong.empty(), zfs.sendResume(request.resumeToken().get()));

@@ -2,6 +2,7 @@ package dev.ferry.agent.transfer;
 
 import dev.ferry.api.transfer.TransferTicket;
 import dev.ferry.agent.snapshots.SnapshotHolds;
+import dev.ferry.agent.zfs.CopyState;
 import dev.ferry.agent.zfs.DatasetName;
 import dev.ferry.agent.zfs.DatasetState;
 import dev.ferry.agent.zfs.StreamingProcess;
@@ -98,15 +99,16 @@ public final class TransferReceiver {
     if (partial.isPresent()) {
       zfs.abortPartialReceive(dataset);
     }
-    // Read once: while the app is down, every zfs command is a process and a trip to the daemon.
-    Optional<DatasetState> seen = zfs.stateIfExists(dataset);
+    // Read once, state and snapshots: while the app is down, every zfs command is a process and a trip to the daemon.
+    Optional<CopyState> copy = zfs.stateAndSnapshots(dataset);
+    Optional<DatasetState> seen = copy.map(CopyState::state);
     boolean exists = seen.isPresent();
     if (exists && !seen.get().readonly()) {
       throw new TransferRefusedException(409, "TargetWritable", "the copy of " + dataset
           + " on this node is writable, so it may be in use; only a read-only standby copy receives streams");
     }
     if (ticket.incremental()) {
-      prepareIncremental(dataset, exists, ticket.baseGuid());
+      prepareIncremental(dataset, copy.map(CopyState::snapshots), ticket.baseGuid());
     } else if (exists) {
       throw new TransferRefusedException(409, "TargetExists", "this node already has a copy of " + dataset
           + "; a full stream would overwrite it: send an incremental, or destroy the copy first");
@@ -139,12 +141,13 @@ public final class TransferReceiver {
     }
   }
 
-  private void prepareIncremental(DatasetName dataset, boolean exists, String baseGuid) {
-    if (!exists) {
+  /** @param copied the copy's snapshots, oldest first, as just read; empty when there is no copy */
+  private void prepareIncremental(DatasetName dataset, Optional<List<Snapshot>> copied, String baseGuid) {
+    if (copied.isEmpty()) {
       throw new TransferRefusedException(409, "BaseMissing", "this node has no copy of " + dataset
           + " to apply an incremental stream to; send a full stream");
     }
-    List<Snapshot> snapshots = zfs.snapshots(dataset);
+    List<Snapshot> snapshots = copied.get();
     Optional<Snapshot> base = snapshots.stream().filter(s -> s.guid().equals(baseGuid)).findFirst();
     if (base.isEmpty()) {
       throw new TransferRefusedException(409, "BaseMissing", "the copy of " + dataset

@@ -32,6 +32,11 @@ public final class ZfsDriver {
   /** Ferry's record of the readonly setting (see {@link #setReadonly}). */
   static final String READONLY_PROPERTY = "ferry:readonly";
   private static final int BUSY_RETRIES = 3;
+  /** What {@link #state} reads. */
+  private static final String[] STATE_PROPERTIES =
+      {"used", "available", "refquota", "mounted", "readonly", "mountpoint", READONLY_PROPERTY};
+  /** What {@link #snapshots} reads of each snapshot. */
+  private static final String SNAPSHOT_PROPERTIES = "guid,creation,createtxg";
 
   private final ZfsLayout layout;
   private final ZfsCli cli;
@@ -140,16 +145,52 @@ public final class ZfsDriver {
   public List<Snapshot> snapshots(DatasetName dataset) {
     String filesystem = layout.filesystem(dataset);
     // zfs-fuse's `zfs get` has no -t; -d 1 lists the filesystem and its snapshots.
-    String out = cli.zfs("get", "-H", "-p", "-r", "-d", "1", "-o", "name,property,value",
-        "guid,creation,createtxg", filesystem);
+    return snapshotsIn(filesystem, byName(cli.zfs("get", "-H", "-p", "-r", "-d", "1", "-o", "name,property,value",
+        SNAPSHOT_PROPERTIES, filesystem)));
+  }
+
+  /**
+   * The copy's state and snapshots in one command, or empty when the dataset does not exist:
+   * {@link #stateIfExists} and {@link #snapshots} for one process launch, for the steps that need
+   * both while the app is down (a cut-over's round, the receive, making a copy the primary).
+   */
+  public Optional<CopyState> stateAndSnapshots(DatasetName dataset) {
+    String filesystem = layout.filesystem(dataset);
+    Map<String, Map<String, String>> byName;
+    try {
+      byName = byName(cli.zfs("get", "-H", "-p", "-r", "-d", "1", "-o", "name,property,value",
+          SNAPSHOT_PROPERTIES + "," + String.join(",", STATE_PROPERTIES), filesystem));
+    } catch (ZfsException e) {
+      if (e.reason() == ZfsException.Reason.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+    Map<String, String> own = byName.getOrDefault(filesystem, Map.of());
+    for (String property : STATE_PROPERTIES) {
+      if (!own.containsKey(property)) {
+        throw new ZfsException(ZfsException.Reason.FAILED, "zfs get gave no " + property + " for " + filesystem);
+      }
+    }
+    return Optional.of(new CopyState(toState(own), snapshotsIn(filesystem, byName)));
+  }
+
+  /** {@code zfs get -H -o name,property,value} output by name, then property. */
+  private static Map<String, Map<String, String>> byName(String out) {
     Map<String, Map<String, String>> byName = new LinkedHashMap<>();
     for (String line : out.split("\n")) {
       String[] f = line.split("\t");
-      if (f.length == 3 && f[0].startsWith(filesystem + "@")) {
+      if (f.length == 3) {
         byName.computeIfAbsent(f[0], k -> new LinkedHashMap<>()).put(f[1], f[2]);
       }
     }
+    return byName;
+  }
+
+  /** The snapshots of {@code filesystem} among {@code byName}, oldest first (by creation transaction). */
+  private static List<Snapshot> snapshotsIn(String filesystem, Map<String, Map<String, String>> byName) {
     List<Map.Entry<String, Map<String, String>>> entries = new ArrayList<>(byName.entrySet());
+    entries.removeIf(e -> !e.getKey().startsWith(filesystem + "@"));
     entries.sort(Comparator.comparingLong(e -> Long.parseLong(e.getValue().get("createtxg"))));
     List<Snapshot> snapshots = new ArrayList<>(entries.size());
     for (Map.Entry<String, Map<String, String>> e : entries) {
@@ -329,8 +370,17 @@ public final class ZfsDriver {
 
   /** Points the dataset's mountpoint at its place under the dataset root, if it is elsewhere. */
   public void placeMountpoint(DatasetName dataset) {
+    placeMountpoint(dataset, state(dataset));
+  }
+
+  /**
+   * {@link #placeMountpoint(DatasetName)}, {@code seen} being the copy's state as the caller just
+   * read it: while the app is down for a cut-over, each zfs command is a process and a trip to the
+   * daemon, so a state the caller holds is not read again.
+   */
+  public void placeMountpoint(DatasetName dataset, DatasetState seen) {
     String wanted = layout.mountpoint(dataset).toString();
-    if (!state(dataset).mountpoint().equals(Optional.of(wanted))) {
+    if (!seen.mountpoint().equals(Optional.of(wanted))) {
       cli.zfs("set", "mountpoint=" + wanted, layout.filesystem(dataset));
     }
   }
@@ -342,7 +392,12 @@ public final class ZfsDriver {
    * @throws ZfsException with zfs's message ("directory is not empty") when it cannot mount
    */
   public void mount(DatasetName dataset) {
-    if (!state(dataset).mounted()) {
+    mount(dataset, state(dataset));
+  }
+
+  /** {@link #mount(DatasetName)}, {@code seen} being the copy's state as the caller just read it. */
+  public void mount(DatasetName dataset, DatasetState seen) {
+    if (!seen.mounted()) {
       cli.zfs("mount", layout.filesystem(dataset));
     }
   }
@@ -392,8 +447,10 @@ public final class ZfsDriver {
 
   /** @throws ZfsException {@code NOT_FOUND} when the dataset does not exist */
   public DatasetState state(DatasetName dataset) {
-    Map<String, String> p = get(layout.filesystem(dataset),
-        "used", "available", "refquota", "mounted", "readonly", "mountpoint", READONLY_PROPERTY);
+    return toState(get(layout.filesystem(dataset), STATE_PROPERTIES));
+  }
+
+  private static DatasetState toState(Map<String, String> p) {
     String readonly = p.get(READONLY_PROPERTY).equals("-") ? p.get("readonly") : p.get(READONLY_PROPERTY);
     String mountpoint = p.get("mountpoint");
     return new DatasetState(

@@ -343,6 +343,33 @@ class TransferTest {
     assertThat(get(client.receipt(NODE2, port, ticket(Optional.of(s1), s2, Clock.systemUTC()).encode(KEY)))).isEmpty();
   }
 
+  /**
+   * The round that took the snapshot hands it to the client, which then sends without listing the
+   * source's snapshots again: the target's answer is still checked against that snapshot's guid.
+   */
+  @Test
+  void aStreamOfASnapshotTheCallerHoldsIsCheckedAgainstThatSnapshotsGuid() throws Exception {
+    source.create(DB, 64 * MIB);
+    Snapshot s1 = source.snapshot(DB, "s1");
+    String ticket = ticket(Optional.empty(), s1, Clock.systemUTC()).encode(KEY);
+    TransferRequest request = new TransferRequest(NODE2, port, ticket, DB, Optional.empty(), "s1", true);
+
+    TransferResult result = get(client.send(request, s1, sent::add));
+
+    assertThat(result.guid()).isEqualTo(s1.guid());
+    assertThat(target.snapshots(DB)).extracting(Snapshot::guid).containsExactly(s1.guid());
+
+    // A caller whose snapshot is not what went (another guid under the name) gets no success.
+    source.snapshot(DB, "s2");
+    String second = ticket(Optional.of(s1), source.snapshots(DB).get(1), Clock.systemUTC()).encode(KEY);
+    Snapshot stale = new Snapshot("s2", "12345", s1.created());
+    assertThatThrownBy(() -> get(client.send(new TransferRequest(NODE2, port, second, DB, Optional.of("s1"), "s2", true),
+        stale, sent::add))).cause().isInstanceOfSatisfying(TransferRefusedException.class, e -> {
+          assertThat(e.reason()).isEqualTo("SnapshotMismatch");
+          assertThat(e.getMessage()).contains("12345");
+        });
+  }
+
   /** A target (or a man in the middle) that answers "received" without the cluster key is not believed. */
   @Test
   void aForgedReceiptIsNotTrusted() throws Exception {

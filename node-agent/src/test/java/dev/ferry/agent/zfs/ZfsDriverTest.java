@@ -92,6 +92,24 @@ class ZfsDriverTest {
   }
 
   @Test
+  void stateAndSnapshotsReadsWhatStateAndSnapshotsReadInOneLaunch() {
+    assertThat(zfs.stateAndSnapshots(DB)).isEmpty();
+    zfs.create(DB, 32 * MIB);
+    Snapshot one = zfs.snapshot(DB, "one");
+    Snapshot two = zfs.snapshot(DB, "two");
+    zfs.setReadonly(DB, true);
+
+    long before = zfs.launches();
+    CopyState copy = zfs.stateAndSnapshots(DB).orElseThrow();
+
+    assertThat(zfs.launches() - before).isEqualTo(1);
+    assertThat(copy.state()).isEqualTo(zfs.state(DB));
+    assertThat(copy.state().readonly()).as("readonly=on of a mounted copy, from its record").isTrue();
+    assertThat(copy.state().mounted()).isTrue();
+    assertThat(copy.snapshots()).containsExactly(one, two).isEqualTo(zfs.snapshots(DB));
+  }
+
+  @Test
   void refquotaStopsWritesBeyondTheSize() {
     zfs.create(DB, 4 * MIB);
 
