@@ -96,7 +96,14 @@ public final class DatasetMarkers {
     if (!isPlainDirectory(dir)) {
       return Optional.empty();
     }
-    try (SeekableByteChannel in = Files.newByteChannel(dir.resolve(marker),
+    Path file = dir.resolve(marker);
+    // Only a plain file is opened: opening a named pipe the application put there would wait for
+    // a writer, holding the agent's thread for good. (A swap between this look and the open is
+    // not closed: Java opens nothing with O_NONBLOCK.)
+    if (!isPlainFile(file)) {
+      return Optional.empty();
+    }
+    try (SeekableByteChannel in = Files.newByteChannel(file,
         Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
       ByteBuffer buffer = ByteBuffer.allocate(MAX_BYTES + 1);
       while (buffer.hasRemaining() && in.read(buffer) > 0) {
@@ -125,8 +132,12 @@ public final class DatasetMarkers {
         fsync(mountpoint);
       }
       Path temporary = dir.resolve(marker + ".tmp");
-      try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
+      // Whatever has the temporary name (a crash's leftover, or a named pipe or file of the
+      // application's) goes, and the file is created new: a pipe would hold the write until
+      // someone reads it, and an existing file would take the marker into the application's.
+      Files.deleteIfExists(temporary);
+      try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+          LinkOption.NOFOLLOW_LINKS)) {
         ByteBuffer bytes = ByteBuffer.wrap((value + "\n").getBytes(StandardCharsets.UTF_8));
         while (bytes.hasRemaining()) {
           out.write(bytes);
@@ -137,6 +148,14 @@ public final class DatasetMarkers {
       fsync(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + dir.resolve(marker) + ": " + e, e);
+    }
+  }
+
+  private static boolean isPlainFile(Path file) {
+    try {
+      return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isRegularFile();
+    } catch (IOException e) {
+      return false;
     }
   }
 
